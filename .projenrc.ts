@@ -49,6 +49,7 @@ const project = new cdk.JsiiProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/leak-guard.ts'],
       // @actions/core 3 (and its http-client) ship ESM only: map to their files and let ts-jest transpile them.
       // @actions/core 3 ships ESM only and hides lib/ behind "exports": the action imports the few lib/ modules it
       // needs (never lib/core.js, which pulls in all of undici); jest maps them to the files and ts-jest transpiles.
