@@ -7,6 +7,8 @@
  */
 
 const secrets = new Set<string>();
+/** Every encoded form of every registered secret, keyed by its first KEY_LENGTH characters (see `searchForms`). */
+const registeredForms: FormIndex = new Map();
 const outputs: Array<{ label: string; text: string; allowMaskCommands: boolean }> = [];
 
 /** Shapes of credentials: a PyPI macaroon token and a compact JWS (header starts `{"` => `eyJ`). */
@@ -15,8 +17,9 @@ const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,
 
 /** Register a secret the tests know about (the emulator registers everything it issues). */
 export function registerSecret(value: string | undefined | null): void {
-  if (typeof value === 'string' && value.length >= 8) {
+  if (typeof value === 'string' && value.length >= 8 && !secrets.has(value)) {
     secrets.add(value);
+    indexForms(registeredForms, value);
   }
 }
 
@@ -51,6 +54,41 @@ export function encodedForms(secret: string): Map<string, string> {
   return forms;
 }
 
+/**
+ * The fuzz tests register tens of thousands of secrets and record as many outputs, so a scan cannot be
+ * (secrets x forms x outputs) `indexOf` calls. Instead every form is indexed by its LAST KEY_LENGTH characters (the
+ * shortest form is that long; the ends are random, where the starts are shared: `eyJhbGci`, `cHlwaS1`) and a scan
+ * looks up each window of the text once: linear in the text, whatever the number of secrets. It reports each form
+ * of each secret once, at its first offset.
+ */
+const KEY_LENGTH = 8;
+type FormIndex = Map<string, Array<{ form: string; name: string }>>;
+
+function indexForms(index: FormIndex, secret: string): void {
+  for (const [form, name] of encodedForms(secret)) {
+    const key = form.slice(-KEY_LENGTH);
+    const entries = index.get(key);
+    if (entries === undefined) index.set(key, [{ form, name }]);
+    else if (!entries.some((e) => e.form === form)) entries.push({ form, name });
+  }
+}
+
+function searchForms(indexes: FormIndex[], text: string): Array<{ name: string; at: number }> {
+  const found = new Map<string, { name: string; at: number }>();
+  const live = indexes.filter((i) => i.size > 0);
+  if (live.length === 0) return [];
+  for (let end = KEY_LENGTH; end <= text.length; end++) {
+    const key = text.slice(end - KEY_LENGTH, end);
+    for (const index of live) {
+      for (const { form, name } of index.get(key) ?? []) {
+        const at = end - form.length;
+        if (at >= 0 && !found.has(form) && text.startsWith(form, at)) found.set(form, { name, at });
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => a.at - b.at);
+}
+
 /** Lines of stdout that are `::add-mask::` commands are the one place a secret is allowed. */
 function stripMaskCommands(text: string): string {
   return text
@@ -69,13 +107,11 @@ export interface Leak {
 /** Scan one text (exported so the scanner's own tests can prove it catches every form). */
 export function findLeaks(label: string, raw: string, allowMaskCommands = true, extraSecrets: Iterable<string> = []): Leak[] {
   const text = allowMaskCommands ? stripMaskCommands(raw) : raw;
-  const leaks: Leak[] = [];
-  for (const secret of [...secrets, ...extraSecrets]) {
-    for (const [form, name] of encodedForms(secret)) {
-      const at = text.indexOf(form);
-      if (at >= 0) leaks.push({ label, form: name, where: `offset ${at}` });
-    }
+  const extra: FormIndex = new Map();
+  for (const secret of extraSecrets) {
+    if (!secrets.has(secret)) indexForms(extra, secret);
   }
+  const leaks: Leak[] = searchForms([registeredForms, extra], text).map(({ name, at }) => ({ label, form: name, where: `offset ${at}` }));
   for (const [shape, re] of [['pypi token shape', TOKEN_SHAPE], ['JWT shape', JWT_SHAPE]] as const) {
     for (const m of text.matchAll(re)) {
       leaks.push({ label, form: shape, where: `offset ${m.index}` });
