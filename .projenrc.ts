@@ -27,6 +27,7 @@ const project = new cdk.JsiiProject({
     // the emulator and the tests
     'jose@^5.10.0',
     'busboy@^1.6.0',
+    '@noble/hashes@^1.8.0', // blake2b-256 upload digests (Node's crypto has no 256-bit BLAKE2b)
     '@types/busboy@^1.5.4',
     'fast-check@^4.3.0',
     'yaml@^2.8.1',
