@@ -1,0 +1,73 @@
+/**
+ * Fault injection: `inject(route, f1, f2)` makes the next two answers of `route` misbehave, then normal service
+ * resumes. Used by the tests to prove the action survives (or refuses) hostile servers.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Fault, Route } from './types';
+
+export class FaultQueue {
+  private readonly queues = new Map<Route, Fault[]>();
+
+  inject(route: Route, ...faults: Fault[]): void {
+    const queue = this.queues.get(route) ?? [];
+    queue.push(...faults);
+    this.queues.set(route, queue);
+  }
+
+  clear(): void {
+    this.queues.clear();
+  }
+
+  /** The fault for the request that just arrived on `route`, if one is queued. */
+  next(route: Route): Fault | undefined {
+    return this.queues.get(route)?.shift();
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Whether the fault replaces the normal answer (otherwise it only delays it). */
+function replacesAnswer(fault: Fault): boolean {
+  return fault.status !== undefined || fault.body !== undefined || fault.headers !== undefined ||
+    fault.bodyDelayMs !== undefined || fault.reset !== undefined || fault.raw !== undefined;
+}
+
+/**
+ * Play `fault` on this exchange. Returns true when the fault produced the whole answer, false when the normal
+ * handler should now answer (a pure delay).
+ */
+export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (!replacesAnswer(fault)) return false;
+  req.resume();
+  const socket = res.socket;
+  if (fault.raw !== undefined) {
+    socket?.end(fault.raw);
+    return true;
+  }
+  if (fault.reset === 'before-headers') {
+    socket?.destroy();
+    return true;
+  }
+  const body = typeof fault.body === 'string' ? Buffer.from(fault.body) : fault.body ?? Buffer.alloc(0);
+  const status = fault.status ?? 200;
+  const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', ...fault.headers };
+  const partial = fault.reset === 'mid-body' || fault.bodyDelayMs !== undefined;
+  if (!partial) {
+    res.writeHead(status, { 'content-length': String(body.length), ...headers });
+    res.end(body);
+    return true;
+  }
+  // Announce the full length (at least one byte more than the first half) so the client keeps waiting for the rest.
+  const announced = fault.reset === 'mid-body' ? Math.max(body.length, 1) * 2 : body.length;
+  res.writeHead(status, { 'content-length': String(announced), ...headers });
+  const half = Math.floor(body.length / 2);
+  res.write(body.subarray(0, half));
+  if (fault.bodyDelayMs) await sleep(fault.bodyDelayMs);
+  if (fault.reset === 'mid-body') {
+    socket?.destroy();
+    return true;
+  }
+  if (!res.destroyed) res.end(body.subarray(half));
+  return true;
+}

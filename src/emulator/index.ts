@@ -1,0 +1,170 @@
+/**
+ * The loopback emulator of PyPI (audience, mint-token, /legacy/ upload, /simple/) and of GitHub's OIDC issuer,
+ * on two listeners. `startEmulator()` is the programmatic API; `cli.ts` wraps it for the command line.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createClock, type Clock } from './clock';
+import { validateConfig } from './config';
+import { FaultQueue } from './faults';
+import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc';
+import { closeServer, createRoutedServer, listen, sendText } from './http';
+import { IndexStore } from './index-store';
+import { handleAudience, handleMint, type MintContext } from './mint';
+import { PublisherRegistry } from './publishers';
+import { defaultRunnerClaims, patchClaims, type ClaimSet } from './runner-claims';
+import { handleSimple } from './simple';
+import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
+import { handleUpload, type UploadContext } from './upload';
+import { IssuerKeyRing } from './verify';
+
+export * from './types';
+export { EmulatorConfigError, validateConfig } from './config';
+export { normalizeProjectName } from './index-store';
+
+export interface Emulator {
+  /** Index root, e.g. http://127.0.0.1:P (serves /_/oidc/audience, /_/oidc/mint-token, /legacy/, /simple/). */
+  readonly pypiUrl: string;
+  readonly uploadUrl: string;
+  readonly simpleUrl: string;
+  readonly oidc: { readonly issuer: string; readonly requestUrl: string; readonly requestToken: string };
+  readonly clock: Clock;
+  readonly faults: { inject(route: Route, ...faults: Fault[]): void; clear(): void };
+  /**
+   * Patch the claims of the JWTs issued from now on; a key set to undefined removes that claim (standard ones
+   * like `iat` or `aud` included). Patches accumulate until `resetRunnerClaims()`.
+   */
+  setRunnerClaims(patch: Partial<RunnerClaims> & Record<string, unknown>): void;
+  /** Back to the claims of the config (defaults merged with `config.runner`). */
+  resetRunnerClaims(): void;
+  addPublisher(p: PublisherConfig): void;
+  addPendingPublisher(p: PendingPublisherConfig): void;
+  addProject(name: string): void;
+  /** Switch trusted publishing on or off at run time. */
+  setTrustedPublishing(enabled: boolean): void;
+  issuedSecrets(): string[];
+  uploads(): UploadRecord[];
+  requests(route?: Route): RequestRecord[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Called with every JWT and `pypi-` token the emulator issues (tests register them with the leak scanner). */
+  onSecret?(secret: string): void;
+}
+
+const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+function pypiRouteOf(_method: string, path: string): Route | undefined {
+  if (path === '/_/oidc/audience') return 'audience';
+  if (path === '/_/oidc/mint-token' || path === '/_/oidc/github/mint-token') return 'mint-token';
+  if (path === '/legacy/' || path === '/legacy') return 'upload';
+  if (path.startsWith('/simple/') || path === '/simple' || path.startsWith('/files/')) return 'simple';
+  return undefined;
+}
+
+export async function startEmulator(config?: EmulatorConfig, options: StartOptions = {}): Promise<Emulator> {
+  const cfg = validateConfig(config ?? {});
+  const host = cfg.host ?? '127.0.0.1';
+  const clock = createClock();
+  const faults = new FaultQueue();
+  const log: RequestRecord[] = [];
+  const secrets: string[] = [];
+  const onIssued = (secret: string) => {
+    secrets.push(secret);
+    options.onSecret?.(secret);
+  };
+  const store = new IndexStore();
+  const registry = new PublisherRegistry();
+  (cfg.projects ?? []).forEach((p) => store.addProject(p));
+  (cfg.publishers ?? []).forEach((p) => registry.add(p));
+  (cfg.pendingPublishers ?? []).forEach((p) => registry.addPending(p));
+  const configuredClaims = patchClaims(defaultRunnerClaims() as unknown as ClaimSet, cfg.runner ?? {});
+  // Keys whose value is undefined stay in the set: they remove that claim (even a standard one) at issue time.
+  let claims: ClaimSet = configuredClaims;
+  let trustedPublishing = cfg.trustedPublishing ?? true;
+  const ctx = { clock, faults, log };
+
+  // The issuer's URL holds its port, known only once it listens; handlers read `issuerState` at request time.
+  const issuerState: IssuerState = {
+    issuer: '',
+    keys: await generateIssuerKeys(),
+    requestToken: cfg.requestToken ?? randomBytes(24).toString('base64url'),
+    clock,
+    claims: () => claims,
+    onIssued,
+  };
+  const oidcServer = createRoutedServer(ctx, oidcRouteOf, (route, req, res, url) => handleOidc(issuerState, route, req, res, url));
+  const oidcPort = await listen(oidcServer, host, cfg.oidcPort ?? 0);
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  issuerState.issuer = `http://${hostInUrl}:${oidcPort}`;
+  const extraIssuers = new Set((cfg.extraIssuers ?? []).map((u) => u.replace(/\/$/, '')));
+
+  const mintCtx: MintContext = {
+    clock,
+    store,
+    registry,
+    keys: new IssuerKeyRing(),
+    audience: () => cfg.audience ?? 'pypi',
+    trustedPublishing: () => trustedPublishing,
+    isKnownIssuer: (iss) => iss === issuerState.issuer || extraIssuers.has(iss),
+    tokenLifetimeSeconds: cfg.tokenLifetimeSeconds ?? 900,
+    onIssued,
+  };
+  const uploadCtx: UploadContext = { clock, store, maxUploadBytes: cfg.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
+  const pypiServer = createRoutedServer(ctx, pypiRouteOf, async (route: Route, req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (route === 'audience') return handleAudience(mintCtx, req, res);
+    if (route === 'mint-token') {
+      if (req.method !== 'POST') return methodNotAllowed(req, res);
+      return handleMint(mintCtx, req, res);
+    }
+    if (route === 'upload') return handleUpload(uploadCtx, req, res, url);
+    return handleSimple(store, req, res, url);
+  });
+  let pypiPort: number;
+  try {
+    pypiPort = await listen(pypiServer, host, cfg.pypiPort ?? 0);
+  } catch (err) {
+    await closeServer(oidcServer);
+    throw err;
+  }
+  const pypiUrl = `http://${hostInUrl}:${pypiPort}`;
+
+  return {
+    pypiUrl,
+    uploadUrl: `${pypiUrl}/legacy/`,
+    simpleUrl: `${pypiUrl}/simple/`,
+    oidc: {
+      issuer: issuerState.issuer,
+      requestUrl: `${issuerState.issuer}/token?api-version=2.0`,
+      requestToken: issuerState.requestToken,
+    },
+    clock,
+    faults: { inject: (route, ...f) => faults.inject(route, ...f), clear: () => faults.clear() },
+    setRunnerClaims: (patch) => {
+      claims = { ...claims, ...patch };
+    },
+    resetRunnerClaims: () => {
+      claims = configuredClaims;
+    },
+    addPublisher: (p) => registry.add(validateConfig({ publishers: [p] }).publishers![0]),
+    addPendingPublisher: (p) => registry.addPending(validateConfig({ pendingPublishers: [p] }).pendingPublishers![0]),
+    addProject: (name) => {
+      store.addProject(name);
+    },
+    setTrustedPublishing: (enabled) => {
+      trustedPublishing = enabled;
+    },
+    issuedSecrets: () => [...secrets],
+    uploads: () => store.uploadLog.map((f) => ({ project: f.project, version: f.version, filename: f.filename, sha256: f.sha256, size: f.content.length })),
+    requests: (route) => log.filter((r) => route === undefined || r.route === route).map((r) => ({ ...r })),
+    close: async () => {
+      await Promise.all([closeServer(pypiServer), closeServer(oidcServer)]);
+    },
+  };
+}
+
+function methodNotAllowed(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  sendText(res, 405, 'Method Not Allowed', '405 Method Not Allowed');
+}

@@ -1,0 +1,57 @@
+/**
+ * The runner context the emulated GitHub issuer signs: plausible defaults (a push of tag v1.0.0 in
+ * octo-org/demo, publish job in environment `pypi`), overridable per config and per test.
+ */
+import type { RunnerClaims } from './types';
+
+const SHA = '8f4b2e1c9d3a7b6e5f4a3c2b1d0e9f8a7b6c5d4e';
+const REF = 'refs/tags/v1.0.0';
+
+export function defaultRunnerClaims(): RunnerClaims {
+  return {
+    repository: 'octo-org/demo',
+    repository_owner: 'octo-org',
+    repository_owner_id: '4242',
+    repository_id: '987654',
+    repository_visibility: 'public',
+    ref: REF,
+    ref_type: 'tag',
+    ref_protected: 'false',
+    sha: SHA,
+    workflow: 'release',
+    workflow_ref: `octo-org/demo/.github/workflows/release.yml@${REF}`,
+    workflow_sha: SHA,
+    job_workflow_ref: `octo-org/demo/.github/workflows/release.yml@${REF}`,
+    job_workflow_sha: SHA,
+    event_name: 'push',
+    environment: 'pypi',
+    actor: 'octocat',
+    actor_id: '583231',
+    run_id: '7000000001',
+    run_number: '12',
+    run_attempt: '1',
+    runner_environment: 'github-hosted',
+    head_ref: '',
+    base_ref: '',
+  };
+}
+
+export type ClaimSet = Record<string, unknown>;
+
+/** Merge `patch` into `claims`; a key whose value is `undefined` is removed. */
+export function patchClaims(claims: ClaimSet, patch: Record<string, unknown>): ClaimSet {
+  const next: ClaimSet = { ...claims };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+/** GitHub's `sub`: environment first, then pull request, then the ref. */
+export function subjectOf(claims: ClaimSet): string {
+  const repo = String(claims.repository ?? '');
+  if (typeof claims.environment === 'string' && claims.environment) return `repo:${repo}:environment:${claims.environment}`;
+  if (claims.event_name === 'pull_request') return `repo:${repo}:pull_request`;
+  return `repo:${repo}:ref:${String(claims.ref ?? '')}`;
+}
