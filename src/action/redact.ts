@@ -1,0 +1,35 @@
+/**
+ * Text the action did not write itself (server error descriptions, network error messages) is shown to users only
+ * after this pass: a hostile or broken server could echo the JWT back, and masking is only a log filter. Known
+ * secrets, anything shaped like a JWT or a `pypi-` token, and URL credentials are removed; control characters are
+ * dropped and the length is capped so one response cannot flood the log.
+ */
+
+const JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+const TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{8,}/g;
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Remember a secret (and its common encodings) so it is cut out of any text shown later. */
+  public add(secret: string | undefined): void {
+    if (!secret || secret.length < 4) return;
+    this.secrets.add(secret);
+    this.secrets.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
+    this.secrets.add(encodeURIComponent(secret));
+    this.secrets.add(JSON.stringify(secret).slice(1, -1));
+  }
+
+  public redact(text: string, maxLength = 500): string {
+    let out = text;
+    // longest first, so a secret's encoding that contains another secret is removed whole
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      out = out.split(s).join('***');
+    }
+    out = out.replace(JWT_SHAPE, '***').replace(TOKEN_SHAPE, 'pypi-***').replace(URL_CREDENTIALS, '$1***@');
+    // eslint-disable-next-line no-control-regex
+    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').replace(/\r/g, '');
+    return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters cut)` : out;
+  }
+}
