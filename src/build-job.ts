@@ -1,0 +1,45 @@
+import { github } from 'projen';
+import { BuildToolSpec, buildToolInstallCommand } from './build-tools';
+import { DIST_ARTIFACT, SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
+
+const { JobPermission } = github.workflows;
+
+/** The pinned uv, without any cache (caches in a release workflow are a poisoning path). */
+export function setupUvStep(): github.workflows.JobStep {
+  return {
+    name: 'Set up uv',
+    id: 'setup_uv',
+    uses: SETUP_UV_ACTION,
+    with: { 'version': TOOL_VERSIONS.uv, 'enable-cache': false },
+  };
+}
+
+/**
+ * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool and
+ * hands `dist/` (only) to the publish jobs as an artifact.
+ */
+export function buildJob(spec: BuildToolSpec, runsOn: string[]): github.workflows.Job {
+  const install = buildToolInstallCommand(spec);
+  return {
+    name: 'Build distributions',
+    runsOn,
+    permissions: { contents: JobPermission.READ },
+    steps: [
+      {
+        name: 'Checkout',
+        id: 'checkout',
+        uses: github.ActionRefs.ACTIONS_CHECKOUT,
+        with: { 'persist-credentials': false },
+      },
+      setupUvStep(),
+      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
+      { name: 'Build sdist and wheel', id: 'build', run: spec.run },
+      {
+        name: 'Upload distributions',
+        id: 'upload_distributions',
+        uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
+        with: { 'name': DIST_ARTIFACT, 'path': 'dist/', 'if-no-files-found': 'error' },
+      },
+    ],
+  };
+}

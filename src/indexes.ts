@@ -1,0 +1,119 @@
+import { PypiReleaseConfigError } from './trusted-publisher';
+
+/**
+ * Options for PyPI and TestPyPI.
+ */
+export interface PypiIndexOptions {
+  /**
+   * GitHub environment the publish job runs in. It becomes part of the trusted publisher on the index.
+   *
+   * @default "pypi" for PyPI, "testpypi" for TestPyPI
+   */
+  readonly environment?: string;
+}
+
+/**
+ * Options for an index other than PyPI and TestPyPI (it must speak PyPI's trusted-publishing and upload APIs).
+ */
+export interface CustomPypiIndexOptions {
+  /**
+   * Short name of the index: lower-case letters, digits and "-". Names the publish job (`publish_<name>`).
+   */
+  readonly name: string;
+
+  /**
+   * The legacy upload URL, e.g. "https://upload.example.org/legacy/". The mint step discovers the audience from it.
+   */
+  readonly uploadUrl: string;
+
+  /**
+   * GitHub environment the publish job runs in.
+   *
+   * @default - the index name
+   */
+  readonly environment?: string;
+
+  /**
+   * Web root of the index (for project pages and publisher settings).
+   *
+   * @default - the upload URL's origin, with a leading "upload." removed from the host
+   */
+  readonly webUrl?: string;
+
+  /**
+   * Human-readable name for job names and messages.
+   *
+   * @default - the index name
+   */
+  readonly displayName?: string;
+}
+
+/**
+ * A package index the release publishes to: its upload URL, web root and the GitHub environment of its publish job.
+ */
+export class PypiIndex {
+  /** pypi.org, environment "pypi" by default. */
+  public static pypi(options: PypiIndexOptions = {}): PypiIndex {
+    return new PypiIndex('pypi', 'PyPI', 'https://upload.pypi.org/legacy/', 'https://pypi.org', options.environment ?? 'pypi');
+  }
+
+  /** test.pypi.org, environment "testpypi" by default. */
+  public static testPypi(options: PypiIndexOptions = {}): PypiIndex {
+    return new PypiIndex('testpypi', 'TestPyPI', 'https://test.pypi.org/legacy/', 'https://test.pypi.org', options.environment ?? 'testpypi');
+  }
+
+  /** Any other index that implements PyPI's trusted publishing (e.g. a self-hosted warehouse). */
+  public static custom(options: CustomPypiIndexOptions): PypiIndex {
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(options.name)) {
+      throw new PypiReleaseConfigError(`custom index name "${options.name}" must be lower-case letters, digits and "-", starting with a letter (it names the publish job)`);
+    }
+    let upload: URL;
+    try {
+      upload = new URL(options.uploadUrl);
+    } catch {
+      throw new PypiReleaseConfigError(`custom index "${options.name}": upload URL "${options.uploadUrl}" is not a URL`);
+    }
+    if (upload.protocol !== 'https:') {
+      throw new PypiReleaseConfigError(`custom index "${options.name}": upload URL "${options.uploadUrl}" must use https:// (the token would cross the network in clear)`);
+    }
+    if (upload.username || upload.password) {
+      throw new PypiReleaseConfigError(`custom index "${options.name}": upload URL "${options.uploadUrl}" must not carry credentials`);
+    }
+    const webUrl = (options.webUrl ?? `${upload.protocol}//${upload.host.replace(/^upload\./, '')}`).replace(/\/+$/, '');
+    return new PypiIndex(options.name, options.displayName ?? options.name, upload.toString(), webUrl, options.environment ?? options.name);
+  }
+
+  /** Short name: "pypi", "testpypi" or the custom name. */
+  public readonly name: string;
+  /** Human-readable name, e.g. "PyPI". */
+  public readonly displayName: string;
+  /** The legacy upload URL the uploader posts to and the mint step discovers the audience from. */
+  public readonly uploadUrl: string;
+  /** Web root of the index, without a trailing slash. */
+  public readonly webUrl: string;
+  /** GitHub environment of the publish job. */
+  public readonly environment: string;
+
+  private constructor(name: string, displayName: string, uploadUrl: string, webUrl: string, environment: string) {
+    this.name = name;
+    this.displayName = displayName;
+    this.uploadUrl = uploadUrl;
+    this.webUrl = webUrl;
+    this.environment = environment;
+  }
+
+  /** The project's page on this index, used as the environment URL. */
+  public projectUrl(distributionName: string): string {
+    return `${this.webUrl}/p/${distributionName}`;
+  }
+
+  /** Where an existing project's trusted publishers are managed. */
+  public projectSettingsUrl(distributionName: string): string {
+    return `${this.webUrl}/manage/project/${distributionName}/settings/publishing/`;
+  }
+
+  /** Where a pending publisher for a project that does not exist yet is added. */
+  public pendingPublisherUrl(): string {
+    return `${this.webUrl}/manage/account/publishing/`;
+  }
+}

@@ -1,0 +1,46 @@
+import { github } from 'projen';
+import { setupUvStep } from './build-job';
+import { PypiIndex } from './indexes';
+import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { DIST_ARTIFACT } from './pins';
+import { UploaderSpec, uploaderInstallCommand } from './uploaders';
+
+const { JobPermission } = github.workflows;
+
+/** Job id of an index's publish job. */
+export function publishJobId(index: PypiIndex): string {
+  return `publish_${index.name.replace(/-/g, '_')}`;
+}
+
+/**
+ * One publish job per index: the only job with `id-token: write`. It never builds and never installs project
+ * dependencies: it checks out the action, downloads `dist/`, installs the pinned uploader, mints, uploads.
+ */
+export function publishJob(index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], runsOn: string[]): github.workflows.Job {
+  const install = uploaderInstallCommand(spec);
+  return {
+    name: `Publish to ${index.displayName}`,
+    needs,
+    runsOn,
+    permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+    environment: { name: index.environment, url: index.projectUrl(distributionName) },
+    steps: [
+      checkoutMintActionStep(spec.needsPyproject ? ['/pyproject.toml', '/README*'] : []),
+      {
+        name: 'Download distributions',
+        id: 'download_distributions',
+        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
+        with: { name: DIST_ARTIFACT, path: 'dist/' },
+      },
+      setupUvStep(),
+      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
+      mintStep(index.uploadUrl),
+      {
+        name: `Upload to ${index.displayName}`,
+        id: 'upload',
+        env: spec.env(MINTED_TOKEN, index.uploadUrl),
+        run: spec.run,
+      },
+    ],
+  };
+}

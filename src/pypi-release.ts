@@ -1,0 +1,271 @@
+import { Component, JsonPatch, Project, github } from 'projen';
+import { buildJob } from './build-job';
+import { BuildTool, buildToolSpec } from './build-tools';
+import { PypiIndex } from './indexes';
+import { PypiMintAction } from './mint-action';
+import { discoverRepository, detectPythonProjectKind } from './project-facts';
+import { publishJob, publishJobId } from './publish-job';
+import { checkToolCombination } from './tool-compatibility';
+import {
+  PypiReleaseConfigError, TrustedPublisher, parseRepository, renderTrustedPublisherGuide,
+  validateEnvironmentName, validateWorkflowFileName,
+} from './trusted-publisher';
+import { Uploader, uploaderSpec } from './uploaders';
+import { prependHeaderComment } from './workflow-header';
+
+/**
+ * What starts a release. The default is a push of a version tag (`v1.2.3` or `1.2.3`, pre-releases included).
+ */
+export interface PypiReleaseTriggers {
+  /**
+   * Publish when a version tag is pushed.
+   *
+   * @default true
+   */
+  readonly versionTags?: boolean;
+
+  /**
+   * Tag filter patterns (GitHub's glob syntax) that count as version tags.
+   *
+   * @default ["v[0-9]+.[0-9]+.[0-9]+*", "[0-9]+.[0-9]+.[0-9]+*"]
+   */
+  readonly tagPatterns?: string[];
+
+  /**
+   * Publish when a GitHub release is published. Do not combine with `versionTags` if publishing a release also
+   * pushes its tag: the upload would run twice (the second run re-uploads identical files).
+   *
+   * @default false
+   */
+  readonly githubRelease?: boolean;
+
+  /**
+   * Allow publishing by hand (workflow_dispatch) from the selected ref.
+   *
+   * @default false
+   */
+  readonly manualDispatch?: boolean;
+}
+
+/**
+ * Options for PypiRelease.
+ */
+export interface PypiReleaseOptions {
+  /**
+   * The GitHub repository, "owner/name". PyPI's trusted publisher is keyed on it.
+   *
+   * @default - the project's git `origin` remote, else package.json `repository`, else the Python homepage /
+   * repository URL; synth fails with an explanation when none is a GitHub URL
+   */
+  readonly repository?: string;
+
+  /**
+   * The distribution (project) name on the index.
+   *
+   * @default - the project name
+   */
+  readonly distributionName?: string;
+
+  /**
+   * Indexes to publish to, one publish job each.
+   *
+   * @default [PypiIndex.pypi()]
+   */
+  readonly indexes?: PypiIndex[];
+
+  /**
+   * Publish to TestPyPI first, and to PyPI only after that succeeded. Adds `PypiIndex.testPypi()` when
+   * `indexes` does not have it.
+   *
+   * @default false
+   */
+  readonly testPypiFirst?: boolean;
+
+  /**
+   * The tool that uploads `dist/`.
+   *
+   * @default Uploader.UV
+   */
+  readonly uploader?: Uploader;
+
+  /**
+   * The tool that builds `dist/`.
+   *
+   * @default - BuildTool.UV for uv projects, BuildTool.POETRY for poetry projects, BuildTool.PYPA_BUILD otherwise
+   */
+  readonly buildTool?: BuildTool;
+
+  /**
+   * What starts a release.
+   *
+   * @default - version tag pushes only
+   */
+  readonly triggers?: PypiReleaseTriggers;
+
+  /**
+   * File name of the workflow in `.github/workflows/`. PyPI's trusted publisher is keyed on it: renaming it
+   * later means updating the publisher on every index.
+   *
+   * @default "release.yml"
+   */
+  readonly workflowFileName?: string;
+
+  /**
+   * Runner labels for the build and publish jobs.
+   *
+   * @default ["ubuntu-latest"]
+   */
+  readonly runsOn?: string[];
+}
+
+const DEFAULT_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+*', '[0-9]+.[0-9]+.[0-9]+*'];
+
+/**
+ * A hardened PyPI release workflow with trusted publishing for any projen project (first-class for
+ * `python.PythonProject` with pip/setuptools, poetry or uv): a read-only build job, then one publish job per
+ * index that mints a short-lived token with the shipped action (`.github/actions/pypi-mint/`) and uploads.
+ */
+export class PypiRelease extends Component {
+  /** The generated workflow. */
+  public readonly workflow: github.GithubWorkflow;
+  /** File name of the workflow in `.github/workflows/`. */
+  public readonly workflowFileName: string;
+  /** "owner/name" of the repository the publishers trust. */
+  public readonly repository: string;
+  /** The distribution name on the indexes. */
+  public readonly distributionName: string;
+  /** The indexes published to, in publishing order. */
+  public readonly indexes: PypiIndex[];
+
+  private readonly publishers: TrustedPublisher[];
+
+  public constructor(project: Project, options: PypiReleaseOptions = {}) {
+    // validated before the construct exists, so a clash is reported in our words rather than as a construct id clash
+    const fileName = options.workflowFileName ?? 'release.yml';
+    const gh = githubFor(project, fileName);
+    super(project, `PypiRelease#${fileName}`);
+    this.workflowFileName = fileName;
+
+    const repository = options.repository ?? discoverRepository(project);
+    if (!repository) {
+      throw new PypiReleaseConfigError('cannot tell which GitHub repository publishes: set `repository: "owner/name"` (nothing was found in the git origin remote, package.json or the Python homepage)');
+    }
+    const { owner, name: repoName } = parseRepository(repository);
+    this.repository = repository;
+    this.distributionName = options.distributionName ?? project.name;
+
+    this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
+    for (const index of this.indexes) validateEnvironmentName(index.environment, `index "${index.name}"`);
+
+    const kind = detectPythonProjectKind(project);
+    const buildTool = options.buildTool ?? defaultBuildTool(kind);
+    const uploader = options.uploader ?? Uploader.UV;
+    checkToolCombination(project, kind, buildToolSpec(buildTool), uploaderSpec(uploader));
+
+    const runsOn = options.runsOn ?? ['ubuntu-latest'];
+    this.workflow = new github.GithubWorkflow(gh, this.workflowFileName.replace(/\.ya?ml$/, ''), {
+      fileName: this.workflowFileName,
+      limitConcurrency: true,
+      // one release per ref at a time, and never cancel an upload half-way
+      concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: false },
+    });
+    // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
+    this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
+    this.workflow.on(renderTriggers(options.triggers ?? {}));
+    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), runsOn));
+    const spec = uploaderSpec(uploader);
+    for (const index of this.indexes) {
+      const needs = options.testPypiFirst && index.name === 'pypi' ? ['build', 'publish_testpypi'] : ['build'];
+      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, runsOn));
+    }
+
+    this.publishers = this.indexes.map((index) => ({
+      indexName: index.displayName,
+      distributionName: this.distributionName,
+      owner,
+      repository: repoName,
+      workflowFileName: this.workflowFileName,
+      environment: index.environment,
+      projectSettingsUrl: index.projectSettingsUrl(this.distributionName),
+      pendingPublisherUrl: index.pendingPublisherUrl(),
+    }));
+    prependHeaderComment(this.workflow, renderTrustedPublisherGuide(this.publishers));
+    PypiMintAction.ensure(project);
+  }
+
+  /** The trusted-publisher settings to enter on each index, in publishing order. */
+  public trustedPublishers(): TrustedPublisher[] {
+    return this.publishers.map((p) => ({ ...p }));
+  }
+
+  public preSynthesize(): void {
+    this.project.logger.info(renderTrustedPublisherGuide(this.publishers).join('\n'));
+  }
+}
+
+/** The project's GitHub component, once the workflow file name is known to be valid and free. */
+function githubFor(project: Project, fileName: string): github.GitHub {
+  const gh = github.GitHub.of(project.root);
+  if (!gh) {
+    throw new PypiReleaseConfigError('the project has no GitHub component; create it with `github: true` (the default)');
+  }
+  validateWorkflowFileName(fileName);
+  const path = `.github/workflows/${fileName}`;
+  const clash = gh.workflows.find((w) => w.file?.path === path);
+  if (clash) {
+    throw new PypiReleaseConfigError(`workflow file name "${fileName}" is already used by the project's "${clash.name}" workflow; set workflowFileName (e.g. "pypi-release.yml")`);
+  }
+  if (project.root.tryFindFile(path)) {
+    throw new PypiReleaseConfigError(`workflow file name "${fileName}" is already used by another file of the project; set workflowFileName (e.g. "pypi-release.yml")`);
+  }
+  return gh;
+}
+
+function defaultBuildTool(kind: string): BuildTool {
+  if (kind === 'uv') return BuildTool.UV;
+  if (kind === 'poetry') return BuildTool.POETRY;
+  return BuildTool.PYPA_BUILD;
+}
+
+/** Rejects duplicates; with testPypiFirst, makes sure TestPyPI is there and comes before PyPI. */
+function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
+  if (indexes.length === 0) {
+    throw new PypiReleaseConfigError('indexes is empty; publish to at least one index (e.g. [PypiIndex.pypi()])');
+  }
+  const seenNames = new Map<string, PypiIndex>();
+  const seenUrls = new Map<string, PypiIndex>();
+  for (const index of indexes) {
+    if (seenNames.has(index.name)) {
+      throw new PypiReleaseConfigError(`index "${index.name}" is listed twice; each index gets one publish job`);
+    }
+    const sameUrl = seenUrls.get(index.uploadUrl);
+    if (sameUrl) {
+      throw new PypiReleaseConfigError(`indexes "${sameUrl.name}" and "${index.name}" have the same upload URL ${index.uploadUrl}; list it once`);
+    }
+    seenNames.set(index.name, index);
+    seenUrls.set(index.uploadUrl, index);
+  }
+  if (!testPypiFirst) return [...indexes];
+  if (!seenNames.has('pypi')) {
+    throw new PypiReleaseConfigError('testPypiFirst publishes to PyPI after TestPyPI, but indexes has no PypiIndex.pypi()');
+  }
+  const testPypi = seenNames.get('testpypi') ?? PypiIndex.testPypi();
+  return [testPypi, ...indexes.filter((i) => i.name !== 'testpypi')];
+}
+
+function renderTriggers(triggers: PypiReleaseTriggers): github.workflows.Triggers {
+  const versionTags = triggers.versionTags ?? true;
+  const patterns = triggers.tagPatterns ?? DEFAULT_TAG_PATTERNS;
+  if (versionTags && patterns.length === 0) {
+    throw new PypiReleaseConfigError('triggers.tagPatterns is empty; give at least one pattern or set versionTags: false');
+  }
+  const on: github.workflows.Triggers = {
+    ...(versionTags ? { push: { tags: [...patterns] } } : {}),
+    ...(triggers.githubRelease ? { release: { types: ['published'] } } : {}),
+    ...(triggers.manualDispatch ? { workflowDispatch: {} } : {}),
+  };
+  if (Object.keys(on).length === 0) {
+    throw new PypiReleaseConfigError('triggers: every trigger is off, so the workflow could never run; enable versionTags, githubRelease or manualDispatch');
+  }
+  return on;
+}

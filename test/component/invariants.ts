@@ -1,0 +1,132 @@
+/**
+ * DESIGN.md's invariants of every generated release workflow, as a checker that lists every violation (so a
+ * failing matrix cell says exactly what is wrong, not just "expected true").
+ */
+import { Workflow, WorkflowJob, WorkflowStep } from './projects';
+
+const MINT_USES = './.github/actions/pypi-mint';
+const TOKEN_EXPR = '${{ steps.mint.outputs.api-token }}';
+const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
+const PINNED_INSTALL = /^uv tool install '[a-z0-9-]+==[0-9][0-9a-z.]*'$/;
+const CACHE_KEYS = ['cache', 'enable-cache', 'package-manager-cache', 'cache-dependency-path'];
+
+export function isPublishJob(job: WorkflowJob): boolean {
+  return (job.steps ?? []).some((s) => s.uses === MINT_USES);
+}
+
+export function releaseWorkflowViolations(path: string, text: string, doc: Workflow): string[] {
+  const v: string[] = [];
+  const steps = (job: WorkflowJob) => job.steps ?? [];
+
+  // stable top-level file: .github/workflows/<file>.yml, not a reusable workflow
+  if (!/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/.test(path)) v.push(`workflow path ${path} is not a top-level workflow file`);
+  if ('workflow_call' in doc.on) v.push('workflow is reusable (workflow_call): PyPI matches the called file');
+
+  // permissions
+  if (!isEmptyObject(doc.permissions)) v.push(`top-level permissions is ${JSON.stringify(doc.permissions)}, not {}`);
+
+  // triggers
+  for (const t of ['pull_request_target', 'workflow_run']) if (t in doc.on) v.push(`dangerous trigger ${t}`);
+
+  const publishJobs = Object.entries(doc.jobs).filter(([, job]) => isPublishJob(job));
+  if (publishJobs.length === 0) v.push('no publish job');
+  for (const [id, job] of Object.entries(doc.jobs)) {
+    const perms = job.permissions;
+    if (perms === undefined || typeof perms === 'string') v.push(`job ${id}: permissions ${JSON.stringify(perms)} is not an explicit map`);
+    const idToken = typeof perms === 'object' ? perms['id-token'] : undefined;
+    if (isPublishJob(job)) {
+      if (JSON.stringify(perms) !== JSON.stringify({ 'id-token': 'write', 'contents': 'read' })) {
+        v.push(`publish job ${id}: permissions ${JSON.stringify(perms)}, expected exactly id-token: write + contents: read`);
+      }
+      const env = job.environment;
+      if (!env || typeof env !== 'object' || !env.name || !env.url) v.push(`publish job ${id}: environment must be {name, url}, got ${JSON.stringify(env)}`);
+      v.push(...publishJobViolations(id, steps(job)));
+    } else if (idToken !== undefined && idToken !== 'none') {
+      v.push(`job ${id} is not a publish job but has id-token: ${idToken}`);
+    }
+  }
+
+  // build and publish are separate: some job uploads dist/ and holds no id-token
+  const builders = Object.entries(doc.jobs).filter(([, job]) => steps(job).some((s) => s.uses?.startsWith('actions/upload-artifact@')));
+  if (builders.length === 0) v.push('no build job uploads dist/ as an artifact');
+  for (const [id, job] of builders) {
+    if (isPublishJob(job)) v.push(`job ${id} both builds and publishes`);
+    for (const s of steps(job).filter((x) => x.uses?.startsWith('actions/upload-artifact@'))) {
+      if (s.with?.path !== 'dist/') v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
+    }
+  }
+
+  for (const [id, job] of Object.entries(doc.jobs)) {
+    for (const s of steps(job)) {
+      const where = `job ${id} step ${s.id ?? s.name}`;
+      if (s.uses !== undefined) {
+        if (s.uses.startsWith('./')) {
+          if (s.uses !== MINT_USES) v.push(`${where}: unexpected local action ${s.uses}`);
+        } else if (!SHA_PINNED.test(s.uses)) {
+          v.push(`${where}: ${s.uses} is not pinned to a full commit SHA`);
+        }
+        if (/^actions\/cache[@/]/.test(s.uses)) v.push(`${where}: cache action in a release workflow`);
+        if (s.uses.startsWith('actions/checkout@') && s.with?.['persist-credentials'] !== false) {
+          v.push(`${where}: actions/checkout without persist-credentials: false`);
+        }
+      }
+      for (const key of CACHE_KEYS) {
+        const value = s.with?.[key];
+        if (value !== undefined && value !== false && value !== 'false') v.push(`${where}: ${key}=${JSON.stringify(value)} enables a cache`);
+      }
+      if (s.run !== undefined && s.run.includes('${{')) v.push(`${where}: \${{ }} inside run:`);
+      if (s.run !== undefined && /GITHUB_ENV/.test(s.run)) v.push(`${where}: writes GITHUB_ENV`);
+    }
+  }
+
+  // the token is referenced only from the upload steps' env
+  const tokenRefs = text.split('steps.mint.outputs.api-token').length - 1;
+  if (tokenRefs !== publishJobs.length) v.push(`the minted token is referenced ${tokenRefs} times for ${publishJobs.length} publish jobs`);
+  return v;
+}
+
+function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
+  const v: string[] = [];
+  const ids = steps.map((s) => s.id);
+  const mintAt = steps.findIndex((s) => s.uses === MINT_USES);
+  const mint = steps[mintAt];
+  const upload = steps[mintAt + 1];
+  const checkoutAt = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
+  const downloadAt = steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
+  if (mint.id !== 'mint') v.push(`publish job ${id}: the mint step's id is ${mint.id}, not mint`);
+  if (mint.with && 'export-env' in mint.with) v.push(`publish job ${id}: mint step exports the token to GITHUB_ENV`);
+  if (checkoutAt < 0 || downloadAt < 0 || !(checkoutAt < downloadAt && downloadAt < mintAt)) {
+    v.push(`publish job ${id}: expected checkout of the action, then the artifact download, then mint; got ${ids.join(', ')}`);
+  }
+  const checkout = steps[checkoutAt];
+  if (checkout) {
+    const sparse = String(checkout.with?.['sparse-checkout'] ?? '');
+    if (!sparse.split('\n').includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
+    if (sparse.split('\n').some((p) => !['/.github/actions/pypi-mint/', '/pyproject.toml', '/README*'].includes(p))) {
+      v.push(`publish job ${id}: sparse checkout pulls more than the action and project metadata: ${JSON.stringify(sparse)}`);
+    }
+  }
+  if (!upload || upload.id !== 'upload' || upload.run === undefined) {
+    v.push(`publish job ${id}: the step after mint is not the upload step`);
+  } else {
+    const tokenVars = Object.entries(upload.env ?? {}).filter(([, value]) => value === TOKEN_EXPR);
+    if (tokenVars.length !== 1) v.push(`publish job ${id}: upload step takes the token in ${tokenVars.length} env vars`);
+    const urlValues = Object.values(upload.env ?? {}).filter((value) => typeof value === 'string' && /^https:\/\//.test(value));
+    if (urlValues.length !== 1 || urlValues[0] !== mint.with?.['index-url']) {
+      v.push(`publish job ${id}: upload URL env ${JSON.stringify(urlValues)} is not the literal index-url ${JSON.stringify(mint.with?.['index-url'])}`);
+    }
+  }
+  steps.forEach((s, i) => {
+    if (s.run === undefined || i === mintAt + 1) return;
+    if (!PINNED_INSTALL.test(s.run)) v.push(`publish job ${id}: step ${s.id} runs ${JSON.stringify(s.run)}, which is neither the upload nor a pinned tool install`);
+    if (i > mintAt) v.push(`publish job ${id}: step ${s.id} runs after the mint step`);
+  });
+  for (const s of steps) {
+    if (s.env && s !== upload && Object.values(s.env).includes(TOKEN_EXPR)) v.push(`publish job ${id}: step ${s.id} sees the token`);
+  }
+  return v;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}

@@ -1,0 +1,87 @@
+/**
+ * Every DESIGN.md invariant, actionlint and shellcheck, over the options matrix: pip/setuptools, poetry and uv
+ * projects x every build tool x every uploader, with index sets and triggers rotating through the cells.
+ * Combinations that cannot work must be refused at synth instead.
+ */
+import { BuildTool, PypiIndex, PypiRelease, PypiReleaseOptions, PypiReleaseTriggers, Uploader } from '../../src';
+import { releaseWorkflowViolations } from './invariants';
+import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
+import { FLAVOURS, PythonFlavour, pythonProject, synth, workflowAt } from './projects';
+
+const BUILD_TOOLS: Array<[string, BuildTool]> = [
+  ['UV', BuildTool.UV], ['POETRY', BuildTool.POETRY], ['PYPA_BUILD', BuildTool.PYPA_BUILD], ['HATCH', BuildTool.HATCH],
+  ['PDM', BuildTool.PDM], ['FLIT', BuildTool.FLIT], ['MATURIN', BuildTool.MATURIN],
+];
+const UPLOADERS: Array<[string, Uploader]> = [
+  ['UV', Uploader.UV], ['TWINE', Uploader.TWINE], ['POETRY', Uploader.POETRY], ['HATCH', Uploader.HATCH],
+  ['PDM', Uploader.PDM], ['FLIT', Uploader.FLIT], ['MATURIN', Uploader.MATURIN],
+];
+const INDEX_SETS: Array<{ label: string; options: () => Partial<PypiReleaseOptions> }> = [
+  { label: 'PyPI', options: () => ({}) },
+  { label: 'TestPyPI then PyPI', options: () => ({ testPypiFirst: true }) },
+  { label: 'PyPI + TestPyPI in parallel', options: () => ({ indexes: [PypiIndex.pypi(), PypiIndex.testPypi()] }) },
+  {
+    label: 'PyPI + custom',
+    options: () => ({ indexes: [PypiIndex.pypi({ environment: 'release' }), PypiIndex.custom({ name: 'internal', uploadUrl: 'https://upload.pkg.example.com/legacy/' })] }),
+  },
+];
+const TRIGGERS: Array<{ label: string; triggers?: PypiReleaseTriggers }> = [
+  { label: 'tags (default)' },
+  { label: 'release + dispatch', triggers: { versionTags: false, githubRelease: true, manualDispatch: true } },
+  { label: 'all', triggers: { githubRelease: true, manualDispatch: true } },
+  { label: 'custom tags', triggers: { tagPatterns: ['release-[0-9]+*'] } },
+];
+
+/** Why a combination cannot work, or undefined when it must synthesize. */
+function expectedRefusal(flavour: PythonFlavour, build: string, upload: string): RegExp | undefined {
+  if (upload === 'FLIT') return /Uploader\.FLIT cannot upload the files the build job made/;
+  if (build === 'POETRY' && flavour !== 'poetry') return /BuildTool\.POETRY builds poetry projects only/;
+  if (flavour === 'pip' && ['HATCH', 'PDM', 'FLIT', 'MATURIN'].includes(build)) return new RegExp(`BuildTool\\.${build} needs a pyproject.toml`);
+  if (flavour === 'pip' && ['POETRY', 'PDM'].includes(upload)) return new RegExp(`Uploader\\.${upload} reads the project's name and version from pyproject.toml`);
+  return undefined;
+}
+
+const CELLS = FLAVOURS.flatMap((flavour) => BUILD_TOOLS.flatMap(([build]) => UPLOADERS.map(([upload]) => ({ flavour, build, upload }))))
+  .map((cell, i) => ({ ...cell, indexes: INDEX_SETS[i % INDEX_SETS.length], triggers: TRIGGERS[Math.floor(i / 2) % TRIGGERS.length] }));
+
+describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $indexes.label, $triggers.label', ({ flavour, build, upload, indexes, triggers }) => {
+  const refusal = expectedRefusal(flavour, build, upload);
+  const make = () => {
+    const project = pythonProject(flavour);
+    const release = new PypiRelease(project, {
+      buildTool: BUILD_TOOLS.find(([n]) => n === build)![1],
+      uploader: UPLOADERS.find(([n]) => n === upload)![1],
+      triggers: triggers.triggers,
+      ...indexes.options(),
+    });
+    return { project, release };
+  };
+
+  if (refusal) {
+    test('is refused at synth with a message that says why and what works', () => {
+      expect(make).toThrow(refusal);
+      expect(make).toThrow(/use (BuildTool|Uploader)\./);
+    });
+    return;
+  }
+
+  test('keeps every invariant and passes actionlint and shellcheck', async () => {
+    const { project, release } = make();
+    const result = synth(project);
+    const wf = workflowAt(result, '.github/workflows/release.yml');
+    expect(releaseWorkflowViolations(wf.path, wf.text, wf.doc)).toEqual([]);
+    expect(await actionlintFindings(wf.text, wf.path)).toEqual([]);
+    expect(shellcheckFindings(runBlocks(wf.path, wf.doc))).toEqual([]);
+    // one publish job per index, in order, TestPyPI gating PyPI when asked
+    const publishJobs = Object.keys(wf.doc.jobs).filter((id) => id.startsWith('publish_'));
+    expect(publishJobs).toEqual(release.indexes.map((i) => `publish_${i.name}`));
+    if (indexes.label === 'TestPyPI then PyPI') {
+      expect(wf.doc.jobs.publish_pypi.needs).toEqual(['build', 'publish_testpypi']);
+    } else {
+      for (const id of publishJobs) expect(wf.doc.jobs[id].needs).toEqual('build');
+    }
+    // the shipped action comes along
+    expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
+    expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
+  });
+});
