@@ -19239,27 +19239,24 @@ function publisherSettings(claims, ctx) {
     environment: claimText(claims, "environment")
   };
 }
-function settingsLines(input) {
+function publisherForm(input) {
   const s = publisherSettings(input.claims, input.ctx);
-  const value = (v) => v === void 0 ? "(unknown)" : `\`${v}\``;
-  const lines = [
-    `Owner: ${value(s.owner)}`,
-    `Repository name: ${value(s.repository)}`,
-    `Workflow name: ${value(s.workflow)}`,
-    `Environment name: ${s.environment === void 0 ? "(leave empty: this job runs in no environment)" : value(s.environment)}`
-  ];
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ["<project>"];
-  const pages = [
-    ...projects.map((p) => `existing project: ${web}/manage/project/${p}/settings/publishing/`),
-    `new project (a "pending publisher", also give the PyPI Project Name${input.projects.length === 1 ? ` \`${input.projects[0]}\`` : ""}): ${web}/manage/account/publishing/`
-  ];
-  return [
-    `Add a trusted publisher (GitHub) on ${input.index.displayName} with exactly these values for this run:`,
-    ...lines.map((l) => `  ${l}`),
-    "Where:",
-    ...pages.map((p) => `  ${p}`)
-  ];
+  const pendingName = input.projects.length === 1 ? ` with PyPI Project Name \`${input.projects[0]}\`` : "";
+  return {
+    indexName: input.index.displayName,
+    fields: [
+      ["Owner", s.owner],
+      ["Repository name", s.repository],
+      ["Workflow name", s.workflow],
+      ["Environment name", s.environment]
+    ],
+    pages: [
+      ...projects.map((p) => ({ label: `existing project ${p}`, url: `${web}/manage/project/${p}/settings/publishing/` })),
+      { label: `new project (a pending publisher${pendingName})`, url: `${web}/manage/account/publishing/` }
+    ]
+  };
 }
 function hasCode(f, code) {
   return f?.indexErrors.some((e) => e.code === code) ?? false;
@@ -19339,10 +19336,13 @@ function diagnose(input) {
     ] });
   }
   if (hasCode(failure, "invalid-pending-publisher")) {
-    out.push({ title: "Pending publisher for an existing project", text: [
-      "A pending publisher matched this run, but its project already exists on the index. Pending publishers only create new projects: add the publisher on the existing project's publishing page instead.",
-      ...settingsLines(input)
-    ] });
+    out.push({
+      title: "Pending publisher for an existing project",
+      text: [
+        "A pending publisher matched this run, but its project already exists on the index. Pending publishers only create new projects: add the publisher on the existing project's publishing page instead."
+      ],
+      settings: publisherForm(input)
+    });
   }
   if (hasCode(failure, "invalid-publisher")) {
     const env = claimText(claims, "environment");
@@ -19351,12 +19351,15 @@ function diagnose(input) {
         env === void 0 ? "The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` to the publishing job, or clear the environment on PyPI." : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI compares environment names case-insensitively; a publisher with no environment accepts any.`
       ] });
     }
-    out.push({ title: "No trusted publisher matches this run", text: [
-      "PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.",
-      ...settingsLines(input)
-    ] });
+    out.push({
+      title: "No trusted publisher matches this run",
+      text: [
+        "PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate."
+      ],
+      settings: publisherForm(input)
+    });
   }
-  return [...out, ...runWarnings(claims, ctx)];
+  return out;
 }
 
 // src/action/dist-projects.ts
@@ -19951,10 +19954,28 @@ var Redactor = class {
 
 // src/action/report.ts
 var TROUBLESHOOTING2 = "https://docs.pypi.org/trusted-publishers/troubleshooting/";
+function renderFormText(form) {
+  return [
+    `Add a trusted publisher (GitHub) on ${form.indexName} with exactly these values for this run:`,
+    ...form.fields.map(([label, v]) => `  ${label}: ${v === void 0 ? label.startsWith("Environment") ? "(leave empty: this job runs in no environment)" : "(unknown)" : `\`${v}\``}`),
+    "Where:",
+    ...form.pages.map((p) => `  ${p.label}: ${p.url}`)
+  ];
+}
+function renderFormMarkdown(form) {
+  return [
+    `Add a trusted publisher (GitHub) on ${md(form.indexName)} with exactly these values for this run:`,
+    "",
+    "| field | value |",
+    "|---|---|",
+    ...form.fields.map(([label, v]) => `| ${label} | ${v === void 0 ? label.startsWith("Environment") ? "_(leave empty: this job runs in no environment)_" : "_(unknown)_" : `\`${mdCell2(v)}\``} |`),
+    "",
+    ...form.pages.map((p) => `- ${md(p.label)}: ${md(p.url)}`)
+  ].join("\n");
+}
 function renderAnnotation(r) {
   const parts = [r.failure.message];
-  for (const d of r.diagnoses) parts.push(`${d.title}:
-${d.text.join("\n")}`);
+  for (const d of r.diagnoses) parts.push([`${d.title}:`, ...d.text, ...d.settings ? renderFormText(d.settings) : []].join("\n"));
   if (r.claims) {
     parts.push(`Claims of this run's OIDC token (for debugging; do not copy them into PyPI unless they are what you expect):
 ${renderClaimLines(r.claims).map((l) => `  ${l}`).join("\n")}`);
@@ -19966,23 +19987,20 @@ var md = (s) => s.replace(/</g, "&lt;").replace(/>/g, "&gt;");
 var mdCell2 = (s) => md(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 function paragraphs(text) {
   const out = [];
-  for (const t of text) {
-    const lines = t.split("\n");
-    let block = [];
-    const flush = () => {
-      if (block.length) out.push(["```", ...block, "```"].join("\n"));
-      block = [];
-    };
-    for (const line of lines) {
-      if (/^\s{2}/.test(line)) {
-        block.push(line.slice(2));
-      } else {
-        flush();
-        out.push(md(line));
-      }
+  let block = [];
+  const flush = () => {
+    if (block.length) out.push(["```", ...block.map((l) => l.replace(/`/g, "'")), "```"].join("\n"));
+    block = [];
+  };
+  for (const line of text.join("\n").split("\n")) {
+    if (/^\s{2}/.test(line)) {
+      block.push(line.slice(2));
+    } else {
+      flush();
+      out.push(md(line));
     }
-    flush();
   }
+  flush();
   return out.join("\n\n");
 }
 function renderSummary(r) {
@@ -20001,7 +20019,10 @@ function renderSummary(r) {
     const tail = r.failure.message.split("\n").filter((l) => l.startsWith("(gave up"));
     if (tail.length) out.push(md(tail.join(" ")), "");
   }
-  for (const d of r.diagnoses) out.push(`### ${md(d.title)}`, "", paragraphs(d.text), "");
+  for (const d of r.diagnoses) {
+    out.push(`### ${md(d.title)}`, "", paragraphs(d.text), "");
+    if (d.settings) out.push(renderFormMarkdown(d.settings), "");
+  }
   if (r.claims) {
     out.push(
       "### Claims of this run's OIDC token",

@@ -12,6 +12,15 @@ export interface Diagnosis {
   readonly title: string;
   /** Markdown-light paragraphs: plain text with `code` spans, readable in an annotation too. */
   readonly text: readonly string[];
+  /** The trusted-publisher form to fill in on the index, when that is the fix. */
+  readonly settings?: PublisherForm;
+}
+
+/** The values a user enters on the index's "add a trusted publisher" form, and the pages that have the form. */
+export interface PublisherForm {
+  readonly indexName: string;
+  readonly fields: ReadonlyArray<readonly [label: string, value: string | undefined]>;
+  readonly pages: ReadonlyArray<{ readonly label: string; readonly url: string }>;
 }
 
 export interface DiagnosisInput {
@@ -43,27 +52,24 @@ export function publisherSettings(claims: Claims | undefined, ctx: RunContext) {
   };
 }
 
-function settingsLines(input: DiagnosisInput): string[] {
+function publisherForm(input: DiagnosisInput): PublisherForm {
   const s = publisherSettings(input.claims, input.ctx);
-  const value = (v: string | undefined) => (v === undefined ? '(unknown)' : `\`${v}\``);
-  const lines = [
-    `Owner: ${value(s.owner)}`,
-    `Repository name: ${value(s.repository)}`,
-    `Workflow name: ${value(s.workflow)}`,
-    `Environment name: ${s.environment === undefined ? '(leave empty: this job runs in no environment)' : value(s.environment)}`,
-  ];
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ['<project>'];
-  const pages = [
-    ...projects.map((p) => `existing project: ${web}/manage/project/${p}/settings/publishing/`),
-    `new project (a "pending publisher", also give the PyPI Project Name${input.projects.length === 1 ? ` \`${input.projects[0]}\`` : ''}): ${web}/manage/account/publishing/`,
-  ];
-  return [
-    `Add a trusted publisher (GitHub) on ${input.index.displayName} with exactly these values for this run:`,
-    ...lines.map((l) => `  ${l}`),
-    'Where:',
-    ...pages.map((p) => `  ${p}`),
-  ];
+  const pendingName = input.projects.length === 1 ? ` with PyPI Project Name \`${input.projects[0]}\`` : '';
+  return {
+    indexName: input.index.displayName,
+    fields: [
+      ['Owner', s.owner],
+      ['Repository name', s.repository],
+      ['Workflow name', s.workflow],
+      ['Environment name', s.environment],
+    ],
+    pages: [
+      ...projects.map((p) => ({ label: `existing project ${p}`, url: `${web}/manage/project/${p}/settings/publishing/` })),
+      { label: `new project (a pending publisher${pendingName})`, url: `${web}/manage/account/publishing/` },
+    ],
+  };
 }
 
 function hasCode(f: ActionFailure | undefined, code: string): boolean {
@@ -164,8 +170,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   if (hasCode(failure, 'invalid-pending-publisher')) {
     out.push({ title: 'Pending publisher for an existing project', text: [
       'A pending publisher matched this run, but its project already exists on the index. Pending publishers only ' +
-      'create new projects: add the publisher on the existing project\'s publishing page instead.',
-      ...settingsLines(input)] });
+      'create new projects: add the publisher on the existing project\'s publishing page instead.'],
+    settings: publisherForm(input) });
   }
 
   if (hasCode(failure, 'invalid-publisher')) {
@@ -180,9 +186,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     }
     out.push({ title: 'No trusted publisher matches this run', text: [
       'PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, ' +
-      'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.',
-      ...settingsLines(input)] });
+      'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.'],
+    settings: publisherForm(input) });
   }
 
-  return [...out, ...runWarnings(claims, ctx)];
+  return out;
 }

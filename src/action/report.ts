@@ -4,7 +4,7 @@
  * are decoded values and every server-provided string was redacted before it got here.
  */
 import { Claims, renderClaimLines, renderClaimTable } from './claims';
-import { Diagnosis } from './diagnose';
+import { Diagnosis, PublisherForm } from './diagnose';
 import { ActionFailure } from './errors';
 
 export interface FailureReport {
@@ -17,9 +17,29 @@ export interface FailureReport {
 
 const TROUBLESHOOTING = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
 
+/** The form as indented text lines (annotations and logs). */
+export function renderFormText(form: PublisherForm): string[] {
+  return [
+    `Add a trusted publisher (GitHub) on ${form.indexName} with exactly these values for this run:`,
+    ...form.fields.map(([label, v]) => `  ${label}: ${v === undefined ? (label.startsWith('Environment') ? '(leave empty: this job runs in no environment)' : '(unknown)') : `\`${v}\``}`),
+    'Where:',
+    ...form.pages.map((p) => `  ${p.label}: ${p.url}`),
+  ];
+}
+
+function renderFormMarkdown(form: PublisherForm): string {
+  return [
+    `Add a trusted publisher (GitHub) on ${md(form.indexName)} with exactly these values for this run:`, '',
+    '| field | value |', '|---|---|',
+    ...form.fields.map(([label, v]) => `| ${label} | ${v === undefined ? (label.startsWith('Environment') ? '_(leave empty: this job runs in no environment)_' : '_(unknown)_') : `\`${mdCell(v)}\``} |`),
+    '',
+    ...form.pages.map((p) => `- ${md(p.label)}: ${md(p.url)}`),
+  ].join('\n');
+}
+
 export function renderAnnotation(r: FailureReport): string {
   const parts = [r.failure.message];
-  for (const d of r.diagnoses) parts.push(`${d.title}:\n${d.text.join('\n')}`);
+  for (const d of r.diagnoses) parts.push([`${d.title}:`, ...d.text, ...(d.settings ? renderFormText(d.settings) : [])].join('\n'));
   if (r.claims) {
     parts.push(`Claims of this run's OIDC token (for debugging; do not copy them into PyPI unless they are what you expect):\n${
       renderClaimLines(r.claims).map((l) => `  ${l}`).join('\n')}`);
@@ -31,26 +51,23 @@ export function renderAnnotation(r: FailureReport): string {
 const md = (s: string) => s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const mdCell = (s: string) => md(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** Indented lines (settings, YAML) become a code block; the rest stays prose. */
+/** Indented lines (YAML, lists) become one code block; the rest stays prose. */
 function paragraphs(text: readonly string[]): string {
   const out: string[] = [];
-  for (const t of text) {
-    const lines = t.split('\n');
-    let block: string[] = [];
-    const flush = () => {
-      if (block.length) out.push(['```', ...block, '```'].join('\n'));
-      block = [];
-    };
-    for (const line of lines) {
-      if (/^\s{2}/.test(line)) {
-        block.push(line.slice(2));
-      } else {
-        flush();
-        out.push(md(line));
-      }
+  let block: string[] = [];
+  const flush = () => {
+    if (block.length) out.push(['```', ...block.map((l) => l.replace(/`/g, "'")), '```'].join('\n'));
+    block = [];
+  };
+  for (const line of text.join('\n').split('\n')) {
+    if (/^\s{2}/.test(line)) {
+      block.push(line.slice(2));
+    } else {
+      flush();
+      out.push(md(line));
     }
-    flush();
   }
+  flush();
   return out.join('\n\n');
 }
 
@@ -64,7 +81,10 @@ export function renderSummary(r: FailureReport): string {
     const tail = r.failure.message.split('\n').filter((l) => l.startsWith('(gave up'));
     if (tail.length) out.push(md(tail.join(' ')), '');
   }
-  for (const d of r.diagnoses) out.push(`### ${md(d.title)}`, '', paragraphs(d.text), '');
+  for (const d of r.diagnoses) {
+    out.push(`### ${md(d.title)}`, '', paragraphs(d.text), '');
+    if (d.settings) out.push(renderFormMarkdown(d.settings), '');
+  }
   if (r.claims) {
     out.push('### Claims of this run\'s OIDC token', '',
       '_Shown for debugging (never the token itself). Do not copy them into PyPI unless they are what you expect._', '',
