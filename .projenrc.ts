@@ -1,4 +1,5 @@
 import { cdk, javascript } from 'projen';
+import { PypiPublishRetrofit } from './src';
 
 const project = new cdk.JsiiProject({
   author: 'Seed ffdc47be maintainers',
@@ -129,5 +130,9 @@ project.addTask('bench', {
 
 project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/');
 project.gitignore.addPatterns('/test-reports/', '/coverage/');
+
+// --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
+// (adds .github/actions/pypi-mint/ and rewires release_pypi: mint step, TWINE_PASSWORD from its output, environment)
+new PypiPublishRetrofit(project, { environment: 'pypi' });
 
 project.synth();

@@ -4,3 +4,4 @@ export { Uploader } from './uploaders';
 export { BuildTool } from './build-tools';
 export { PypiMintAction } from './mint-action';
 export { TrustedPublisher } from './trusted-publisher';
+export { PypiPublishRetrofit, PypiPublishRetrofitOptions } from './pypi-publish-retrofit';
