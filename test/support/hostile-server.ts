@@ -159,7 +159,9 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
       return;
     }
     const body = f.body === undefined ? Buffer.alloc(0) : Buffer.from(f.body);
-    const headers = { 'content-length': String(body.length), ...f.headers };
+    const headers: Record<string, string> = { 'content-length': String(body.length), ...f.headers };
+    // `content-length: ''` in a fault means "none": the body goes out chunked, its size unannounced
+    if (headers['content-length'] === '') delete headers['content-length'];
     try {
       res.writeHead(f.status ?? 200, headers);
     } catch {
