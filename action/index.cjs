@@ -20132,7 +20132,7 @@ async function runAction(env, io2, timing) {
       now: Date.now,
       sleep: realSleep,
       random: Math.random,
-      onRetry: (f, attempt, delayMs) => log(`Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0]}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`)
+      onRetry: (f, attempt, delayMs) => log(`Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`)
     };
     let audience = inputs.audience;
     if (audience === void 0) {

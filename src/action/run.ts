@@ -71,7 +71,7 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
       sleep: realSleep,
       random: Math.random,
       onRetry: (f: ActionFailure, attempt: number, delayMs: number) =>
-        log(`Attempt ${attempt} failed (${f.code}: ${f.message.split('\n')[0]}); retrying in ${(delayMs / 1000).toFixed(1)} s` +
+        log(`Attempt ${attempt} failed (${f.code}: ${f.message.split('\n')[0].replace(/\.$/, '')}); retrying in ${(delayMs / 1000).toFixed(1)} s` +
           ' with a fresh OIDC token.'),
     };
 
