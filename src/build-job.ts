@@ -1,5 +1,5 @@
 import { github } from 'projen';
-import { BuildToolSpec, buildToolInstallCommand } from './build-tools';
+import { BuildToolSpec, buildToolInstallCommand } from './build-tool-specs';
 import { DIST_ARTIFACT, SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
 
 const { JobPermission } = github.workflows;

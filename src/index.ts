@@ -1,7 +1,7 @@
-export { PypiRelease, PypiReleaseOptions, PypiReleaseTriggers } from './pypi-release';
-export { PypiIndex, PypiIndexOptions, CustomPypiIndexOptions } from './indexes';
-export { Uploader } from './uploaders';
-export { BuildTool } from './build-tools';
-export { PypiMintAction } from './mint-action';
-export { TrustedPublisher } from './trusted-publisher';
-export { PypiPublishRetrofit, PypiPublishRetrofitOptions } from './pypi-publish-retrofit';
+export * from './pypi-release';
+export * from './pypi-publish-retrofit';
+export * from './indexes';
+export * from './uploaders';
+export * from './build-tools';
+export * from './mint-action';
+export * from './trusted-publisher';

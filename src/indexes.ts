@@ -1,4 +1,4 @@
-import { PypiReleaseConfigError } from './trusted-publisher';
+import { PypiReleaseConfigError } from './config-error';
 
 /**
  * Options for PyPI and TestPyPI.

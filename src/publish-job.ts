@@ -1,9 +1,9 @@
 import { github } from 'projen';
 import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
 import { DIST_ARTIFACT } from './pins';
-import { UploaderSpec, uploaderInstallCommand } from './uploaders';
+import { UploaderSpec, uploaderInstallCommand } from './uploader-specs';
 
 const { JobPermission } = github.workflows;
 

@@ -1,6 +1,8 @@
 import { Component, Project, github, javascript } from 'projen';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep } from './mint-action';
-import { PypiReleaseConfigError, validateEnvironmentName } from './trusted-publisher';
+import { PypiReleaseConfigError } from './config-error';
+import { PypiMintAction } from './mint-action';
+import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
+import { validateEnvironmentName } from './publisher-rules';
 
 /**
  * Options for PypiPublishRetrofit.

@@ -1,16 +1,17 @@
 import { Component, JsonPatch, Project, github } from 'projen';
 import { buildJob } from './build-job';
-import { BuildTool, buildToolSpec } from './build-tools';
+import { buildToolSpec } from './build-tool-specs';
+import { BuildTool } from './build-tools';
+import { PypiReleaseConfigError } from './config-error';
 import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { discoverRepository, detectPythonProjectKind } from './project-facts';
 import { publishJob, publishJobId } from './publish-job';
+import { parseRepository, renderTrustedPublisherGuide, validateEnvironmentName, validateWorkflowFileName } from './publisher-rules';
 import { checkToolCombination } from './tool-compatibility';
-import {
-  PypiReleaseConfigError, TrustedPublisher, parseRepository, renderTrustedPublisherGuide,
-  validateEnvironmentName, validateWorkflowFileName,
-} from './trusted-publisher';
-import { Uploader, uploaderSpec } from './uploaders';
+import { TrustedPublisher } from './trusted-publisher';
+import { uploaderSpec } from './uploader-specs';
+import { Uploader } from './uploaders';
 import { prependHeaderComment } from './workflow-header';
 
 /**

@@ -1,8 +1,8 @@
 import { Project } from 'projen';
-import { BuildToolSpec } from './build-tools';
+import { BuildToolSpec } from './build-tool-specs';
+import { PypiReleaseConfigError } from './config-error';
 import { PythonProjectKind, hasPyproject } from './project-facts';
-import { PypiReleaseConfigError } from './trusted-publisher';
-import { UploaderSpec } from './uploaders';
+import { UploaderSpec } from './uploader-specs';
 
 /**
  * Refuses build tool / uploader combinations that cannot work, saying why and what would.

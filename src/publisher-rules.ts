@@ -1,0 +1,76 @@
+/**
+ * PyPI's rules for the values a trusted publisher is made of (PROTOCOL.md section 3), and the guide text that
+ * tells users what to enter.
+ */
+import { PypiReleaseConfigError } from './config-error';
+import { TrustedPublisher } from './trusted-publisher';
+
+const FORBIDDEN_ENVIRONMENT_CHARS = ['\'', '"', '`', ',', ';', '\\'];
+
+/** PyPI's rules for an environment name (warehouse validates the same on the publisher form). */
+export function validateEnvironmentName(environment: string, where: string): void {
+  if (environment.length === 0) {
+    throw new PypiReleaseConfigError(`${where}: the environment name is empty; PyPI needs one to pin the publisher to the job`);
+  }
+  if (environment.length > 255) {
+    throw new PypiReleaseConfigError(`${where}: environment name "${environment.slice(0, 40)}…" has ${environment.length} characters; PyPI allows at most 255`);
+  }
+  if (environment.trim() !== environment) {
+    throw new PypiReleaseConfigError(`${where}: environment name "${environment}" starts or ends with whitespace, which PyPI refuses`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(environment)) {
+    throw new PypiReleaseConfigError(`${where}: environment name ${JSON.stringify(environment)} contains a control character, which PyPI refuses`);
+  }
+  const bad = FORBIDDEN_ENVIRONMENT_CHARS.find((c) => environment.includes(c));
+  if (bad !== undefined) {
+    throw new PypiReleaseConfigError(`${where}: environment name "${environment}" contains ${JSON.stringify(bad)}; PyPI refuses any of ' " \` , ; \\`);
+  }
+}
+
+/** PyPI's rules for the workflow file name, plus "top-level file": the name alone, no directory. */
+export function validateWorkflowFileName(fileName: string): void {
+  if (fileName.includes('/') || fileName.includes('\\')) {
+    throw new PypiReleaseConfigError(`workflow file name "${fileName}" contains a path separator; give the file name only (it lives in .github/workflows/, and PyPI matches the bare name)`);
+  }
+  if (!/\.ya?ml$/.test(fileName) || /^\.ya?ml$/.test(fileName)) {
+    throw new PypiReleaseConfigError(`workflow file name "${fileName}" must be a name ending in .yml or .yaml (PyPI refuses other names)`);
+  }
+  if (!/^[A-Za-z0-9._-]+$/.test(fileName)) {
+    throw new PypiReleaseConfigError(`workflow file name "${fileName}" may contain only letters, digits, ".", "_" and "-"`);
+  }
+}
+
+/** GitHub's rules for "owner/name". */
+export function parseRepository(repository: string): { owner: string; name: string } {
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(repository);
+  if (!match || match[2] === '.' || match[2] === '..' || match[1].endsWith('-')) {
+    throw new PypiReleaseConfigError(`repository "${repository}" is not a GitHub "owner/name" (e.g. "octo-org/demo")`);
+  }
+  return { owner: match[1], name: match[2] };
+}
+
+/** The header comment of the generated workflow: per index, exactly what to enter on it. */
+export function renderTrustedPublisherGuide(publishers: TrustedPublisher[]): string[] {
+  const lines = [
+    'Trusted publishing: before the first release, tell each index below to trust this workflow.',
+    'Enter exactly these values (PyPI matches them against the job\'s OIDC token).',
+  ];
+  for (const p of publishers) {
+    lines.push(
+      '',
+      `${p.indexName} (project "${p.distributionName}")`,
+      `  Owner:             ${p.owner}`,
+      `  Repository name:   ${p.repository}`,
+      `  Workflow name:     ${p.workflowFileName}`,
+      `  Environment name:  ${p.environment}`,
+      `  Existing project:  ${p.projectSettingsUrl}`,
+      `  New project:       ${p.pendingPublisherUrl} (add a pending publisher)`,
+    );
+  }
+  lines.push(
+    '',
+    'Also create the GitHub environments named above (Settings > Environments) and require a reviewer on them.',
+  );
+  return lines;
+}
