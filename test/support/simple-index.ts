@@ -1,0 +1,53 @@
+/**
+ * Reading an index back the way installers do: the PEP 503 `/simple/<project>/` page (file names and the sha256 in
+ * each link's fragment), and `pip download` from it with Debian's pip, isolated from this machine's pip config
+ * (which points at a local mirror) so the files can only come from the index under test.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { recordOutput } from './leaks';
+import { DEBIAN_PYTHON, DistFile, sha256File } from './python-dists';
+
+export interface SimpleLink {
+  readonly filename: string;
+  readonly href: string;
+  readonly sha256: string | undefined;
+}
+
+/** The files `/simple/<project>/` lists (following the canonical-name redirect, as pip does). */
+export async function simpleLinks(simpleUrl: string, project: string): Promise<SimpleLink[]> {
+  const res = await fetch(new URL(`${project}/`, simpleUrl));
+  if (res.status !== 200) throw new Error(`GET /simple/${project}/ answered ${res.status}`);
+  const html = await res.text();
+  return [...html.matchAll(/<a\s+href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => ({
+    href: m[1],
+    filename: m[2].trim(),
+    sha256: /#sha256=([0-9a-f]{64})$/.exec(m[1])?.[1],
+  }));
+}
+
+/**
+ * `python3 -m pip download --no-deps --index-url <simple> <requirement>`: the wheel with `kind: 'wheel'`, the sdist
+ * with `kind: 'sdist'` (pip prepares its metadata with Debian's setuptools, no build isolation: no PyPI here).
+ * Asynchronous on purpose: the emulator usually runs in this same process and must keep answering.
+ */
+export async function pipDownload(simpleUrl: string, requirement: string, kind: 'wheel' | 'sdist'): Promise<DistFile[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pip-download-'));
+  const args = ['-m', 'pip', 'download', '--isolated', '--no-deps', '--no-cache-dir', '--disable-pip-version-check',
+    '--index-url', simpleUrl, '-d', dir,
+    ...(kind === 'wheel' ? ['--only-binary', ':all:'] : ['--no-binary', ':all:', '--no-build-isolation']),
+    requirement];
+  const { stdout } = await promisify(execFile)(DEBIAN_PYTHON, args, {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8', PIP_CONFIG_FILE: '/dev/null' },
+  });
+  recordOutput(`pip download ${requirement} (${kind})`, stdout, false);
+  return readdirSync(dir).map((filename) => {
+    const path = join(dir, filename);
+    return { filename, path, sha256: sha256File(path), size: 0 };
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Executing one step once its environment and inputs are known: a local node action (`uses: ./...`), a stand-in
+ * for an action or install step that needs the network, or a `run:` script in the runner's default bash.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { inputVariable, loadLocalAction, missingActionMessage } from './local-action';
+import type { StandIn, StandInContext } from './stand-ins';
+import type { StepResult, WorkflowStep } from './types';
+
+export interface StepExecution {
+  readonly kind: StepResult['kind'];
+  /** null when the step was killed at its timeout. */
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface StepSetup {
+  readonly id: string;
+  readonly index: number;
+  readonly step: WorkflowStep;
+  readonly env: Record<string, string>;
+  /** `with:` values after expressions and URL substitution. */
+  readonly inputs: Record<string, string>;
+  readonly workspace: string;
+  readonly tempDir: string;
+  /** The `run:` script after expressions. */
+  readonly script?: string;
+  readonly shell: string;
+  readonly workingDirectory: string;
+  readonly timeoutMs: number;
+  readonly standIn?: StandIn;
+  readonly standInContext: Omit<StandInContext, 'step' | 'inputs' | 'log'>;
+  /** Evaluates an action input's default (it may hold expressions). */
+  evaluateDefault(value: string): string;
+}
+
+export async function executeStep(s: StepSetup): Promise<StepExecution> {
+  const { step, id } = s;
+  if (step.uses?.startsWith('./')) {
+    const action = loadLocalAction(s.workspace, step.uses);
+    if (action === undefined) {
+      return { kind: 'local-action', exitCode: 1, stdout: `::error::${missingActionMessage(s.workspace, step.uses)}\n`, stderr: '' };
+    }
+    const unknown = Object.keys(s.inputs).filter((k) => !(k in action.inputs));
+    if (unknown.length) {
+      throw new Error(`step '${id}': unexpected input(s) ${unknown.join(', ')}; valid inputs are ${Object.keys(action.inputs).join(', ')}`);
+    }
+    const env = { ...s.env };
+    for (const [name, def] of Object.entries(action.inputs)) {
+      const value = s.inputs[name] ?? (def === undefined ? undefined : s.evaluateDefault(def));
+      if (value !== undefined) env[inputVariable(name)] = value;
+    }
+    return { kind: 'local-action', ...await spawnStep(action.node, [action.main], env, s.workspace, s.timeoutMs) };
+  }
+  if (s.standIn !== undefined) {
+    const lines: string[] = [];
+    const ok = s.standIn.run({ ...s.standInContext, step, inputs: s.inputs, log: (l) => lines.push(l) });
+    // a stand-in's `##[error]` lines become error annotations, as a real action's core.error() would
+    const stdout = lines.map((l) => (l.startsWith('##[error]') ? `::error::${l.slice('##[error]'.length)}` : l)).join('\n') + '\n';
+    return { kind: 'stand-in', exitCode: ok ? 0 : 1, stdout, stderr: '' };
+  }
+  if (s.script !== undefined) {
+    const scriptFile = join(s.tempDir, `step_${s.index}_${id}.sh`);
+    writeFileSync(scriptFile, s.script);
+    const argv = s.shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', scriptFile]
+      : s.shell === 'sh' ? ['sh', '-e', scriptFile]
+        : undefined;
+    if (argv === undefined) throw new Error(`step '${id}': shell '${s.shell}' is beyond the harness`);
+    const cwd = resolve(s.workspace, s.workingDirectory);
+    return { kind: 'run', ...await spawnStep(argv[0], argv.slice(1), s.env, cwd, s.timeoutMs) };
+  }
+  throw new Error(`step '${id}' uses '${step.uses}', which the harness cannot run and has no stand-in for`);
+}
+
+interface Spawned { exitCode: number | null; stdout: string; stderr: string }
+
+/** Asynchronous: the emulator the step talks to usually runs in this same process. */
+function spawnStep(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs: number): Promise<Spawned> {
+  return new Promise((resolvePromise, reject) => {
+    mkdirSync(cwd, { recursive: true });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ exitCode: timedOut ? null : code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+  });
+}

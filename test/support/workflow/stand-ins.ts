@@ -1,0 +1,192 @@
+/**
+ * Documented stand-ins for the steps a runner would fetch from the network. Each one does what the real step would
+ * leave behind on this machine, says in the step log that it is a stand-in, and fails the step where the real thing
+ * would not have worked here. A `uses:` that none of them recognises makes the harness throw.
+ *
+ * - actions/checkout: copies the repository files (or the sparse selection) into the workspace. Like the real action,
+ *   it first deletes the contents of a target directory it did not check out itself (dist/ downloaded before a
+ *   checkout into the workspace root is gone afterwards, exactly as on GitHub).
+ * - actions/download-artifact: copies the dists the test built into `path`.
+ * - actions/setup-python, astral-sh/setup-uv: check that the machine has the tool (python -> Debian's python3).
+ * - `run:` steps that only install publishing tools (pip/pipx/uv tool install ...): cannot run offline; the stand-in
+ *   checks each requested tool exists on the machine and says which version will be used instead.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
+import type { Toolbox } from './toolbox';
+import type { WorkflowStep } from './types';
+
+export interface StandInContext {
+  readonly step: WorkflowStep;
+  /** `with:` after expressions, URL substitution and action defaults. */
+  readonly inputs: Record<string, string>;
+  readonly workspace: string;
+  readonly repoDir: string;
+  readonly artifacts: Record<string, string>;
+  readonly tools: Toolbox;
+  /** Directories the harness has checked out in this job (checkout cleans them instead of wiping). */
+  readonly checkedOut: Set<string>;
+  /** The steps after this one (setup-uv needs uv only if one of them runs it). */
+  readonly laterSteps: readonly WorkflowStep[];
+  log(line: string): void;
+}
+
+export interface StandIn {
+  readonly describe: string;
+  matches(step: WorkflowStep): boolean;
+  /** true: the step succeeded; false: it failed (the log says why). */
+  run(ctx: StandInContext): boolean;
+}
+
+function actionName(uses: string | undefined): string | undefined {
+  return uses?.split('@')[0].toLowerCase();
+}
+
+function refuseUnknownInputs(ctx: StandInContext, known: string[]): void {
+  const unknown = Object.keys(ctx.inputs).filter((k) => !known.includes(k));
+  if (unknown.length) throw new Error(`${ctx.step.uses}: inputs ${unknown.join(', ')} are beyond what the harness emulates`);
+}
+
+const checkout: StandIn = {
+  describe: 'actions/checkout -> copy the repository files (sparse rules applied)',
+  matches: (s) => actionName(s.uses) === 'actions/checkout',
+  run(ctx) {
+    refuseUnknownInputs(ctx, ['path', 'sparse-checkout', 'sparse-checkout-cone-mode', 'persist-credentials', 'fetch-depth', 'ref', 'clean', 'show-progress', 'repository']);
+    const repo = ctx.inputs.repository;
+    if (repo && repo !== '' && !/^\$\{\{/.test(repo)) throw new Error(`checkout of another repository (${repo}) is beyond the harness`);
+    const target = resolve(ctx.workspace, ctx.inputs.path ?? '.');
+    mkdirSync(target, { recursive: true });
+    const wipe = !ctx.checkedOut.has(target) || ctx.inputs.clean !== 'false';
+    if (wipe && readdirSync(target).length > 0) {
+      ctx.log(ctx.checkedOut.has(target) ? `Cleaning the repository (git clean -ffdx) in '${target}'` : `Deleting the contents of '${target}'`);
+      for (const entry of readdirSync(target)) rmSync(join(target, entry), { recursive: true, force: true });
+    }
+    let files = listRepositoryFiles(ctx.repoDir);
+    const sparse = (ctx.inputs['sparse-checkout'] ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (sparse.length > 0) {
+      files = ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? selectPatterns(files, sparse) : selectCone(files, sparse);
+      ctx.log(`Sparse checkout (${ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? 'patterns' : 'cone mode'}): ${sparse.join(', ')}`);
+    }
+    for (const f of files) {
+      mkdirSync(dirname(join(target, f)), { recursive: true });
+      cpSync(join(ctx.repoDir, f), join(target, f));
+    }
+    ctx.checkedOut.add(target);
+    ctx.log(`[stand-in for ${ctx.step.uses}] ${files.length} file(s) of the repository placed in '${target}'`);
+    if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
+    return true;
+  },
+};
+
+const downloadArtifact: StandIn = {
+  describe: 'actions/download-artifact -> copy the dists the test built',
+  matches: (s) => actionName(s.uses) === 'actions/download-artifact',
+  run(ctx) {
+    refuseUnknownInputs(ctx, ['name', 'path']);
+    const name = ctx.inputs.name;
+    if (!name) throw new Error(`${ctx.step.uses} without 'name' (download all artifacts) is beyond the harness`);
+    const source = ctx.artifacts[name];
+    if (source === undefined) {
+      ctx.log(`##[error]Unable to download artifact(s): Artifact not found for name: ${name}`);
+      return false;
+    }
+    const target = resolve(ctx.workspace, ctx.inputs.path ?? '.');
+    mkdirSync(target, { recursive: true });
+    const entries = readdirSync(source);
+    for (const e of entries) cpSync(join(source, e), join(target, e), { recursive: true });
+    ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' (${entries.join(', ')}) downloaded to '${target}'`);
+    return true;
+  },
+};
+
+function toolSetup(action: string, tool: string, versionInput: string): StandIn {
+  return {
+    describe: `${action} -> use the machine's ${tool}`,
+    matches: (s) => actionName(s.uses) === action,
+    run(ctx) {
+      const requested = ctx.inputs[versionInput] ?? '(default)';
+      const found = ctx.tools.describe(tool);
+      if (found) {
+        ctx.log(`[stand-in for ${ctx.step.uses}] ${tool} ${requested} requested; using the machine's ${found}`);
+        return true;
+      }
+      // uv is not in Debian and PyPI is unreachable. When the job uses uv only to install the uploader, that install
+      // step's stand-in checks the uploader itself, so the job can still run; a step that runs uv still fails.
+      const runsTool = ctx.laterSteps.some((s) => typeof s.run === 'string' && !toolInstall.matches(s) && new RegExp(`(^|[\\s;&|(])${tool}\\s`).test(s.run));
+      if (runsTool) {
+        ctx.log(`##[error][stand-in for ${ctx.step.uses}] ${tool} ${requested} cannot be installed offline, this machine has no ${tool}, and a later step runs it`);
+        return false;
+      }
+      ctx.log(`::warning::[stand-in for ${ctx.step.uses}] ${tool} ${requested} cannot be installed offline and this machine has none; ` +
+        'the job uses it only to install tools, which the install step\'s stand-in checks instead');
+      return true;
+    },
+  };
+}
+
+/** Publishing tools an install line may name, by package name. */
+const PACKAGE_COMMANDS: Record<string, string> = {
+  twine: 'twine', poetry: 'poetry', uv: 'uv', hatch: 'hatch', pdm: 'pdm', flit: 'flit', maturin: 'maturin', build: 'python',
+};
+const INSTALL_LINE = /^(?:(?:python3?|py) -m )?(?:pip3?|pipx|uv (?:tool|pip)) install\b(.*)$/;
+
+/** The packages an install command line asks for (`-r file` read from the workspace). */
+function requestedPackages(args: string, workspace: string): string[] {
+  const words = args.trim().split(/\s+/).filter((w) => w !== '' && w !== '\\');
+  const specs: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i].replace(/^["']|["']$/g, '');
+    if (w === '-r' || w === '--requirement') {
+      const file = resolve(workspace, words[++i] ?? '');
+      if (!existsSync(file)) throw new Error(`install step reads ${file}, which the workspace does not have`);
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const spec = line.replace(/\\$/, '').trim();
+        if (spec !== '' && !spec.startsWith('#') && !spec.startsWith('--')) specs.push(spec.split(/\s/)[0]);
+      }
+    } else if (!w.startsWith('-')) {
+      specs.push(w);
+    } else if (/^--(index-url|extra-index-url|python|constraint|target|prefix)$/.test(w) || w === '-c') {
+      i++;
+    }
+  }
+  return specs;
+}
+
+const toolInstall: StandIn = {
+  describe: 'a run: step that only installs publishing tools -> check the machine has them',
+  matches: (s) => typeof s.run === 'string' && s.run.split('\n').some((l) => INSTALL_LINE.test(l.trim())),
+  run(ctx) {
+    const lines = (ctx.step.run ?? '').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const other = lines.filter((l) => !INSTALL_LINE.test(l) && !/^set -[a-z]+$/.test(l));
+    if (other.length) throw new Error(`run: step mixes tool installs with other commands (${other[0]}); the harness cannot run it offline`);
+    let ok = true;
+    for (const line of lines.filter((l) => INSTALL_LINE.test(l))) {
+      ctx.log(`[stand-in: not run offline] ${line}`);
+      for (const spec of requestedPackages(INSTALL_LINE.exec(line)![1], ctx.workspace)) {
+        const name = spec.split(/[=<>!~;[ ]/)[0].toLowerCase();
+        const command = PACKAGE_COMMANDS[name];
+        if (command === undefined) {
+          ctx.log(`  ${spec}: a dependency, not checked`);
+          continue;
+        }
+        const found = ctx.tools.describe(command);
+        if (found) {
+          ctx.log(`  ${spec}: using the machine's ${found}`);
+        } else {
+          ctx.log(`##[error]  ${spec}: this machine has no ${command}, and it cannot be installed offline`);
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  },
+};
+
+export const DEFAULT_STAND_INS: readonly StandIn[] = [
+  checkout,
+  downloadArtifact,
+  toolSetup('actions/setup-python', 'python', 'python-version'),
+  toolSetup('astral-sh/setup-uv', 'uv', 'version'),
+  toolInstall,
+];
