@@ -8,9 +8,11 @@ import { EOL } from 'node:os';
 import { ActionFailure } from './errors';
 import { ExportTarget, uploaderEnv } from './uploader-env';
 
-async function append(path: string, entries: ReadonlyArray<readonly [string, string]>, what: string): Promise<void> {
-  // loaded on use: it pulls in node:crypto (for the random delimiter), which a failing run never needs
-  const { prepareKeyValueMessage } = await import('@actions/core/lib/file-command.js');
+function append(path: string, entries: ReadonlyArray<readonly [string, string]>, what: string): void {
+  // Loaded on use: it pulls in node:crypto (for the random delimiter), which a failing run never needs. A plain
+  // require, not import(): esbuild turns it into a lazy module init, and jest's in-process runs can follow it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { prepareKeyValueMessage } = require('@actions/core/lib/file-command.js') as typeof import('@actions/core/lib/file-command.js');
   try {
     appendFileSync(path, entries.map(([k, v]) => `${prepareKeyValueMessage(k, v)}${EOL}`).join(''), { encoding: 'utf8' });
   } catch (err) {
@@ -32,13 +34,13 @@ export function requireOutputFile(env: Record<string, string | undefined>): stri
   return path;
 }
 
-export async function writeOutputs(outputPath: string, token: string, expires: number): Promise<void> {
-  await append(outputPath, [['api-token', token], ['expires', String(expires)]], 'the step outputs (GITHUB_OUTPUT)');
+export function writeOutputs(outputPath: string, token: string, expires: number): void {
+  append(outputPath, [['api-token', token], ['expires', String(expires)]], 'the step outputs (GITHUB_OUTPUT)');
 }
 
 /** Returns the names written, for the log. */
-export async function writeUploaderEnv(env: Record<string, string | undefined>, targets: readonly ExportTarget[],
-  token: string, uploadUrl: string): Promise<string[]> {
+export function writeUploaderEnv(env: Record<string, string | undefined>, targets: readonly ExportTarget[],
+  token: string, uploadUrl: string): string[] {
   if (targets.length === 0) return [];
   const path = env.GITHUB_ENV;
   if (!path || !existsSync(path)) {
@@ -46,6 +48,6 @@ export async function writeUploaderEnv(env: Record<string, string | undefined>, 
       'export-env asks for environment variables, but GITHUB_ENV is not set or its file is missing.');
   }
   const vars = targets.flatMap((t) => uploaderEnv(t, token, uploadUrl));
-  await append(path, vars.map((v) => [v.name, v.value] as const), 'the environment file (GITHUB_ENV)');
+  append(path, vars.map((v) => [v.name, v.value] as const), 'the environment file (GITHUB_ENV)');
   return vars.map((v) => v.name);
 }

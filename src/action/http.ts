@@ -63,7 +63,10 @@ function directTransport(req: HttpRequest, signal: AbortSignal): Promise<RawResp
 
 function proxyTransport(proxyUrl: string): Transport {
   return async (req, signal) => {
-    const undici = await import('undici');
+    // Loaded only when a proxy applies (undici costs tens of ms to load). A plain require, not import(): esbuild
+    // keeps it a lazy module init inside the bundle, and in-process callers under jest can follow it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const undici = require('undici') as typeof import('undici');
     const dispatcher = new undici.ProxyAgent(proxyUrl);
     try {
       const res = await undici.request(req.url, {

@@ -16,7 +16,10 @@ export class Redactor {
   public add(secret: string | undefined): void {
     if (!secret || secret.length < 4) return;
     this.secrets.add(secret);
-    this.secrets.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
+    const b64 = Buffer.from(secret).toString('base64');
+    this.secrets.add(b64);
+    this.secrets.add(b64.replace(/=+$/, ''));
+    this.secrets.add(Buffer.from(secret).toString('base64url'));
     this.secrets.add(encodeURIComponent(secret));
     this.secrets.add(JSON.stringify(secret).slice(1, -1));
   }
@@ -29,7 +32,7 @@ export class Redactor {
     }
     out = out.replace(JWT_SHAPE, '***').replace(TOKEN_SHAPE, 'pypi-***').replace(URL_CREDENTIALS, '$1***@');
     // eslint-disable-next-line no-control-regex
-    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ').replace(/\r/g, '');
+    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, ' ');
     return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters cut)` : out;
   }
 }

@@ -92,8 +92,8 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
       return mintToken(index, oidcToken.jwt, send, emit, redactor);
     }, t, deadline, hooks);
 
-    await writeOutputs(outputPath, minted.token, minted.expires);
-    const exported = await writeUploaderEnv(env, inputs.exportEnv, minted.token, index.uploadUrl);
+    writeOutputs(outputPath, minted.token, minted.expires);
+    const exported = writeUploaderEnv(env, inputs.exportEnv, minted.token, index.uploadUrl);
     log(`Minted a PyPI token for ${index.displayName}, valid until ${new Date(minted.expires * 1000).toISOString()}; ` +
       `it is in the step output api-token${exported.length ? ` and in ${exported.join(', ')}` : ''}.`);
     appendSummary(env, renderSuccessSummary(index.displayName, aud, minted.expires, exported));
