@@ -74,7 +74,8 @@ export class Toolbox {
       let version = 'version unknown';
       try {
         const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: SEARCH_DIRS.join(':'), HOME: this.binDir } });
-        version = out.trim().split('\n')[0].replace(/\s*\(.*$/, '');
+        const found = /\d+\.\d+[\w.+-]*/.exec(out);
+        version = found ? `${tool} ${found[0]}` : version;
       } catch {
         // a tool that cannot report its version is still the tool; the step that uses it will show the problem
       }
