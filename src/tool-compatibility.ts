@@ -1,7 +1,7 @@
 import { Project } from 'projen';
 import { BuildToolSpec } from './build-tool-specs';
 import { PypiReleaseConfigError } from './config-error';
-import { PythonProjectKind, hasPyproject } from './project-facts';
+import { PythonProjectKind, hasPyproject, hasSetupPy } from './project-facts';
 import { UploaderSpec } from './uploader-specs';
 
 /**
@@ -9,8 +9,11 @@ import { UploaderSpec } from './uploader-specs';
  */
 export function checkToolCombination(project: Project, kind: PythonProjectKind, build: BuildToolSpec, upload: UploaderSpec): void {
   const pyproject = hasPyproject(project);
+  if (kind === 'pip' && !pyproject && !hasSetupPy(project)) {
+    throw new PypiReleaseConfigError('this pip project has nothing to build: no setup.py and no pyproject.toml. Create it with setuptools: true (or poetry: true / uv: true), or add a pyproject.toml');
+  }
   if (upload.rebuildsFromSource) {
-    throw new PypiReleaseConfigError(`${upload.label} cannot upload the files the build job made: it always rebuilds from source, which would put a build inside the job that holds id-token: write. use Uploader.UV or Uploader.TWINE, which upload what ${build.label} built`);
+    throw new PypiReleaseConfigError(`${upload.label} cannot upload the files the build job made: it always rebuilds from source, which would put a build inside the job that holds id-token: write; use Uploader.UV or Uploader.TWINE, which upload what ${build.label} built`);
   }
   if (build.requires === 'poetry' && kind !== 'poetry') {
     throw new PypiReleaseConfigError(`${build.label} builds poetry projects only, and this is ${describe(kind)}; use BuildTool.UV or BuildTool.PYPA_BUILD (or create the project with poetry: true)`);

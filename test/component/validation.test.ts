@@ -117,7 +117,7 @@ describe('repository', () => {
     const outdir = tempOutdir();
     mkdirSync(join(outdir, '.git'));
     writeFileSync(join(outdir, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:octo-org/from-git.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
-    const project = new python.PythonProject({ name: 'demo-pkg', moduleName: 'demo_pkg', authorName: 'a', authorEmail: 'a@example.com', version: '0.1.0', outdir });
+    const project = new python.PythonProject({ name: 'demo-pkg', moduleName: 'demo_pkg', authorName: 'a', authorEmail: 'a@example.com', version: '0.1.0', setuptools: true, outdir });
     expect(new PypiRelease(project).repository).toBe('octo-org/from-git');
   });
 
@@ -153,6 +153,17 @@ describe('triggers', () => {
   test('refuses an empty tag pattern list', () => {
     expect(release({ triggers: { tagPatterns: [] } })).toThrow(/tagPatterns is empty/);
   });
+});
+
+test('a pip project with nothing to build is refused with the fix', () => {
+  const project = pythonProject('pip', { setuptools: false });
+  expect(release({ repository: 'octo-org/demo' }, project)).toThrow(/this pip project has nothing to build: no setup.py and no pyproject.toml. Create it with setuptools: true/);
+});
+
+test('a pip project with a hand-written pyproject.toml is fine', () => {
+  const outdir = tempOutdir();
+  writeFileSync(join(outdir, 'pyproject.toml'), '[project]\nname = "demo-pkg"\nversion = "0.1.0"\n');
+  expect(release({ repository: 'octo-org/demo' }, pythonProject('pip', { setuptools: false, outdir }))).not.toThrow();
 });
 
 test('a project without GitHub is refused with the fix', () => {

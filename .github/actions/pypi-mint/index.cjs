@@ -41,6 +41,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -19508,8 +19509,8 @@ function uploaderEnv(target, token, uploadUrl) {
 }
 
 // src/action/export.ts
-async function append(path, entries, what) {
-  const { prepareKeyValueMessage: prepareKeyValueMessage2 } = await Promise.resolve().then(() => (init_file_command(), file_command_exports));
+function append(path, entries, what) {
+  const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
   try {
     (0, import_node_fs3.appendFileSync)(path, entries.map(([k, v]) => `${prepareKeyValueMessage2(k, v)}${import_node_os.EOL}`).join(""), { encoding: "utf8" });
   } catch (err) {
@@ -19532,10 +19533,10 @@ function requireOutputFile(env) {
   }
   return path;
 }
-async function writeOutputs(outputPath, token, expires) {
-  await append(outputPath, [["api-token", token], ["expires", String(expires)]], "the step outputs (GITHUB_OUTPUT)");
+function writeOutputs(outputPath, token, expires) {
+  append(outputPath, [["api-token", token], ["expires", String(expires)]], "the step outputs (GITHUB_OUTPUT)");
 }
-async function writeUploaderEnv(env, targets, token, uploadUrl) {
+function writeUploaderEnv(env, targets, token, uploadUrl) {
   if (targets.length === 0) return [];
   const path = env.GITHUB_ENV;
   if (!path || !(0, import_node_fs3.existsSync)(path)) {
@@ -19546,7 +19547,7 @@ async function writeUploaderEnv(env, targets, token, uploadUrl) {
     );
   }
   const vars = targets.flatMap((t) => uploaderEnv(t, token, uploadUrl));
-  await append(path, vars.map((v) => [v.name, v.value]), "the environment file (GITHUB_ENV)");
+  append(path, vars.map((v) => [v.name, v.value]), "the environment file (GITHUB_ENV)");
   return vars.map((v) => v.name);
 }
 
@@ -19604,7 +19605,7 @@ function directTransport(req, signal) {
 }
 function proxyTransport(proxyUrl) {
   return async (req, signal) => {
-    const undici = await Promise.resolve().then(() => __toESM(require_undici()));
+    const undici = require_undici();
     const dispatcher = new undici.ProxyAgent(proxyUrl);
     try {
       const res = await undici.request(req.url, {
@@ -19938,7 +19939,10 @@ var Redactor = class {
   add(secret) {
     if (!secret || secret.length < 4) return;
     this.secrets.add(secret);
-    this.secrets.add(Buffer.from(secret).toString("base64").replace(/=+$/, ""));
+    const b64 = Buffer.from(secret).toString("base64");
+    this.secrets.add(b64);
+    this.secrets.add(b64.replace(/=+$/, ""));
+    this.secrets.add(Buffer.from(secret).toString("base64url"));
     this.secrets.add(encodeURIComponent(secret));
     this.secrets.add(JSON.stringify(secret).slice(1, -1));
   }
@@ -19948,7 +19952,7 @@ var Redactor = class {
       out = out.split(s).join("***");
     }
     out = out.replace(JWT_SHAPE, "***").replace(TOKEN_SHAPE, "pypi-***").replace(URL_CREDENTIALS, "$1***@");
-    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ").replace(/\r/g, "");
+    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ");
     return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters cut)` : out;
   }
 };
@@ -20133,7 +20137,7 @@ async function runAction(env, io2, timing) {
       now: Date.now,
       sleep: realSleep,
       random: Math.random,
-      onRetry: (f, attempt, delayMs) => log(`Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0]}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`)
+      onRetry: (f, attempt, delayMs) => log(`Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`)
     };
     let audience = inputs.audience;
     if (audience === void 0) {
@@ -20149,8 +20153,8 @@ async function runAction(env, io2, timing) {
       log(`Got an OIDC token for ${claimText(claims, "repository") ?? "?"} (${claimText(claims, "job_workflow_ref") ?? "?"}); exchanging it at ${index.mintUrl.href}`);
       return mintToken(index, oidcToken.jwt, send, emit, redactor);
     }, t, deadline, hooks);
-    await writeOutputs(outputPath, minted.token, minted.expires);
-    const exported = await writeUploaderEnv(env, inputs.exportEnv, minted.token, index.uploadUrl);
+    writeOutputs(outputPath, minted.token, minted.expires);
+    const exported = writeUploaderEnv(env, inputs.exportEnv, minted.token, index.uploadUrl);
     log(`Minted a PyPI token for ${index.displayName}, valid until ${new Date(minted.expires * 1e3).toISOString()}; it is in the step output api-token${exported.length ? ` and in ${exported.join(", ")}` : ""}.`);
     appendSummary(env, renderSuccessSummary(index.displayName, aud, minted.expires, exported));
     return 0;
