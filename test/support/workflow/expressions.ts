@@ -163,8 +163,10 @@ class Parser {
     }
     if (['true', 'false', 'null'].includes(t.text)) return t.text === 'null' ? null : t.text === 'true';
     if (this.peek('(')) return this.call(t.text);
-    if (!(t.text in this.ctx.contexts)) this.fail(`unknown context '${t.text}'`);
-    let v: Value | StrictContext = this.ctx.contexts[t.text];
+    // context names, like property names, are case-insensitive
+    const name = Object.keys(this.ctx.contexts).find((k) => k.toLowerCase() === t.text.toLowerCase());
+    if (name === undefined) this.fail(`unknown context '${t.text}'`);
+    let v: Value | StrictContext = this.ctx.contexts[name];
     for (;;) {
       if (this.peek('.')) {
         this.pos++;
