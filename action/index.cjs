@@ -19269,16 +19269,22 @@ function runWarnings(claims, ctx) {
   const out = [];
   const eventName = claimText(claims, "event_name") ?? ctx.eventName;
   if (eventName === "pull_request_target") {
-    out.push({ title: "Publishing from pull_request_target", text: [
-      "This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute with the base repository's permissions on behalf of a pull request, a known way to publish attacker code. Publish from a tag push, a release, or workflow_dispatch instead."
-    ] });
+    out.push({
+      title: "Publishing from pull_request_target",
+      text: [
+        "This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute with the base repository's permissions on behalf of a pull request, a known way to publish attacker code. Publish from a tag push, a release, or workflow_dispatch instead."
+      ]
+    });
   }
   const wf = claimText(claims, "workflow_ref");
   const job = claimText(claims, "job_workflow_ref");
   if (wf !== void 0 && job !== void 0 && wf !== job) {
-    out.push({ title: "Reusable workflow", text: [
-      `This job runs in a reusable workflow: it was called by \`${wf}\` but its own file is \`${job}\`. PyPI matches the publisher on the job's own file (\`${workflowFilename(job) ?? "?"}\`), and supports reusable workflows only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`
-    ] });
+    out.push({
+      title: "Reusable workflow",
+      text: [
+        `This job runs in a reusable workflow: it was called by \`${wf}\` but its own file is \`${job}\`. PyPI matches the publisher on the job's own file (\`${workflowFilename(job) ?? "?"}\`), and supports reusable workflows only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`
+      ]
+    });
   }
   return out;
 }
@@ -19290,19 +19296,28 @@ function diagnose(input) {
     const missing = input.missingOidcVars?.join(" and ") ?? "ACTIONS_ID_TOKEN_REQUEST_URL";
     const eventName = ctx.eventName ?? "";
     if (ctx.fromFork && eventName.startsWith("pull_request")) {
-      out.push({ title: "Pull request from a fork", text: [
-        `This run is a \`${eventName}\` from a fork. GitHub gives such runs no OIDC token, even with \`id-token: write\`, so nothing can be published from them (that is the point). Publish from an event forks cannot trigger: a tag push, a release, or workflow_dispatch.`
-      ] });
+      out.push({
+        title: "Pull request from a fork",
+        text: [
+          `This run is a \`${eventName}\` from a fork. GitHub gives such runs no OIDC token, even with \`id-token: write\`, so nothing can be published from them (that is the point). Publish from an event forks cannot trigger: a tag push, a release, or workflow_dispatch.`
+        ]
+      });
     } else if (isDependabot(ctx)) {
-      out.push({ title: "Run triggered by Dependabot", text: [
-        "This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead."
-      ] });
+      out.push({
+        title: "Run triggered by Dependabot",
+        text: [
+          "This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead."
+        ]
+      });
     } else {
-      out.push({ title: "Missing `id-token: write`", text: [
-        `${missing} ${missing.includes(" and ") ? "are" : "is"} not set: the job was not allowed to request an OIDC token. Give the publishing job (only that job) this permission:`,
-        "  permissions:\n    id-token: write",
-        `See ${PERMISSIONS_DOCS}`
-      ] });
+      out.push({
+        title: "Missing `id-token: write`",
+        text: [
+          `${missing} ${missing.includes(" and ") ? "are" : "is"} not set: the job was not allowed to request an OIDC token. Give the publishing job (only that job) this permission:`,
+          "  permissions:\n    id-token: write",
+          `See ${PERMISSIONS_DOCS}`
+        ]
+      });
     }
   }
   if (code === "audience-disabled" || code === "audience-unsupported") {
@@ -19314,9 +19329,12 @@ function diagnose(input) {
   const iss = claimText(claims, "iss");
   const unknownIssuer = mentions(failure, /unknown trusted publishing issuer/i);
   if (isEnterpriseServer(ctx) || unknownIssuer || iss !== void 0 && iss !== GITHUB_ISSUER && input.index.kind !== "custom") {
-    out.push({ title: "OIDC issuer not trusted by PyPI", text: [
-      `This run's OIDC tokens come from ${iss ? `\`${iss}\`` : "a non-github.com issuer"}${isEnterpriseServer(ctx) ? ` (GitHub Enterprise Server at \`${ctx.serverUrl}\`)` : ""}. PyPI trusts only \`${GITHUB_ISSUER}\`: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.`
-    ] });
+    out.push({
+      title: "OIDC issuer not trusted by PyPI",
+      text: [
+        `This run's OIDC tokens come from ${iss ? `\`${iss}\`` : "a non-github.com issuer"}${isEnterpriseServer(ctx) ? ` (GitHub Enterprise Server at \`${ctx.serverUrl}\`)` : ""}. PyPI trusts only \`${GITHUB_ISSUER}\`: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.`
+      ]
+    });
   }
   if (code === "oidc-wrong-audience" || hasCode(failure, "invalid-token")) {
     const text = ["PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, 30 s leeway) did not check out."];
@@ -19327,14 +19345,20 @@ function diagnose(input) {
     out.push({ title: "Token not accepted", text });
   }
   if (hasCode(failure, "not-enabled")) {
-    out.push({ title: "GitHub trusted publishing disabled by the index", text: [
-      `${input.index.displayName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your setup; try again later (https://status.python.org/).`
-    ] });
+    out.push({
+      title: "GitHub trusted publishing disabled by the index",
+      text: [
+        `${input.index.displayName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your setup; try again later (https://status.python.org/).`
+      ]
+    });
   }
   if (hasCode(failure, "invalid-reuse-token")) {
-    out.push({ title: "Token already used", text: [
-      "Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the index still saw each as reused: another process may be replaying this job's tokens, or the index's replay cache is misbehaving. Re-run the job; if it persists, report it to the index."
-    ] });
+    out.push({
+      title: "Token already used",
+      text: [
+        "Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the index still saw each as reused: another process may be replaying this job's tokens, or the index's replay cache is misbehaving. Re-run the job; if it persists, report it to the index."
+      ]
+    });
   }
   if (hasCode(failure, "invalid-pending-publisher")) {
     out.push({
@@ -19348,9 +19372,12 @@ function diagnose(input) {
   if (hasCode(failure, "invalid-publisher")) {
     const env = claimText(claims, "environment");
     if (mentions(failure, /environment/i)) {
-      out.push({ title: "Environment mismatch", text: [
-        env === void 0 ? "The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` to the publishing job, or clear the environment on PyPI." : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI compares environment names case-insensitively; a publisher with no environment accepts any.`
-      ] });
+      out.push({
+        title: "Environment mismatch",
+        text: [
+          env === void 0 ? "The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` to the publishing job, or clear the environment on PyPI." : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI compares environment names case-insensitively; a publisher with no environment accepts any.`
+        ]
+      });
     }
     out.push({
       title: "No trusted publisher matches this run",
@@ -20043,7 +20070,7 @@ function renderSummary(r) {
 function renderSuccessSummary(indexName, audience, expires, exported) {
   const at = new Date(expires * 1e3).toISOString();
   return [
-    `## PyPI trusted publishing: token minted`,
+    "## PyPI trusted publishing: token minted",
     "",
     `A token for ${md(indexName)} (audience \`${md(audience)}\`) was minted; it expires at ${at}.`,
     `It is available as the step output \`api-token\`${exported.length ? ` and, as asked, in ${exported.map((n) => `\`${n}\``).join(", ")}` : ""}.`,

@@ -3,6 +3,8 @@
  * `aud` before sending and to explain failures). Only the claims that decide trusted publishing are ever shown,
  * never the JWT itself.
  */
+// bundled into action/index.cjs by esbuild: a devDependency on purpose, never a runtime dependency of the package
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { decodeJwt } from 'jose/jwt/decode';
 
 export type Claims = Readonly<Record<string, unknown>>;

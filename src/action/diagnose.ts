@@ -85,19 +85,27 @@ export function runWarnings(claims: Claims | undefined, ctx: RunContext): Diagno
   const out: Diagnosis[] = [];
   const eventName = claimText(claims, 'event_name') ?? ctx.eventName;
   if (eventName === 'pull_request_target') {
-    out.push({ title: 'Publishing from pull_request_target', text: [
-      'This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute ' +
+    out.push({
+      title: 'Publishing from pull_request_target',
+      text: [
+        'This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute ' +
       'with the base repository\'s permissions on behalf of a pull request, a known way to publish attacker code. ' +
-      'Publish from a tag push, a release, or workflow_dispatch instead.'] });
+      'Publish from a tag push, a release, or workflow_dispatch instead.',
+      ],
+    });
   }
   const wf = claimText(claims, 'workflow_ref');
   const job = claimText(claims, 'job_workflow_ref');
   if (wf !== undefined && job !== undefined && wf !== job) {
-    out.push({ title: 'Reusable workflow', text: [
-      `This job runs in a reusable workflow: it was called by \`${wf}\` but its own file is \`${job}\`. PyPI matches ` +
+    out.push({
+      title: 'Reusable workflow',
+      text: [
+        `This job runs in a reusable workflow: it was called by \`${wf}\` but its own file is \`${job}\`. PyPI matches ` +
       `the publisher on the job's own file (\`${workflowFilename(job) ?? '?'}\`), and supports reusable workflows ` +
       'only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and ' +
-      `register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`] });
+      `register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`,
+      ],
+    });
   }
   return out;
 }
@@ -111,36 +119,54 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     const missing = input.missingOidcVars?.join(' and ') ?? 'ACTIONS_ID_TOKEN_REQUEST_URL';
     const eventName = ctx.eventName ?? '';
     if (ctx.fromFork && eventName.startsWith('pull_request')) {
-      out.push({ title: 'Pull request from a fork', text: [
-        `This run is a \`${eventName}\` from a fork. GitHub gives such runs no OIDC token, even with ` +
+      out.push({
+        title: 'Pull request from a fork',
+        text: [
+          `This run is a \`${eventName}\` from a fork. GitHub gives such runs no OIDC token, even with ` +
         '`id-token: write`, so nothing can be published from them (that is the point). Publish from an event forks ' +
-        'cannot trigger: a tag push, a release, or workflow_dispatch.'] });
+        'cannot trigger: a tag push, a release, or workflow_dispatch.',
+        ],
+      });
     } else if (isDependabot(ctx)) {
-      out.push({ title: 'Run triggered by Dependabot', text: [
-        'This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only ' +
-        'token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead.'] });
+      out.push({
+        title: 'Run triggered by Dependabot',
+        text: [
+          'This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only ' +
+        'token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead.',
+        ],
+      });
     } else {
-      out.push({ title: 'Missing `id-token: write`', text: [
-        `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set: the job was not allowed to request an OIDC token. ` +
+      out.push({
+        title: 'Missing `id-token: write`',
+        text: [
+          `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set: the job was not allowed to request an OIDC token. ` +
         'Give the publishing job (only that job) this permission:',
-        '  permissions:\n    id-token: write',
-        `See ${PERMISSIONS_DOCS}`] });
+          '  permissions:\n    id-token: write',
+          `See ${PERMISSIONS_DOCS}`,
+        ],
+      });
     }
   }
 
   if (code === 'audience-disabled' || code === 'audience-unsupported') {
-    out.push({ title: code === 'audience-disabled' ? 'Trusted publishing switched off' : 'No trusted publishing on this index',
-      text: [failure!.message] });
+    out.push({
+      title: code === 'audience-disabled' ? 'Trusted publishing switched off' : 'No trusted publishing on this index',
+      text: [failure!.message],
+    });
   }
 
   const iss = claimText(claims, 'iss');
   const unknownIssuer = mentions(failure, /unknown trusted publishing issuer/i);
   if (isEnterpriseServer(ctx) || unknownIssuer || (iss !== undefined && iss !== GITHUB_ISSUER && input.index.kind !== 'custom')) {
-    out.push({ title: 'OIDC issuer not trusted by PyPI', text: [
-      `This run's OIDC tokens come from ${iss ? `\`${iss}\`` : 'a non-github.com issuer'}` +
+    out.push({
+      title: 'OIDC issuer not trusted by PyPI',
+      text: [
+        `This run's OIDC tokens come from ${iss ? `\`${iss}\`` : 'a non-github.com issuer'}` +
       `${isEnterpriseServer(ctx) ? ` (GitHub Enterprise Server at \`${ctx.serverUrl}\`)` : ''}. PyPI trusts only ` +
       `\`${GITHUB_ISSUER}\`: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted ` +
-      'publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.'] });
+      'publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.',
+      ],
+    });
   }
 
   if (code === 'oidc-wrong-audience' || hasCode(failure, 'invalid-token')) {
@@ -155,39 +181,59 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
   }
 
   if (hasCode(failure, 'not-enabled')) {
-    out.push({ title: 'GitHub trusted publishing disabled by the index', text: [
-      `${input.index.displayName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your ` +
-      'setup; try again later (https://status.python.org/).'] });
+    out.push({
+      title: 'GitHub trusted publishing disabled by the index',
+      text: [
+        `${input.index.displayName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your ` +
+      'setup; try again later (https://status.python.org/).',
+      ],
+    });
   }
 
   if (hasCode(failure, 'invalid-reuse-token')) {
-    out.push({ title: 'Token already used', text: [
-      'Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the ' +
+    out.push({
+      title: 'Token already used',
+      text: [
+        'Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the ' +
       'index still saw each as reused: another process may be replaying this job\'s tokens, or the index\'s replay ' +
-      'cache is misbehaving. Re-run the job; if it persists, report it to the index.'] });
+      'cache is misbehaving. Re-run the job; if it persists, report it to the index.',
+      ],
+    });
   }
 
   if (hasCode(failure, 'invalid-pending-publisher')) {
-    out.push({ title: 'Pending publisher for an existing project', text: [
-      'A pending publisher matched this run, but its project already exists on the index. Pending publishers only ' +
-      'create new projects: add the publisher on the existing project\'s publishing page instead.'],
-    settings: publisherForm(input) });
+    out.push({
+      title: 'Pending publisher for an existing project',
+      text: [
+        'A pending publisher matched this run, but its project already exists on the index. Pending publishers only ' +
+      'create new projects: add the publisher on the existing project\'s publishing page instead.',
+      ],
+      settings: publisherForm(input),
+    });
   }
 
   if (hasCode(failure, 'invalid-publisher')) {
     const env = claimText(claims, 'environment');
     if (mentions(failure, /environment/i)) {
-      out.push({ title: 'Environment mismatch', text: [
-        env === undefined
-          ? 'The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` ' +
+      out.push({
+        title: 'Environment mismatch',
+        text: [
+          env === undefined
+            ? 'The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` ' +
             'to the publishing job, or clear the environment on PyPI.'
-          : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI ` +
-            'compares environment names case-insensitively; a publisher with no environment accepts any.'] });
+            : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI ` +
+            'compares environment names case-insensitively; a publisher with no environment accepts any.',
+        ],
+      });
     }
-    out.push({ title: 'No trusted publisher matches this run', text: [
-      'PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, ' +
-      'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.'],
-    settings: publisherForm(input) });
+    out.push({
+      title: 'No trusted publisher matches this run',
+      text: [
+        'PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, ' +
+      'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.',
+      ],
+      settings: publisherForm(input),
+    });
   }
 
   return out;

@@ -65,7 +65,7 @@ function proxyTransport(proxyUrl: string): Transport {
   return async (req, signal) => {
     // Loaded only when a proxy applies (undici costs tens of ms to load). A plain require, not import(): esbuild
     // keeps it a lazy module init inside the bundle, and in-process callers under jest can follow it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
     const undici = require('undici') as typeof import('undici');
     const dispatcher = new undici.ProxyAgent(proxyUrl);
     try {

@@ -4,10 +4,10 @@
  * `?` is the bug that gave `id` 1.6.0 tokens with the wrong `aud`). The JWT is masked the moment it is read and its
  * `aud` is checked locally before it is sent anywhere.
  */
+import { Claims, claimText, decodeClaims } from './claims';
 import { ActionFailure } from './errors';
 import { HttpSend } from './http';
 import { requireSecureUrl } from './index-url';
-import { Claims, claimText, decodeClaims } from './claims';
 import { Redactor } from './redact';
 import { addMask } from './workflow-commands';
 

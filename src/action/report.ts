@@ -96,7 +96,7 @@ export function renderSummary(r: FailureReport): string {
 
 export function renderSuccessSummary(indexName: string, audience: string, expires: number, exported: readonly string[]): string {
   const at = new Date(expires * 1000).toISOString();
-  return [`## PyPI trusted publishing: token minted`, '',
+  return ['## PyPI trusted publishing: token minted', '',
     `A token for ${md(indexName)} (audience \`${md(audience)}\`) was minted; it expires at ${at}.`,
     `It is available as the step output \`api-token\`${exported.length ? ` and, as asked, in ${exported.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
     ''].join('\n');

@@ -12,8 +12,8 @@ import { ActionFailure, asFailure } from './errors';
 import { mintToken } from './exchange';
 import { requireOutputFile, writeOutputs, writeUploaderEnv } from './export';
 import { createHttp } from './http';
-import { ActionInputs, readInputs } from './inputs';
 import { resolveIndexUrl } from './index-url';
+import { ActionInputs, readInputs } from './inputs';
 import { oidcRequestConfig, requestOidcToken } from './oidc';
 import { Redactor } from './redact';
 import { renderAnnotation, renderSuccessSummary, renderSummary } from './report';
@@ -102,7 +102,12 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     const failure = asFailure(err);
     const index = inputs?.index ?? safeIndex(env);
     const diagnoses = diagnose({
-      failure, claims, ctx, index, audienceInput: inputs?.audience, missingOidcVars,
+      failure,
+      claims,
+      ctx,
+      index,
+      audienceInput: inputs?.audience,
+      missingOidcVars,
       projects: distProjects([process.cwd(), ...(env.GITHUB_WORKSPACE ? [env.GITHUB_WORKSPACE] : [])]),
     });
     const warnings = runWarnings(claims, ctx);

@@ -3,6 +3,8 @@
  * straight to process.stdout, which `runAction` must not do (it is run in-process by tests and fuzzers), so the
  * escaping rules of its `command.js` are reproduced here.
  */
+// bundled into action/index.cjs by esbuild: a devDependency on purpose
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { toCommandValue } from '@actions/core/lib/utils.js';
 
 function escapeData(s: string): string {

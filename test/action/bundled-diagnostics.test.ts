@@ -7,11 +7,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { annotations, oidcEnv, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { runtimes } from '../support/node';
 import { BundledActionResult, runBundledAction } from '../support/run-action';
-import { annotations, oidcEnv, theError } from './harness';
 
 const REF = 'refs/tags/v1.0.0';
 
@@ -43,7 +43,9 @@ describe.each(runtimes())('refusals and diagnoses under %s', (runtime, node) => 
 
   const run = (target: Emulator, opts: { inputs?: Record<string, string>; env?: Record<string, string | undefined>; cwd?: string } = {}) =>
     runBundledAction({
-      node, label: runtime, cwd: opts.cwd,
+      node,
+      label: runtime,
+      cwd: opts.cwd,
       inputs: { 'index-url': target.uploadUrl, ...opts.inputs },
       env: { ...oidcEnv(target), GITHUB_REPOSITORY: 'octo-org/demo', ...opts.env },
     });
@@ -107,7 +109,7 @@ describe.each(runtimes())('refusals and diagnoses under %s', (runtime, node) => 
   });
 
   test('reusable workflow: warned, and the settings name the called file PyPI matches on', async () => {
-    emu.setRunnerClaims({ job_workflow_ref: `octo-org/shared/.github/workflows/pypi-publish.yml@refs/heads/main` });
+    emu.setRunnerClaims({ job_workflow_ref: 'octo-org/shared/.github/workflows/pypi-publish.yml@refs/heads/main' });
     const r = await run(emu);
     expectNothingExported(r);
     const warning = annotations(r.stdout, 'warning').find((a) => a.title === 'Reusable workflow');

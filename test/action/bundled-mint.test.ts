@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { annotations, maskedValues, oidcEnv, startRoutingProxy, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
 import { makeTestCertificate } from '../hostile/tls';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
@@ -13,7 +14,6 @@ import { startHostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
 import { runBundledAction } from '../support/run-action';
-import { annotations, maskedValues, oidcEnv, startRoutingProxy, theError } from './harness';
 
 describe.each(runtimes())('bundled action under %s', (runtime, node) => {
   let pypi: Emulator;

@@ -3,12 +3,12 @@
  * its headers and then stalls is abandoned, and the next attempt (with a fresh JWT) mints. Kept in its own file
  * because each case waits out the real timeout; the in-process tests cover the other timing rules quickly.
  */
-import type { Emulator } from '../../src/emulator';
+import { maskedValues, oidcEnv } from './harness';
 import { DEFAULT_TIMING } from '../../src/action/retry';
+import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { runtimes } from '../support/node';
 import { runBundledAction } from '../support/run-action';
-import { maskedValues, oidcEnv } from './harness';
 
 describe.each(runtimes())('request timeout under %s', (runtime, node) => {
   let emu: Emulator;
@@ -19,7 +19,9 @@ describe.each(runtimes())('request timeout under %s', (runtime, node) => {
   test('a mint-token answer that stalls after its headers times out, and a fresh attempt mints', async () => {
     // (the stalled answer would be a refusal: if the action waited for it, the run would fail)
     emu.faults.inject('mint-token', {
-      status: 422, headers: { 'content-type': 'application/json' }, bodyDelayMs: DEFAULT_TIMING.requestTimeoutMs + 5_000,
+      status: 422,
+      headers: { 'content-type': 'application/json' },
+      bodyDelayMs: DEFAULT_TIMING.requestTimeoutMs + 5_000,
       body: JSON.stringify({ message: 'Token request failed', errors: [{ code: 'invalid-publisher', description: 'too late' }] }),
     });
     const r = await runBundledAction({ node, label: runtime, inputs: { 'index-url': emu.uploadUrl }, env: oidcEnv(emu) });

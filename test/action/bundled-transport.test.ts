@@ -4,6 +4,7 @@
  * on other failures, redirects refused without re-sending anything, response size cap, strict success bodies, and
  * HTTP(S)_PROXY / NO_PROXY.
  */
+import { maskedValues, oidcEnv, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { startHostileServer } from '../support/hostile-server';
@@ -11,10 +12,12 @@ import { registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
 import { startProxy } from '../support/proxy';
 import { runBundledAction } from '../support/run-action';
-import { maskedValues, oidcEnv, theError } from './harness';
 
-const reuse = { status: 422, headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ message: 'Token request failed', errors: [{ code: 'invalid-reuse-token', description: 'invalid token: already used' }] }) };
+const reuse = {
+  status: 422,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ message: 'Token request failed', errors: [{ code: 'invalid-reuse-token', description: 'invalid token: already used' }] }),
+};
 const unavailable = { status: 503, headers: { 'content-type': 'text/html' }, body: '<html><body>Service Unavailable</body></html>' };
 
 describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {

@@ -13,8 +13,15 @@ describe('claims', () => {
   });
 
   test('renders the claims that matter, MISSING when absent, never other claims', () => {
-    const claims = { repository: 'octo-org/demo', repository_owner: 'octo-org', repository_owner_id: '4242', jti: 'secret-ish',
-      job_workflow_ref: 'octo-org/demo/.github/workflows/release.yml@refs/tags/v1', ref: 'refs/tags/v1', event_name: 'push' };
+    const claims = {
+      repository: 'octo-org/demo',
+      repository_owner: 'octo-org',
+      repository_owner_id: '4242',
+      jti: 'secret-ish',
+      job_workflow_ref: 'octo-org/demo/.github/workflows/release.yml@refs/tags/v1',
+      ref: 'refs/tags/v1',
+      event_name: 'push',
+    };
     expect(renderClaimLines(claims)).toEqual([
       'repository: octo-org/demo',
       'repository_owner: octo-org',

@@ -1,5 +1,5 @@
-import { isLoopbackHost, resolveIndexUrl } from '../../src/action/index-url';
 import { ActionFailure } from '../../src/action/errors';
+import { isLoopbackHost, resolveIndexUrl } from '../../src/action/index-url';
 
 describe('index-url', () => {
   test.each([

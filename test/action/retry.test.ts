@@ -5,20 +5,22 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskedValues, oidcEnv, theError } from './harness';
 import { ActionFailure } from '../../src/action/errors';
-import { retryAfterMs } from '../../src/action/retry-after';
 import { DEFAULT_TIMING, retryDelayMs, Timing, withRetries } from '../../src/action/retry';
+import { retryAfterMs } from '../../src/action/retry-after';
 import { runAction } from '../../src/action/run';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
-import { maskedValues, oidcEnv, theError } from './harness';
 
 const transient = (retryAfter?: number) => new ActionFailure('network', 'Network error', 'reset', { retryable: true, retryAfterMs: retryAfter });
 
 describe('retry rules', () => {
   test('production defaults: 5 attempts, 10 s per request, 60 s in all', () => {
-    expect(DEFAULT_TIMING).toEqual({ requestTimeoutMs: 10_000, totalTimeoutMs: 60_000, backoffMs: [1_000, 2_000, 4_000, 8_000], maxRetryAfterMs: 20_000 });
+    expect(DEFAULT_TIMING).toEqual({
+      requestTimeoutMs: 10_000, totalTimeoutMs: 60_000, backoffMs: [1_000, 2_000, 4_000, 8_000], maxRetryAfterMs: 20_000,
+    });
   });
 
   test('backoff is exponential with -25%..+25% jitter; Retry-After wins up to its cap', () => {
