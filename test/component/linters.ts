@@ -6,8 +6,8 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { recordOutput } from '../support/leaks';
 import { Workflow } from './projects';
+import { recordOutput } from '../support/leaks';
 
 export const SHELLCHECK = '/usr/bin/shellcheck';
 

@@ -3,10 +3,10 @@
  * projects x every build tool x every uploader, with index sets and triggers rotating through the cells.
  * Combinations that cannot work must be refused at synth instead.
  */
-import { BuildTool, PypiIndex, PypiRelease, PypiReleaseOptions, PypiReleaseTriggers, Uploader } from '../../src';
 import { releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { FLAVOURS, PythonFlavour, pythonProject, synth, workflowAt } from './projects';
+import { BuildTool, PypiIndex, PypiRelease, PypiReleaseOptions, PypiReleaseTriggers, Uploader } from '../../src';
 
 const BUILD_TOOLS: Array<[string, BuildTool]> = [
   ['UV', BuildTool.UV], ['POETRY', BuildTool.POETRY], ['PYPA_BUILD', BuildTool.PYPA_BUILD], ['HATCH', BuildTool.HATCH],

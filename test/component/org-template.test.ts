@@ -1,11 +1,11 @@
 /**
  * The organisation template (examples/acme-python-project.ts): Acme's defaults, and a repository's overrides.
  */
-import { AcmePythonProject } from '../../examples/acme-python-project';
-import { Uploader } from '../../src';
 import { releaseWorkflowViolations } from './invariants';
 import { actionlintFindings } from './linters';
 import { synth, tempOutdir, workflowAt } from './projects';
+import { AcmePythonProject } from '../../examples/acme-python-project';
+import { Uploader } from '../../src';
 
 test('the defaults: a uv project publishing to TestPyPI, then PyPI, from acme-corp/<name>', async () => {
   const project = new AcmePythonProject({ name: 'acme-widgets', moduleName: 'acme_widgets', outdir: tempOutdir() });
@@ -25,7 +25,10 @@ test('the defaults: a uv project publishing to TestPyPI, then PyPI, from acme-co
 
 test('a repository overrides the organisation defaults', () => {
   const project = new AcmePythonProject({
-    name: 'acme-legacy', moduleName: 'acme_legacy', outdir: tempOutdir(), poetry: true,
+    name: 'acme-legacy',
+    moduleName: 'acme_legacy',
+    outdir: tempOutdir(),
+    poetry: true,
     release: { testPypiFirst: false, uploader: Uploader.TWINE, triggers: { versionTags: false, githubRelease: true }, repository: 'acme-labs/legacy' },
   });
   const wf = workflowAt(synth(project), '.github/workflows/release.yml');

@@ -6,14 +6,20 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
 import { parse } from 'yaml';
-import { PypiPublishRetrofit } from '../../src';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { Workflow, WorkflowJob, synth, tempOutdir, workflowAt } from './projects';
+import { PypiPublishRetrofit } from '../../src';
 
 function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true }) {
   return new cdk.JsiiProject({
-    name: 'acme-lib', author: 'Acme', authorAddress: 'dev@acme.example', repositoryUrl: 'https://github.com/acme/acme-lib.git',
-    defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM, outdir: tempOutdir(), publishToPypi,
+    name: 'acme-lib',
+    author: 'Acme',
+    authorAddress: 'dev@acme.example',
+    repositoryUrl: 'https://github.com/acme/acme-lib.git',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    outdir: tempOutdir(),
+    publishToPypi,
   });
 }
 
@@ -65,8 +71,13 @@ test('the index URL follows twineRegistryUrl, e.g. TestPyPI', () => {
 
 test('a project without a PyPI publish job is told what the retrofit needs', () => {
   const project = new cdk.JsiiProject({
-    name: 'no-py', author: 'Acme', authorAddress: 'dev@acme.example', repositoryUrl: 'https://github.com/acme/no-py.git',
-    defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM, outdir: tempOutdir(),
+    name: 'no-py',
+    author: 'Acme',
+    authorAddress: 'dev@acme.example',
+    repositoryUrl: 'https://github.com/acme/no-py.git',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    outdir: tempOutdir(),
   });
   expect(() => new PypiPublishRetrofit(project)).toThrow(/set distributionName/);
   new PypiPublishRetrofit(project, { distributionName: 'no-py' });

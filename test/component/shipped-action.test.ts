@@ -3,13 +3,13 @@
  * with the component), a runnable copy of this package's bundle, and the same interface as the root action.yml.
  */
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { Project, python } from 'projen';
 import { parse } from 'yaml';
+import { pythonProject, synth, tempOutdir } from './projects';
 import { PypiMintAction, PypiRelease } from '../../src';
 import { recordOutput } from '../support/leaks';
-import { pythonProject, synth, tempOutdir } from './projects';
 
 // project.synth() would otherwise run `uv sync` / `pip install` after writing the files
 process.env.PROJEN_DISABLE_POST = 'true';
@@ -28,8 +28,8 @@ test('action.yml and index.cjs are generated, read-only and tracked', () => {
   const project = releaseProject();
   project.synth();
   for (const file of [ACTION_YML, BUNDLE]) {
-    const mode = statSync(join(project.outdir, file)).mode & 0o777;
-    expect(mode & 0o222).toBe(0);
+    // no write bit for anyone: projen marks generated files read-only
+    expect((statSync(join(project.outdir, file)).mode & 0o222).toString(8)).toBe('0'); // eslint-disable-line no-bitwise
   }
   const tracked = JSON.parse(readFileSync(join(project.outdir, '.projen/files.json'), 'utf-8')).files as string[];
   expect(tracked).toEqual(expect.arrayContaining([ACTION_YML, BUNDLE]));
@@ -81,9 +81,9 @@ test('one copy of the action however many components ask for it', () => {
   expect(PypiMintAction.of(project)?.directory).toBe('.github/actions/pypi-mint');
 });
 
-test('a hand-written file in the way is reported by projen, not overwritten silently', () => {
-  const outdir = tempOutdir();
-  const project = new Project({ name: 'p', outdir });
-  writeFileSync(join(outdir, 'marker'), '');
-  expect(() => { new PypiMintAction(project); new PypiMintAction(project); }).toThrow();
+test('adding a second PypiMintAction by hand is refused (PypiMintAction.ensure reuses the first)', () => {
+  const project = new Project({ name: 'p', outdir: tempOutdir() });
+  const first = PypiMintAction.ensure(project);
+  expect(PypiMintAction.ensure(project)).toBe(first);
+  expect(() => new PypiMintAction(project)).toThrow();
 });

@@ -1,8 +1,8 @@
 /**
  * Snapshots of a few representative workflows: a reviewer reads these to see what users get.
  */
-import { PypiIndex, PypiRelease, Uploader } from '../../src';
 import { pythonProject, synth } from './projects';
+import { PypiIndex, PypiRelease, Uploader } from '../../src';
 
 test('pip/setuptools project, all defaults', () => {
   const project = pythonProject('pip');

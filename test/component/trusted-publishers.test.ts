@@ -1,9 +1,9 @@
 /**
  * The trusted-publisher guidance: the same values in the workflow's header comment, the synth log and the API.
  */
+import { pythonProject, synth, workflowAt } from './projects';
 import { PypiIndex, PypiRelease } from '../../src';
 import { recordOutput } from '../support/leaks';
-import { pythonProject, synth, workflowAt } from './projects';
 
 function release() {
   const project = pythonProject('uv');
@@ -18,17 +18,32 @@ function release() {
 test('trustedPublishers() returns, per index and in publishing order, exactly what to enter and where', () => {
   expect(release().r.trustedPublishers()).toEqual([
     {
-      indexName: 'TestPyPI', distributionName: 'demo-pkg', owner: 'octo-org', repository: 'demo', workflowFileName: 'publish.yml', environment: 'testpypi',
+      indexName: 'TestPyPI',
+      distributionName: 'demo-pkg',
+      owner: 'octo-org',
+      repository: 'demo',
+      workflowFileName: 'publish.yml',
+      environment: 'testpypi',
       projectSettingsUrl: 'https://test.pypi.org/manage/project/demo-pkg/settings/publishing/',
       pendingPublisherUrl: 'https://test.pypi.org/manage/account/publishing/',
     },
     {
-      indexName: 'PyPI', distributionName: 'demo-pkg', owner: 'octo-org', repository: 'demo', workflowFileName: 'publish.yml', environment: 'release',
+      indexName: 'PyPI',
+      distributionName: 'demo-pkg',
+      owner: 'octo-org',
+      repository: 'demo',
+      workflowFileName: 'publish.yml',
+      environment: 'release',
       projectSettingsUrl: 'https://pypi.org/manage/project/demo-pkg/settings/publishing/',
       pendingPublisherUrl: 'https://pypi.org/manage/account/publishing/',
     },
     {
-      indexName: 'corp', distributionName: 'demo-pkg', owner: 'octo-org', repository: 'demo', workflowFileName: 'publish.yml', environment: 'corp',
+      indexName: 'corp',
+      distributionName: 'demo-pkg',
+      owner: 'octo-org',
+      repository: 'demo',
+      workflowFileName: 'publish.yml',
+      environment: 'corp',
       projectSettingsUrl: 'https://pkg.corp.example/manage/project/demo-pkg/settings/publishing/',
       pendingPublisherUrl: 'https://pkg.corp.example/manage/account/publishing/',
     },

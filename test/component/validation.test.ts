@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Project, cdk, javascript, python } from 'projen';
-import { PypiIndex, PypiRelease, PypiReleaseOptions } from '../../src';
 import { pythonProject, tempOutdir } from './projects';
+import { PypiIndex, PypiRelease, PypiReleaseOptions } from '../../src';
 
 const release = (options: PypiReleaseOptions, project: Project = pythonProject('uv')) => () => new PypiRelease(project, options);
 
@@ -49,8 +49,13 @@ describe('workflow file names', () => {
 
   test('refuses a name another workflow of the project already uses', () => {
     const project = new cdk.JsiiProject({
-      name: 'lib', author: 'a', authorAddress: 'a@example.com', repositoryUrl: 'https://github.com/octo-org/lib.git',
-      defaultReleaseBranch: 'main', packageManager: javascript.NodePackageManager.NPM, outdir: tempOutdir(),
+      name: 'lib',
+      author: 'a',
+      authorAddress: 'a@example.com',
+      repositoryUrl: 'https://github.com/octo-org/lib.git',
+      defaultReleaseBranch: 'main',
+      packageManager: javascript.NodePackageManager.NPM,
+      outdir: tempOutdir(),
     });
     expect(release({}, project)).toThrow(/workflow file name "release\.yml" is already used by the project's "release" workflow; set workflowFileName/);
     expect(release({ workflowFileName: 'pypi-release.yml' }, project)).not.toThrow();
@@ -127,16 +132,26 @@ describe('repository', () => {
     ['uv', { uv: true }],
   ])('found in the %s homepage', (_label, flags) => {
     const project = new python.PythonProject({
-      name: 'demo-pkg', moduleName: 'demo_pkg', authorName: 'a', authorEmail: 'a@example.com', version: '0.1.0',
-      homepage: 'https://github.com/octo-org/from-homepage', outdir: tempOutdir(), ...flags,
+      name: 'demo-pkg',
+      moduleName: 'demo_pkg',
+      authorName: 'a',
+      authorEmail: 'a@example.com',
+      version: '0.1.0',
+      homepage: 'https://github.com/octo-org/from-homepage',
+      outdir: tempOutdir(),
+      ...flags,
     });
     expect(new PypiRelease(project).repository).toBe('octo-org/from-homepage');
   });
 
   test('found in package.json for node projects', () => {
     const project = new javascript.NodeProject({
-      name: 'n', defaultReleaseBranch: 'main', repository: 'https://github.com/octo-org/from-npm.git',
-      packageManager: javascript.NodePackageManager.NPM, outdir: tempOutdir(), release: false,
+      name: 'n',
+      defaultReleaseBranch: 'main',
+      repository: 'https://github.com/octo-org/from-npm.git',
+      packageManager: javascript.NodePackageManager.NPM,
+      outdir: tempOutdir(),
+      release: false,
     });
     expect(new PypiRelease(project, { distributionName: 'n-py' }).repository).toBe('octo-org/from-npm');
   });
