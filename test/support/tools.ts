@@ -2,7 +2,7 @@
  * External tools the tests drive (Debian's twine, python3 -m build, pip). Locally a missing tool lets the
  * caller skip; in CI (`CI=true`) it is a failure, so a green CI run always means the real tool ran.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
@@ -23,4 +23,34 @@ export function requireTool(name: string, path: string, probe?: string[]): boole
   // eslint-disable-next-line no-console
   console.warn(`${message}: skipping its tests locally`);
   return false;
+}
+
+export interface ToolRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Run a tool without blocking the event loop (a loopback server in this same process, like the emulator, must
+ * keep answering it). Output is returned, not recorded: callers pass it to the leak scanner.
+ */
+export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
 }
