@@ -53,6 +53,12 @@ export interface RunJobOptions extends RunContextOptions {
   readonly stepTimeoutMs?: number;
   /** Keep the job's temp directory (workspace, files) for inspection. @default false */
   readonly keepTemp?: boolean;
+  /**
+   * Demo mode for a machine without the Python tools: an install stand-in only warns about a missing tool, so the
+   * job goes on (the mint runs) and the step that calls the tool fails with `command not found`. Tests never set it.
+   * @default false
+   */
+  readonly tolerateMissingTools?: boolean;
   /** Called before each step that will run (e.g. to advance the emulator's clock between mint and upload). */
   beforeStep?(step: WorkflowStep, index: number, done: readonly StepResult[]): void | Promise<void>;
   /** Where captured output goes. @default the leak scanner */
@@ -245,6 +251,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         tools,
         checkedOut,
         laterSteps: steps.slice(index + 1),
+        tolerateMissingTools: opts.tolerateMissingTools,
       },
     });
 

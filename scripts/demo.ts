@@ -1,0 +1,153 @@
+/**
+ * `npx projen demo`: a tag push released to an emulated PyPI, on this machine, with nothing but Node and npm
+ * required. In a temp directory it synthesizes a sample projen Python project that uses `PypiRelease`, prints the
+ * trusted-publisher settings and the generated publish job, starts the emulator (PyPI + GitHub's OIDC issuer) with
+ * that publisher registered, builds the distributions, runs the publish job step by step with the same harness as
+ * the end-to-end tests, and lists the files now on the emulated index.
+ *
+ * `--without-python` acts as a machine without Python tools: the build and the upload cannot run (the demo says
+ * so), the mint still does. No token or JWT is ever printed unmasked; the demo checks its own output at the end.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Uploader } from '../src';
+import { checkPythonTooling, TWINE } from './demo-checks';
+import { startEmulator } from '../src/emulator';
+import { assertNoLeaks, recordOutput, registerSecret, scanStats } from '../test/support/leaks';
+import { runPublishJob } from '../test/support/publish-run';
+import { buildDists, BuiltDists } from '../test/support/python-dists';
+import { emulatorPublisher, synthesizeSampleRelease } from '../test/support/sample-release';
+import { simpleLinks } from '../test/support/simple-index';
+import type { StepResult } from '../test/support/workflow-runner';
+
+const printed: string[] = [];
+function say(text = ''): void {
+  printed.push(text);
+  process.stdout.write(`${text}\n`);
+}
+function indent(text: string, by = '    '): string {
+  return text.split('\n').map((l) => (l === '' ? l : by + l)).join('\n');
+}
+/** Tools draw progress bars with ANSI codes (GitHub renders them); a terminal transcript reads better without. */
+function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('\n').filter((l) => !l.includes('━')).join('\n');
+}
+function heading(n: number, title: string): void {
+  say();
+  say(`${n}. ${title}`);
+}
+
+/** The publish job's lines, exactly as in the generated file. */
+function jobYaml(workflowText: string, jobId: string): string {
+  const lines = workflowText.split('\n');
+  const start = lines.findIndex((l) => l === `  ${jobId}:`);
+  const end = lines.findIndex((l, i) => i > start && /^ {0,2}\S/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+function stepLine(s: StepResult): string {
+  const mark = s.outcome === 'success' ? '✓' : s.outcome === 'failure' ? '✗' : '-';
+  const how = s.kind === 'stand-in' ? ' [stand-in]' : s.kind === 'local-action' ? ' [real Node 24]' : '';
+  return `  ${mark} ${s.displayName}${how}${s.outcome === 'skipped' ? ' (skipped)' : ''}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const tooling = checkPythonTooling(argv.includes('--without-python'));
+  say('projen-pypi-mint demo: a version tag released to an emulated PyPI, on this machine');
+
+  heading(1, 'A sample Python project with PypiRelease');
+  const sample = synthesizeSampleRelease({
+    flavour: 'setuptools',
+    name: 'demo-widgets',
+    // uv (the default uploader) is not packaged by Debian; twine is, so the demo can really upload
+    release: { uploader: Uploader.TWINE },
+  });
+  say('  new python.PythonProject({ name: "demo-widgets", ... })');
+  say("  new PypiRelease(project, { repository: 'octo-org/demo', uploader: Uploader.TWINE })");
+  say(`  synthesized in ${sample.dir}:`);
+  say(`    .github/workflows/${sample.workflowFile}, .github/actions/pypi-mint/action.yml, .github/actions/pypi-mint/index.cjs`);
+
+  heading(2, 'What to register on PyPI (PypiRelease.trustedPublishers(); also in the workflow header)');
+  for (const tp of sample.trustedPublishers) {
+    say(`  ${tp.indexName}, project "${tp.distributionName}": owner ${tp.owner}, repository ${tp.repository}, ` +
+      `workflow ${tp.workflowFileName}, environment ${tp.environment}`);
+    say(`    ${tp.projectSettingsUrl}`);
+  }
+
+  heading(3, `The generated publish job (.github/workflows/${sample.workflowFile})`);
+  say(indent(jobYaml(sample.workflowText, 'publish_pypi')));
+
+  heading(4, 'The emulator: PyPI and GitHub\'s OIDC issuer on loopback, with that publisher registered');
+  const emulator = await startEmulator({
+    projects: [sample.name],
+    publishers: sample.trustedPublishers.map((tp) => emulatorPublisher(tp)),
+  }, { onSecret: registerSecret });
+  try {
+    say(`  PyPI ${emulator.pypiUrl} (upload URL ${emulator.uploadUrl}), OIDC issuer ${emulator.oidc.issuer}`);
+    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}`);
+
+    heading(5, 'The build job\'s artifact: sdist and wheel');
+    let dists: BuiltDists;
+    if (tooling.cannotBuild === undefined) {
+      dists = buildDists(sample.dir);
+      say(`  python3 -m build --no-isolation: ${dists.files.map((f) => f.filename).join(', ')}`);
+    } else {
+      dists = { dir: mkdtempSync(join(tmpdir(), 'demo-empty-dist-')), files: [] };
+      say(`  could not build: ${tooling.cannotBuild}`);
+      say('  dist/ stays empty; the publish job still runs and mints, but has nothing to upload');
+    }
+
+    heading(6, `The publish job, step by step, for a push of tag v${sample.version} (as GitHub would run it)`);
+    const job = await runPublishJob(sample, dists, emulator, {
+      tools: tooling.cannotUpload === undefined ? { twine: TWINE } : { twine: null, python: tooling.cannotBuild ? null : undefined },
+      tolerateMissingTools: tooling.cannotUpload !== undefined,
+    });
+    for (const s of job.steps) {
+      say(stepLine(s));
+      if (s.log !== '') say(indent(plain(s.log).trimEnd(), '      '));
+    }
+    const mint = job.step('mint');
+    const minted = mint.outcome === 'success';
+    if (minted) {
+      const token = mint.outputs['api-token'] ?? '';
+      const expires = new Date(Number(mint.outputs.expires) * 1000).toISOString();
+      say(`  steps.mint.outputs.api-token: *** (a ${token.slice(0, 5)}… token, ${token.length} characters, expires ${expires});`);
+      say('  masked in every log, and passed to the upload step\'s env only');
+    } else {
+      say('  the mint step failed: see its log above');
+    }
+    if (tooling.cannotUpload !== undefined) say(`  the upload could not run: ${tooling.cannotUpload}`);
+
+    heading(7, `Files now on the emulated index (${emulator.simpleUrl}${sample.name}/)`);
+    const links = job.conclusion === 'success' ? await simpleLinks(emulator.simpleUrl, sample.name) : [];
+    if (links.length === 0) say('  none');
+    for (const l of links) {
+      const kind = l.filename.endsWith('.whl') ? 'wheel' : l.filename.endsWith('.tar.gz') ? 'sdist' : 'file';
+      const built = dists.files.find((f) => f.filename === l.filename);
+      say(`  ${l.filename}  (${kind}, sha256 ${l.sha256?.slice(0, 12)}…${built?.sha256 === l.sha256 ? ', same bytes as built' : ''})`);
+    }
+
+    recordOutput('demo output', printed.join('\n'), true);
+    const { secrets, outputs } = scanStats();
+    assertNoLeaks();
+    say();
+    say(`Leak check: ${outputs} captured outputs scanned for ${secrets} issued secrets: no token or JWT unmasked.`);
+    const ok = minted && (tooling.cannotBuild !== undefined || tooling.cannotUpload !== undefined || links.length === dists.files.length);
+    say(ok ? 'Done.' : 'The demo did not end as expected; see the step logs above.');
+    return ok ? 0 : 1;
+  } finally {
+    await emulator.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,58 @@
+/**
+ * `npx projen demo`, run as a child exactly as the projen task runs it, on this machine and acting as a machine
+ * with only Node and npm. Its whole output goes through the leak scanner: no token or JWT may appear unmasked.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { recordOutput } from '../support/leaks';
+import { DEBIAN_PYTHON } from '../support/python-dists';
+import { requireTool } from '../support/tools';
+
+const ROOT = join(__dirname, '..', '..');
+
+function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'),
+      '--transpile-only', '--project', 'tsconfig.dev.json', 'scripts/demo.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      recordOutput(`demo ${args.join(' ')} stdout`, stdout, true);
+      recordOutput(`demo ${args.join(' ')} stderr`, stderr, false);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npx projen demo', () => {
+  const haveTools = requireTool('python3-build', DEBIAN_PYTHON, ['-m', 'build', '--version']) && requireTool('twine', '/usr/bin/twine', ['--version']);
+  (haveTools ? test : test.skip)('publishes the sample project and lists its wheel and sdist on the emulated index', async () => {
+    const { code, stdout, stderr } = await runDemo([]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('owner octo-org, repository demo, workflow release.yml, environment pypi');
+    expect(stdout).toContain('  publish_pypi:');
+    expect(stdout).toContain('id-token: write');
+    expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]/);
+    expect(stdout).toMatch(/✓ Upload to PyPI/);
+    expect(stdout).toMatch(/^ {2}demo_widgets-1\.0\.0-py3-none-any\.whl {2}\(wheel, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
+    expect(stdout).toMatch(/^ {2}demo-widgets-1\.0\.0\.tar\.gz {2}\(sdist, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
+    expect(stdout).toMatch(/Leak check: \d+ captured outputs scanned for \d+ issued secrets: no token or JWT unmasked\.\nDone\.\n$/);
+  });
+
+  test('with only Node and npm it names what it could not run and still shows the mint succeeding', async () => {
+    const { code, stdout, stderr } = await runDemo(['--without-python']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('could not build: run with --without-python (acting as a machine with only Node and npm)');
+    expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]\n.*\n.*\n.*\n {6}Minted a PyPI token/);
+    expect(stdout).toMatch(/steps\.mint\.outputs\.api-token: \*\*\* \(a pypi-… token, \d+ characters/);
+    expect(stdout).toContain('✗ Upload to PyPI\n      twine: command not found');
+    expect(stdout).toContain('the upload could not run:');
+    expect(stdout).toMatch(/Files now on the emulated index .*\n {2}none\n/);
+    expect(stdout).toMatch(/Done\.\n$/);
+  });
+});
