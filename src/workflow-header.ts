@@ -32,9 +32,12 @@ export function prependHeaderComment(workflow: github.GithubWorkflow, lines: str
   };
 }
 
-/** Appends `# vX.Y.Z` to every `uses:` line whose full pin is in the table. */
+/**
+ * Appends `# vX.Y.Z` to every `uses:` line whose full pin is in the table, and says why a job holds
+ * `id-token: write` (zizmor's undocumented-permissions).
+ */
 export function annotatePins(yamlText: string): string {
-  return yamlText.replace(/^(\s*(?:- )?uses: )(\S+@[0-9a-f]{40})$/gm, (line, _prefix: string, ref: string) => {
+  return yamlText.replace(/^(\s*id-token: write)$/gm, '$1 # trusted publishing: the mint step exchanges the job\'s OIDC token').replace(/^(\s*(?:- )?uses: )(\S+@[0-9a-f]{40})$/gm, (line, _prefix: string, ref: string) => {
     const version = PIN_VERSIONS[ref];
     return version ? `${line} # ${version}` : line;
   });
