@@ -101,7 +101,10 @@ async function main(argv: string[]): Promise<number> {
 
     heading(6, `The publish job, step by step, for a push of tag v${sample.version} (as GitHub would run it)`);
     const job = await runPublishJob(sample, dists, emulator, {
-      tools: tooling.cannotUpload === undefined ? { twine: TWINE } : { twine: null, python: tooling.cannotBuild ? null : undefined },
+      tools: {
+        ...(tooling.cannotUpload === undefined ? { twine: TWINE } : { twine: null }),
+        ...(tooling.cannotBuild === undefined ? {} : { python: null }),
+      },
       tolerateMissingTools: tooling.cannotUpload !== undefined,
     });
     for (const s of job.steps) {
