@@ -28,8 +28,18 @@ export function prependHeaderComment(workflow: github.GithubWorkflow, lines: str
     const text = render(resolver);
     if (text === undefined) return undefined;
     const markerEnd = text.startsWith('# ') ? text.indexOf('\n') + 1 : 0;
-    return annotatePins(`${text.slice(0, markerEnd)}${comment}\n${text.slice(markerEnd)}`);
+    return annotatePins(permissionsFirst(`${text.slice(0, markerEnd)}${comment}\n${text.slice(markerEnd)}`));
   };
+}
+
+/**
+ * projen's JSON patch appends the top-level `permissions: {}` after the jobs; readers (and reviewers) look for it
+ * before them.
+ */
+function permissionsFirst(yamlText: string): string {
+  const line = 'permissions: {}\n';
+  if (!yamlText.endsWith(`\n${line}`) || !yamlText.includes('\njobs:\n')) return yamlText;
+  return yamlText.slice(0, -line.length).replace('\njobs:\n', `\n${line}jobs:\n`);
 }
 
 /**
