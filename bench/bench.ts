@@ -12,6 +12,7 @@
  * Budget: the action's median on Node 24 at most 3x the median of `node -e 0` on Node 24.
  * Options: `--runs N` (default 25, at least 20), `--quick` (5 runs, a smoke check; the result says so).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,18 +56,9 @@ function actionEnv(b: Backend, dir: string, n: number): NodeJS.ProcessEnv {
 /** The experiment: the same entry bundled with undici external (it is only loaded when a proxy applies). */
 function bundleWithoutUndici(dir: string): string {
   const out = join(dir, 'index-without-undici.cjs');
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({
-    entryPoints: [join(ROOT, 'src', 'action', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    tsconfig: join(ROOT, 'src', 'action', 'tsconfig.json'),
-    external: ['undici'],
-    outfile: out,
-    logLevel: 'error',
-  });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(ROOT, 'src', 'action', 'main.ts'), '--bundle', '--platform=node',
+    '--target=node24', '--format=cjs', `--tsconfig=${join(ROOT, 'src', 'action', 'tsconfig.json')}`, '--external:undici',
+    '--log-level=error', `--outfile=${out}`]);
   return out;
 }
 
@@ -152,7 +144,17 @@ async function main(): Promise<void> {
       profileNode24: profile,
     };
     writeFileSync(join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-    printTable({ rows, bundle: results.bundle, leanBytes: results.experimentWithoutUndici.bytes, runs: RUNS, quick, budgetRatio: BUDGET_RATIO, budgetMet, profile, backend: backend.kind });
+    printTable({
+      rows,
+      bundle: results.bundle,
+      leanBytes: results.experimentWithoutUndici.bytes,
+      runs: RUNS,
+      quick,
+      budgetRatio: BUDGET_RATIO,
+      budgetMet,
+      profile,
+      backend: backend.kind,
+    });
   } finally {
     await backend.close();
     rmSync(dir, { recursive: true, force: true });
