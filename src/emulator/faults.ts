@@ -62,7 +62,9 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
   const announced = fault.reset === 'mid-body' ? Math.max(body.length, 1) * 2 : body.length;
   res.writeHead(status, { 'content-length': String(announced), ...headers });
   const half = Math.floor(body.length / 2);
-  res.write(body.subarray(0, half));
+  res.flushHeaders();
+  // Wait until the first half has left the process, so a reset really lands mid-body.
+  await new Promise<void>((resolve) => res.write(body.subarray(0, half), () => resolve()));
   if (fault.bodyDelayMs) await sleep(fault.bodyDelayMs);
   if (fault.reset === 'mid-body') {
     socket?.destroy();

@@ -1,0 +1,129 @@
+/** The bundled CLI (`npx projen bundle:emulator` -> lib/emulator/cli.cjs), driven as a user would drive it. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordOutput, registerSecret } from '../support/leaks';
+import { runtimes } from '../support/node';
+import { runTool } from '../support/tools';
+
+const CLI = join(__dirname, '..', '..', 'lib', 'emulator', 'cli.cjs');
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npx projen bundle:emulator' (the test task does it first)`);
+});
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  urls: Record<string, string>;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+function writeConfig(config: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'emu-cli-')), 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** Spawn the CLI and wait for its one JSON line. */
+function startCli(node: string, args: string[]): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [CLI, ...args]);
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const newline = out.indexOf('\n');
+      if (newline >= 0) {
+        try {
+          resolve({ child, urls: JSON.parse(out.slice(0, newline)) as Record<string, string>, stdout: () => out, stderr: () => err });
+        } catch (e) {
+          reject(e);
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`CLI exited ${code} before printing its URLs: ${err}`)));
+  });
+}
+
+function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+}
+
+describe.each(runtimes())('under %s', (_label, node) => {
+  test('prints one JSON line, mints over plain HTTP, exits 0 on SIGTERM', async () => {
+    const config = writeConfig({
+      audience: 'testpypi',
+      requestToken: 'cli-request-token-for-tests',
+      projects: ['cli-demo'],
+      publishers: [{ projects: ['cli-demo'], owner: 'acme', ownerId: 77, repository: 'widgets', workflow: 'publish.yaml', environment: 'testpypi' }],
+      runner: {
+        repository: 'acme/widgets', repository_owner: 'acme', repository_owner_id: '77', environment: 'TestPyPI',
+        job_workflow_ref: 'acme/widgets/.github/workflows/publish.yaml@refs/tags/v2.0.0', ref: 'refs/tags/v2.0.0',
+      },
+    });
+    const cli = await startCli(node, ['--config', config]);
+    try {
+      expect(Object.keys(cli.urls).sort()).toEqual(
+        ['audienceUrl', 'indexUrl', 'oidcIssuer', 'oidcRequestToken', 'oidcRequestUrl', 'simpleUrl', 'uploadUrl'].sort());
+      expect(cli.urls.uploadUrl).toBe(`${cli.urls.indexUrl}/legacy/`);
+      expect(cli.urls.oidcRequestToken).toBe('cli-request-token-for-tests');
+
+      const audience = (await (await fetch(cli.urls.audienceUrl)).json()) as { audience: string };
+      expect(audience).toEqual({ audience: 'testpypi' });
+      const oidc = await fetch(`${cli.urls.oidcRequestUrl}&audience=${audience.audience}`, {
+        headers: { authorization: `Bearer ${cli.urls.oidcRequestToken}` },
+      });
+      const { value: jwt } = (await oidc.json()) as { value: string };
+      registerSecret(jwt);
+      const minted = await fetch(`${cli.urls.indexUrl}/_/oidc/mint-token`, { method: 'POST', body: JSON.stringify({ token: jwt }) });
+      const body = (await minted.json()) as { success: boolean; token: string };
+      registerSecret(body.token);
+      expect(minted.status).toBe(200);
+      expect(body.token).toMatch(/^pypi-/);
+    } finally {
+      const exited = exitOf(cli.child);
+      cli.child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+      recordOutput('emulator cli stdout', cli.stdout(), true);
+      recordOutput('emulator cli stderr', cli.stderr(), false);
+    }
+    expect(cli.stdout().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('reads the config from stdin with --config -, and stops on SIGINT', async () => {
+    const child = spawn(node, [CLI, '--config', '-']);
+    child.stdin.end(JSON.stringify({ audience: 'pypi' }));
+    const line = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString())));
+    const urls = JSON.parse(line) as Record<string, string>;
+    expect(await (await fetch(urls.audienceUrl)).json()).toEqual({ audience: 'pypi' });
+    const exited = exitOf(child);
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    recordOutput('emulator cli stdout', line, true);
+  });
+
+  test('a bad config exits 2 and names the bad fields', async () => {
+    const config = writeConfig({ audiense: 'pypi', publishers: [{ projects: [], owner: 'o', ownerId: '1', repository: 'r', workflow: 'ci/release.yml' }] });
+    const r = await runTool(node, [CLI, '--config', config], { timeoutMs: 30_000 });
+    recordOutput('emulator cli stderr', r.stderr, false);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('audiense: unknown field');
+    expect(r.stderr).toContain('publishers[0].projects: expected at least one project name');
+    expect(r.stderr).toContain("publishers[0].workflow: expected a workflow filename ending in .yml or .yaml, without '/'");
+  });
+
+  test('unreadable or non-JSON config files and stray arguments exit 2', async () => {
+    const notJson = join(mkdtempSync(join(tmpdir(), 'emu-cli-')), 'c.json');
+    writeFileSync(notJson, '{ nope');
+    for (const args of [['--config', '/nonexistent/config.json'], ['--config', notJson], ['--port', '1']]) {
+      const r = await runTool(node, [CLI, ...args], { timeoutMs: 30_000 });
+      recordOutput('emulator cli stderr', r.stderr, false);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^pypi-mint-emulator: /);
+    }
+  });
+});
