@@ -61,6 +61,26 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   expect(shellcheckFindings(runBlocks(wf.path, wf.doc).filter((b) => b.where.includes('release_pypi')))).toEqual([]);
 });
 
+test('every release branch workflow gets the same rewiring', () => {
+  const project = new cdk.JsiiProject({
+    name: 'acme-lib',
+    author: 'Acme',
+    authorAddress: 'dev@acme.example',
+    repositoryUrl: 'https://github.com/acme/acme-lib.git',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    outdir: tempOutdir(),
+    publishToPypi: { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true },
+    majorVersion: 2,
+    releaseBranches: { v1: { majorVersion: 1 } },
+  });
+  new PypiPublishRetrofit(project);
+  const result = synth(project);
+  for (const path of ['.github/workflows/release.yml', '.github/workflows/release-v1.yml']) {
+    expectMintingJob(workflowAt(result, path).doc.jobs.release_pypi, 'https://pypi.org/p/acme-lib');
+  }
+});
+
 test('the index URL follows twineRegistryUrl, e.g. TestPyPI', () => {
   const project = jsiiProject({ distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true, twineRegistryUrl: 'https://test.pypi.org/legacy/' });
   new PypiPublishRetrofit(project, { environment: 'testpypi' });
