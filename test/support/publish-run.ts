@@ -41,3 +41,55 @@ export function runPublishJob(
     ...extra,
   });
 }
+
+/** The emulator standing in for each index the sample publishes to, by index name (`pypi`, `testpypi`, ...). */
+export type EmulatedIndexes = Record<string, EmulatedIndex>;
+
+export interface ReleaseRun {
+  /** Job id -> result, for the jobs that ran, in the order they ran. */
+  readonly jobs: Map<string, JobResult>;
+  /** Jobs GitHub would skip because a job they need failed. */
+  readonly skipped: string[];
+}
+
+/**
+ * The whole run of a release workflow for one event: every job in `needs` order (the build job included: its
+ * actions/upload-artifact hands `dist/` to the publish jobs), each publish job talking to its own index's emulator,
+ * a job skipped when one it needs did not succeed, as GitHub does.
+ */
+export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes, extra: Partial<RunJobOptions> = {}): Promise<ReleaseRun> {
+  const urlMap = Object.fromEntries(sample.release.indexes.map((i) => {
+    const emulated = indexes[i.name];
+    if (!emulated) throw new Error(`no emulator given for index '${i.name}'`);
+    return [i.uploadUrl, emulated.uploadUrl];
+  }));
+  const artifacts: Record<string, string> = {};
+  const jobs = new Map<string, JobResult>();
+  const skipped: string[] = [];
+  const pending = Object.keys(sample.workflow.jobs);
+  while (pending.length > 0) {
+    const ready = pending.find((id) => [sample.workflow.jobs[id].needs ?? []].flat().every((n) => jobs.has(n) || skipped.includes(n)));
+    if (ready === undefined) throw new Error(`jobs ${pending.join(', ')} wait on each other`);
+    pending.splice(pending.indexOf(ready), 1);
+    const needs = [sample.workflow.jobs[ready].needs ?? []].flat();
+    if (needs.some((n) => jobs.get(n)?.conclusion !== 'success')) {
+      skipped.push(ready);
+      continue;
+    }
+    const index = sample.release.indexes.find((i) => `publish_${i.name.replace(/-/g, '_')}` === ready);
+    const result = await runJob({
+      workflow: sample.workflow,
+      workflowFile: sample.workflowFile,
+      jobId: ready,
+      issuer: indexes[index?.name ?? sample.release.indexes[0].name],
+      urlMap,
+      repoDir: sample.dir,
+      repository: sample.repository,
+      artifacts,
+      needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
+      ...extra,
+    });
+    jobs.set(ready, result);
+  }
+  return { jobs, skipped };
+}

@@ -41,7 +41,10 @@ export interface RunJobOptions extends RunContextOptions {
   readonly urlMap?: Record<string, string>;
   /** The repository's files (what actions/checkout places). */
   readonly repoDir: string;
-  /** Artifact name -> directory with its files (what actions/download-artifact places). */
+  /**
+   * The run's artifacts, name -> directory: what actions/download-artifact places. actions/upload-artifact adds to
+   * this same object, so passing it to the next job hands the build job's `dist/` to the publish job.
+   */
   readonly artifacts?: Record<string, string>;
   readonly tools?: ToolboxOptions['tools'];
   /** Extra stand-ins, tried before the default ones. */

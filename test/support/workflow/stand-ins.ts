@@ -6,12 +6,14 @@
  * - actions/checkout: copies the repository files (or the sparse selection) into the workspace. Like the real action,
  *   it first deletes the contents of a target directory it did not check out itself (dist/ downloaded before a
  *   checkout into the workspace root is gone afterwards, exactly as on GitHub).
- * - actions/download-artifact: copies the dists the test built into `path`.
+ * - actions/download-artifact: copies the dists the test built (or a previous job uploaded) into `path`.
+ * - actions/upload-artifact: keeps `path`'s files under the artifact name, for a later job of the same run.
  * - actions/setup-python, astral-sh/setup-uv: check that the machine has the tool (python -> Debian's python3).
  * - `run:` steps that only install publishing tools (pip/pipx/uv tool install ...): cannot run offline; the stand-in
  *   checks each requested tool exists on the machine and says which version will be used instead.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
 import type { Toolbox } from './toolbox';
@@ -23,6 +25,7 @@ export interface StandInContext {
   readonly inputs: Record<string, string>;
   readonly workspace: string;
   readonly repoDir: string;
+  /** The run's artifacts by name: download-artifact reads them, upload-artifact adds to them. */
   readonly artifacts: Record<string, string>;
   readonly tools: Toolbox;
   /** Directories the harness has checked out in this job (checkout cleans them instead of wiping). */
@@ -102,6 +105,33 @@ const downloadArtifact: StandIn = {
   },
 };
 
+const uploadArtifact: StandIn = {
+  describe: 'actions/upload-artifact -> keep the files under the artifact name, for a later job of the run',
+  matches: (s) => actionName(s.uses) === 'actions/upload-artifact',
+  run(ctx) {
+    refuseUnknownInputs(ctx, ['name', 'path', 'if-no-files-found', 'retention-days', 'compression-level', 'overwrite', 'include-hidden-files']);
+    const name = ctx.inputs.name || 'artifact';
+    const paths = (ctx.inputs.path ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    if (paths.length !== 1 || /[*?!]/.test(paths[0])) throw new Error(`${ctx.step.uses}: only one plain path is emulated, got ${JSON.stringify(paths)}`);
+    if (ctx.artifacts[name] !== undefined && ctx.inputs.overwrite !== 'true') {
+      ctx.log(`##[error]Failed to CreateArtifact: an artifact with this name already exists on the workflow run: ${name}`);
+      return false;
+    }
+    const source = resolve(ctx.workspace, paths[0]);
+    const files = existsSync(source) ? readdirSync(source).filter((f) => ctx.inputs['include-hidden-files'] === 'true' || !f.startsWith('.')) : [];
+    if (files.length === 0) {
+      const level = ctx.inputs['if-no-files-found'] ?? 'warn';
+      ctx.log(`${level === 'error' ? '##[error]' : '::warning::'}No files were found with the provided path: ${paths[0]}. No artifacts will be uploaded.`);
+      return level !== 'error';
+    }
+    const store = mkdtempSync(join(tmpdir(), `artifact-${name}-`));
+    for (const f of files) cpSync(join(source, f), join(store, f), { recursive: true });
+    ctx.artifacts[name] = store;
+    ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' kept for later jobs: ${files.join(', ')}`);
+    return true;
+  },
+};
+
 function toolSetup(action: string, tool: string, versionInput: string): StandIn {
   return {
     describe: `${action} -> use the machine's ${tool}`,
@@ -133,7 +163,7 @@ function toolSetup(action: string, tool: string, versionInput: string): StandIn 
 
 /** Publishing tools an install line may name, by package name. */
 const PACKAGE_COMMANDS: Record<string, string> = {
-  twine: 'twine', poetry: 'poetry', uv: 'uv', hatch: 'hatch', pdm: 'pdm', flit: 'flit', maturin: 'maturin', build: 'python',
+  twine: 'twine', poetry: 'poetry', uv: 'uv', hatch: 'hatch', pdm: 'pdm', flit: 'flit', maturin: 'maturin', build: 'pyproject-build',
 };
 const INSTALL_LINE = /^(?:(?:python3?|py) -m )?(?:pip3?|pipx|uv (?:tool|pip)) install\b(.*)$/;
 
@@ -194,6 +224,7 @@ const toolInstall: StandIn = {
 export const DEFAULT_STAND_INS: readonly StandIn[] = [
   checkout,
   downloadArtifact,
+  uploadArtifact,
   toolSetup('actions/setup-python', 'python', 'python-version'),
   toolSetup('astral-sh/setup-uv', 'uv', 'version'),
   toolInstall,

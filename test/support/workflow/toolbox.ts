@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Tools the publish job may call, with where Debian puts them. */
-const KNOWN_TOOLS = ['python', 'twine', 'poetry', 'uv', 'hatch', 'pdm', 'flit', 'maturin'] as const;
+const KNOWN_TOOLS = ['python', 'pyproject-build', 'twine', 'poetry', 'uv', 'hatch', 'pdm', 'flit', 'maturin'] as const;
 const SEARCH_DIRS = ['/usr/local/bin', '/usr/bin', '/bin'];
 
 export interface ToolboxOptions {
