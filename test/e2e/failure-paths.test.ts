@@ -52,6 +52,17 @@ maybe('failure paths, as the user sees them', () => {
     expect(emulator.uploads()).toEqual([]);
   });
 
+  test('the guidance links the project\'s own PyPI pages, even for a project named pypi-* (a name, not a token)', async () => {
+    const emulator = await startTestEmulator({ projects: [sample.name] }); // no publisher: invalid-publisher
+    const job = await runPublishJob(sample, dists, emulator);
+
+    const mint = job.step('mint');
+    expect(mint.outcome).toBe('failure');
+    expect(sample.name).toBe('pypi-mint-sample');
+    expect(mint.log).toContain(`${emulator.pypiUrl}/manage/project/pypi-mint-sample/settings/publishing/`);
+    expect(job.summary).toContain(`${emulator.pypiUrl}/manage/project/pypi-mint-sample/settings/publishing/`);
+  });
+
   test('environment mismatch: names the environment of the job and the one to register', async () => {
     const other = twine({ indexes: [PypiIndex.pypi({ environment: 'release' })] });
     const emulator = await startTestEmulator({
