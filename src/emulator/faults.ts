@@ -3,12 +3,14 @@
  * resumes. Used by the tests to prove the action survives (or refuses) hostile servers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Fault, Route } from './types';
+import { ROUTES, type Fault, type Route } from './types';
 
 export class FaultQueue {
   private readonly queues = new Map<Route, Fault[]>();
 
   inject(route: Route, ...faults: Fault[]): void {
+    // A misspelt route would otherwise make a fault test pass without any fault ever being played.
+    if (!ROUTES.includes(route)) throw new Error(`unknown route '${String(route)}' (expected one of ${ROUTES.join(', ')})`);
     const queue = this.queues.get(route) ?? [];
     queue.push(...faults);
     this.queues.set(route, queue);
