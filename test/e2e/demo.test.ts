@@ -8,6 +8,9 @@ import { recordOutput } from '../support/leaks';
 import { DEBIAN_PYTHON } from '../support/python-dists';
 import { requireTool } from '../support/tools';
 
+// each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
+jest.setTimeout(180_000);
+
 const ROOT = join(__dirname, '..', '..');
 
 function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

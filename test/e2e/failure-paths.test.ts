@@ -11,6 +11,9 @@ import { changeSampleSource, emulatorPublisher, SampleRelease, synthesizeSampleR
 import { requireTool } from '../support/tools';
 import type { Workflow } from '../support/workflow/types';
 
+// each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
+jest.setTimeout(180_000);
+
 const ready = requireTool('python3-build', DEBIAN_PYTHON, ['-m', 'build', '--version'])
   && requireTool('twine', '/usr/bin/twine', ['--version']);
 const maybe = ready ? describe : describe.skip;

@@ -11,6 +11,9 @@ import { emulatorPublisher, SampleRelease, synthesizeSampleRelease } from '../su
 import { pipDownload, simpleLinks } from '../support/simple-index';
 import { requireTool } from '../support/tools';
 
+// each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
+jest.setTimeout(180_000);
+
 const ready = requireTool('python3-build', DEBIAN_PYTHON, ['-m', 'build', '--version'])
   && requireTool('poetry (python3-poetry)', '/usr/bin/poetry', ['--version'])
   && requireTool('python3-pip', DEBIAN_PYTHON, ['-m', 'pip', '--version']);

@@ -11,6 +11,9 @@ import { emulatorPublisher, synthesizeSampleRelease } from '../support/sample-re
 import { simpleLinks } from '../support/simple-index';
 import { requireTool } from '../support/tools';
 
+// each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
+jest.setTimeout(180_000);
+
 const ready = requireTool('poetry (python3-poetry)', '/usr/bin/poetry', ['--version']);
 const maybe = ready ? describe : describe.skip;
 
