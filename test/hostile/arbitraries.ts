@@ -164,7 +164,7 @@ export function answerFor(route: HostileRoute, limits: AnswerLimits = {}): fc.Ar
   const stall = fc.record({ delayMs: fc.integer({ min: 0, max: maxDelayMs }), bodyDelayMs: fc.integer({ min: 0, max: maxDelayMs }) },
     { requiredKeys: [] });
   const delays = maxDelayMs > 0
-    ? fc.oneof({ weight: 15, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: stall })
+    ? fc.oneof({ weight: 50, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: stall })
     : fc.constant({});
   const shaped = fc.tuple(status, extraHeaders(limits.maxRetryAfterSeconds ?? 100_000), body(route), delays)
     .map(([s, h, b, d]): GeneratedAnswer => ({

@@ -174,7 +174,7 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
     if (f.bodyDelayMs) await sleep(f.bodyDelayMs);
     if (f.reset === 'mid-body') {
       res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))));
-      setTimeout(() => socket.destroy(), 20);
+      setTimeout(() => socket.destroy(), 5);
       return;
     }
     if (!socket.destroyed) res.end(body);
