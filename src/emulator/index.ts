@@ -156,7 +156,9 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       trustedPublishing = enabled;
     },
     issuedSecrets: () => [...secrets],
-    uploads: () => store.uploadLog.map((f) => ({ project: f.project, version: f.version, filename: f.filename, sha256: f.sha256, size: f.content.length })),
+    uploads: () => store.uploadLog.map((f) => ({
+      project: f.project, version: f.version, filename: f.filename, sha256: f.sha256, size: f.content.length,
+    })),
     requests: (route) => log.filter((r) => route === undefined || r.route === route).map((r) => ({ ...r })),
     close: async () => {
       await Promise.all([closeServer(pypiServer), closeServer(oidcServer)]);

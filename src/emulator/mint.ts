@@ -17,10 +17,10 @@ export interface MintContext {
   readonly store: IndexStore;
   readonly registry: PublisherRegistry;
   readonly keys: IssuerKeyRing;
+  readonly tokenLifetimeSeconds: number;
   audience(): string;
   trustedPublishing(): boolean;
   isKnownIssuer(iss: string): boolean;
-  readonly tokenLifetimeSeconds: number;
   onIssued(secret: string): void;
 }
 

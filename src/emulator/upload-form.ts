@@ -2,6 +2,7 @@
  * Reading a `/legacy/` upload: the multipart body (parsed by busboy, size-capped) and the Basic auth header.
  */
 import type { IncomingMessage } from 'node:http';
+// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import busboy from 'busboy';
 
 export interface UploadForm {

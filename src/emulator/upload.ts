@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { blake2b } from '@noble/hashes/blake2b';
 import { epochSeconds, type Clock } from './clock';
 import { sendText } from './http';

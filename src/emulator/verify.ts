@@ -3,6 +3,7 @@
  * `<iss>/.well-known/openid-configuration` -> `jwks_uri`, RS256 only, `iss`/`iat`/`exp`/`aud` required, `aud`
  * a single string equal to the index's audience, 30 s leeway on every time claim, `nbf` checked.
  */
+// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 
 const LEEWAY_SECONDS = 30;

@@ -60,8 +60,12 @@ describe.each(runtimes())('under %s', (_label, node) => {
       projects: ['cli-demo'],
       publishers: [{ projects: ['cli-demo'], owner: 'acme', ownerId: 77, repository: 'widgets', workflow: 'publish.yaml', environment: 'testpypi' }],
       runner: {
-        repository: 'acme/widgets', repository_owner: 'acme', repository_owner_id: '77', environment: 'TestPyPI',
-        job_workflow_ref: 'acme/widgets/.github/workflows/publish.yaml@refs/tags/v2.0.0', ref: 'refs/tags/v2.0.0',
+        repository: 'acme/widgets',
+        repository_owner: 'acme',
+        repository_owner_id: '77',
+        environment: 'TestPyPI',
+        job_workflow_ref: 'acme/widgets/.github/workflows/publish.yaml@refs/tags/v2.0.0',
+        ref: 'refs/tags/v2.0.0',
       },
     });
     const cli = await startCli(node, ['--config', config]);

@@ -1,8 +1,8 @@
 /** Fault injection: the next answers of a route misbehave in order, then normal service resumes. */
 import { request } from 'node:http';
+import { exchange, refusal } from './client';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
-import { exchange, refusal } from './client';
 
 let em: Emulator;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { requestJwt } from './client';
 import type { Emulator } from '../../src/emulator';
 import { startTestEmulator } from '../support/emulator';
-import { requestJwt } from './client';
 
 let em: Emulator;
 beforeAll(async () => {

@@ -3,10 +3,10 @@
  * 500, never a hang, never its input echoed back.
  */
 import fc from 'fast-check';
+import { mintRaw, requestJwt } from './client';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
-import { mintRaw, requestJwt } from './client';
 
 let em: Emulator;
 let realJwt: string;

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWTPayload, type KeyLike } from 'jose';
+import { exchange, mint, mintRaw, refusal, requestJwt } from './client';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { registerSecret } from '../support/leaks';
-import { exchange, mint, mintRaw, refusal, requestJwt } from './client';
 
 let em: Emulator;
 beforeAll(async () => {

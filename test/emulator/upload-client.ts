@@ -35,7 +35,7 @@ export async function upload(em: Emulator, token: string | undefined, fields: Re
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) form.append(key, value);
   }
-  if (file) form.append('content', new Blob([file.content], { type: 'application/octet-stream' }), file.filename);
+  if (file) form.append('content', new Blob([new Uint8Array(file.content)], { type: 'application/octet-stream' }), file.filename);
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers.authorization = authorization;
   else if (token !== undefined) headers.authorization = `Basic ${Buffer.from(`__token__:${token}`).toString('base64')}`;

@@ -2,10 +2,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exchange } from './client';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
 import { requireTool, runTool } from '../support/tools';
-import { exchange } from './client';
 
 const POETRY = '/usr/bin/poetry';
 const maybe = requireTool('poetry (apt: python3-poetry)', POETRY, ['--version']) ? test : test.skip;

@@ -1,10 +1,10 @@
 /** The `/legacy/` rules, one broken field at a time, over plain HTTP (what twine sends, minus what is broken). */
 import { createHash } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2b';
-import type { Emulator } from '../../src/emulator';
-import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { exchange } from './client';
 import { upload, wheelFields } from './upload-client';
+import type { Emulator } from '../../src/emulator';
+import { defaultPublisher, startTestEmulator } from '../support/emulator';
 
 let em: Emulator;
 let token: string;

@@ -5,13 +5,13 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { exchange } from './client';
+import { buildSampleDist, DEBIAN_PYTHON, type SampleDist } from './sample-dist';
+import { sha256 } from './upload-client';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
 import { requireTool, runTool } from '../support/tools';
-import { exchange } from './client';
-import { buildSampleDist, DEBIAN_PYTHON, type SampleDist } from './sample-dist';
-import { sha256 } from './upload-client';
 
 const TWINE = '/usr/bin/twine';
 const haveTools = requireTool('twine (apt: twine)', TWINE, ['--version']) &&

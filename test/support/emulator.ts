@@ -2,8 +2,8 @@
  * Start the emulator for a test file: every JWT and `pypi-` token it issues is registered with the leak scanner,
  * and it is closed after the file's tests. Call it inside a `beforeAll` (or at the top of a test).
  */
-import { startEmulator, type Emulator, type EmulatorConfig } from '../../src/emulator';
 import { registerSecret } from './leaks';
+import { startEmulator, type Emulator, type EmulatorConfig } from '../../src/emulator';
 
 const running = new Set<Emulator>();
 

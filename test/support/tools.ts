@@ -36,7 +36,8 @@ export interface ToolRun {
  * Run a tool without blocking the event loop (a loopback server in this same process, like the emulator, must
  * keep answering it). Output is returned, not recorded: callers pass it to the leak scanner.
  */
-export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ToolRun> {
+export function runTool(command: string, args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
