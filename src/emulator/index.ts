@@ -12,7 +12,7 @@ import { closeServer, createRoutedServer, listen, sendText } from './http';
 import { IndexStore } from './index-store';
 import { handleAudience, handleMint, type MintContext } from './mint';
 import { PublisherRegistry } from './publishers';
-import { defaultRunnerClaims, patchClaims, type ClaimSet } from './runner-claims';
+import { runnerClaimsFrom, type ClaimSet } from './runner-claims';
 import { handleSimple } from './simple';
 import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
 import { handleUpload, type UploadContext } from './upload';
@@ -79,7 +79,7 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
   (cfg.projects ?? []).forEach((p) => store.addProject(p));
   (cfg.publishers ?? []).forEach((p) => registry.add(p));
   (cfg.pendingPublishers ?? []).forEach((p) => registry.addPending(p));
-  const configuredClaims = patchClaims(defaultRunnerClaims() as unknown as ClaimSet, cfg.runner ?? {});
+  const configuredClaims = runnerClaimsFrom(cfg.runner ?? {}) as unknown as ClaimSet;
   // Keys whose value is undefined stay in the set: they remove that claim (even a standard one) at issue time.
   let claims: ClaimSet = configuredClaims;
   let trustedPublishing = cfg.trustedPublishing ?? true;

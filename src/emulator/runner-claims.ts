@@ -36,6 +36,27 @@ export function defaultRunnerClaims(): RunnerClaims {
   };
 }
 
+/**
+ * The config's runner claims over the defaults. Claims GitHub derives from others follow them unless given too:
+ * `repository_owner` from `repository`, `ref_type` from `ref`, and `workflow_ref`/`job_workflow_ref` from
+ * `repository`, the workflow file (release.yml unless one of them names another) and `ref`. So
+ * `{ "repository": "acme/widgets", "ref": "refs/tags/v2.0.0" }` stays a consistent identity.
+ */
+export function runnerClaimsFrom(overrides: Partial<RunnerClaims>): RunnerClaims {
+  const claims = { ...defaultRunnerClaims(), ...overrides };
+  const repository = claims.repository;
+  if (overrides.repository && !overrides.repository_owner) claims.repository_owner = repository.split('/')[0];
+  if (overrides.ref && !overrides.ref_type) claims.ref_type = overrides.ref.startsWith('refs/tags/') ? 'tag' : 'branch';
+  const file = (ref?: string) => /\/\.github\/workflows\/([^/@]+)@/.exec(ref ?? '')?.[1];
+  const workflowFile = file(overrides.job_workflow_ref) ?? file(overrides.workflow_ref) ?? 'release.yml';
+  if (overrides.repository || overrides.ref) {
+    const derived = `${repository}/.github/workflows/${workflowFile}@${claims.ref}`;
+    if (!overrides.workflow_ref) claims.workflow_ref = derived;
+    if (!overrides.job_workflow_ref) claims.job_workflow_ref = derived;
+  }
+  return claims;
+}
+
 export type ClaimSet = Record<string, unknown>;
 
 /** Merge `patch` into `claims`; a key whose value is `undefined` is removed. */

@@ -77,3 +77,18 @@ test('every issued JWT is reported as a secret', async () => {
   const jwt = await requestJwt(em);
   expect(em.issuedSecrets()).toContain(jwt);
 });
+
+test('config runner claims keep a consistent identity: owner, ref_type and workflow refs follow repository and ref', async () => {
+  const own = await startTestEmulator({ runner: { repository: 'acme/widgets', ref: 'refs/heads/main', workflow_ref: 'acme/widgets/.github/workflows/publish.yaml@refs/heads/main' } });
+  const claims = decodeJwt(await requestJwt(own));
+  expect(claims).toMatchObject({
+    repository: 'acme/widgets',
+    repository_owner: 'acme',
+    ref: 'refs/heads/main',
+    ref_type: 'branch',
+    workflow_ref: 'acme/widgets/.github/workflows/publish.yaml@refs/heads/main',
+    job_workflow_ref: 'acme/widgets/.github/workflows/publish.yaml@refs/heads/main',
+  });
+  own.setRunnerClaims({ ref: 'refs/tags/v9' }); // at run time, a patch changes exactly what it names
+  expect(decodeJwt(await requestJwt(own)).job_workflow_ref).toBe('acme/widgets/.github/workflows/publish.yaml@refs/heads/main');
+});
