@@ -18,11 +18,12 @@ import { recordOutput, registerSecret } from './leaks';
 import { parseFileCommand, parsePathFile, StepOutputProcessor } from './workflow/commands';
 import { executeStep } from './workflow/execute-step';
 import { ExpressionContext, StrictContext, Value, condition, interpolate } from './workflow/expressions';
+import { BASE_PATH, mapValues, oidcGranted, renderStepLog, scalarRecord, stepIds } from './workflow/job-parts';
 import { RunContextOptions, createRunContext, githubContext, githubEnv, oidcClaims } from './workflow/run-context';
 import { DEFAULT_STAND_INS, StandIn } from './workflow/stand-ins';
 import { Toolbox, ToolboxOptions } from './workflow/toolbox';
 import { whyNotTriggered } from './workflow/triggers';
-import type { JobResult, Scalar, StepResult, Workflow, WorkflowJob, WorkflowStep } from './workflow/types';
+import type { JobResult, StepResult, Workflow, WorkflowStep } from './workflow/types';
 
 export type { JobResult, StepResult, Workflow } from './workflow/types';
 
@@ -68,45 +69,6 @@ export interface RunJobOptions extends RunContextOptions {
   record?(label: string, text: string, allowMaskCommands: boolean): void;
 }
 
-const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-function hasIdTokenWrite(job: WorkflowJob, workflow: Workflow): boolean {
-  const perms = job.permissions ?? workflow.permissions;
-  if (perms === undefined) return false; // GitHub's default token permissions never include id-token
-  if (perms === 'write-all') return true;
-  return typeof perms === 'object' && perms['id-token'] === 'write';
-}
-
-/** GitHub never gives a pull request from a fork (or from Dependabot) an OIDC token. */
-function isForkPullRequest(eventName: string, payload: Record<string, unknown>): boolean {
-  const pr = payload.pull_request as { head?: { repo?: { fork?: boolean } } } | undefined;
-  return eventName.startsWith('pull_request') && pr?.head?.repo?.fork === true;
-}
-
-/** Step ids, with the runner's generated ones (`__run`, `__run_2`, `__actions_checkout`) for steps without an id. */
-function stepIds(steps: WorkflowStep[]): string[] {
-  const taken = new Set<string>();
-  return steps.map((step) => {
-    let id = step.id;
-    if (id === undefined) {
-      const base = step.uses ? `__${step.uses.split('@')[0].replace(/^\.\//, 'self_').replace(/[^A-Za-z0-9]+/g, '_')}` : '__run';
-      id = base;
-      for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
-    }
-    if (taken.has(id)) throw new Error(`duplicate step id '${id}'`);
-    taken.add(id);
-    return id;
-  });
-}
-
-function mapValues(values: Record<string, string>, fn: (v: string) => string): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fn(v)]));
-}
-
-function scalarRecord(values: Record<string, Scalar> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]));
-}
-
 export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   const started = Date.now();
   const workflow = (typeof opts.workflow === 'string' ? parse(opts.workflow) : opts.workflow) as Workflow;
@@ -131,192 +93,193 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   };
   for (const d of [dirs.workspace, dirs.temp, dirs.toolCache, dirs.home, dirs.files]) mkdirSync(d, { recursive: true });
   writeFileSync(dirs.eventPath, JSON.stringify(ctx.payload, null, 2));
-  const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools });
-  const githubToken = `ghs_${randomBytes(18).toString('base64url')}`; // stands in for GITHUB_TOKEN; the runner masks it
-  registerSecret(githubToken);
+  try {
+    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools });
+    const githubToken = `ghs_${randomBytes(18).toString('base64url')}`; // stands in for GITHUB_TOKEN; the runner masks it
+    registerSecret(githubToken);
 
-  const idTokenGranted = hasIdTokenWrite(job, workflow) && !isForkPullRequest(ctx.eventName, ctx.payload);
-  const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name;
-  const claims = oidcClaims(ctx, environment);
-  opts.issuer.setRunnerClaims(claims);
-  const oidcRequestEnv = { ACTIONS_ID_TOKEN_REQUEST_URL: opts.issuer.oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: opts.issuer.oidc.requestToken };
+    const idTokenGranted = oidcGranted(job, workflow, ctx.eventName, ctx.payload);
+    const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name;
+    const claims = oidcClaims(ctx, environment);
+    opts.issuer.setRunnerClaims(claims);
+    const oidcRequestEnv = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: opts.issuer.oidc.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: opts.issuer.oidc.requestToken,
+    };
 
-  const masks = new Set<string>([githubToken]);
-  const steps = job.steps ?? [];
-  const ids = stepIds(steps);
-  const stepState: Record<string, { outputs: Record<string, string>; outcome: string | null; conclusion: string | null }> =
-    Object.fromEntries(ids.map((id) => [id, { outputs: {}, outcome: null, conclusion: null }]));
-  const exported: Record<string, string> = {};
-  const extraPath: string[] = [];
-  const results: StepResult[] = [];
-  const checkedOut = new Set<string>();
-  let jobFailed = false;
+    const masks = new Set<string>([githubToken]);
+    const steps = job.steps ?? [];
+    const ids = stepIds(steps);
+    const stepState: Record<string, { outputs: Record<string, string>; outcome: string | null; conclusion: string | null }> =
+      Object.fromEntries(ids.map((id) => [id, { outputs: {}, outcome: null, conclusion: null }]));
+    const exported: Record<string, string> = {};
+    const extraPath: string[] = [];
+    const results: StepResult[] = [];
+    const checkedOut = new Set<string>();
+    let jobFailed = false;
 
-  const exprContext = (env: Record<string, string>): ExpressionContext => ({
-    jobFailed,
-    contexts: {
-      github: githubContext(ctx, opts.jobId, dirs.workspace, githubToken),
-      env: env as Value,
-      steps: new StrictContext(`job '${opts.jobId}' steps`, stepState as unknown as Record<string, Value>),
-      secrets: { GITHUB_TOKEN: githubToken, ...(opts.secrets ?? {}) },
-      needs: new StrictContext(`job '${opts.jobId}' needs`, Object.fromEntries([job.needs ?? []].flat().map((n) => [n, {
-        result: opts.needs?.[n]?.result ?? 'success',
-        outputs: opts.needs?.[n]?.outputs ?? {},
-      }]))),
-      runner: { os: 'Linux', arch: 'X64', temp: dirs.temp, tool_cache: dirs.toolCache, name: 'GitHub Actions 2', environment: 'github-hosted' },
-      job: { status: jobFailed ? 'failure' : 'success' },
-      inputs: ((ctx.payload.inputs ?? {}) as Value),
-      vars: {},
-    },
-  });
+    const exprContext = (env: Record<string, string>): ExpressionContext => ({
+      jobFailed,
+      contexts: {
+        github: githubContext(ctx, opts.jobId, dirs.workspace, githubToken),
+        env: env as Value,
+        steps: new StrictContext(`job '${opts.jobId}' steps`, stepState as unknown as Record<string, Value>),
+        secrets: { GITHUB_TOKEN: githubToken, ...(opts.secrets ?? {}) },
+        needs: new StrictContext(`job '${opts.jobId}' needs`, Object.fromEntries([job.needs ?? []].flat().map((n) => [n, {
+          result: opts.needs?.[n]?.result ?? 'success',
+          outputs: opts.needs?.[n]?.outputs ?? {},
+        }]))),
+        runner: { os: 'Linux', arch: 'X64', temp: dirs.temp, tool_cache: dirs.toolCache, name: 'GitHub Actions 2', environment: 'github-hosted' },
+        job: { status: jobFailed ? 'failure' : 'success' },
+        inputs: ((ctx.payload.inputs ?? {}) as Value),
+        vars: {},
+      },
+    });
 
-  // workflow env, then job env (each may use expressions over what came before)
-  const levelEnv: Record<string, string> = {};
-  for (const level of [workflow.env, job.env]) {
-    for (const [k, v] of Object.entries(scalarRecord(level))) levelEnv[k] = interpolate(repoint(v), exprContext(levelEnv));
-  }
-  if (job.if !== undefined && !condition(job.if, exprContext(levelEnv))) {
-    throw new Error(`job '${opts.jobId}' would be skipped by its if: ${job.if}`);
-  }
+    // workflow env, then job env (each may use expressions over what came before)
+    const levelEnv: Record<string, string> = {};
+    for (const level of [workflow.env, job.env]) {
+      for (const [k, v] of Object.entries(scalarRecord(level))) levelEnv[k] = interpolate(repoint(v), exprContext(levelEnv));
+    }
+    if (job.if !== undefined && !condition(job.if, exprContext(levelEnv))) {
+      throw new Error(`job '${opts.jobId}' would be skipped by its if: ${job.if}`);
+    }
 
-  for (const [index, step] of steps.entries()) {
-    const id = ids[index];
-    const stepStarted = Date.now();
-    const envBefore = { ...levelEnv, ...exported };
-    const displayName = step.name ?? (step.uses ? `Run ${step.uses}` : `Run ${(step.run ?? '').trim().split('\n')[0]}`);
-    const kindOf = (): StepResult['kind'] => (step.uses?.startsWith('./') ? 'local-action' : step.run !== undefined ? 'run' : 'stand-in');
-    if (!condition(step.if, exprContext(envBefore))) {
-      stepState[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+    for (const [index, step] of steps.entries()) {
+      const id = ids[index];
+      const stepStarted = Date.now();
+      const envBefore = { ...levelEnv, ...exported };
+      const displayName = step.name ?? (step.uses ? `Run ${step.uses}` : `Run ${(step.run ?? '').trim().split('\n')[0]}`);
+      const kindOf = (): StepResult['kind'] => (step.uses?.startsWith('./') ? 'local-action' : step.run !== undefined ? 'run' : 'stand-in');
+      if (!condition(step.if, exprContext(envBefore))) {
+        stepState[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+        results.push({
+          index,
+          id,
+          displayName,
+          kind: kindOf(),
+          outcome: 'skipped',
+          conclusion: 'skipped',
+          exitCode: null,
+          stdout: '',
+          stderr: '',
+          log: '',
+          outputs: {},
+          annotations: [],
+          summary: '',
+          durationMs: 0,
+        });
+        continue;
+      }
+      await opts.beforeStep?.(step, index, results);
+
+      const ctxNow = exprContext(envBefore);
+      const evaluate = (v: string) => interpolate(repoint(v), ctxNow);
+      const files = Object.fromEntries(['output', 'env', 'path', 'summary', 'state'].map((f) => [f, join(dirs.files, `${f}_${index}`)]));
+      for (const f of Object.values(files)) writeFileSync(f, '');
+      const env: Record<string, string> = {
+        ...githubEnv(ctx, opts.jobId, dirs),
+        HOME: dirs.home,
+        LANG: 'C.UTF-8',
+        PATH: [tools.binDir, ...extraPath, dirname(process.execPath), BASE_PATH].join(':'),
+        ...(idTokenGranted ? oidcRequestEnv : {}),
+        ...envBefore,
+        ...mapValues(scalarRecord(step.env), evaluate),
+        GITHUB_ACTION: id,
+        GITHUB_OUTPUT: files.output,
+        GITHUB_ENV: files.env,
+        GITHUB_PATH: files.path,
+        GITHUB_STEP_SUMMARY: files.summary,
+        GITHUB_STATE: files.state,
+      };
+      const standIn = [...(opts.standIns ?? []), ...DEFAULT_STAND_INS].find((s) => s.matches(step));
+      if (step.run !== undefined && standIn === undefined) {
+        for (const url of Object.keys(urlMap)) {
+          if (step.run.includes(url)) throw new Error(`step '${id}' has ${url} inside run:; the harness repoints URLs only in with:/env:`);
+        }
+      }
+      const timeoutMs = step['timeout-minutes'] !== undefined ? step['timeout-minutes'] * 60_000 : opts.stepTimeoutMs ?? 120_000;
+      const { kind, exitCode, stdout, stderr } = await executeStep({
+        id,
+        index,
+        step,
+        env,
+        timeoutMs,
+        standIn,
+        inputs: mapValues(scalarRecord(step.with), evaluate),
+        evaluateDefault: evaluate,
+        workspace: dirs.workspace,
+        tempDir: dirs.temp,
+        script: step.run === undefined ? undefined : interpolate(step.run, ctxNow),
+        shell: step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? 'bash',
+        workingDirectory: step['working-directory'] ?? job.defaults?.run?.['working-directory'] ?? '.',
+        standInContext: {
+          workspace: dirs.workspace,
+          repoDir: opts.repoDir,
+          artifacts: opts.artifacts ?? {},
+          tools,
+          checkedOut,
+          laterSteps: steps.slice(index + 1),
+          tolerateMissingTools: opts.tolerateMissingTools,
+        },
+      });
+
+      const processor = new StepOutputProcessor(masks, id);
+      processor.feed(stdout);
+      processor.feed(stderr);
+      if (exitCode === null) processor.feed(`::error::The step timed out after ${timeoutMs} ms.\n`);
+      const outputs = parseFileCommand(readFileSync(files.output, 'utf8'), 'GITHUB_OUTPUT');
+      Object.assign(exported, parseFileCommand(readFileSync(files.env, 'utf8'), 'GITHUB_ENV'));
+      extraPath.unshift(...parsePathFile(readFileSync(files.path, 'utf8')));
+      const summary = readFileSync(files.summary, 'utf8');
+      const log = processor.shown.join('\n');
+      const label = `${opts.jobId}/${id}`;
+      record(`${label} stdout`, stdout, true);
+      record(`${label} stderr`, stderr, false);
+      record(`${label} shown log`, log, false);
+      record(`${label} step summary`, summary, false);
+
+      const outcome = exitCode === 0 && processor.disabledCommand === undefined ? 'success' : 'failure';
+      const conclusion = outcome === 'failure' && step['continue-on-error'] === true ? 'success' : outcome;
+      if (conclusion === 'failure') jobFailed = true;
+      stepState[id] = { outputs, outcome, conclusion };
       results.push({
         index,
         id,
         displayName,
-        kind: kindOf(),
-        outcome: 'skipped',
-        conclusion: 'skipped',
-        exitCode: null,
-        stdout: '',
-        stderr: '',
-        log: '',
-        outputs: {},
-        annotations: [],
-        summary: '',
-        durationMs: 0,
+        kind,
+        outcome,
+        conclusion,
+        exitCode,
+        stdout,
+        stderr,
+        log,
+        outputs,
+        annotations: processor.annotations,
+        summary,
+        durationMs: Date.now() - stepStarted,
       });
-      continue;
     }
-    await opts.beforeStep?.(step, index, results);
 
-    const ctxNow = exprContext(envBefore);
-    const evaluate = (v: string) => interpolate(repoint(v), ctxNow);
-    const files = Object.fromEntries(['output', 'env', 'path', 'summary', 'state'].map((f) => [f, join(dirs.files, `${f}_${index}`)]));
-    for (const f of Object.values(files)) writeFileSync(f, '');
-    const env: Record<string, string> = {
-      ...githubEnv(ctx, opts.jobId, dirs),
-      HOME: dirs.home,
-      LANG: 'C.UTF-8',
-      PATH: [tools.binDir, ...extraPath, dirname(process.execPath), BASE_PATH].join(':'),
-      ...(idTokenGranted ? oidcRequestEnv : {}),
-      ...envBefore,
-      ...mapValues(scalarRecord(step.env), evaluate),
-      GITHUB_ACTION: id,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_ENV: files.env,
-      GITHUB_PATH: files.path,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-    };
-    const standIn = [...(opts.standIns ?? []), ...DEFAULT_STAND_INS].find((s) => s.matches(step));
-    if (step.run !== undefined && standIn === undefined) {
-      for (const url of Object.keys(urlMap)) {
-        if (step.run.includes(url)) throw new Error(`step '${id}' has ${url} inside run:; the harness repoints URLs only in with:/env:`);
-      }
-    }
-    const timeoutMs = step['timeout-minutes'] !== undefined ? step['timeout-minutes'] * 60_000 : opts.stepTimeoutMs ?? 120_000;
-    const { kind, exitCode, stdout, stderr } = await executeStep({
-      id,
-      index,
-      step,
-      env,
-      timeoutMs,
-      standIn,
-      inputs: mapValues(scalarRecord(step.with), evaluate),
-      evaluateDefault: evaluate,
+    return {
+      jobId: opts.jobId,
+      conclusion: jobFailed ? 'failure' : 'success',
+      steps: results,
+      log: results.map(renderStepLog).join('\n'),
+      annotations: results.flatMap((r) => r.annotations),
+      summary: results.map((r) => r.summary).join(''),
+      idTokenGranted,
+      claims,
       workspace: dirs.workspace,
-      tempDir: dirs.temp,
-      script: step.run === undefined ? undefined : interpolate(step.run, ctxNow),
-      shell: step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? 'bash',
-      workingDirectory: step['working-directory'] ?? job.defaults?.run?.['working-directory'] ?? '.',
-      standInContext: {
-        workspace: dirs.workspace,
-        repoDir: opts.repoDir,
-        artifacts: opts.artifacts ?? {},
-        tools,
-        checkedOut,
-        laterSteps: steps.slice(index + 1),
-        tolerateMissingTools: opts.tolerateMissingTools,
+      durationMs: Date.now() - started,
+      step(stepId: string): StepResult {
+        const found = results.find((r) => r.id === stepId);
+        if (!found) throw new Error(`job '${opts.jobId}' has no step '${stepId}' (steps: ${results.map((r) => r.id).join(', ')})`);
+        return found;
       },
-    });
-
-    const processor = new StepOutputProcessor(masks, id);
-    processor.feed(stdout);
-    processor.feed(stderr);
-    if (exitCode === null) processor.feed(`::error::The step timed out after ${timeoutMs} ms.\n`);
-    const outputs = parseFileCommand(readFileSync(files.output, 'utf8'), 'GITHUB_OUTPUT');
-    Object.assign(exported, parseFileCommand(readFileSync(files.env, 'utf8'), 'GITHUB_ENV'));
-    extraPath.unshift(...parsePathFile(readFileSync(files.path, 'utf8')));
-    const summary = readFileSync(files.summary, 'utf8');
-    const log = processor.shown.join('\n');
-    const label = `${opts.jobId}/${id}`;
-    record(`${label} stdout`, stdout, true);
-    record(`${label} stderr`, stderr, false);
-    record(`${label} shown log`, log, false);
-    record(`${label} step summary`, summary, false);
-
-    const outcome = exitCode === 0 && processor.disabledCommand === undefined ? 'success' : 'failure';
-    const conclusion = outcome === 'failure' && step['continue-on-error'] === true ? 'success' : outcome;
-    if (conclusion === 'failure') jobFailed = true;
-    stepState[id] = { outputs, outcome, conclusion };
-    results.push({
-      index,
-      id,
-      displayName,
-      kind,
-      outcome,
-      conclusion,
-      exitCode,
-      stdout,
-      stderr,
-      log,
-      outputs,
-      annotations: processor.annotations,
-      summary,
-      durationMs: Date.now() - stepStarted,
-    });
+    };
+  } finally {
+    // the workspace, tools and step files; a refusal half-way through cleans up too
+    if (!opts.keepTemp) rmSync(root, { recursive: true, force: true });
   }
-
-  if (!opts.keepTemp) rmSync(root, { recursive: true, force: true });
-  return {
-    jobId: opts.jobId,
-    conclusion: jobFailed ? 'failure' : 'success',
-    steps: results,
-    log: results.map(renderStepLog).join('\n'),
-    annotations: results.flatMap((r) => r.annotations),
-    summary: results.map((r) => r.summary).join(''),
-    idTokenGranted,
-    claims,
-    workspace: dirs.workspace,
-    durationMs: Date.now() - started,
-    step(stepId: string): StepResult {
-      const found = results.find((r) => r.id === stepId);
-      if (!found) throw new Error(`job '${opts.jobId}' has no step '${stepId}' (steps: ${results.map((r) => r.id).join(', ')})`);
-      return found;
-    },
-  };
-}
-
-/** A step as the run page lists it: a header line, then its shown log. */
-function renderStepLog(r: StepResult): string {
-  const marker = r.outcome === 'skipped' ? ' (skipped)' : r.outcome === 'failure' ? ' (failed)' : '';
-  return [`── ${r.displayName}${marker}`, r.log].filter((l) => l !== '').join('\n');
 }
