@@ -1,0 +1,34 @@
+/**
+ * Which events start the generated release workflow, judged with GitHub's own filter semantics (the harness's
+ * trigger check): version tags in both spellings by default, nothing else; releases and manual runs when asked.
+ */
+import { synthesizeSampleRelease } from '../support/sample-release';
+import { createRunContext, RunEvent } from '../support/workflow/run-context';
+import { whyNotTriggered } from '../support/workflow/triggers';
+
+function starts(on: unknown, event: RunEvent): boolean {
+  return whyNotTriggered(on, createRunContext({ workflowFile: 'release.yml', event })) === undefined;
+}
+
+describe('release workflow triggers', () => {
+  test('default: a pushed version tag, v-prefixed or not, pre-releases included; no branch, no other tag', () => {
+    const { workflow } = synthesizeSampleRelease({ flavour: 'setuptools' });
+    for (const tag of ['v1.2.3', '1.2.3', 'v10.0.0rc1', '2.0.0.post1']) {
+      expect([tag, starts(workflow.on, { name: 'push', ref: `refs/tags/${tag}` })]).toEqual([tag, true]);
+    }
+    for (const ref of ['refs/tags/latest', 'refs/tags/v1', 'refs/tags/release-1.2.3', 'refs/heads/main']) {
+      expect([ref, starts(workflow.on, { name: 'push', ref })]).toEqual([ref, false]);
+    }
+    expect(starts(workflow.on, { name: 'release', ref: 'refs/tags/v1.2.3' })).toBe(false);
+    expect(starts(workflow.on, { name: 'workflow_dispatch' })).toBe(false);
+    expect(starts(workflow.on, { name: 'pull_request_target', ref: 'refs/heads/main' })).toBe(false);
+  });
+
+  test('a published GitHub release and a manual dispatch, when enabled', () => {
+    const { workflow } = synthesizeSampleRelease({ flavour: 'setuptools', release: { triggers: { versionTags: false, githubRelease: true, manualDispatch: true } } });
+    expect(starts(workflow.on, { name: 'release', ref: 'refs/tags/v1.2.3' })).toBe(true);
+    expect(starts(workflow.on, { name: 'release', ref: 'refs/tags/v1.2.3', payload: { action: 'created' } })).toBe(false);
+    expect(starts(workflow.on, { name: 'workflow_dispatch' })).toBe(true);
+    expect(starts(workflow.on, { name: 'push', ref: 'refs/tags/v1.2.3' })).toBe(false);
+  });
+});
