@@ -4,6 +4,17 @@ import { DIST_ARTIFACT, SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
 
 const { JobPermission } = github.workflows;
 
+/** Where the jobs run: runner labels, and the project's directory relative to the repository root ('' at the root). */
+export interface JobPlacement {
+  readonly runsOn: string[];
+  readonly projectDir: string;
+}
+
+/** The project's dist/ directory, relative to the repository root. */
+export function distDir(where: JobPlacement): string {
+  return where.projectDir ? `${where.projectDir}/dist/` : 'dist/';
+}
+
 /** The pinned uv, without any cache (caches in a release workflow are a poisoning path). */
 export function setupUvStep(): github.workflows.JobStep {
   return {
@@ -18,11 +29,12 @@ export function setupUvStep(): github.workflows.JobStep {
  * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool and
  * hands `dist/` (only) to the publish jobs as an artifact.
  */
-export function buildJob(spec: BuildToolSpec, runsOn: string[]): github.workflows.Job {
+export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workflows.Job {
   const install = buildToolInstallCommand(spec);
+  const workingDirectory = where.projectDir || undefined;
   return {
     name: 'Build distributions',
-    runsOn,
+    runsOn: where.runsOn,
     permissions: { contents: JobPermission.READ },
     steps: [
       {
@@ -33,12 +45,12 @@ export function buildJob(spec: BuildToolSpec, runsOn: string[]): github.workflow
       },
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
-      { name: 'Build sdist and wheel', id: 'build', run: spec.run },
+      { name: 'Build sdist and wheel', id: 'build', workingDirectory, run: spec.run },
       {
         name: 'Upload distributions',
         id: 'upload_distributions',
         uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
-        with: { 'name': DIST_ARTIFACT, 'path': 'dist/', 'if-no-files-found': 'error' },
+        with: { 'name': DIST_ARTIFACT, 'path': distDir(where), 'if-no-files-found': 'error' },
       },
     ],
   };

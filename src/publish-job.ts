@@ -1,5 +1,5 @@
 import { github } from 'projen';
-import { setupUvStep } from './build-job';
+import { JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
 import { DIST_ARTIFACT } from './pins';
@@ -16,21 +16,24 @@ export function publishJobId(index: PypiIndex): string {
  * One publish job per index: the only job with `id-token: write`. It never builds and never installs project
  * dependencies: it checks out the action, downloads `dist/`, installs the pinned uploader, mints, uploads.
  */
-export function publishJob(index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], runsOn: string[]): github.workflows.Job {
+export function publishJob(
+  index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
+): github.workflows.Job {
   const install = uploaderInstallCommand(spec);
+  const prefix = where.projectDir ? `/${where.projectDir}` : '';
   return {
     name: `Publish to ${index.displayName}`,
     needs,
-    runsOn,
+    runsOn: where.runsOn,
     permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
     environment: { name: index.environment, url: index.projectUrl(distributionName) },
     steps: [
-      checkoutMintActionStep(spec.needsPyproject ? ['/pyproject.toml', '/README*'] : []),
+      checkoutMintActionStep(spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : []),
       {
         name: 'Download distributions',
         id: 'download_distributions',
         uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: 'dist/' },
+        with: { name: DIST_ARTIFACT, path: distDir(where) },
       },
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
@@ -38,6 +41,7 @@ export function publishJob(index: PypiIndex, spec: UploaderSpec, distributionNam
       {
         name: `Upload to ${index.displayName}`,
         id: 'upload',
+        workingDirectory: where.projectDir || undefined,
         env: spec.env(MINTED_TOKEN, index.uploadUrl),
         run: spec.run,
       },

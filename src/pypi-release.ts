@@ -1,3 +1,4 @@
+import { relative, sep } from 'path';
 import { Component, JsonPatch, Project, github } from 'projen';
 import { buildJob } from './build-job';
 import { buildToolSpec } from './build-tool-specs';
@@ -163,7 +164,8 @@ export class PypiRelease extends Component {
     const uploader = options.uploader ?? Uploader.UV;
     checkToolCombination(project, kind, buildToolSpec(buildTool), uploaderSpec(uploader));
 
-    const runsOn = options.runsOn ?? ['ubuntu-latest'];
+    // a subproject builds and uploads from its own directory; workflows and the action live at the repository root
+    const where = { runsOn: options.runsOn ?? ['ubuntu-latest'], projectDir: relative(project.root.outdir, project.outdir).split(sep).join('/') };
     this.workflow = new github.GithubWorkflow(gh, this.workflowFileName.replace(/\.ya?ml$/, ''), {
       fileName: this.workflowFileName,
       limitConcurrency: true,
@@ -173,11 +175,11 @@ export class PypiRelease extends Component {
     // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
-    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), runsOn));
+    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
     const spec = uploaderSpec(uploader);
     for (const index of this.indexes) {
       const needs = options.testPypiFirst && index.name === 'pypi' ? ['build', 'publish_testpypi'] : ['build'];
-      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, runsOn));
+      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where));
     }
 
     this.publishers = this.indexes.map((index) => ({

@@ -52,7 +52,7 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
   for (const [id, job] of builders) {
     if (isPublishJob(job)) v.push(`job ${id} both builds and publishes`);
     for (const s of steps(job).filter((x) => x.uses?.startsWith('actions/upload-artifact@'))) {
-      if (s.with?.path !== 'dist/') v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
+      if (!/^([A-Za-z0-9._-]+\/)*dist\/$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
     }
   }
 
@@ -102,7 +102,7 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   if (checkout) {
     const sparse = String(checkout.with?.['sparse-checkout'] ?? '');
     if (!sparse.split('\n').includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
-    if (sparse.split('\n').some((p) => !['/.github/actions/pypi-mint/', '/pyproject.toml', '/README*'].includes(p))) {
+    if (sparse.split('\n').some((p) => p !== '/.github/actions/pypi-mint/' && !/^(\/[A-Za-z0-9._-]+)*\/(pyproject\.toml|README\*)$/.test(p))) {
       v.push(`publish job ${id}: sparse checkout pulls more than the action and project metadata: ${JSON.stringify(sparse)}`);
     }
   }
