@@ -41,6 +41,13 @@ export function validateWorkflowFileName(fileName: string): void {
   }
 }
 
+/** PEP 508 / PyPI project names: letters, digits, ".", "_", "-", starting and ending with a letter or digit. */
+export function validateDistributionName(name: string): void {
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name)) {
+    throw new PypiReleaseConfigError(`distribution name "${name}" is not a valid PyPI project name (letters, digits, ".", "_" and "-", starting and ending with a letter or digit); set distributionName`);
+  }
+}
+
 /** GitHub's rules for "owner/name". */
 export function parseRepository(repository: string): { owner: string; name: string } {
   const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(repository);

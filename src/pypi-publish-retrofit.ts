@@ -2,7 +2,7 @@ import { Component, Project, github, javascript } from 'projen';
 import { PypiReleaseConfigError } from './config-error';
 import { PypiMintAction } from './mint-action';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
-import { validateEnvironmentName } from './publisher-rules';
+import { validateDistributionName, validateEnvironmentName } from './publisher-rules';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -69,6 +69,7 @@ export class PypiPublishRetrofit extends Component {
     if (!distributionName) {
       throw new PypiReleaseConfigError('PypiPublishRetrofit: set distributionName (no jsii Python target with a distName in package.json)');
     }
+    validateDistributionName(distributionName);
     const jobId = options.jobId ?? 'release_pypi';
     super(project, `PypiPublishRetrofit#${jobId}`);
     this.environment = environment;

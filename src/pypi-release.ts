@@ -8,7 +8,9 @@ import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { discoverRepository, detectPythonProjectKind } from './project-facts';
 import { publishJob, publishJobId } from './publish-job';
-import { parseRepository, renderTrustedPublisherGuide, validateEnvironmentName, validateWorkflowFileName } from './publisher-rules';
+import {
+  parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName, validateWorkflowFileName,
+} from './publisher-rules';
 import { checkToolCombination } from './tool-compatibility';
 import { TrustedPublisher } from './trusted-publisher';
 import { uploaderSpec } from './uploader-specs';
@@ -155,6 +157,7 @@ export class PypiRelease extends Component {
     const { owner, name: repoName } = parseRepository(repository);
     this.repository = repository;
     this.distributionName = options.distributionName ?? project.name;
+    validateDistributionName(this.distributionName);
 
     this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
     for (const index of this.indexes) validateEnvironmentName(index.environment, `index "${index.name}"`);

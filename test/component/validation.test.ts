@@ -161,6 +161,15 @@ describe('repository', () => {
   });
 });
 
+describe('distribution name', () => {
+  test.each(['-demo', 'demo-', 'de mo', 'demo/x', ''])('refuses %j', (distributionName) => {
+    expect(release({ distributionName })).toThrow(/is not a valid PyPI project name/);
+  });
+  test.each(['demo', 'Demo.Pkg_2', 'a'])('accepts %j', (distributionName) => {
+    expect(new PypiRelease(pythonProject('uv'), { distributionName }).distributionName).toBe(distributionName);
+  });
+});
+
 describe('triggers', () => {
   test('refuses a workflow that could never run', () => {
     expect(release({ triggers: { versionTags: false } })).toThrow(/every trigger is off/);
