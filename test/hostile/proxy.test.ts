@@ -72,7 +72,7 @@ describe.each([['node24', NODE24], ['machine node', machineNode()]])('bundled ac
       const r = await runChild(node, ep, { env: { NODE_EXTRA_CA_CERTS: cert.caFile, ...c.env(proxy.url) }, label: `${runtime} proxy ${name}`, timeoutMs: 30_000 });
       const host = new URL(ep.indexUrl).host;
       if (c.proxied) {
-        expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+        expect({ code: r.code, stderr: r.stderr, error: errorMessage(r.stdout) }).toEqual({ code: 0, stderr: '', error: '' });
         // audience, OIDC token and mint each went through the proxy, as a CONNECT tunnel
         expect(proxy.seen.filter((s) => s.target === host).length).toBeGreaterThanOrEqual(3);
         expect(proxy.seen.every((s) => s.target === host)).toBe(true);
@@ -84,7 +84,7 @@ describe.each([['node24', NODE24], ['machine node', machineNode()]])('bundled ac
           expect(failureProblems(r)).toEqual([]);
           expect(errorMessage(r.stdout)).toMatch(/pypi\.test does not resolve/);
         } else {
-          expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+          expect({ code: r.code, stderr: r.stderr, error: errorMessage(r.stdout) }).toEqual({ code: 0, stderr: '', error: '' });
         }
       }
     } finally {
