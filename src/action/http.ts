@@ -2,11 +2,12 @@
  * The one way the action talks HTTP. Every request gets the same rules whichever transport carries it:
  * a per-request timeout clamped to the overall deadline, redirects refused (a 3xx is an error naming the target
  * host, so a JWT or a bearer token is never re-sent elsewhere), and a cap on the response body.
- * Direct requests use node:http/https (cheap to load); undici is loaded lazily, only when a proxy applies.
+ * One transport, node:http/https (cheap to load), direct or through a CONNECT tunnel when a proxy applies.
  */
 import * as http from 'node:http';
 import { ActionFailure } from './errors';
 import { proxyFor } from './proxy';
+import { connectionOver, openTunnel, parseProxyUrl } from './proxy-tunnel';
 import { Redactor } from './redact';
 
 export interface HttpRequest {
@@ -41,51 +42,50 @@ interface RawResponse {
   readonly body: AsyncIterable<Uint8Array | string>;
   dispose(): void;
 }
-type Transport = (req: HttpRequest, signal: AbortSignal) => Promise<RawResponse>;
 
 export const USER_AGENT = 'projen-pypi-mint (trusted publishing mint action)';
 
-function directTransport(req: HttpRequest, signal: AbortSignal): Promise<RawResponse> {
+async function nodeTransport(req: HttpRequest, signal: AbortSignal, proxy: URL | undefined): Promise<RawResponse> {
+  const tunnel = proxy ? await openTunnel(proxy, req.url, signal) : undefined;
   // node:https (TLS) costs ~18 ms to load: only pay for it when the URL needs it
   // (a plain require: a dynamic import() would start the ESM loader, which costs more than it saves)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod: Pick<typeof http, 'request'> = req.url.protocol === 'https:' ? require('node:https') as typeof import('node:https') : http;
+  const body = req.body === undefined ? undefined : Buffer.from(req.body);
+  const headers = { ...req.headers, ...(body ? { 'content-length': String(body.length) } : {}), connection: 'close' };
   return new Promise((resolve, reject) => {
-    const body = req.body === undefined ? undefined : Buffer.from(req.body);
-    const headers = { ...req.headers, ...(body ? { 'content-length': String(body.length) } : {}), connection: 'close' };
-    const request = mod.request(req.url, { method: req.method, headers, signal, agent: false }, (res) => {
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, dispose: () => res.destroy() });
+    const request = mod.request(req.url, {
+      method: req.method,
+      headers,
+      signal,
+      // Through a tunnel: no agent at all, or node would ignore createConnection and dial the target itself.
+      ...(tunnel ? { createConnection: connectionOver(tunnel, req.url) } : { agent: false }),
+    }, (res) => {
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        body: res,
+        dispose: () => {
+          res.destroy();
+          // a tunnel outlives the response unless closed: the proxy keeps its side open
+          tunnel?.destroy();
+        },
+      });
     });
-    request.on('error', reject);
+    request.on('error', (err) => {
+      tunnel?.destroy();
+      reject(err);
+    });
     request.end(body);
   });
 }
 
-function proxyTransport(proxyUrl: string): Transport {
-  return async (req, signal) => {
-    // Loaded only when a proxy applies (undici costs tens of ms to load). A plain require, not import(): esbuild
-    // keeps it a lazy module init inside the bundle, and in-process callers under jest can follow it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-    const undici = require('undici') as typeof import('undici');
-    const dispatcher = new undici.ProxyAgent(proxyUrl);
-    try {
-      const res = await undici.request(req.url, {
-        method: req.method, headers: req.headers, body: req.body, signal, dispatcher, maxRedirections: 0,
-      });
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        body: res.body,
-        dispose: () => {
-          res.body.destroy();
-          void dispatcher.destroy();
-        },
-      };
-    } catch (err) {
-      void dispatcher.destroy();
-      throw err;
-    }
-  };
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function firstHeaders(raw: RawHeaders): Record<string, string | undefined> {
@@ -98,14 +98,14 @@ function errorCode(err: unknown): string {
   let e: unknown = err;
   for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_ABORTED' && code !== 'ABORT_ERR') return code;
+    if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
     e = (e as { cause?: unknown }).cause;
   }
   return '';
 }
 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED',
-  'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+  'ENETUNREACH', 'EHOSTUNREACH']);
 
 function classify(err: unknown, req: HttpRequest, timedOutAfterMs: number | undefined, redactor: Redactor): ActionFailure {
   if (err instanceof ActionFailure) return err;
@@ -168,8 +168,9 @@ export function createHttp(env: Record<string, string | undefined>, limits: Http
       throw new ActionFailure('deadline-exceeded', 'Out of time', `No time left to contact ${req.target}.`);
     }
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
-    const proxy = proxyFor(req.url, env);
-    const transport = proxy ? proxyTransport(proxy) : directTransport;
+    const proxyRaw = proxyFor(req.url, env);
+    const proxy = proxyRaw === undefined ? undefined : parseProxyUrl(proxyRaw);
+    if (proxy?.password) redactor.add(safeDecode(proxy.password));
     const headers = { 'user-agent': USER_AGENT, 'accept': 'application/json', ...req.headers };
     const controller = new AbortController();
     let timedOut: number | undefined;
@@ -179,12 +180,16 @@ export function createHttp(env: Record<string, string | undefined>, limits: Http
     }, timeoutMs);
     let res: RawResponse | undefined;
     try {
-      res = await transport({ ...req, headers }, controller.signal);
+      res = await nodeTransport({ ...req, headers }, controller.signal, proxy);
       if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req);
       const body = await readCapped(res, req, limits.maxBodyBytes);
       return { status: res.status, headers: firstHeaders(res.headers), body };
     } catch (err) {
-      throw classify(err, req, timedOut, redactor);
+      const failure = classify(err, req, timedOut, redactor);
+      if (!proxy || failure.code !== 'network' || failure.title === 'The proxy refused the connection') throw failure;
+      throw new ActionFailure(failure.code, failure.title, `${failure.message} (through the proxy ${proxy.host})`, {
+        retryable: failure.retryable, status: failure.status,
+      });
     } finally {
       clearTimeout(timer);
       res?.dispose();

@@ -167,7 +167,7 @@ describe.each(runtimes())('bundled action under %s', (runtime, node) => {
           NODE_EXTRA_CA_CERTS: cert.caFile,
         },
       });
-      expect(r.code).toBe(0);
+      expect({ code: r.code, out: r.stdout.split('\n').filter((l) => l.startsWith('::error')) }).toEqual({ code: 0, out: [] });
       expect(r.outputs['api-token']).toMatch(/^pypi-/);
       expect(server.issued()).toContain(r.outputs['api-token']);
       expect(proxy.connects).toEqual(['upload.pypi.org:443']);

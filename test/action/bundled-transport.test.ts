@@ -4,13 +4,12 @@
  * on other failures, redirects refused without re-sending anything, response size cap, strict success bodies, and
  * HTTP(S)_PROXY / NO_PROXY.
  */
-import { maskedValues, oidcEnv, theError } from './harness';
+import { maskedValues, oidcEnv, startRoutingProxy, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { startHostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
-import { startProxy } from '../support/proxy';
 import { runBundledAction } from '../support/run-action';
 
 const reuse = {
@@ -130,20 +129,30 @@ describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {
     expect(theError(r.stdout).title).toBe('Response too large');
   });
 
-  test('goes through HTTP_PROXY for http URLs, and around it for NO_PROXY hosts', async () => {
-    const proxy = await startProxy();
+  test('goes through HTTP_PROXY for http URLs (a CONNECT tunnel), and around it for NO_PROXY hosts', async () => {
+    // 127.0.0.2 has no listener: only the proxy, which routes those ports to the emulator, can reach them
+    const pypiPort = Number(new URL(emu.pypiUrl).port);
+    const oidcPort = Number(new URL(emu.oidc.issuer).port);
+    const proxy = await startRoutingProxy({ [`127.0.0.2:${pypiPort}`]: pypiPort, [`127.0.0.2:${oidcPort}`]: oidcPort });
     try {
-      const proxied = await run({ HTTP_PROXY: proxy.url });
+      const proxied = await runBundledAction({
+        node,
+        label: runtime,
+        inputs: { 'index-url': `http://127.0.0.2:${pypiPort}/legacy/` },
+        env: {
+          ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.2:${oidcPort}/token?api-version=2.0`,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: emu.oidc.requestToken,
+          HTTP_PROXY: proxy.url,
+        },
+      });
       expect(proxied.code).toBe(0);
-      expect(proxy.seen.map((s) => s.target).sort()).toEqual([
-        new URL(emu.pypiUrl).host, new URL(emu.pypiUrl).host, new URL(emu.oidc.issuer).host,
-      ].sort());
-      proxy.seen.length = 0;
+      expect(proxied.outputs['api-token']).toMatch(/^pypi-/);
+      expect(proxy.connects).toEqual([`127.0.0.2:${pypiPort}`, `127.0.0.2:${oidcPort}`, `127.0.0.2:${pypiPort}`]);
+
+      proxy.connects.length = 0;
       const direct = await run({ http_proxy: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
       expect(direct.code).toBe(0);
-      expect(proxy.seen).toEqual([]);
-      // the proxy never sees a credential in its own headers
-      expect(proxy.seen.every((s) => s.proxyAuthorization === undefined)).toBe(true);
+      expect(proxy.connects).toEqual([]);
     } finally {
       await proxy.close();
     }
