@@ -126,6 +126,9 @@ function asFailure(err) {
 }
 
 // src/action/retry-after.ts
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
 function retryAfterMs(headers, now = Date.now()) {
   const v = headers["retry-after"]?.trim();
   if (!v) return void 0;
@@ -155,7 +158,7 @@ async function discoverAudience(index, send) {
     );
   }
   if (res.status !== 200) {
-    const retryable = res.status >= 500 || res.status === 429;
+    const retryable = isTransientStatus(res.status);
     throw new ActionFailure(
       "audience-unexpected",
       "Unexpected answer from the index",
@@ -589,7 +592,7 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${index.d
     );
   }
   if (res.status !== 200) {
-    const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+    const retryable = isTransientStatus(res.status);
     const what = res.status >= 500 ? " This is a problem on the index side; wait a few minutes and try again" + (index.kind === "custom" ? "." : " (status: https://status.python.org/).") : "";
     throw new ActionFailure(
       "mint-unexpected-status",
@@ -1098,12 +1101,12 @@ async function requestOidcToken(config, audience, send, emit, redactor) {
     target
   });
   if (res.status !== 200) {
-    const retryable = res.status >= 500 || res.status === 429;
+    const retryable = isTransientStatus(res.status);
     throw new ActionFailure(
       "oidc-request-failed",
       "OIDC token request failed",
       `${target} answered HTTP ${res.status}${retryable ? "" : "; the runner refused to issue an OIDC token for this job"}.`,
-      { retryable, status: res.status }
+      { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) }
     );
   }
   let value;
@@ -1325,11 +1328,11 @@ async function runAction(env, io2, timing) {
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
-    if (inputs.exportEnv.length > 0 && !env.GITHUB_ENV) {
+    if (inputs.exportEnv.length > 0 && !(env.GITHUB_ENV && (0, import_node_fs4.existsSync)(env.GITHUB_ENV))) {
       throw new ActionFailure(
         "invalid-input",
         "export-env without GITHUB_ENV",
-        "export-env asks for environment variables, but GITHUB_ENV is not set: nothing was requested."
+        "export-env asks for environment variables, but GITHUB_ENV is not set or names no file: nothing was requested."
       );
     }
     const oidc = oidcRequestConfig(env);

@@ -5,7 +5,7 @@
 import { ActionFailure } from './errors';
 import { HttpSend } from './http';
 import { IndexEndpoints } from './index-url';
-import { retryAfterMs } from './retry-after';
+import { isTransientStatus, retryAfterMs } from './retry-after';
 
 export async function discoverAudience(index: IndexEndpoints, send: HttpSend): Promise<string> {
   const target = `the audience endpoint of ${index.displayName} (${index.audienceUrl.href})`;
@@ -23,7 +23,7 @@ export async function discoverAudience(index: IndexEndpoints, send: HttpSend): P
       'other indexes need a long-lived API token instead.', { status: 404 });
   }
   if (res.status !== 200) {
-    const retryable = res.status >= 500 || res.status === 429;
+    const retryable = isTransientStatus(res.status);
     throw new ActionFailure('audience-unexpected', 'Unexpected answer from the index',
       `${target} answered HTTP ${res.status}${retryable ? ' (a server-side problem)' : ''}.`,
       { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) });

@@ -89,8 +89,8 @@ export function runWarnings(claims: Claims | undefined, ctx: RunContext): Diagno
       title: 'Publishing from pull_request_target',
       text: [
         'This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute ' +
-      'with the base repository\'s permissions on behalf of a pull request, a known way to publish attacker code. ' +
-      'Publish from a tag push, a release, or workflow_dispatch instead.',
+          'with the base repository\'s permissions on behalf of a pull request, a known way to publish attacker code. ' +
+          'Publish from a tag push, a release, or workflow_dispatch instead.',
       ],
     });
   }
@@ -101,9 +101,9 @@ export function runWarnings(claims: Claims | undefined, ctx: RunContext): Diagno
       title: 'Reusable workflow',
       text: [
         `This job runs in a reusable workflow: it was called by \`${wf}\` but its own file is \`${job}\`. PyPI matches ` +
-      `the publisher on the job's own file (\`${workflowFilename(job) ?? '?'}\`), and supports reusable workflows ` +
-      'only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and ' +
-      `register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`,
+          `the publisher on the job's own file (\`${workflowFilename(job) ?? '?'}\`), and supports reusable workflows ` +
+          'only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and ' +
+          `register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`,
       ],
     });
   }
@@ -123,8 +123,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
         title: 'Pull request from a fork',
         text: [
           `This run is a \`${eventName}\` from a fork. GitHub gives such runs no OIDC token, even with ` +
-        '`id-token: write`, so nothing can be published from them (that is the point). Publish from an event forks ' +
-        'cannot trigger: a tag push, a release, or workflow_dispatch.',
+            '`id-token: write`, so nothing can be published from them (that is the point). Publish from an event forks ' +
+            'cannot trigger: a tag push, a release, or workflow_dispatch.',
         ],
       });
     } else if (isDependabot(ctx)) {
@@ -132,7 +132,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
         title: 'Run triggered by Dependabot',
         text: [
           'This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only ' +
-        'token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead.',
+            'token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead.',
         ],
       });
     } else {
@@ -140,7 +140,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
         title: 'Missing `id-token: write`',
         text: [
           `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set: the job was not allowed to request an OIDC token. ` +
-        'Give the publishing job (only that job) this permission:',
+            'Give the publishing job (only that job) this permission:',
           '  permissions:\n    id-token: write',
           `See ${PERMISSIONS_DOCS}`,
         ],
@@ -162,9 +162,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       title: 'OIDC issuer not trusted by PyPI',
       text: [
         `This run's OIDC tokens come from ${iss ? `\`${iss}\`` : 'a non-github.com issuer'}` +
-      `${isEnterpriseServer(ctx) ? ` (GitHub Enterprise Server at \`${ctx.serverUrl}\`)` : ''}. PyPI trusts only ` +
-      `\`${GITHUB_ISSUER}\`: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted ` +
-      'publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.',
+          `${isEnterpriseServer(ctx) ? ` (GitHub Enterprise Server at \`${ctx.serverUrl}\`)` : ''}. PyPI trusts only ` +
+          `\`${GITHUB_ISSUER}\`: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted ` +
+          'publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.',
       ],
     });
   }
@@ -185,7 +185,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       title: 'GitHub trusted publishing disabled by the index',
       text: [
         `${input.index.displayName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your ` +
-      'setup; try again later (https://status.python.org/).',
+          'setup; try again later (https://status.python.org/).',
       ],
     });
   }
@@ -195,8 +195,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       title: 'Token already used',
       text: [
         'Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the ' +
-      'index still saw each as reused: another process may be replaying this job\'s tokens, or the index\'s replay ' +
-      'cache is misbehaving. Re-run the job; if it persists, report it to the index.',
+          'index still saw each as reused: another process may be replaying this job\'s tokens, or the index\'s replay ' +
+          'cache is misbehaving. Re-run the job; if it persists, report it to the index.',
       ],
     });
   }
@@ -206,7 +206,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       title: 'Pending publisher for an existing project',
       text: [
         'A pending publisher matched this run, but its project already exists on the index. Pending publishers only ' +
-      'create new projects: add the publisher on the existing project\'s publishing page instead.',
+          'create new projects: add the publisher on the existing project\'s publishing page instead.',
       ],
       settings: publisherForm(input),
     });
@@ -220,9 +220,9 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
         text: [
           env === undefined
             ? 'The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` ' +
-            'to the publishing job, or clear the environment on PyPI.'
+              'to the publishing job, or clear the environment on PyPI.'
             : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI ` +
-            'compares environment names case-insensitively; a publisher with no environment accepts any.',
+              'compares environment names case-insensitively; a publisher with no environment accepts any.',
         ],
       });
     }
@@ -230,7 +230,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
       title: 'No trusted publisher matches this run',
       text: [
         'PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, ' +
-      'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.',
+          'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.',
       ],
       settings: publisherForm(input),
     });

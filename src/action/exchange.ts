@@ -8,7 +8,7 @@ import { ActionFailure, IndexError } from './errors';
 import { HttpSend } from './http';
 import { IndexEndpoints } from './index-url';
 import { Redactor } from './redact';
-import { retryAfterMs } from './retry-after';
+import { isTransientStatus, retryAfterMs } from './retry-after';
 import { addMask } from './workflow-commands';
 
 export interface MintedToken {
@@ -64,7 +64,7 @@ export async function mintToken(index: IndexEndpoints, jwt: string, send: HttpSe
       { status: 422, indexErrors: errors, retryable: reuse });
   }
   if (res.status !== 200) {
-    const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+    const retryable = isTransientStatus(res.status);
     const what = res.status >= 500 ? ' This is a problem on the index side; wait a few minutes and try again' +
       (index.kind === 'custom' ? '.' : ' (status: https://status.python.org/).') : '';
     throw new ActionFailure('mint-unexpected-status', 'Unexpected answer from the index',

@@ -9,6 +9,7 @@ import { ActionFailure } from './errors';
 import { HttpSend } from './http';
 import { requireSecureUrl } from './index-url';
 import { Redactor } from './redact';
+import { isTransientStatus, retryAfterMs } from './retry-after';
 import { addMask } from './workflow-commands';
 
 export interface OidcToken {
@@ -48,10 +49,10 @@ export async function requestOidcToken(config: OidcRequestConfig, audience: stri
     target,
   });
   if (res.status !== 200) {
-    const retryable = res.status >= 500 || res.status === 429;
+    const retryable = isTransientStatus(res.status);
     throw new ActionFailure('oidc-request-failed', 'OIDC token request failed',
       `${target} answered HTTP ${res.status}${retryable ? '' : '; the runner refused to issue an OIDC token for this job'}.`,
-      { retryable, status: res.status });
+      { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) });
   }
   let value: unknown;
   try {

@@ -3,7 +3,7 @@
  * (workflow commands and log lines) and to the files the environment names, never to process.stdout directly, so
  * tests and fuzzers can drive it. This is the one place where failures become annotations and an exit code.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { discoverAudience } from './audience';
 import { Claims, claimText } from './claims';
 import { Diagnosis, diagnose, runWarnings } from './diagnose';
@@ -52,9 +52,9 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
-    if (inputs.exportEnv.length > 0 && !env.GITHUB_ENV) {
+    if (inputs.exportEnv.length > 0 && !(env.GITHUB_ENV && existsSync(env.GITHUB_ENV))) {
       throw new ActionFailure('invalid-input', 'export-env without GITHUB_ENV',
-        'export-env asks for environment variables, but GITHUB_ENV is not set: nothing was requested.');
+        'export-env asks for environment variables, but GITHUB_ENV is not set or names no file: nothing was requested.');
     }
     const oidc = oidcRequestConfig(env);
     if (!oidc) {

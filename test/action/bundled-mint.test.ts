@@ -125,6 +125,15 @@ describe.each(runtimes())('bundled action under %s', (runtime, node) => {
     expect(theError(r.stdout).message).toContain('does not exist');
   });
 
+  test('refuses export-env without a GITHUB_ENV file, before any request', async () => {
+    const before = pypi.requests().length;
+    const r = await run(pypi, { 'export-env': 'twine' }, { GITHUB_ENV: undefined });
+    expect(r.code).toBe(1);
+    expect(theError(r.stdout).title).toBe('export-env without GITHUB_ENV');
+    expect(pypi.requests().length).toBe(before);
+    expect(r.rawOutputFile).toBe('');
+  });
+
   test.each([['twine,npm'], ['poetry:no-such:thing'], ['uv:named']])('refuses export-env %p before any request', async (exportEnv) => {
     const before = pypi.requests().length;
     const r = await run(pypi, { 'export-env': exportEnv });
