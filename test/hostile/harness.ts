@@ -53,7 +53,11 @@ export function runnerEnv(ep: Endpoints, dir: string, inputs: Record<string, str
   return env;
 }
 
-/** Run the action in-process against `ep`; everything it printed or wrote is recorded for the leak scanner. */
+/**
+ * Run the action in-process against `ep`. What it printed and the step summary are recorded for the leak scanner;
+ * GITHUB_OUTPUT and GITHUB_ENV are where a token belongs, so they are returned instead (and a failure must leave
+ * both empty: `failureProblems`).
+ */
 export interface RunOptions {
   readonly inputs?: Record<string, string>;
   readonly env?: Record<string, string | undefined>;
@@ -80,7 +84,6 @@ export async function runInProcess(ep: Endpoints, opts: RunOptions = {}): Promis
     const label = opts.label ?? 'in-process action';
     recordOutput(`${label}: stdout`, result.stdout, true);
     recordOutput(`${label}: step summary`, result.summary, false);
-    recordOutput(`${label}: GITHUB_ENV`, result.envFile, false);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
