@@ -14,6 +14,14 @@ const project = new cdk.JsiiProject({
   defaultReleaseBranch: 'main',
   repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
   tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'] },
+  // lint src, test, scripts and bench against the dev tsconfig (it includes every .ts file; tsconfig.json is jsii's)
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'scripts', 'bench', 'examples', 'projenrc'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
 
   // Users must not be pinned to one projen minor (jsii turns a caret peer into `>=0.x, <0.x+1` for Python).
   peerDeps: ['projen@>=0.101.0 <1.0.0', 'constructs@^10.5.0'],
