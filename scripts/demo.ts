@@ -8,9 +8,6 @@
  * `--without-python` acts as a machine without Python tools: the build and the upload cannot run (the demo says
  * so), the mint still does. No token or JWT is ever printed unmasked; the demo checks its own output at the end.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Uploader } from '../src';
 import { checkPythonTooling, TWINE } from './demo-checks';
 import { startEmulator } from '../src/emulator';
@@ -19,6 +16,7 @@ import { runPublishJob } from '../test/support/publish-run';
 import { buildDists, BuiltDists } from '../test/support/python-dists';
 import { emulatorPublisher, synthesizeSampleRelease } from '../test/support/sample-release';
 import { simpleLinks } from '../test/support/simple-index';
+import { tempDir } from '../test/support/temp-dirs';
 import type { StepResult } from '../test/support/workflow-runner';
 
 const printed: string[] = [];
@@ -94,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       dists = buildDists(sample.dir);
       say(`  python3 -m build --no-isolation: ${dists.files.map((f) => f.filename).join(', ')}`);
     } else {
-      dists = { dir: mkdtempSync(join(tmpdir(), 'demo-empty-dist-')), files: [] };
+      dists = { dir: tempDir('demo-empty-dist-'), files: [] };
       say(`  could not build: ${tooling.cannotBuild}`);
       say('  dist/ stays empty; the publish job still runs and mints, but has nothing to upload');
     }

@@ -4,9 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp-dirs';
 
 export const DEBIAN_PYTHON = '/usr/bin/python3';
 
@@ -29,13 +29,13 @@ export function sha256File(path: string): string {
 
 /** Build `projectDir`'s sdist and wheel into a fresh temp directory (outside the repository). */
 export function buildDists(projectDir: string): BuiltDists {
-  const dir = mkdtempSync(join(tmpdir(), 'dist-'));
+  const dir = tempDir('dist-');
   execFileSync(DEBIAN_PYTHON, ['-m', 'build', '--no-isolation', '--outdir', dir, projectDir], {
     cwd: projectDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 120_000,
     // a clean environment: nothing from the developer's shell (pyenv, PIP_*, proxies) reaches the build
-    env: { PATH: '/usr/bin:/bin', HOME: mkdtempSync(join(tmpdir(), 'build-home-')), LANG: 'C.UTF-8' },
+    env: { PATH: '/usr/bin:/bin', HOME: tempDir('build-home-'), LANG: 'C.UTF-8' },
   });
   const files = readdirSync(dir).sort().map((filename) => {
     const path = join(dir, filename);

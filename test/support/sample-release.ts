@@ -4,11 +4,11 @@
  * real sdist + wheel built from that same directory, and the trusted publisher its workflow needs, ready to be
  * registered on the emulator. The end-to-end tests and `npx projen demo` both start from here.
  */
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, python } from 'projen';
 import { parse } from 'yaml';
+import { tempDir } from './temp-dirs';
 import { PypiRelease, PypiReleaseOptions, TrustedPublisher } from '../../src';
 import type { Workflow } from './workflow/types';
 
@@ -56,7 +56,7 @@ export function synthesizeSampleRelease(opts: SampleReleaseOptions): SampleRelea
   const name = opts.name ?? 'pypi-mint-sample';
   const version = opts.version ?? '1.0.0';
   const repository = opts.repository ?? 'octo-org/demo';
-  const dir = mkdtempSync(join(tmpdir(), `sample-${opts.flavour}-`));
+  const dir = tempDir(`sample-${opts.flavour}-`);
   const { release, trustedPublishers } = withoutPostSynth(() => {
     const project = new python.PythonProject({
       name,

@@ -4,12 +4,12 @@
  * (which points at a local mirror) so the files can only come from the index under test.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { recordOutput } from './leaks';
 import { DEBIAN_PYTHON, DistFile, sha256File } from './python-dists';
+import { tempDir } from './temp-dirs';
 
 export interface SimpleLink {
   readonly filename: string;
@@ -35,7 +35,7 @@ export async function simpleLinks(simpleUrl: string, project: string): Promise<S
  * Asynchronous on purpose: the emulator usually runs in this same process and must keep answering.
  */
 export async function pipDownload(simpleUrl: string, requirement: string, kind: 'wheel' | 'sdist'): Promise<DistFile[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'pip-download-'));
+  const dir = tempDir('pip-download-');
   const args = ['-m', 'pip', 'download', '--isolated', '--no-deps', '--no-cache-dir', '--disable-pip-version-check',
     '--index-url', simpleUrl, '-d', dir,
     ...(kind === 'wheel' ? ['--only-binary', ':all:'] : ['--no-binary', ':all:', '--no-build-isolation']),

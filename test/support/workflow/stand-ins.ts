@@ -12,9 +12,9 @@
  * - `run:` steps that only install publishing tools (pip/pipx/uv tool install ...): cannot run offline; the stand-in
  *   checks each requested tool exists on the machine and says which version will be used instead.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { tempDir } from '../temp-dirs';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
 import type { Toolbox } from './toolbox';
 import type { WorkflowStep } from './types';
@@ -124,7 +124,7 @@ const uploadArtifact: StandIn = {
       ctx.log(`${level === 'error' ? '##[error]' : '::warning::'}No files were found with the provided path: ${paths[0]}. No artifacts will be uploaded.`);
       return level !== 'error';
     }
-    const store = mkdtempSync(join(tmpdir(), `artifact-${name}-`));
+    const store = tempDir(`artifact-${name}-`);
     for (const f of files) cpSync(join(source, f), join(store, f), { recursive: true });
     ctx.artifacts[name] = store;
     ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' kept for later jobs: ${files.join(', ')}`);
