@@ -6,7 +6,7 @@
  * the end-to-end tests, and lists the files now on the emulated index.
  *
  * `--without-python` acts as a machine without Python tools: the build and the upload cannot run (the demo says
- * so), the mint still does. No token or JWT is ever printed unmasked; the demo checks its own output at the end.
+ * so), the mint still does. `--keep` leaves the synthesized project and the dists in the temp directory. No token or JWT is ever printed unmasked; the demo checks its own output at the end.
  */
 import { Uploader } from '../src';
 import { checkPythonTooling, TWINE } from './demo-checks';
@@ -16,7 +16,7 @@ import { runPublishJob } from '../test/support/publish-run';
 import { buildDists, BuiltDists } from '../test/support/python-dists';
 import { emulatorPublisher, synthesizeSampleRelease } from '../test/support/sample-release';
 import { simpleLinks } from '../test/support/simple-index';
-import { tempDir } from '../test/support/temp-dirs';
+import { keepTempDirs, tempDir } from '../test/support/temp-dirs';
 import type { StepResult } from '../test/support/workflow-runner';
 
 const printed: string[] = [];
@@ -53,6 +53,8 @@ function stepLine(s: StepResult): string {
 
 async function main(argv: string[]): Promise<number> {
   const tooling = checkPythonTooling(argv.includes('--without-python'));
+  const keep = argv.includes('--keep');
+  if (keep) keepTempDirs();
   say('projen-pypi-mint demo: a version tag released to an emulated PyPI, on this machine');
 
   heading(1, 'A sample Python project with PypiRelease');
@@ -64,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   });
   say('  new python.PythonProject({ name: "demo-widgets", ... })');
   say("  new PypiRelease(project, { repository: 'octo-org/demo', uploader: Uploader.TWINE })");
-  say(`  synthesized in ${sample.dir}:`);
+  say(`  synthesized in ${sample.dir}${keep ? '' : ' (removed at the end; --keep leaves it)'}:`);
   say(`    .github/workflows/${sample.workflowFile}, .github/actions/pypi-mint/action.yml, .github/actions/pypi-mint/index.cjs`);
 
   heading(2, 'What to register on PyPI (PypiRelease.trustedPublishers(); also in the workflow header)');

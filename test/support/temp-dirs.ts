@@ -7,8 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const created: string[] = [];
+let keep = false;
+
+/** Leave the directories in place (the demo's `--keep`, to look at the synthesized project afterwards). */
+export function keepTempDirs(): void {
+  keep = true;
+}
 
 function removeAll(): void {
+  if (keep) return;
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
