@@ -5,6 +5,7 @@
 import { ActionFailure } from './errors';
 import { HttpSend } from './http';
 import { IndexEndpoints } from './index-url';
+import { AUDIENCE_PATTERN } from './inputs';
 import { isTransientStatus, retryAfterMs } from './retry-after';
 
 export async function discoverAudience(index: IndexEndpoints, send: HttpSend): Promise<string> {
@@ -34,9 +35,9 @@ export async function discoverAudience(index: IndexEndpoints, send: HttpSend): P
   } catch {
     audience = undefined;
   }
-  if (typeof audience !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(audience)) {
+  if (typeof audience !== 'string' || !AUDIENCE_PATTERN.test(audience)) {
     throw new ActionFailure('audience-unexpected', 'Unexpected answer from the index',
-      `${target} answered 200 without a JSON \`audience\` string. Is index-url an index that supports trusted publishing? ` +
+      `${target} answered 200 without a usable JSON \`audience\` string. Is index-url an index that supports trusted publishing? ` +
       'You can also set the `audience` input (pypi or testpypi) to skip discovery.', { status: 200 });
   }
   return audience;

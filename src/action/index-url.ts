@@ -40,6 +40,11 @@ export function requireSecureUrl(raw: string, what: string, fail: (message: stri
   if (raw.length > MAX_URL_LENGTH) throw fail(`${what} is ${raw.length} characters long; at most ${MAX_URL_LENGTH} are accepted.`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(`${what} contains whitespace or control characters (CR, LF, tab...).`);
+  // WHATWG URL parsing maps full-width digits and some look-alikes onto ASCII (`１２７.０.０.１` is 127.0.0.1), and
+  // IDN hosts can imitate others: only plain ASCII is taken as given.
+  if (/[^\x21-\x7e]/.test(raw)) {
+    throw fail(`${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`);
+  }
   let url: URL;
   try {
     url = new URL(raw);

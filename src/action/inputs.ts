@@ -25,11 +25,14 @@ function invalidInput(input: string, message: string): ActionFailure {
   return new ActionFailure('invalid-input', `Invalid ${input} input`, message);
 }
 
+/** Audiences are short identifiers (`pypi`, `testpypi`, at most a URL): no query or fragment syntax, no spaces. */
+export const AUDIENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
+
 export function parseAudience(raw: string): string | undefined {
   if (raw === '') return undefined;
-  if (raw.length > 256 || !/^[\x21-\x7e]+$/.test(raw)) {
-    throw invalidInput('audience', 'audience must be a short printable word without spaces, e.g. `pypi` or `testpypi`; ' +
-      'leave it empty to ask the index for its audience.');
+  if (!AUDIENCE_PATTERN.test(raw)) {
+    throw invalidInput('audience', 'audience must be a short identifier (letters, digits and . _ : / -), e.g. `pypi` or ' +
+      '`testpypi`; leave it empty to ask the index for its audience.');
   }
   return raw;
 }

@@ -54,3 +54,9 @@ describe('index-url', () => {
     expect(isLoopbackHost(host)).toBe(expected);
   });
 });
+
+describe('index-url look-alikes', () => {
+  test.each([['https://pyp\u0456.org/legacy/'], ['http://\uff11\uff12\uff17.\uff10.\uff10.\uff11:8080/legacy/'], ['https://bücher.example/legacy/']])('refuses non-ASCII %p', (input) => {
+    expect(() => resolveIndexUrl(input)).toThrow(/non-ASCII/);
+  });
+});

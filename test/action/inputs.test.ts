@@ -35,7 +35,7 @@ describe('inputs', () => {
     expect(parseAudience(aud)).toBe(aud);
   });
 
-  test.each([['two words'], ['x'.repeat(300)], ['tab\there'], ['nul\u0000']])('refuses audience %p', (aud) => {
+  test.each([['two words'], ['x'.repeat(300)], ['tab\there'], ['nul\u0000'], ['pypi&audience=evil'], ['pypi#x'], ['pypi?x=1'], ['-pypi']])('refuses audience %p', (aud) => {
     expect(failureOf(() => parseAudience(aud)).code).toBe('invalid-input');
   });
 
