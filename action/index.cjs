@@ -889,6 +889,7 @@ function openTunnel(proxy, target, signal) {
     });
     req.on("connect", (res, socket) => {
       if (res.statusCode === 200) {
+        socket.on("error", () => void 0);
         resolve(socket);
         return;
       }
@@ -1415,11 +1416,16 @@ function appendSummary(env, markdown) {
 
 // src/action/main.ts
 var io = { write: (line) => void process.stdout.write(`${line}${import_node_os2.EOL}`) };
+var decided;
 function finish(code) {
+  decided = code;
   process.exitCode = code;
   setTimeout(() => process.exit(code), 1e3).unref();
 }
-runAction(process.env, io).then(finish, () => {
+function unexpected() {
   io.write("::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token.");
   finish(1);
-});
+}
+process.on("uncaughtException", () => decided === void 0 ? unexpected() : process.exit(decided));
+process.on("unhandledRejection", () => decided === void 0 ? unexpected() : void 0);
+runAction(process.env, io).then(finish, unexpected);

@@ -3,14 +3,23 @@ import { EOL } from 'node:os';
 import { runAction } from './run';
 
 const io = { write: (line: string) => void process.stdout.write(`${line}${EOL}`) };
+let decided: number | undefined;
 
 function finish(code: number): void {
+  decided = code;
   process.exitCode = code;
   // The result is decided and written: a socket some server keeps open must not hold the job step hostage.
   setTimeout(() => process.exit(code), 1_000).unref();
 }
 
-runAction(process.env, io).then(finish, () => {
+function unexpected(): void {
+  // no details: an error object from deep in a request could carry request data
   io.write('::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token.');
   finish(1);
-});
+}
+
+// A late error from a connection nobody listens to any more must not print a stack trace or change a decided result.
+process.on('uncaughtException', () => (decided === undefined ? unexpected() : process.exit(decided)));
+process.on('unhandledRejection', () => (decided === undefined ? unexpected() : undefined));
+
+runAction(process.env, io).then(finish, unexpected);

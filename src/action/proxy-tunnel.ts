@@ -57,6 +57,8 @@ export function openTunnel(proxy: URL, target: URL, signal: AbortSignal): Promis
     });
     req.on('connect', (res: http.IncomingMessage, socket: Socket) => {
       if (res.statusCode === 200) {
+        // errors surface through the request that uses the tunnel; this keeps a late one from becoming uncaught
+        socket.on('error', () => undefined);
         resolve(socket);
         return;
       }

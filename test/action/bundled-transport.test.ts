@@ -39,6 +39,7 @@ describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {
     ['a connection reset mid-body', { reset: 'mid-body' as const, status: 200, headers: { 'content-type': 'application/json' }, body: '{"success":true,"token":"pypi-' + 'x'.repeat(80) + '"}' }],
   ])('retries after %s with a fresh JWT, then mints', async (_what, fault) => {
     const mintsBefore = emu.requests('mint-token').length;
+    const issuedBefore = emu.issuedSecrets().length;
     emu.faults.inject('mint-token', fault);
     const r = await run();
     expect(r.code).toBe(0);
@@ -48,6 +49,8 @@ describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {
     const jwts = jwtsOf(r.stdout);
     expect(jwts).toHaveLength(2);
     expect(new Set(jwts).size).toBe(2);
+    // exactly the two JWTs the issuer handed out during this run
+    expect(emu.issuedSecrets().slice(issuedBefore).filter((s) => s.startsWith('eyJ'))).toEqual(jwts);
     expect(r.stdout).toMatch(/Attempt 1 failed .*retrying in \d+\.\d s with a fresh OIDC token/);
   });
 
