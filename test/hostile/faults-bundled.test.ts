@@ -10,12 +10,11 @@
  */
 import { FAULTS, matrix, type FaultCase } from './fault-catalogue';
 import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from './harness';
-import { machineNode } from './machine-node';
 import type { Route } from '../../src/emulator';
 import { startTestEmulator, defaultPublisher } from '../support/emulator';
 import { startHostileServer, type HostileFault, type HostileRoute, type HostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
-import { NODE24 } from '../support/node';
+import { MACHINE_NODE, NODE24 } from '../support/node';
 
 /** Past the action's 10 s request timeout. */
 const SLOW_MS = 12_000;
@@ -118,7 +117,7 @@ describe('bundled action under Node 24, faults that never clear', () => {
   }, PRODUCTION_TOTAL_MS + 30_000);
 });
 
-describe(`bundled action under the machine's Node (${machineNode()}), a representative subset`, () => {
+describe(`bundled action under the machine's Node (${MACHINE_NODE}), a representative subset`, () => {
   const subset: Array<[HostileRoute, string]> = [
     ['audience', '503 with an HTML body'],
     ['audience', '302 redirect to another host'],
@@ -130,6 +129,6 @@ describe(`bundled action under the machine's Node (${machineNode()}), a represen
     ['mint-token', 'a huge body (5 MiB)'],
   ];
   test.concurrent.each(subset)('%s answers with %s', async (route, name) => {
-    await once(machineNode(), route, byName(name), `machine ${route} ${name}`);
+    await once(MACHINE_NODE, route, byName(name), `machine ${route} ${name}`);
   }, PRODUCTION_TOTAL_MS + 30_000);
 });

@@ -9,17 +9,16 @@ import * as fc from 'fast-check';
 import { caseArbitrary } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
 import { runChild } from './harness';
-import { machineNode } from './machine-node';
 import { startHostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
-import { NODE24 } from '../support/node';
+import { MACHINE_NODE, NODE24 } from '../support/node';
 
 const CASES = Number(process.env.FUZZ_CHILD_RUNS ?? 200);
 const MACHINE_CASES = Math.ceil(CASES / 4);
 const CONCURRENCY = 4;
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
 
-test.each([['Node 24', NODE24, CASES, SEED], ['the machine\'s Node', machineNode(), MACHINE_CASES, SEED + 1]] as const)(
+test.each([['Node 24', NODE24, CASES, SEED], ['the machine\'s Node', MACHINE_NODE, MACHINE_CASES, SEED + 1]] as const)(
   'generated server answers through the bundled action under %s (%s): %s cases, seed %s', async (runtime, node, cases, seed) => {
     const started = Date.now();
     const samples = fc.sample(caseArbitrary({ maxDelayMs: 0, maxRetryAfterSeconds: 2 }), { numRuns: cases, seed });

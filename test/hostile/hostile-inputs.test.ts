@@ -6,10 +6,9 @@
  * (A NUL byte is not among them: neither the runner nor the OS can put one in an environment variable.)
  */
 import { errorMessage, failureProblems, runChild } from './harness';
-import { machineNode } from './machine-node';
 import { startHostileServer, type HostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
-import { NODE24 } from '../support/node';
+import { MACHINE_NODE, NODE24 } from '../support/node';
 
 /** A password in a URL: if the action ever prints it, the leak scanner fails the file. */
 const USERINFO_PASSWORD = 'hunter2-userinfo-password-7b1c9e';
@@ -58,7 +57,7 @@ const CASES: HostileInput[] = [
   { name: 'export-env with a valid tool then an invalid one', inputs: () => ({ 'export-env': 'uv, hatch, NODE_OPTIONS' }), reason: /not a tool the action knows/ },
 ];
 
-describe.each([['node24', NODE24], ['machine node', machineNode()]])('bundled action under %s', (runtime, node) => {
+describe.each([['node24', NODE24], ['machine node', MACHINE_NODE]])('bundled action under %s', (runtime, node) => {
   test.concurrent.each(CASES.map((c) => [c.name, c] as const))('%s: refused before any request', async (name, c) => {
     // index and OIDC endpoints on one server of this test's own: it must log nothing
     const server: HostileServer = await startHostileServer({ onSecret: registerSecret });

@@ -6,11 +6,10 @@
  * HTTPS_PROXY. Node 24 and the machine's Node.
  */
 import { errorMessage, failureProblems, runChild, type Endpoints } from './harness';
-import { machineNode } from './machine-node';
 import { makeTestCertificate, type TestCertificate } from './tls';
 import { startHostileServer, type HostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
-import { NODE24 } from '../support/node';
+import { MACHINE_NODE, NODE24 } from '../support/node';
 import { startProxy, type TestProxy } from '../support/proxy';
 
 const PROXY_PASSWORD = 'proxy-password-3f9a1c7e5d';
@@ -64,7 +63,7 @@ const CASES: ProxyCase[] = [
   { name: 'HTTPS_PROXY only, http loopback target (not used)', target: plainLoopback, env: (p) => ({ HTTPS_PROXY: p }), proxied: false },
 ];
 
-describe.each([['node24', NODE24], ['machine node', machineNode()]])('bundled action under %s', (runtime, node) => {
+describe.each([['node24', NODE24], ['machine node', MACHINE_NODE]])('bundled action under %s', (runtime, node) => {
   test.concurrent.each(CASES.map((c) => [c.name, c] as const))('%s', async (name, c) => {
     const proxy: TestProxy = await startProxy({ 'pypi.test': '127.0.0.1' });
     try {
