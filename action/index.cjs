@@ -1148,7 +1148,7 @@ async function requestOidcToken(config, audience, send, emit, redactor) {
 
 // src/action/redact.ts
 var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-var TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{8,}/g;
+var TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{40,}/g;
 var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
 var Redactor = class {
   secrets = /* @__PURE__ */ new Set();

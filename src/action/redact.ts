@@ -6,7 +6,8 @@
  */
 
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-const TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{8,}/g;
+// A macaroon is long (~180 chars); project names like `pypi-mint-sample` are names, not tokens, and must survive.
+const TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{40,}/g;
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
 
 export class Redactor {

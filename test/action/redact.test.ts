@@ -12,8 +12,14 @@ describe('redaction of text the action did not write', () => {
 
   test('removes anything shaped like a JWT, a pypi- token or URL credentials, even unregistered', () => {
     const r = new Redactor();
-    expect(r.redact(`echo ${jwt} and pypi-AgEIcHlwaS5vcmcCJGQ0 and https://user:pw@proxy:3128/`))
+    expect(r.redact(`echo ${jwt} and pypi-AgEIcHlwaS5vcmcCJGQ0ZjQ5Y2FiLWUzNTgtNDQ4Yi1hYjY2 and https://user:pw@proxy:3128/`))
       .toBe('echo *** and pypi-*** and https://***@proxy:3128/');
+  });
+
+  test('keeps project names that start with pypi-', () => {
+    const r = new Redactor();
+    expect(r.redact('https://pypi.org/manage/project/pypi-mint-sample/settings/publishing/'))
+      .toBe('https://pypi.org/manage/project/pypi-mint-sample/settings/publishing/');
   });
 
   test('drops control characters and caps the length', () => {
