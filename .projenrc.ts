@@ -84,15 +84,22 @@ const esbuildAction = (outfile: string) =>
   `--legal-comments=eof --tsconfig=src/action/tsconfig.json --log-level=warning --outfile=${outfile}`;
 project.addTask('bundle:action', {
   description: `Regenerate ${ACTION_BUNDLE} from src/action (commit the result)`,
-  exec: esbuildAction(ACTION_BUNDLE),
+  steps: [
+    { exec: esbuildAction(ACTION_BUNDLE) },
+    // re-synthesize so this repository's own copy (.github/actions/pypi-mint/index.cjs) follows the new bundle
+    { spawn: 'default' },
+  ],
 });
 project.addTask('check:bundle', {
   description: `Fail when the committed ${ACTION_BUNDLE} differs from a fresh build of src/action`,
   steps: [
     { exec: esbuildAction('node_modules/.cache/bundle-check/index.cjs') },
     {
-      exec: `cmp -s ${ACTION_BUNDLE} node_modules/.cache/bundle-check/index.cjs || ` +
-        `{ echo "${ACTION_BUNDLE} is out of date with src/action: run 'npx projen bundle:action' and commit it" >&2; exit 1; }`,
+      // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
+      exec: 'node -e "const fs = require(\'fs\'); ' +
+        `if (!fs.readFileSync('${ACTION_BUNDLE}').equals(fs.readFileSync('node_modules/.cache/bundle-check/index.cjs'))) { ` +
+        `console.error('${ACTION_BUNDLE} is out of date with src/action: run npx projen bundle:action and commit it'); ` +
+        'process.exit(1); }"',
     },
   ],
 });
@@ -104,6 +111,10 @@ project.addTask('bundle:emulator', {
     '--banner:js="#!/usr/bin/env node" --outfile=lib/emulator/cli.cjs',
 });
 project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
+
+// unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) has platform bindings the reachable registry does not
+// serve, which leaves them out of the lock file and makes `npm ci` refuse it; 1.12.2 has every binding.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
 project.addTask('typecheck:runtime', {
