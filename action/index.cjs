@@ -590,7 +590,7 @@ function diagnose(input) {
       ]
     });
   }
-  if (code === "oidc-wrong-audience" || hasCode(failure, "invalid-token")) {
+  if (hasCode(failure, "invalid-token")) {
     const text = ["PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, 30 s leeway) did not check out."];
     if (input.audienceInput) {
       text.push(`You set the audience input to \`${input.audienceInput}\`; ${input.index.displayName} may expect another one (pypi.org: \`pypi\`, test.pypi.org: \`testpypi\`). Leave \`audience\` empty to ask the index.`);

@@ -169,7 +169,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     });
   }
 
-  if (code === 'oidc-wrong-audience' || hasCode(failure, 'invalid-token')) {
+  // (a token with the wrong `aud` from GitHub is refused locally; its message says so and it never reaches PyPI)
+  if (hasCode(failure, 'invalid-token')) {
     const text = ['PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, ' +
       '`exp`, 30 s leeway) did not check out.'];
     if (input.audienceInput) {
