@@ -126,6 +126,145 @@ function asFailure(err) {
   );
 }
 
+// src/action/index-url.ts
+var DEFAULT_INDEX_URL = "https://upload.pypi.org/legacy/";
+var MAX_URL_LENGTH = 2048;
+function invalid(message) {
+  return new ActionFailure("invalid-index-url", "Invalid index-url input", message);
+}
+function isLoopbackHost(hostname) {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h === "::1") return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+function requireSecureUrl(raw, what, fail) {
+  if (raw.length > MAX_URL_LENGTH) throw fail(`${what} is ${raw.length} characters long; at most ${MAX_URL_LENGTH} are accepted.`);
+  if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(`${what} contains whitespace or control characters (CR, LF, tab...).`);
+  if (/[^\x21-\x7e]/.test(raw)) {
+    throw fail(`${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`);
+  }
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw fail(`${what} is not an absolute URL: '${raw.slice(0, 200)}'.`);
+  }
+  if (url.username || url.password) {
+    throw fail(`${what} must not contain a user name or password; trusted publishing needs no stored credentials.`);
+  }
+  if (url.protocol === "http:") {
+    if (!isLoopbackHost(url.hostname)) {
+      throw fail(`${what} uses http:// with the non-loopback host '${url.hostname}'. Use https:// (plain http is accepted only for 127.0.0.0/8, ::1 and localhost, e.g. the emulator).`);
+    }
+  } else if (url.protocol !== "https:") {
+    throw fail(`${what} uses the scheme '${url.protocol.replace(/:$/, "")}'; only https:// is accepted.`);
+  }
+  return url;
+}
+function resolveIndexUrl(input) {
+  const raw = input.trim() === "" ? DEFAULT_INDEX_URL : input.trim();
+  const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, invalid);
+  if (url.search || url.hash) throw invalid(`index-url '${raw}' must not have a query or a fragment.`);
+  const path = url.pathname.replace(/\/+$/, "");
+  const isUpload = /\/legacy$/.test(path);
+  if (!isUpload && path !== "") {
+    const hint = /\/simple$/.test(path) ? " That is the simple (download) index; give the upload URL (…/legacy/) instead." : "";
+    throw invalid(`index-url '${raw}' is neither an upload URL ending in /legacy/ nor an index root (https://host/).${hint}`);
+  }
+  const host = url.hostname.toLowerCase();
+  const origin = url.origin;
+  const kind = host === "pypi.org" || host === "upload.pypi.org" ? "pypi" : host === "test.pypi.org" ? "testpypi" : "custom";
+  let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
+  if (kind === "pypi" && !isUpload) uploadUrl = DEFAULT_INDEX_URL;
+  const webOrigin = kind === "pypi" ? "https://pypi.org" : origin;
+  return {
+    origin,
+    uploadUrl,
+    audienceUrl: new URL("/_/oidc/audience", origin),
+    mintUrl: new URL("/_/oidc/mint-token", origin),
+    webOrigin,
+    displayName: kind === "pypi" ? "pypi.org" : url.host,
+    kind
+  };
+}
+
+// src/action/uploader-env.ts
+var UPLOADER_NAMES = ["twine", "uv", "poetry", "hatch", "pdm", "flit", "maturin"];
+function uploaderEnv(target, token, uploadUrl) {
+  const secret = (name) => ({ name, value: token, secret: true });
+  const plain = (name, value) => ({ name, value, secret: false });
+  switch (target.tool) {
+    case "twine":
+      return [plain("TWINE_USERNAME", "__token__"), secret("TWINE_PASSWORD"), plain("TWINE_REPOSITORY_URL", uploadUrl)];
+    case "uv":
+      return [secret("UV_PUBLISH_TOKEN"), plain("UV_PUBLISH_URL", uploadUrl)];
+    case "poetry": {
+      const repo = (target.poetryRepository ?? "pypi").toUpperCase();
+      return repo === "PYPI" ? [secret("POETRY_PYPI_TOKEN_PYPI")] : [secret(`POETRY_PYPI_TOKEN_${repo}`), plain(`POETRY_REPOSITORIES_${repo}_URL`, uploadUrl)];
+    }
+    case "hatch":
+      return [plain("HATCH_INDEX_USER", "__token__"), secret("HATCH_INDEX_AUTH"), plain("HATCH_INDEX_REPO", uploadUrl)];
+    case "pdm":
+      return [plain("PDM_PUBLISH_USERNAME", "__token__"), secret("PDM_PUBLISH_PASSWORD"), plain("PDM_PUBLISH_REPO", uploadUrl)];
+    case "flit":
+      return [plain("FLIT_USERNAME", "__token__"), secret("FLIT_PASSWORD"), plain("FLIT_INDEX_URL", uploadUrl)];
+    case "maturin":
+      return [secret("MATURIN_PYPI_TOKEN"), plain("MATURIN_REPOSITORY_URL", uploadUrl)];
+  }
+}
+
+// src/action/inputs.ts
+function readInput(env, name) {
+  const upper = name.toUpperCase();
+  return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
+}
+function invalidInput(input, message) {
+  return new ActionFailure("invalid-input", `Invalid ${input} input`, message);
+}
+var AUDIENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
+function parseAudience(raw) {
+  if (raw === "") return void 0;
+  if (!AUDIENCE_PATTERN.test(raw)) {
+    throw invalidInput("audience", "audience must be a short identifier (letters, digits and . _ : / -), e.g. `pypi` or `testpypi`; leave it empty to ask the index for its audience.");
+  }
+  return raw;
+}
+function parseExportEnv(raw, index) {
+  const targets = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const item of raw.split(/[\s,]+/).filter((s) => s !== "")) {
+    const [toolRaw, repoRaw, ...rest] = item.toLowerCase().split(":");
+    const tool = toolRaw;
+    if (!UPLOADER_NAMES.includes(tool) || rest.length > 0 || repoRaw !== void 0 && tool !== "poetry") {
+      throw invalidInput("export-env", `export-env names '${item.slice(0, 60)}', which is not a tool the action knows. Use a comma separated list of: ${UPLOADER_NAMES.join(", ")} (poetry may name its repository: poetry:<name>). Leave it empty to only set the step output \`api-token\` (the safer choice).`);
+    }
+    let target = { tool };
+    if (tool === "poetry") {
+      const repo = repoRaw ?? (index.kind === "custom" ? void 0 : index.kind);
+      if (repo === void 0) {
+        throw invalidInput("export-env", `poetry needs a repository name for ${index.displayName}: write \`poetry:<name>\` and publish with \`poetry publish -r <name>\`.`);
+      }
+      if (!/^[a-z0-9_]{1,64}$/.test(repo)) {
+        throw invalidInput("export-env", `poetry repository name '${repo.slice(0, 60)}' may use only letters, digits and _.`);
+      }
+      target = { tool, poetryRepository: repo };
+    }
+    const key = `${target.tool}:${target.poetryRepository ?? ""}`;
+    if (!seen.has(key)) targets.push(target);
+    seen.add(key);
+  }
+  return targets;
+}
+function readInputs(env) {
+  const index = resolveIndexUrl(readInput(env, "index-url"));
+  return {
+    index,
+    audience: parseAudience(readInput(env, "audience")),
+    exportEnv: parseExportEnv(readInput(env, "export-env"), index)
+  };
+}
+
 // src/action/retry-after.ts
 function isTransientStatus(status) {
   return status >= 500 || status === 429 || status === 408;
@@ -173,11 +312,11 @@ async function discoverAudience(index, send) {
   } catch {
     audience = void 0;
   }
-  if (typeof audience !== "string" || !/^[\x21-\x7e]{1,256}$/.test(audience)) {
+  if (typeof audience !== "string" || !AUDIENCE_PATTERN.test(audience)) {
     throw new ActionFailure(
       "audience-unexpected",
       "Unexpected answer from the index",
-      `${target} answered 200 without a JSON \`audience\` string. Is index-url an index that supports trusted publishing? You can also set the \`audience\` input (pypi or testpypi) to skip discovery.`,
+      `${target} answered 200 without a usable JSON \`audience\` string. Is index-url an index that supports trusted publishing? You can also set the \`audience\` input (pypi or testpypi) to skip discovery.`,
       { status: 200 }
     );
   }
@@ -452,7 +591,7 @@ function diagnose(input) {
       ]
     });
   }
-  if (code === "oidc-wrong-audience" || hasCode(failure, "invalid-token")) {
+  if (hasCode(failure, "invalid-token")) {
     const text = ["PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, 30 s leeway) did not check out."];
     if (input.audienceInput) {
       text.push(`You set the audience input to \`${input.audienceInput}\`; ${input.index.displayName} may expect another one (pypi.org: \`pypi\`, test.pypi.org: \`testpypi\`). Leave \`audience\` empty to ask the index.`);
@@ -624,33 +763,6 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${index.d
 // src/action/export.ts
 var import_node_fs3 = require("node:fs");
 var import_node_os = require("node:os");
-
-// src/action/uploader-env.ts
-var UPLOADER_NAMES = ["twine", "uv", "poetry", "hatch", "pdm", "flit", "maturin"];
-function uploaderEnv(target, token, uploadUrl) {
-  const secret = (name) => ({ name, value: token, secret: true });
-  const plain = (name, value) => ({ name, value, secret: false });
-  switch (target.tool) {
-    case "twine":
-      return [plain("TWINE_USERNAME", "__token__"), secret("TWINE_PASSWORD"), plain("TWINE_REPOSITORY_URL", uploadUrl)];
-    case "uv":
-      return [secret("UV_PUBLISH_TOKEN"), plain("UV_PUBLISH_URL", uploadUrl)];
-    case "poetry": {
-      const repo = (target.poetryRepository ?? "pypi").toUpperCase();
-      return repo === "PYPI" ? [secret("POETRY_PYPI_TOKEN_PYPI")] : [secret(`POETRY_PYPI_TOKEN_${repo}`), plain(`POETRY_REPOSITORIES_${repo}_URL`, uploadUrl)];
-    }
-    case "hatch":
-      return [plain("HATCH_INDEX_USER", "__token__"), secret("HATCH_INDEX_AUTH"), plain("HATCH_INDEX_REPO", uploadUrl)];
-    case "pdm":
-      return [plain("PDM_PUBLISH_USERNAME", "__token__"), secret("PDM_PUBLISH_PASSWORD"), plain("PDM_PUBLISH_REPO", uploadUrl)];
-    case "flit":
-      return [plain("FLIT_USERNAME", "__token__"), secret("FLIT_PASSWORD"), plain("FLIT_INDEX_URL", uploadUrl)];
-    case "maturin":
-      return [secret("MATURIN_PYPI_TOKEN"), plain("MATURIN_REPOSITORY_URL", uploadUrl)];
-  }
-}
-
-// src/action/export.ts
 function append(path, entries, what) {
   const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
   try {
@@ -778,6 +890,7 @@ function openTunnel(proxy, target, signal) {
     });
     req.on("connect", (res, socket) => {
       if (res.statusCode === 200) {
+        socket.on("error", () => void 0);
         resolve(socket);
         return;
       }
@@ -970,116 +1083,6 @@ function createHttp(env, limits, redactor, now = Date.now) {
   };
 }
 
-// src/action/index-url.ts
-var DEFAULT_INDEX_URL = "https://upload.pypi.org/legacy/";
-var MAX_URL_LENGTH = 2048;
-function invalid(message) {
-  return new ActionFailure("invalid-index-url", "Invalid index-url input", message);
-}
-function isLoopbackHost(hostname) {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h === "::1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-function requireSecureUrl(raw, what, fail) {
-  if (raw.length > MAX_URL_LENGTH) throw fail(`${what} is ${raw.length} characters long; at most ${MAX_URL_LENGTH} are accepted.`);
-  if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(`${what} contains whitespace or control characters (CR, LF, tab...).`);
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw fail(`${what} is not an absolute URL: '${raw.slice(0, 200)}'.`);
-  }
-  if (url.username || url.password) {
-    throw fail(`${what} must not contain a user name or password; trusted publishing needs no stored credentials.`);
-  }
-  if (url.protocol === "http:") {
-    if (!isLoopbackHost(url.hostname)) {
-      throw fail(`${what} uses http:// with the non-loopback host '${url.hostname}'. Use https:// (plain http is accepted only for 127.0.0.0/8, ::1 and localhost, e.g. the emulator).`);
-    }
-  } else if (url.protocol !== "https:") {
-    throw fail(`${what} uses the scheme '${url.protocol.replace(/:$/, "")}'; only https:// is accepted.`);
-  }
-  return url;
-}
-function resolveIndexUrl(input) {
-  const raw = input.trim() === "" ? DEFAULT_INDEX_URL : input.trim();
-  const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, invalid);
-  if (url.search || url.hash) throw invalid(`index-url '${raw}' must not have a query or a fragment.`);
-  const path = url.pathname.replace(/\/+$/, "");
-  const isUpload = /\/legacy$/.test(path);
-  if (!isUpload && path !== "") {
-    const hint = /\/simple$/.test(path) ? " That is the simple (download) index; give the upload URL (…/legacy/) instead." : "";
-    throw invalid(`index-url '${raw}' is neither an upload URL ending in /legacy/ nor an index root (https://host/).${hint}`);
-  }
-  const host = url.hostname.toLowerCase();
-  const origin = url.origin;
-  const kind = host === "pypi.org" || host === "upload.pypi.org" ? "pypi" : host === "test.pypi.org" ? "testpypi" : "custom";
-  let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
-  if (kind === "pypi" && !isUpload) uploadUrl = DEFAULT_INDEX_URL;
-  const webOrigin = kind === "pypi" ? "https://pypi.org" : origin;
-  return {
-    origin,
-    uploadUrl,
-    audienceUrl: new URL("/_/oidc/audience", origin),
-    mintUrl: new URL("/_/oidc/mint-token", origin),
-    webOrigin,
-    displayName: kind === "pypi" ? "pypi.org" : url.host,
-    kind
-  };
-}
-
-// src/action/inputs.ts
-function readInput(env, name) {
-  const upper = name.toUpperCase();
-  return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
-}
-function invalidInput(input, message) {
-  return new ActionFailure("invalid-input", `Invalid ${input} input`, message);
-}
-function parseAudience(raw) {
-  if (raw === "") return void 0;
-  if (raw.length > 256 || !/^[\x21-\x7e]+$/.test(raw)) {
-    throw invalidInput("audience", "audience must be a short printable word without spaces, e.g. `pypi` or `testpypi`; leave it empty to ask the index for its audience.");
-  }
-  return raw;
-}
-function parseExportEnv(raw, index) {
-  const targets = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const item of raw.split(/[\s,]+/).filter((s) => s !== "")) {
-    const [toolRaw, repoRaw, ...rest] = item.toLowerCase().split(":");
-    const tool = toolRaw;
-    if (!UPLOADER_NAMES.includes(tool) || rest.length > 0 || repoRaw !== void 0 && tool !== "poetry") {
-      throw invalidInput("export-env", `export-env names '${item.slice(0, 60)}', which is not a tool the action knows. Use a comma separated list of: ${UPLOADER_NAMES.join(", ")} (poetry may name its repository: poetry:<name>). Leave it empty to only set the step output \`api-token\` (the safer choice).`);
-    }
-    let target = { tool };
-    if (tool === "poetry") {
-      const repo = repoRaw ?? (index.kind === "custom" ? void 0 : index.kind);
-      if (repo === void 0) {
-        throw invalidInput("export-env", `poetry needs a repository name for ${index.displayName}: write \`poetry:<name>\` and publish with \`poetry publish -r <name>\`.`);
-      }
-      if (!/^[a-z0-9_]{1,64}$/.test(repo)) {
-        throw invalidInput("export-env", `poetry repository name '${repo.slice(0, 60)}' may use only letters, digits and _.`);
-      }
-      target = { tool, poetryRepository: repo };
-    }
-    const key = `${target.tool}:${target.poetryRepository ?? ""}`;
-    if (!seen.has(key)) targets.push(target);
-    seen.add(key);
-  }
-  return targets;
-}
-function readInputs(env) {
-  const index = resolveIndexUrl(readInput(env, "index-url"));
-  return {
-    index,
-    audience: parseAudience(readInput(env, "audience")),
-    exportEnv: parseExportEnv(readInput(env, "export-env"), index)
-  };
-}
-
 // src/action/oidc.ts
 function oidcRequestConfig(env) {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
@@ -1146,7 +1149,7 @@ async function requestOidcToken(config, audience, send, emit, redactor) {
 
 // src/action/redact.ts
 var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-var TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{8,}/g;
+var TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{40,}/g;
 var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
 var Redactor = class {
   secrets = /* @__PURE__ */ new Set();
@@ -1414,11 +1417,16 @@ function appendSummary(env, markdown) {
 
 // src/action/main.ts
 var io = { write: (line) => void process.stdout.write(`${line}${import_node_os2.EOL}`) };
+var decided;
 function finish(code) {
+  decided = code;
   process.exitCode = code;
   setTimeout(() => process.exit(code), 1e3).unref();
 }
-runAction(process.env, io).then(finish, () => {
+function unexpected() {
   io.write("::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token.");
   finish(1);
-});
+}
+process.on("uncaughtException", () => decided === void 0 ? unexpected() : process.exit(decided));
+process.on("unhandledRejection", () => decided === void 0 ? unexpected() : void 0);
+runAction(process.env, io).then(finish, unexpected);
