@@ -31,7 +31,6 @@ const project = new cdk.JsiiProject({
     'constructs@10.8.1',
     // the mint action (bundled into action/index.cjs; never a runtime dependency of the package)
     '@actions/core@^3.0.1',
-    'undici@^6.29.1',
     'esbuild@^0.28.2',
     // the emulator and the tests
     'jose@^5.10.0',
@@ -93,11 +92,11 @@ project.addTask('bundle:action', {
 project.addTask('check:bundle', {
   description: `Fail when the committed ${ACTION_BUNDLE} differs from a fresh build of src/action`,
   steps: [
-    { exec: esbuildAction('node_modules/.cache/bundle-check/index.cjs') },
+    { exec: esbuildAction('.cache/bundle-check/index.cjs') },
     {
       // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
       exec: 'node -e "const fs = require(\'fs\'); ' +
-        `if (!fs.readFileSync('${ACTION_BUNDLE}').equals(fs.readFileSync('node_modules/.cache/bundle-check/index.cjs'))) { ` +
+        `if (!fs.readFileSync('${ACTION_BUNDLE}').equals(fs.readFileSync('.cache/bundle-check/index.cjs'))) { ` +
         `console.error('${ACTION_BUNDLE} is out of date with src/action: run npx projen bundle:action and commit it'); ` +
         'process.exit(1); }"',
     },
@@ -147,8 +146,8 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/');
-project.gitignore.addPatterns('/test-reports/', '/coverage/');
+project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
+project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
 // (adds .github/actions/pypi-mint/ and rewires release_pypi: mint step, TWINE_PASSWORD from its output, environment)
