@@ -85,39 +85,37 @@ function identity(obj: Record<string, unknown>, at: string, problems: Problems) 
   };
 }
 
-function publishers(v: unknown, at: string, problems: Problems): PublisherConfig[] | undefined {
+/** An array of objects, each checked by `item` (which names its own problems); undefined when absent. */
+function objectArray<T>(v: unknown, at: string, what: string, problems: Problems,
+  item: (o: Record<string, unknown>, where: string) => T): T[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) {
-    problems.push(`${at}: expected an array of publishers`);
+    problems.push(`${at}: expected an array of ${what}`);
     return undefined;
   }
-  return v.flatMap((p, i) => {
+  return v.flatMap((o, i) => {
     const where = `${at}[${i}]`;
-    if (!isObject(p)) {
+    if (!isObject(o)) {
       problems.push(`${where}: expected an object`);
       return [];
     }
+    return [item(o, where)];
+  });
+}
+
+function publishers(v: unknown, at: string, problems: Problems): PublisherConfig[] | undefined {
+  return objectArray(v, at, 'publishers', problems, (p, where) => {
     unknownKeys(p, ['projects', ...IDENTITY_KEYS], `${where}.`, problems);
     const projects = stringList(p.projects, `${where}.projects`, problems);
     if (!projects || projects.length === 0) problems.push(`${where}.projects: expected at least one project name`);
-    return [{ projects: projects ?? [], ...identity(p, where, problems) }];
+    return { projects: projects ?? [], ...identity(p, where, problems) };
   });
 }
 
 function pendingPublishers(v: unknown, at: string, problems: Problems): PendingPublisherConfig[] | undefined {
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) {
-    problems.push(`${at}: expected an array of pending publishers`);
-    return undefined;
-  }
-  return v.flatMap((p, i) => {
-    const where = `${at}[${i}]`;
-    if (!isObject(p)) {
-      problems.push(`${where}: expected an object`);
-      return [];
-    }
+  return objectArray(v, at, 'pending publishers', problems, (p, where) => {
     unknownKeys(p, ['project', ...IDENTITY_KEYS], `${where}.`, problems);
-    return [{ project: nonEmptyString(p.project, `${where}.project`, problems), ...identity(p, where, problems) }];
+    return { project: nonEmptyString(p.project, `${where}.project`, problems), ...identity(p, where, problems) };
   });
 }
 

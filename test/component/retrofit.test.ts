@@ -10,7 +10,9 @@ import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { Workflow, WorkflowJob, synth, tempOutdir, workflowAt } from './projects';
 import { PypiPublishRetrofit } from '../../src';
 
-function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true }) {
+const ACME_PYPI: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true };
+
+function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = ACME_PYPI, extra: Partial<cdk.JsiiProjectOptions> = {}) {
   return new cdk.JsiiProject({
     name: 'acme-lib',
     author: 'Acme',
@@ -20,6 +22,7 @@ function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = { distName: 'acme-lib
     packageManager: javascript.NodePackageManager.NPM,
     outdir: tempOutdir(),
     publishToPypi,
+    ...extra,
   });
 }
 
@@ -62,18 +65,7 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
 });
 
 test('every release branch workflow gets the same rewiring', () => {
-  const project = new cdk.JsiiProject({
-    name: 'acme-lib',
-    author: 'Acme',
-    authorAddress: 'dev@acme.example',
-    repositoryUrl: 'https://github.com/acme/acme-lib.git',
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    outdir: tempOutdir(),
-    publishToPypi: { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true },
-    majorVersion: 2,
-    releaseBranches: { v1: { majorVersion: 1 } },
-  });
+  const project = jsiiProject(ACME_PYPI, { majorVersion: 2, releaseBranches: { v1: { majorVersion: 1 } } });
   new PypiPublishRetrofit(project);
   const result = synth(project);
   for (const path of ['.github/workflows/release.yml', '.github/workflows/release-v1.yml']) {
@@ -82,7 +74,7 @@ test('every release branch workflow gets the same rewiring', () => {
 });
 
 test('the index URL follows twineRegistryUrl, e.g. TestPyPI', () => {
-  const project = jsiiProject({ distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true, twineRegistryUrl: 'https://test.pypi.org/legacy/' });
+  const project = jsiiProject({ ...ACME_PYPI, twineRegistryUrl: 'https://test.pypi.org/legacy/' });
   new PypiPublishRetrofit(project, { environment: 'testpypi' });
   const job = workflowAt(synth(project), '.github/workflows/release.yml').doc.jobs.release_pypi;
   expect(job.steps?.find((s) => s.id === 'mint')?.with).toEqual({ 'index-url': 'https://test.pypi.org/legacy/' });
