@@ -6,7 +6,7 @@ import { ActionFailure } from './errors';
 import { HttpSend } from './http';
 import { IndexEndpoints } from './index-url';
 import { AUDIENCE_PATTERN } from './inputs';
-import { isTransientStatus, retryAfterMs } from './retry-after';
+import { jsonMember, unexpectedStatus } from './response';
 
 export async function discoverAudience(index: IndexEndpoints, send: HttpSend): Promise<string> {
   const target = `the audience endpoint of ${index.displayName} (${index.audienceUrl.href})`;
@@ -24,17 +24,10 @@ export async function discoverAudience(index: IndexEndpoints, send: HttpSend): P
       'other indexes need a long-lived API token instead.', { status: 404 });
   }
   if (res.status !== 200) {
-    const retryable = isTransientStatus(res.status);
-    throw new ActionFailure('audience-unexpected', 'Unexpected answer from the index',
-      `${target} answered HTTP ${res.status}${retryable ? ' (a server-side problem)' : ''}.`,
-      { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) });
+    throw unexpectedStatus(res, 'audience-unexpected', 'Unexpected answer from the index',
+      (retryable) => `${target} answered HTTP ${res.status}${retryable ? ' (a server-side problem)' : ''}.`);
   }
-  let audience: unknown;
-  try {
-    audience = (JSON.parse(res.body.toString('utf8')) as { audience?: unknown } | null)?.audience;
-  } catch {
-    audience = undefined;
-  }
+  const audience = jsonMember(res.body, 'audience');
   if (typeof audience !== 'string' || !AUDIENCE_PATTERN.test(audience)) {
     throw new ActionFailure('audience-unexpected', 'Unexpected answer from the index',
       `${target} answered 200 without a usable JSON \`audience\` string. Is index-url an index that supports trusted publishing? ` +

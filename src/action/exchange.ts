@@ -8,7 +8,7 @@ import { ActionFailure, IndexError } from './errors';
 import { HttpSend } from './http';
 import { IndexEndpoints } from './index-url';
 import { Redactor } from './redact';
-import { isTransientStatus, retryAfterMs } from './retry-after';
+import { parseJsonBody, unexpectedStatus } from './response';
 import { addMask } from './workflow-commands';
 
 export interface MintedToken {
@@ -20,14 +20,6 @@ export interface MintedToken {
 /** PyPI's tokens live 900 s; used only when the index leaves `expires` out. */
 const DEFAULT_LIFETIME_SECONDS = 900;
 const MAX_ERRORS_SHOWN = 20;
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 /** The `errors[]` of a 422 body, each cleaned for display; empty when the body is not PyPI's shape. */
 export function parseIndexErrors(body: unknown, redactor: Redactor): IndexError[] {
@@ -52,7 +44,7 @@ export async function mintToken(index: IndexEndpoints, jwt: string, send: HttpSe
     body: JSON.stringify({ token: jwt }),
     target,
   });
-  const body = parseJson(res.body);
+  const body = parseJsonBody(res.body);
 
   if (res.status === 422) {
     const errors = parseIndexErrors(body, redactor);
@@ -64,12 +56,10 @@ export async function mintToken(index: IndexEndpoints, jwt: string, send: HttpSe
       { status: 422, indexErrors: errors, retryable: reuse });
   }
   if (res.status !== 200) {
-    const retryable = isTransientStatus(res.status);
     const what = res.status >= 500 ? ' This is a problem on the index side; wait a few minutes and try again' +
       (index.kind === 'custom' ? '.' : ' (status: https://status.python.org/).') : '';
-    throw new ActionFailure('mint-unexpected-status', 'Unexpected answer from the index',
-      `${target} answered HTTP ${res.status}.${what}`,
-      { status: res.status, retryable, retryAfterMs: retryAfterMs(res.headers) });
+    throw unexpectedStatus(res, 'mint-unexpected-status', 'Unexpected answer from the index',
+      () => `${target} answered HTTP ${res.status}.${what}`);
   }
 
   const token = (body as { token?: unknown } | null)?.token;

@@ -9,7 +9,7 @@ import { ActionFailure } from './errors';
 import { HttpSend } from './http';
 import { requireSecureUrl } from './index-url';
 import { Redactor } from './redact';
-import { isTransientStatus, retryAfterMs } from './retry-after';
+import { jsonMember, unexpectedStatus } from './response';
 import { addMask } from './workflow-commands';
 
 export interface OidcToken {
@@ -49,17 +49,10 @@ export async function requestOidcToken(config: OidcRequestConfig, audience: stri
     target,
   });
   if (res.status !== 200) {
-    const retryable = isTransientStatus(res.status);
-    throw new ActionFailure('oidc-request-failed', 'OIDC token request failed',
-      `${target} answered HTTP ${res.status}${retryable ? '' : '; the runner refused to issue an OIDC token for this job'}.`,
-      { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) });
+    throw unexpectedStatus(res, 'oidc-request-failed', 'OIDC token request failed',
+      (retryable) => `${target} answered HTTP ${res.status}${retryable ? '' : '; the runner refused to issue an OIDC token for this job'}.`);
   }
-  let value: unknown;
-  try {
-    value = (JSON.parse(res.body.toString('utf8')) as { value?: unknown } | null)?.value;
-  } catch {
-    value = undefined;
-  }
+  const value = jsonMember(res.body, 'value');
   if (typeof value !== 'string' || value === '') {
     throw new ActionFailure('oidc-invalid-response', 'Invalid OIDC token response',
       `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`);

@@ -277,6 +277,28 @@ function retryAfterMs(headers, now = Date.now()) {
   return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
 }
 
+// src/action/response.ts
+function parseJsonBody(body) {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function jsonMember(body, name) {
+  const parsed = parseJsonBody(body);
+  return typeof parsed === "object" && parsed !== null ? parsed[name] : void 0;
+}
+function unexpectedStatus(res, code, title, detail) {
+  const retryable = isTransientStatus(res.status);
+  return new ActionFailure(
+    code,
+    title,
+    detail(retryable),
+    { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) }
+  );
+}
+
 // src/action/audience.ts
 async function discoverAudience(index, send) {
   const target = `the audience endpoint of ${index.displayName} (${index.audienceUrl.href})`;
@@ -298,20 +320,14 @@ async function discoverAudience(index, send) {
     );
   }
   if (res.status !== 200) {
-    const retryable = isTransientStatus(res.status);
-    throw new ActionFailure(
+    throw unexpectedStatus(
+      res,
       "audience-unexpected",
       "Unexpected answer from the index",
-      `${target} answered HTTP ${res.status}${retryable ? " (a server-side problem)" : ""}.`,
-      { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) }
+      (retryable) => `${target} answered HTTP ${res.status}${retryable ? " (a server-side problem)" : ""}.`
     );
   }
-  let audience;
-  try {
-    audience = JSON.parse(res.body.toString("utf8"))?.audience;
-  } catch {
-    audience = void 0;
-  }
+  const audience = jsonMember(res.body, "audience");
   if (typeof audience !== "string" || !AUDIENCE_PATTERN.test(audience)) {
     throw new ActionFailure(
       "audience-unexpected",
@@ -692,13 +708,6 @@ function logLine(text) {
 // src/action/exchange.ts
 var DEFAULT_LIFETIME_SECONDS = 900;
 var MAX_ERRORS_SHOWN = 20;
-function parseJson(body) {
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    return void 0;
-  }
-}
 function parseIndexErrors(body, redactor) {
   const list = body?.errors;
   if (!Array.isArray(list)) return [];
@@ -719,7 +728,7 @@ async function mintToken(index, jwt, send, emit, redactor, now = Date.now) {
     body: JSON.stringify({ token: jwt }),
     target
   });
-  const body = parseJson(res.body);
+  const body = parseJsonBody(res.body);
   if (res.status === 422) {
     const errors = parseIndexErrors(body, redactor);
     const reuse = errors.some((e) => e.code === "invalid-reuse-token");
@@ -732,13 +741,12 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${index.d
     );
   }
   if (res.status !== 200) {
-    const retryable = isTransientStatus(res.status);
     const what = res.status >= 500 ? " This is a problem on the index side; wait a few minutes and try again" + (index.kind === "custom" ? "." : " (status: https://status.python.org/).") : "";
-    throw new ActionFailure(
+    throw unexpectedStatus(
+      res,
       "mint-unexpected-status",
       "Unexpected answer from the index",
-      `${target} answered HTTP ${res.status}.${what}`,
-      { status: res.status, retryable, retryAfterMs: retryAfterMs(res.headers) }
+      () => `${target} answered HTTP ${res.status}.${what}`
     );
   }
   const token = body?.token;
@@ -1105,20 +1113,14 @@ async function requestOidcToken(config, audience, send, emit, redactor) {
     target
   });
   if (res.status !== 200) {
-    const retryable = isTransientStatus(res.status);
-    throw new ActionFailure(
+    throw unexpectedStatus(
+      res,
       "oidc-request-failed",
       "OIDC token request failed",
-      `${target} answered HTTP ${res.status}${retryable ? "" : "; the runner refused to issue an OIDC token for this job"}.`,
-      { retryable, status: res.status, retryAfterMs: retryAfterMs(res.headers) }
+      (retryable) => `${target} answered HTTP ${res.status}${retryable ? "" : "; the runner refused to issue an OIDC token for this job"}.`
     );
   }
-  let value;
-  try {
-    value = JSON.parse(res.body.toString("utf8"))?.value;
-  } catch {
-    value = void 0;
-  }
+  const value = jsonMember(res.body, "value");
   if (typeof value !== "string" || value === "") {
     throw new ActionFailure(
       "oidc-invalid-response",
