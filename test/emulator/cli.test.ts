@@ -1,10 +1,12 @@
 /** The bundled CLI (`npx projen bundle:emulator` -> lib/emulator/cli.cjs), driven as a user would drive it. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { recordOutput, registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
+import { ACTION_BUNDLE, runBundledAction } from '../support/run-action';
 import { runTool } from '../support/tools';
 
 const CLI = join(__dirname, '..', '..', 'lib', 'emulator', 'cli.cjs');
@@ -95,6 +97,34 @@ describe.each(runtimes())('under %s', (_label, node) => {
       recordOutput('emulator cli stderr', cli.stderr(), false);
     }
     expect(cli.stdout().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('the action that the root action.yml names mints against the emulator started from its CLI', async () => {
+    const actionYml = parse(readFileSync(join(__dirname, '..', '..', 'action.yml'), 'utf8')) as { runs: { main: string } };
+    expect(join(__dirname, '..', '..', actionYml.runs.main)).toBe(ACTION_BUNDLE);
+    const config = writeConfig({
+      projects: ['cli-demo'],
+      publishers: [{ projects: ['cli-demo'], owner: 'acme', ownerId: '77', repository: 'widgets', workflow: 'release.yml', environment: 'pypi' }],
+      runner: { repository: 'acme/widgets', repository_owner_id: '77', environment: 'pypi', ref: 'refs/tags/v1.0.0' },
+    });
+    const cli = await startCli(node, ['--config', config]);
+    try {
+      const run = await runBundledAction({
+        node,
+        inputs: { 'index-url': cli.urls.uploadUrl },
+        env: { ACTIONS_ID_TOKEN_REQUEST_URL: cli.urls.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: cli.urls.oidcRequestToken },
+        label: 'action vs emulator CLI',
+      });
+      registerSecret(run.outputs['api-token']);
+      expect(run.code).toBe(0);
+      expect(run.outputs['api-token']).toMatch(/^pypi-[A-Za-z0-9_-]{100,}$/);
+      expect(Number(run.outputs.expires)).toBeGreaterThan(Date.now() / 1000);
+      expect(run.stdout).toContain(`::add-mask::${run.outputs['api-token']}`);
+    } finally {
+      cli.child.kill('SIGTERM');
+      recordOutput('emulator cli stdout', cli.stdout(), true);
+      recordOutput('emulator cli stderr', cli.stderr(), false);
+    }
   });
 
   test('reads the config from stdin with --config -, and stops on SIGINT', async () => {
