@@ -955,13 +955,6 @@ async function nodeTransport(req, signal, proxy) {
     request.end(body);
   });
 }
-function safeDecode2(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
 function firstHeaders(raw) {
   const out = {};
   for (const [k, v] of Object.entries(raw)) out[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
@@ -1062,7 +1055,7 @@ function createHttp(env, limits, redactor, now = Date.now) {
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
     const proxyRaw = proxyFor(req.url, env);
     const proxy = proxyRaw === void 0 ? void 0 : parseProxyUrl(proxyRaw);
-    if (proxy?.password) redactor.add(safeDecode2(proxy.password));
+    if (proxy?.password) redactor.add(safeDecode(proxy.password));
     const headers = { "user-agent": USER_AGENT, "accept": "application/json", ...req.headers };
     const controller = new AbortController();
     let timedOut;

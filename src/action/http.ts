@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import { ActionFailure } from './errors';
 import { proxyFor } from './proxy';
-import { connectionOver, openTunnel, parseProxyUrl } from './proxy-tunnel';
+import { connectionOver, openTunnel, parseProxyUrl, safeDecode } from './proxy-tunnel';
 import { Redactor } from './redact';
 
 export interface HttpRequest {
@@ -78,14 +78,6 @@ async function nodeTransport(req: HttpRequest, signal: AbortSignal, proxy: URL |
     });
     request.end(body);
   });
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 function firstHeaders(raw: RawHeaders): Record<string, string | undefined> {

@@ -9,7 +9,8 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { ActionFailure } from './errors';
 
-function safeDecode(s: string): string {
+/** Percent-decoding of proxy URL credentials that never throws on a stray `%`. */
+export function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
