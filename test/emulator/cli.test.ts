@@ -1,57 +1,23 @@
 /** The bundled CLI (`npx projen bundle:emulator` -> lib/emulator/cli.cjs), driven as a user would drive it. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { EMULATOR_CLI, exitOf, startEmulatorCli } from '../support/emulator-cli';
 import { recordOutput, registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
 import { ACTION_BUNDLE, runBundledAction } from '../support/run-action';
 import { runTool } from '../support/tools';
 
-const CLI = join(__dirname, '..', '..', 'lib', 'emulator', 'cli.cjs');
-
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npx projen bundle:emulator' (the test task does it first)`);
+  if (!existsSync(EMULATOR_CLI)) throw new Error(`${EMULATOR_CLI} is missing: run 'npx projen bundle:emulator' (the test task does it first)`);
 });
-
-interface Started {
-  child: ChildProcessWithoutNullStreams;
-  urls: Record<string, string>;
-  stdout: () => string;
-  stderr: () => string;
-}
 
 function writeConfig(config: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'emu-cli-')), 'config.json');
   writeFileSync(file, JSON.stringify(config));
   return file;
-}
-
-/** Spawn the CLI and wait for its one JSON line. */
-function startCli(node: string, args: string[]): Promise<Started> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [CLI, ...args]);
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const newline = out.indexOf('\n');
-      if (newline >= 0) {
-        try {
-          resolve({ child, urls: JSON.parse(out.slice(0, newline)) as Record<string, string>, stdout: () => out, stderr: () => err });
-        } catch (e) {
-          reject(e);
-        }
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`CLI exited ${code} before printing its URLs: ${err}`)));
-  });
-}
-
-function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: string | null }> {
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 }
 
 describe.each(runtimes())('under %s', (_label, node) => {
@@ -70,7 +36,7 @@ describe.each(runtimes())('under %s', (_label, node) => {
         ref: 'refs/tags/v2.0.0',
       },
     });
-    const cli = await startCli(node, ['--config', config]);
+    const cli = await startEmulatorCli(node, ['--config', config]);
     try {
       expect(Object.keys(cli.urls).sort()).toEqual(
         ['audienceUrl', 'indexUrl', 'oidcIssuer', 'oidcRequestToken', 'oidcRequestUrl', 'simpleUrl', 'uploadUrl'].sort());
@@ -107,7 +73,7 @@ describe.each(runtimes())('under %s', (_label, node) => {
       publishers: [{ projects: ['cli-demo'], owner: 'acme', ownerId: '77', repository: 'widgets', workflow: 'release.yml', environment: 'pypi' }],
       runner: { repository: 'acme/widgets', repository_owner_id: '77', environment: 'pypi', ref: 'refs/tags/v1.0.0' },
     });
-    const cli = await startCli(node, ['--config', config]);
+    const cli = await startEmulatorCli(node, ['--config', config]);
     try {
       const run = await runBundledAction({
         node,
@@ -128,7 +94,7 @@ describe.each(runtimes())('under %s', (_label, node) => {
   });
 
   test('reads the config from stdin with --config -, and stops on SIGINT', async () => {
-    const child = spawn(node, [CLI, '--config', '-']);
+    const child = spawn(node, [EMULATOR_CLI, '--config', '-']);
     child.stdin.end(JSON.stringify({ audience: 'pypi' }));
     const line = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString())));
     const urls = JSON.parse(line) as Record<string, string>;
@@ -141,7 +107,7 @@ describe.each(runtimes())('under %s', (_label, node) => {
 
   test('a bad config exits 2 and names the bad fields', async () => {
     const config = writeConfig({ audiense: 'pypi', publishers: [{ projects: [], owner: 'o', ownerId: '1', repository: 'r', workflow: 'ci/release.yml' }] });
-    const r = await runTool(node, [CLI, '--config', config], { timeoutMs: 30_000 });
+    const r = await runTool(node, [EMULATOR_CLI, '--config', config], { timeoutMs: 30_000 });
     recordOutput('emulator cli stderr', r.stderr, false);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -154,7 +120,7 @@ describe.each(runtimes())('under %s', (_label, node) => {
     const notJson = join(mkdtempSync(join(tmpdir(), 'emu-cli-')), 'c.json');
     writeFileSync(notJson, '{ nope');
     for (const args of [['--config', '/nonexistent/config.json'], ['--config', notJson], ['--port', '1']]) {
-      const r = await runTool(node, [CLI, ...args], { timeoutMs: 30_000 });
+      const r = await runTool(node, [EMULATOR_CLI, ...args], { timeoutMs: 30_000 });
       recordOutput('emulator cli stderr', r.stderr, false);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^pypi-mint-emulator: /);

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordOutput } from './leaks';
+import { parseFileCommand } from './workflow/commands';
 
 export const ACTION_BUNDLE = join(__dirname, '..', '..', 'action', 'index.cjs');
 
@@ -42,29 +43,6 @@ export interface BundledActionResult {
   /** Raw GITHUB_OUTPUT / GITHUB_ENV text, for format assertions. */
   readonly rawOutputFile: string;
   readonly rawEnvFile: string;
-}
-
-/** Parses the runner's file-command format: `name<<DELIM\nvalue\nDELIM\n` (and plain `name=value` lines). */
-export function parseFileCommands(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delim] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i]);
-      if (i >= lines.length) throw new Error(`unterminated heredoc for ${name}`);
-      out[name] = value.join('\n');
-    } else {
-      const eq = line.indexOf('=');
-      if (eq < 0) throw new Error(`malformed file command line ${i + 1}`);
-      out[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  return out;
 }
 
 const readIfExists = (path: string) => {
@@ -126,7 +104,7 @@ export async function runBundledAction(options: RunBundledActionOptions): Promis
   rmSync(dir, { recursive: true, force: true });
   return {
     ...result,
-    outputs: parseFileCommands(result.rawOutputFile),
-    envFile: parseFileCommands(result.rawEnvFile),
+    outputs: parseFileCommand(result.rawOutputFile, 'GITHUB_OUTPUT'),
+    envFile: parseFileCommand(result.rawEnvFile, 'GITHUB_ENV'),
   };
 }
