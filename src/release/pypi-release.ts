@@ -14,6 +14,7 @@ import {
 } from './trusted-publisher';
 import { Uploader, uploaderSpec } from './uploader';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
+import { PYPI, TESTPYPI } from '../pypi';
 
 /**
  * Options for PypiRelease.
@@ -143,7 +144,8 @@ export class PypiRelease extends Component {
     this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
     const spec = uploaderSpec(uploader);
     for (const index of this.indexes) {
-      const needs = options.testPypiFirst && index.name === 'pypi' ? ['build', 'publish_testpypi'] : ['build'];
+      // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
+      const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where));
     }
 
@@ -215,9 +217,9 @@ function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[]
     seenUrls.set(index.uploadUrl, index);
   }
   if (!testPypiFirst) return [...indexes];
-  if (!seenNames.has('pypi')) {
+  if (!seenNames.has(PYPI.name)) {
     throw new PypiReleaseConfigError('testPypiFirst publishes to PyPI after TestPyPI, but indexes has no PypiIndex.pypi()');
   }
-  const testPypi = seenNames.get('testpypi') ?? PypiIndex.testPypi();
-  return [testPypi, ...indexes.filter((i) => i.name !== 'testpypi')];
+  const testPypi = seenNames.get(TESTPYPI.name) ?? PypiIndex.testPypi();
+  return [testPypi, ...indexes.filter((i) => i.name !== TESTPYPI.name)];
 }

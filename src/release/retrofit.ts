@@ -2,7 +2,7 @@ import { Component, Project, github, javascript } from 'projen';
 import { PypiPublishRetrofitConfigError } from './errors';
 import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep } from './mint-action';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
-import { DEFAULT_UPLOAD_URL, projectPageUrl, webRootForUploadUrl } from '../pypi';
+import { DEFAULT_UPLOAD_URL, PYPI, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -62,7 +62,7 @@ export class PypiPublishRetrofit extends Component {
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
-    const environment = options.environment ?? 'pypi';
+    const environment = options.environment ?? PYPI.name;
     validateEnvironmentName(environment, PypiPublishRetrofitConfigError);
     const distributionName = options.distributionName ?? jsiiPythonDistName(project);
     if (!distributionName) {
