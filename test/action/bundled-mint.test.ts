@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { annotations, maskedValues, oidcEnv, startRoutingProxy, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
-import { makeTestCertificate } from '../hostile/tls';
+import { makeTestCertificate } from './hostile/tls';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { startHostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';

@@ -5,8 +5,8 @@
  * bodies, resets and malformed HTTP. A generated answer is a function of the request, so it can echo what was sent.
  */
 import * as fc from 'fast-check';
-import type { HostileFault, HostileRoute, RecordedRequest } from '../support/hostile-server';
-import { fakeJwt, fakePypiToken, runnerClaims } from '../support/hostile-server';
+import type { HostileFault, HostileRoute, RecordedRequest } from '../../support/hostile-server';
+import { fakeJwt, fakePypiToken, runnerClaims } from '../../support/hostile-server';
 
 /** A line an injected description tries to start; the property checks no output line ever begins with it. */
 export const INJECTION_MARKER = 'INJECTED-LINE';

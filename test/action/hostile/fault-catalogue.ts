@@ -4,8 +4,8 @@
  * case, persistent and transient, with short timing) and with the bundled action as a child (production timing).
  * `slowMs` is how long a slow fault stalls: past the request timeout of the timing in use.
  */
-import type { HostileFault, HostileRoute } from '../support/hostile-server';
-import { fakeJwt, runnerClaims } from '../support/hostile-server';
+import type { HostileFault, HostileRoute } from '../../support/hostile-server';
+import { fakeJwt, runnerClaims } from '../../support/hostile-server';
 
 export const ROUTES: HostileRoute[] = ['audience', 'oidc-token', 'mint-token'];
 

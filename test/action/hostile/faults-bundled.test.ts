@@ -10,11 +10,11 @@
  */
 import { FAULTS, matrix, type FaultCase } from './fault-catalogue';
 import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from './harness';
-import type { Route } from '../../src/emulator';
-import { startTestEmulator, defaultPublisher } from '../support/emulator';
-import { startHostileServer, type HostileFault, type HostileRoute, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
+import type { Route } from '../../../src/emulator';
+import { startTestEmulator, defaultPublisher } from '../../support/emulator';
+import { startHostileServer, type HostileFault, type HostileRoute, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
 
 /** Past the action's 10 s request timeout. */
 const SLOW_MS = 12_000;

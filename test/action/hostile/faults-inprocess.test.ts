@@ -6,8 +6,8 @@
  */
 import { matrix } from './fault-catalogue';
 import { FAST_TIMING, errorMessage, failureProblems, parseCommandFile, runInProcess, type Endpoints } from './harness';
-import { startHostileServer, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
+import { startHostileServer, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
 
 let server: HostileServer;
 let other: HostileServer;

@@ -9,9 +9,9 @@ import * as fc from 'fast-check';
 import { caseArbitrary } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
 import { runChild } from './harness';
-import { startHostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
+import { startHostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
 
 const CASES = Number(process.env.FUZZ_CHILD_RUNS ?? 200);
 const MACHINE_CASES = Math.ceil(CASES / 4);

@@ -6,7 +6,7 @@
  */
 import { INJECTION_MARKER } from './arbitraries';
 import { failureProblems, parseCommandFile } from './harness';
-import { findLeaks } from '../support/leaks';
+import { findLeaks } from '../../support/leaks';
 
 export interface CaseRun {
   readonly code: number | null;

@@ -7,9 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction, type Timing } from '../../src/action/run';
-import { recordOutput } from '../support/leaks';
-import { runBundledAction } from '../support/run-action';
+import { runAction, type Timing } from '../../../src/action/run';
+import { recordOutput } from '../../support/leaks';
+import { runBundledAction } from '../../support/run-action';
 
 /** Short timing for in-process runs: the same code paths as production, in milliseconds instead of seconds. */
 export const FAST_TIMING: Timing = { requestTimeoutMs: 300, totalTimeoutMs: 3_000, backoffMs: [5, 10, 20, 40], maxRetryAfterMs: 50 };

@@ -6,9 +6,9 @@
  *   and a hostile OIDC endpoint that echoes the request token, do not get either into the log or the summary.
  */
 import { failureProblems, runChild } from './harness';
-import { startHostileServer, fakeJwt, fakePypiToken, runnerClaims } from '../support/hostile-server';
-import { encodedForms, findLeaks, registerSecret } from '../support/leaks';
-import { NODE24 } from '../support/node';
+import { startHostileServer, fakeJwt, fakePypiToken, runnerClaims } from '../../support/hostile-server';
+import { encodedForms, findLeaks, registerSecret } from '../../support/leaks';
+import { NODE24 } from '../../support/node';
 
 const token = fakePypiToken();
 const jwt = fakeJwt(runnerClaims('pypi'));

@@ -7,10 +7,10 @@
  */
 import { errorMessage, failureProblems, runChild, type Endpoints } from './harness';
 import { makeTestCertificate, type TestCertificate } from './tls';
-import { startHostileServer, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
-import { startProxy, type TestProxy } from '../support/proxy';
+import { startHostileServer, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { startProxy, type TestProxy } from '../../support/proxy';
 
 const PROXY_PASSWORD = 'proxy-password-3f9a1c7e5d';
 registerSecret(PROXY_PASSWORD);
