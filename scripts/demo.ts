@@ -16,8 +16,8 @@ import { runPublishJob } from '../test/support/publish-run';
 import { buildDists, BuiltDists } from '../test/support/python-dists';
 import { emulatorPublisher, synthesizeSampleRelease } from '../test/support/sample-release';
 import { simpleLinks } from '../test/support/simple-index';
-import { keepTempDirs, tempDir } from '../test/support/temp-dirs';
-import type { StepResult } from '../test/support/workflow-runner';
+import { keepTempDirs, tempDir } from '../src/rehearsal/temp-dirs';
+import type { StepResult } from '../src/rehearsal';
 
 const printed: string[] = [];
 function say(text = ''): void {

@@ -3,8 +3,8 @@
  * trigger check): version tags in both spellings by default, nothing else; releases and manual runs when asked.
  */
 import { synthesizeSampleRelease } from '../support/sample-release';
-import { createRunContext, RunEvent } from '../support/workflow/run-context';
-import { whyNotTriggered } from '../support/workflow/triggers';
+import { createRunContext, RunEvent } from '../../src/rehearsal/run-context';
+import { whyNotTriggered } from '../../src/rehearsal/triggers';
 
 function starts(on: unknown, event: RunEvent): boolean {
   return whyNotTriggered(on, createRunContext({ workflowFile: 'release.yml', event })) === undefined;

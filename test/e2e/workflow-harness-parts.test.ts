@@ -2,10 +2,10 @@
  * The harness's building blocks against GitHub's documented rules: expressions, file commands, workflow commands
  * and masking, tag filters, sparse-checkout selection.
  */
-import { parseFileCommand, StepOutputProcessor } from '../support/workflow/commands';
-import { condition, evaluate, ExpressionContext, interpolate, StrictContext } from '../support/workflow/expressions';
-import { selectCone, selectPatterns } from '../support/workflow/repository-files';
-import { filterPatternToRegExp } from '../support/workflow/triggers';
+import { parseFileCommand, StepOutputProcessor } from '../../src/rehearsal/commands';
+import { condition, evaluate, ExpressionContext, interpolate, StrictContext } from '../../src/rehearsal/expressions';
+import { selectCone, selectPatterns } from '../../src/rehearsal/repository-files';
+import { filterPatternToRegExp } from '../../src/rehearsal/triggers';
 
 const ctx = (jobFailed = false): ExpressionContext => ({
   jobFailed,

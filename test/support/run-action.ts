@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordOutput } from './leaks';
-import { parseFileCommand } from './workflow/commands';
+import { parseFileCommand } from '../../src/rehearsal/commands';
 
 export const ACTION_BUNDLE = join(__dirname, '..', '..', 'action', 'index.cjs');
 
