@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { EMULATOR_CLI, exitOf, startEmulatorCli } from '../support/emulator-cli';
 import { recordOutput, registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
-import { ACTION_BUNDLE, runBundledAction } from '../support/run-action';
+import { ACTION_BUNDLE, runBundledAction } from '../action/harness';
 import { runTool } from '../support/tools';
 
 beforeAll(() => {

@@ -9,7 +9,7 @@
  * Runs concurrently (most of the time is spent waiting on timers), a handful at a time.
  */
 import { FAULTS, matrix, type Endpoint, type FaultCase } from './fault-catalogue';
-import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from './harness';
+import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from '../harness';
 import type { Emulator } from '../../../src/emulator';
 import { startTestEmulator, defaultPublisher } from '../../support/emulator';
 import { startHostileServer, type HostileServer } from '../../support/hostile-server';

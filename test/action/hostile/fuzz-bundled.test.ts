@@ -8,7 +8,7 @@
 import * as fc from 'fast-check';
 import { caseArbitrary } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
-import { runChild } from './harness';
+import { runChild } from '../harness';
 import { startHostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
 import { MACHINE_NODE, NODE24 } from '../../support/node';

@@ -7,7 +7,7 @@
 import * as fc from 'fast-check';
 import { answerFor } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
-import { runInProcess, type Endpoints } from './harness';
+import { runInProcess, type Endpoints } from '../harness';
 import { startHostileServer, type HostileRoute, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
 

@@ -5,7 +5,7 @@
  * credential inside the input (URL userinfo) never reaches the log. Bundled action, Node 24 and machine Node.
  * (A NUL byte is not among them: neither the runner nor the OS can put one in an environment variable.)
  */
-import { errorMessage, failureProblems, runChild } from './harness';
+import { errorMessage, failureProblems, runChild } from '../harness';
 import { startHostileServer, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
 import { MACHINE_NODE, NODE24 } from '../../support/node';

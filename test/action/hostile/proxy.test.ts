@@ -5,7 +5,7 @@
  * resolve the name (and the proxy must have seen nothing). Plain-http loopback targets follow HTTP_PROXY, not
  * HTTPS_PROXY. Node 24 and the machine's Node.
  */
-import { errorMessage, failureProblems, runChild, type Endpoints } from './harness';
+import { errorMessage, failureProblems, runChild, type Endpoints } from '../harness';
 import { makeTestCertificate, type TestCertificate } from './tls';
 import { startHostileServer, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
