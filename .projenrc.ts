@@ -112,6 +112,12 @@ project.addTask('bundle:emulator', {
 });
 project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
 
+// The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+project.eslint?.addOverride({
+  files: ['src/rehearsal/**'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) has platform bindings the reachable registry does not
 // serve, which leaves them out of the lock file and makes `npm ci` refuse it; 1.12.2 has every binding.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');

@@ -62,10 +62,10 @@ export interface RunJobOptions extends RunContextOptions {
    * @default false
    */
   readonly tolerateMissingTools?: boolean;
-  /** Called before each step that will run (e.g. to advance the emulator's clock between mint and upload). */
-  beforeStep?(step: WorkflowStep, index: number, done: readonly StepResult[]): void | Promise<void>;
   /** Where every secret the run creates and every output it captures go: the caller's leak scanner. */
   readonly scan: OutputScan;
+  /** Called before each step that will run (e.g. to advance the emulator's clock between mint and upload). */
+  beforeStep?(step: WorkflowStep, index: number, done: readonly StepResult[]): void | Promise<void>;
 }
 
 /**

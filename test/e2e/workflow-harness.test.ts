@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { Workflow } from '../../src/rehearsal/types';
 import { runJob, RunJobOptions } from '../../src/rehearsal';
+import type { Workflow } from '../../src/rehearsal/types';
 import * as leaks from '../support/leaks';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');

@@ -6,8 +6,8 @@
 import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
-import type { JobResult, Workflow } from '../../src/rehearsal/types';
 import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
+import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 export function distArtifactName(workflow: Workflow): string {

@@ -8,9 +8,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, python } from 'projen';
 import { parse } from 'yaml';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { PypiRelease, PypiReleaseOptions, TrustedPublisher } from '../../src';
 import { defaultRunnerClaims } from '../../src/emulator/runner-claims';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import type { Workflow } from '../../src/rehearsal/types';
 
 export type SampleFlavour = 'setuptools' | 'poetry';

@@ -9,12 +9,12 @@
  * Runs concurrently (most of the time is spent waiting on timers), a handful at a time.
  */
 import { FAULTS, matrix, type Endpoint, type FaultCase } from './fault-catalogue';
-import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from '../harness';
 import type { Emulator } from '../../../src/emulator';
 import { startTestEmulator, defaultPublisher } from '../../support/emulator';
 import { startHostileServer, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
 import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from '../harness';
 
 /** Past the action's 10 s request timeout. */
 const SLOW_MS = 12_000;

@@ -5,10 +5,10 @@
  * fresh JWT for every exchange attempt).
  */
 import { matrix } from './fault-catalogue';
-import { FAST_TIMING, errorMessage, failureProblems, runInProcess, type Endpoints } from '../harness';
 import { parseFileCommand } from '../../../src/rehearsal/commands';
 import { startHostileServer, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
+import { FAST_TIMING, errorMessage, failureProblems, runInProcess, type Endpoints } from '../harness';
 
 let server: HostileServer;
 let other: HostileServer;

@@ -8,10 +8,10 @@
 import * as fc from 'fast-check';
 import { caseArbitrary } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
-import { runChild } from '../harness';
 import { startHostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
 import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { runChild } from '../harness';
 
 const CASES = Number(process.env.FUZZ_CHILD_RUNS ?? 200);
 const MACHINE_CASES = Math.ceil(CASES / 4);

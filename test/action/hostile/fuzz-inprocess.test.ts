@@ -7,9 +7,9 @@
 import * as fc from 'fast-check';
 import { answerFor } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
-import { runInProcess, type Endpoints } from '../harness';
 import { startHostileServer, type HostileRoute, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
+import { runInProcess, type Endpoints } from '../harness';
 
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 3_400);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;

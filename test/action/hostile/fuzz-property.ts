@@ -6,8 +6,8 @@
  */
 import { INJECTION_MARKER } from './arbitraries';
 import { parseFileCommand } from '../../../src/rehearsal/commands';
-import { failureProblems } from '../harness';
 import { findLeaks } from '../../support/leaks';
+import { failureProblems } from '../harness';
 
 export interface CaseRun {
   readonly code: number | null;

@@ -5,10 +5,10 @@
  * credential inside the input (URL userinfo) never reaches the log. Bundled action, Node 24 and machine Node.
  * (A NUL byte is not among them: neither the runner nor the OS can put one in an environment variable.)
  */
-import { errorMessage, failureProblems, runChild } from '../harness';
 import { startHostileServer, type HostileServer } from '../../support/hostile-server';
 import { registerSecret } from '../../support/leaks';
 import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { errorMessage, failureProblems, runChild } from '../harness';
 
 /** A password in a URL: if the action ever prints it, the leak scanner fails the file. */
 const USERINFO_PASSWORD = 'hunter2-userinfo-password-7b1c9e';

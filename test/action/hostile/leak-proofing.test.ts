@@ -3,10 +3,10 @@
  * knows, see test/leaks.test.ts) in its 422 errors, and a hostile OIDC endpoint that echoes the request token, do
  * not get either into the log or the summary.
  */
-import { failureProblems, runChild } from '../harness';
 import { startHostileServer } from '../../support/hostile-server';
 import { findLeaks, registerSecret } from '../../support/leaks';
 import { NODE24 } from '../../support/node';
+import { failureProblems, runChild } from '../harness';
 
 describe('the action keeps echoed credentials out of its output (bundled, Node 24)', () => {
   const echoes: Array<[string, (jwt: string, body: string) => string]> = [
