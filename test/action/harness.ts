@@ -248,10 +248,16 @@ export async function runChild(node: string, ep: Endpoints, opts: RunOptions = {
 
 // --- what the action printed ------------------------------------------------------------------------------------
 
+/**
+ * The annotations and masks of stdout, decoded by the rehearsal's processor. Only those commands are fed to it: any
+ * other (a stray `::set-output::` a hostile server managed to inject) is for the caller's checks to find, not a
+ * reason for the reader to throw.
+ */
 function workflowCommands(stdout: string): { annotations: Annotation[]; masks: Set<string> } {
   const masks = new Set<string>();
   const processor = new StepOutputProcessor(masks, 'action');
-  processor.feed(stdout);
+  const read = stdout.split(/\r?\n/).filter((line) => /^::(add-mask|error|warning|notice)[ :]/.test(line.trimStart()));
+  processor.feed(read.join('\n'));
   return { annotations: processor.annotations, masks };
 }
 
