@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { Workflow } from '../support/workflow/types';
-import { runJob, RunJobOptions } from '../support/workflow-runner';
+import { runJob, RunJobOptions } from '../../src/rehearsal';
+import type { Workflow } from '../../src/rehearsal/types';
+import * as leaks from '../support/leaks';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const REPO = join(FIXTURES, 'harness-repo');
@@ -34,6 +35,7 @@ function run(workflow: Workflow, extra: Partial<RunJobOptions> = {}) {
     urlMap: { 'https://upload.pypi.org/legacy/': EMULATED_UPLOAD },
     event: { name: 'push', ref: 'refs/tags/v1.2.3' },
     secrets: { PROBE_SECRET: 'probe-secret-value-1234' },
+    scan: leaks,
     ...extra,
   });
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './temp-dirs';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export const DEBIAN_PYTHON = '/usr/bin/python3';
 

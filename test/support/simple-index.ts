@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { recordOutput } from './leaks';
 import { DEBIAN_PYTHON, DistFile, sha256File } from './python-dists';
-import { tempDir } from './temp-dirs';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export interface SimpleLink {
   readonly filename: string;
