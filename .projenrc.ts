@@ -128,8 +128,9 @@ project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
 project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
 project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
 
-// The local build packages JavaScript only: jsii-pacmak's Python target needs PyPI, which neither this machine nor
-// CI can reach. The release workflow still runs `package:python` for the bindings.
+// `package` packs JavaScript only: the Python bindings are already built during `test`, where the `.projenrc.py`
+// tests run `package:python` (jsii-pacmak, about 85 s on two cores) into dist/python once per run; packaging them
+// again would double that. The release workflow runs `package:python` itself.
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
@@ -146,8 +147,14 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
-project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
+// --- Python for the `.projenrc.py` tests: projen's Python package, hash-locked, in a venv under .tools/ -----------
+project.addTask('projen-py:lock', {
+  description: 'Re-lock scripts/tools/requirements/projen.txt: projen (the npm devDependency\'s version) from PyPI, hashed',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock-projen-python.ts',
+});
+
+project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/.tools/');
+project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/', '/.tools/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
 // (adds .github/actions/pypi-mint/ and rewires release_pypi: mint step, TWINE_PASSWORD from its output, environment)

@@ -1,0 +1,182 @@
+/**
+ * `.projenrc.py` for real: this package's Python bindings built by jsii-pacmak (`npx projen package:python`),
+ * installed with projen's Python package (the release of the npm projen this repository builds with, hash-locked
+ * from PyPI) into a project-local virtual environment, then `python .projenrc.py` for each project kind. Every file
+ * the component generates under .github/ equals, byte for byte, what the equivalent `.projenrc.ts` generates, but
+ * for the first line of a workflow, which names the projenrc to edit.
+ *
+ * The user's way in: `dev_deps=["projen-pypi-mint@<version>"]` in the projenrc (docs/component.md); here that
+ * version is the locally built one, and its wheel stands in for the registry's copy.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { releaseWorkflowViolations } from '../component/invariants';
+import { Workflow } from '../component/projects';
+import { recordOutput } from '../support/leaks';
+import { REPO_ROOT, pythonWheel } from '../support/local-package';
+import { ensureProjenPython, installLocalWheel, installedVersion, isolatedPythonEnv, projenNpmVersion } from '../support/projen-python';
+import { runTool } from '../support/tools';
+
+/** The version of this package the projenrcs depend on: the one built here (package.json's). */
+const OWN_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const TS_NODE = join(REPO_ROOT, 'node_modules', 'ts-node', 'register', 'transpile-only');
+
+let python: string;
+const timings: Record<string, number> = {};
+
+beforeAll(() => {
+  let started = Date.now();
+  const wheel = pythonWheel();
+  timings['pacmak python (0 = reused)'] = wheel.seconds;
+  started = Date.now();
+  const env = ensureProjenPython();
+  timings[`projen ${projenNpmVersion()} venv (${env.installedNow ? 'installed' : 'reused'})`] = (Date.now() - started) / 1000;
+  python = env.python;
+  started = Date.now();
+  installLocalWheel(wheel.path);
+  timings['local wheel install'] = (Date.now() - started) / 1000;
+}, 15 * 60_000);
+
+afterAll(() => {
+  // eslint-disable-next-line no-console
+  console.log(`.projenrc.py setup, seconds: ${JSON.stringify(timings)}`);
+});
+
+test('the environment holds the npm projen release from PyPI and the locally built bindings', () => {
+  expect(installedVersion('projen')).toBe(projenNpmVersion());
+  expect(installedVersion('projen-pypi-mint')).toBe(OWN_VERSION);
+});
+
+/** A Python project in both projenrc languages; `py`/`ts` are the keyword arguments / option members. */
+interface Case {
+  readonly title: string;
+  readonly kind: 'uv' | 'poetry' | 'setuptools';
+  readonly release: { py: string; ts: string };
+}
+
+const RELEASES = [
+  { title: 'PyPI', release: { py: '', ts: '' } },
+  { title: 'TestPyPI first', release: { py: ', test_pypi_first=True', ts: ', { testPypiFirst: true }' } },
+];
+const CASES: Case[] = (['uv', 'poetry', 'setuptools'] as const).flatMap((kind) => RELEASES.map((r) => ({ ...r, kind })));
+
+function pythonProjenrc(c: Case): string {
+  return `from projen.python import PythonProject
+from projen_pypi_mint import PypiRelease
+
+project = PythonProject(
+    name="demo-pkg",
+    module_name="demo_pkg",
+    version="0.1.0",
+    author_name="Octo",
+    author_email="octo@example.com",
+    homepage="https://github.com/octo-org/demo",
+    ${c.kind}=True,
+    dev_deps=["projen-pypi-mint@${OWN_VERSION}"],
+)
+PypiRelease(project${c.release.py})
+project.synth()
+`;
+}
+
+function typescriptProjenrc(c: Case): string {
+  return `import { python } from 'projen';
+import { PypiRelease } from 'projen-pypi-mint';
+
+const project = new python.PythonProject({
+  name: 'demo-pkg',
+  moduleName: 'demo_pkg',
+  version: '0.1.0',
+  authorName: 'Octo',
+  authorEmail: 'octo@example.com',
+  homepage: 'https://github.com/octo-org/demo',
+  ${c.kind}: true,
+  devDeps: ['projen-pypi-mint@${OWN_VERSION}'],
+  projenrcTs: true,
+});
+new PypiRelease(project${c.release.ts});
+project.synth();
+`;
+}
+
+/** A fresh directory holding one projenrc; the TypeScript one resolves projen and this package from the tree. */
+function projectDir(file: '.projenrc.py' | '.projenrc.ts', text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'projenrc-py-'));
+  writeFileSync(join(dir, file), text);
+  if (file === '.projenrc.ts') {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(REPO_ROOT, 'node_modules', 'projen'), join(dir, 'node_modules', 'projen'));
+    symlinkSync(join(REPO_ROOT, 'node_modules', 'constructs'), join(dir, 'node_modules', 'constructs'));
+    symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'projen-pypi-mint'));
+  }
+  return dir;
+}
+
+async function synthesize(file: '.projenrc.py' | '.projenrc.ts', text: string): Promise<string> {
+  const dir = projectDir(file, text);
+  const [command, args] = file === '.projenrc.py' ? [python, [file]] : [process.execPath, ['-r', TS_NODE, file]];
+  const env = isolatedPythonEnv({ PROJEN_DISABLE_POST: 'true', TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.dev.json') });
+  const run = await runTool(command, args, { cwd: dir, env, timeoutMs: 180_000 });
+  recordOutput(`${file} synth`, run.stdout + run.stderr);
+  if (run.code !== 0) throw new Error(`${file} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  return dir;
+}
+
+/** Every file under .github/, by path. */
+function githubFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(join(dir, '.github'));
+  return files;
+}
+
+const GENERATED_MARKER = /^(?:#|\/\/) ~~ Generated by projen\. To modify, edit \.projenrc\.(py|ts) and run "npx projen"\.\n/;
+
+/**
+ * The two outputs, file for file. A projen-managed text file starts with a marker naming the projenrc to edit:
+ * the one line allowed to differ, and only in that name. Everything else (the bundle included) is byte for byte.
+ */
+function expectSameGithubFiles(fromPy: string, fromTs: string): void {
+  const py = githubFiles(fromPy);
+  const ts = githubFiles(fromTs);
+  expect([...py.keys()].sort()).toEqual([...ts.keys()].sort());
+  for (const [path, text] of py) {
+    const other = ts.get(path)!;
+    if (GENERATED_MARKER.test(text) || GENERATED_MARKER.test(other)) {
+      expect([path, text.match(GENERATED_MARKER)?.[1], other.match(GENERATED_MARKER)?.[1]]).toEqual([path, 'py', 'ts']);
+    }
+    expect({ path, text: text.replace(GENERATED_MARKER, '') }).toEqual({ path, text: other.replace(GENERATED_MARKER, '') });
+  }
+}
+
+/** How the dependency on this package reads in the file each project kind keeps its dev dependencies in. */
+function devDependencyLine(dir: string, kind: Case['kind']): string | undefined {
+  const file = kind === 'setuptools' ? 'requirements-dev.txt' : 'pyproject.toml';
+  return readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.trim()).find((l) => /^"?projen-pypi-mint/.test(l));
+}
+
+describe.each(CASES)('PythonProject with $kind, PypiRelease to $title', (c) => {
+  test('.projenrc.py generates the .projenrc.ts workflow and action, byte for byte', async () => {
+    const [fromPy, fromTs] = await Promise.all([synthesize('.projenrc.py', pythonProjenrc(c)), synthesize('.projenrc.ts', typescriptProjenrc(c))]);
+    expectSameGithubFiles(fromPy, fromTs);
+
+    const release = readFileSync(join(fromPy, '.github/workflows/release.yml'), 'utf8');
+    expect(releaseWorkflowViolations('.github/workflows/release.yml', release, parse(release) as Workflow)).toEqual([]);
+    const jobs = Object.keys((parse(release) as Workflow).jobs);
+    expect(jobs).toEqual(c.title === 'PyPI' ? ['build', 'publish_pypi'] : ['build', 'publish_testpypi', 'publish_pypi']);
+    // the action the workflow uses is this package's bundle, copied under projen's marker line
+    const vendored = readFileSync(join(fromPy, '.github/actions/pypi-mint/index.cjs'), 'utf8');
+    expect(vendored.replace(GENERATED_MARKER, '')).toBe(readFileSync(join(REPO_ROOT, 'action/index.cjs'), 'utf8'));
+    // dev_deps=["projen-pypi-mint@<version>"] pins that release, as projen pins itself
+    const expected = { uv: `"projen-pypi-mint==${OWN_VERSION}",`, poetry: `projen-pypi-mint = "${OWN_VERSION}"`, setuptools: `projen-pypi-mint==${OWN_VERSION}` }[c.kind];
+    expect(devDependencyLine(fromPy, c.kind)).toBe(expected);
+  }, 300_000);
+});
