@@ -16,6 +16,7 @@ import { releaseWorkflowViolations } from '../component/invariants';
 import { Workflow } from '../component/projects';
 import { recordOutput } from '../support/leaks';
 import { REPO_ROOT, pythonWheel } from '../support/local-package';
+import { NODE24 } from '../support/node';
 import { ensureProjenPython, installLocalWheel, installedVersion, isolatedPythonEnv, projenNpmVersion } from '../support/projen-python';
 import { runTool } from '../support/tools';
 
@@ -116,8 +117,9 @@ function projectDir(file: '.projenrc.py' | '.projenrc.ts', text: string): string
 
 async function synthesize(file: '.projenrc.py' | '.projenrc.ts', text: string): Promise<string> {
   const dir = projectDir(file, text);
-  const [command, args] = file === '.projenrc.py' ? [python, [file]] : [process.execPath, ['-r', TS_NODE, file]];
-  const env = isolatedPythonEnv({ PROJEN_DISABLE_POST: 'true', TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.dev.json') });
+  // both run projen on Node 24 (jsii's Python runtime starts its kernel with JSII_NODE; jsii 1.142 wants >= 22)
+  const [command, args] = file === '.projenrc.py' ? [python, [file]] : [NODE24, ['-r', TS_NODE, file]];
+  const env = isolatedPythonEnv({ PROJEN_DISABLE_POST: 'true', JSII_NODE: NODE24, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.dev.json') });
   const run = await runTool(command, args, { cwd: dir, env, timeoutMs: 180_000 });
   recordOutput(`${file} synth`, run.stdout + run.stderr);
   if (run.code !== 0) throw new Error(`${file} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
@@ -178,5 +180,59 @@ describe.each(CASES)('PythonProject with $kind, PypiRelease to $title', (c) => {
     // dev_deps=["projen-pypi-mint@<version>"] pins that release, as projen pins itself
     const expected = { uv: `"projen-pypi-mint==${OWN_VERSION}",`, poetry: `projen-pypi-mint = "${OWN_VERSION}"`, setuptools: `projen-pypi-mint==${OWN_VERSION}` }[c.kind];
     expect(devDependencyLine(fromPy, c.kind)).toBe(expected);
+  }, 300_000);
+});
+
+/**
+ * PypiPublishRetrofit needs projen's own Release with publishToPypi, i.e. a jsii library (`cdk.JsiiProject`): a
+ * PythonProject has no such pipeline. A Python projenrc can host that project type too (projen's
+ * `python.Projenrc` makes `python .projenrc.py` its synth task), so the retrofit works from `.projenrc.py` as well.
+ */
+describe('JsiiProject hosted by .projenrc.py, PypiPublishRetrofit', () => {
+  const py = `from projen import javascript, python
+from projen.cdk import JsiiProject, JsiiPythonTarget
+from projen_pypi_mint import PypiPublishRetrofit
+
+project = JsiiProject(
+    name="acme-lib",
+    author="Acme",
+    author_address="dev@acme.example",
+    repository_url="https://github.com/acme/acme-lib.git",
+    default_release_branch="main",
+    package_manager=javascript.NodePackageManager.NPM,
+    publish_to_pypi=JsiiPythonTarget(dist_name="acme-lib", module="acme_lib", trusted_publishing=True),
+    projenrc_js=False,
+)
+python.Projenrc(project)
+PypiPublishRetrofit(project, environment="pypi")
+project.synth()
+`;
+  const ts = `import { cdk, javascript } from 'projen';
+import { PypiPublishRetrofit } from 'projen-pypi-mint';
+
+const project = new cdk.JsiiProject({
+  name: 'acme-lib',
+  author: 'Acme',
+  authorAddress: 'dev@acme.example',
+  repositoryUrl: 'https://github.com/acme/acme-lib.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  publishToPypi: { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true },
+  projenrcTs: true,
+});
+new PypiPublishRetrofit(project, { environment: 'pypi' });
+project.synth();
+`;
+
+  test('.projenrc.py generates the .projenrc.ts release_pypi job and action, byte for byte', async () => {
+    const [fromPy, fromTs] = await Promise.all([synthesize('.projenrc.py', py), synthesize('.projenrc.ts', ts)]);
+    expectSameGithubFiles(fromPy, fromTs);
+    const release = parse(readFileSync(join(fromPy, '.github/workflows/release.yml'), 'utf8')) as Workflow;
+    const steps = release.jobs.release_pypi.steps ?? [];
+    expect(steps.find((s) => s.id === 'mint')?.uses).toBe('./.github/actions/pypi-mint');
+    expect(JSON.stringify(release.jobs.release_pypi)).not.toContain('PYPI_TRUSTED_PUBLISHER');
+    // the Python projenrc is the project's synth task
+    const tasks = JSON.parse(readFileSync(join(fromPy, '.projen/tasks.json'), 'utf8')) as { tasks: Record<string, { steps?: unknown[] }> };
+    expect(tasks.tasks.default.steps).toEqual([{ execArgs: ['python', '.projenrc.py'] }]);
   }, 300_000);
 });
