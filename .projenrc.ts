@@ -14,7 +14,11 @@ const project = new cdk.JsiiProject({
   defaultReleaseBranch: 'main',
   repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'] },
+  tsconfigDev: {
+    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src
+    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'] } },
+    include: ['.projenrc.ts'],
+  },
   // lint src, test, scripts and bench against the dev tsconfig (it includes every .ts file; tsconfig.json is jsii's)
   eslintOptions: {
     dirs: ['src'],
