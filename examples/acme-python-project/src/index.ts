@@ -48,7 +48,7 @@ export class AcmePythonProject extends python.PythonProject {
     super({
       homepage: `https://github.com/${ACME_GITHUB_OWNER}/${options.name}`,
       ...uvUnlessChosen,
-      // projen's default ts-node runner is fetched by npx with whatever TypeScript is latest; tsx needs none
+      // projen's default ts-node runner comes from npx next to the latest TypeScript (7), which ts-node cannot drive
       ...(projenrcChosen ? {} : { projenrcTs: true, projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx() } }),
       ...options,
       devDeps: pythonRequirementsOnly(options.devDeps),
