@@ -10,12 +10,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { projenNpmVersion } from '../../scripts/tools/catalog';
 import { releaseWorkflowViolations } from '../component/invariants';
 import { actionlintFindings } from '../component/linters';
 import { Workflow } from '../component/projects';
 import { recordOutput } from '../support/leaks';
 import { REPO_ROOT, packNpm } from '../support/local-package';
-import { projenNpmVersion } from '../support/projen-python';
 
 const TEMPLATE_SRC = join(REPO_ROOT, 'examples', 'acme-python-project');
 const PROJEN_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'projen');

@@ -12,29 +12,28 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { isolatedEnv } from '../../scripts/tools/catalog';
 import { releaseWorkflowViolations } from '../component/invariants';
 import { Workflow } from '../component/projects';
 import { recordOutput } from '../support/leaks';
 import { REPO_ROOT, pythonWheel } from '../support/local-package';
 import { NODE24 } from '../support/node';
-import { ensureProjenPython, installLocalWheel, installedVersion, isolatedPythonEnv, projenNpmVersion } from '../support/projen-python';
+import { PROJEN_PYTHON, ensureProjenPython, installLocalWheel, installedVersion, projenNpmVersion } from '../support/projen-python';
 import { runTool } from '../support/tools';
 
 /** The version of this package the projenrcs depend on: the one built here (package.json's). */
 const OWN_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const TS_NODE = join(REPO_ROOT, 'node_modules', 'ts-node', 'register', 'transpile-only');
 
-let python: string;
-const timings: Record<string, number> = {};
+const timings: Record<string, number | string> = {};
 
 beforeAll(() => {
   let started = Date.now();
   const wheel = pythonWheel();
   timings['pacmak python (0 = reused)'] = wheel.seconds;
   started = Date.now();
-  const env = ensureProjenPython();
-  timings[`projen ${projenNpmVersion()} venv (${env.installedNow ? 'installed' : 'reused'})`] = (Date.now() - started) / 1000;
-  python = env.python;
+  timings['projen environment'] = ensureProjenPython().join('; ');
+  timings['tools:install (all environments)'] = (Date.now() - started) / 1000;
   started = Date.now();
   installLocalWheel(wheel.path);
   timings['local wheel install'] = (Date.now() - started) / 1000;
@@ -118,8 +117,8 @@ function projectDir(file: '.projenrc.py' | '.projenrc.ts', text: string): string
 async function synthesize(file: '.projenrc.py' | '.projenrc.ts', text: string): Promise<string> {
   const dir = projectDir(file, text);
   // both run projen on Node 24 (jsii's Python runtime starts its kernel with JSII_NODE; jsii 1.142 wants >= 22)
-  const [command, args] = file === '.projenrc.py' ? [python, [file]] : [NODE24, ['-r', TS_NODE, file]];
-  const env = isolatedPythonEnv({ PROJEN_DISABLE_POST: 'true', JSII_NODE: NODE24, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.dev.json') });
+  const [command, args] = file === '.projenrc.py' ? [PROJEN_PYTHON, [file]] : [NODE24, ['-r', TS_NODE, file]];
+  const env = isolatedEnv({ PROJEN_DISABLE_POST: 'true', JSII_NODE: NODE24, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.dev.json') });
   const run = await runTool(command, args, { cwd: dir, env, timeoutMs: 180_000 });
   recordOutput(`${file} synth`, run.stdout + run.stderr);
   if (run.code !== 0) throw new Error(`${file} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
