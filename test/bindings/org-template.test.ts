@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projenNpmVersion } from '../../scripts/tools/catalog';
 import { releaseWorkflowViolations } from '../component/invariants';
-import { actionlintFindings } from '../component/linters';
+import { actionlintFindings, runBlocks, shellcheckFindings } from '../component/linters';
 import { Workflow } from '../component/projects';
 import { recordOutput } from '../support/leaks';
 import { REPO_ROOT, packNpm } from '../support/local-package';
@@ -106,6 +106,7 @@ test('projen new --from <template tarball> acme-python creates a repository with
   const { text, doc } = releaseWorkflow();
   expect(releaseWorkflowViolations('.github/workflows/release.yml', text, doc)).toEqual([]);
   expect(await actionlintFindings(text, '.github/workflows/release.yml')).toEqual([]);
+  expect(shellcheckFindings(runBlocks('.github/workflows/release.yml', doc))).toEqual([]);
   expect(Object.keys(doc.jobs)).toEqual(['build', 'publish_testpypi', 'publish_pypi']);
   expect(Object.keys(doc.on).sort()).toEqual(['push', 'workflow_dispatch']);
   expect(doc.jobs.build.steps?.find((s) => s.id === 'build')?.run).toBe('uv build --out-dir dist');

@@ -4,7 +4,7 @@
  * package:python`, jsii-pacmak). The build runs compile before the tests, so in CI these reuse its output.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -54,6 +54,7 @@ export function pythonWheel(): { path: string; builtNow: boolean; seconds: numbe
     return { path: join(PYTHON_DIST, wheels[0]), builtNow: false, seconds: 0 };
   }
   const started = Date.now();
+  rmSync(PYTHON_DIST, { recursive: true, force: true }); // a wheel of another version must not be picked up
   projen('package:python');
   const built = existing();
   if (built.length !== 1) throw new Error(`npx projen package:python left ${built.length} wheels in dist/python: ${built.join(', ')}`);
