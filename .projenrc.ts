@@ -172,7 +172,7 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
+project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');
 project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
