@@ -1,4 +1,4 @@
-import { cdk, javascript } from 'projen';
+import { cdk, github, javascript } from 'projen';
 import { PypiPublishRetrofit } from './src';
 
 const project = new cdk.JsiiProject({
@@ -14,7 +14,11 @@ const project = new cdk.JsiiProject({
   defaultReleaseBranch: 'main',
   repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'] },
+  tsconfigDev: {
+    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src
+    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'] } },
+    include: ['.projenrc.ts'],
+  },
   // lint src, test, scripts and bench against the dev tsconfig (it includes every .ts file; tsconfig.json is jsii's)
   eslintOptions: {
     dirs: ['src'],
@@ -52,6 +56,12 @@ const project = new cdk.JsiiProject({
     distName: 'projen-pypi-mint',
     module: 'projen_pypi_mint',
     trustedPublishing: true,
+  },
+
+  // This repository's own CI (build.yml) runs the README's test command on a machine with Node and a Python that has
+  // pip, like a fresh clone: the test task installs every other tool itself (tools:install).
+  buildWorkflowOptions: {
+    preBuildSteps: [{ name: 'Set up Python', uses: github.ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.12' } }],
   },
 
   jestOptions: {
@@ -136,11 +146,27 @@ project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
 project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
 project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
 
-// The local build packages JavaScript only: jsii-pacmak's Python target needs PyPI, which neither this machine nor
-// CI can reach. The release workflow still runs `package:python` for the bindings.
+// `package` packs JavaScript only: the Python bindings are already built during `test`, where the `.projenrc.py`
+// tests run `package:python` (jsii-pacmak, about 85 s on two cores) into dist/python once per run; packaging them
+// again would double that. The release workflow runs `package:python` itself.
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// --- the Python tools the tests and the demo run, at the versions of src/pins.ts --------------------------------
+// requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
+// only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
+project.addTask('pins:lock', {
+  description: 'Re-lock every tool\'s requirement set from src/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
+});
+const toolsInstall = project.addTask('tools:install', {
+  description: 'Install the pinned Python tools into .tools/ from their hash-locked sets (reused when up to date)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/install.ts',
+});
+project.testTask.prependSpawn(toolsInstall);
+project.gitignore.addPatterns('/.tools/');
+project.npmignore?.addPatterns('/.tools/');
 
 // --- the demo and the benchmark -------------------------------------------------------------------------------
 project.addTask('demo', {
@@ -154,7 +180,7 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
+project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');
 project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
