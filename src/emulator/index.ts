@@ -1,6 +1,6 @@
 /**
- * The loopback emulator of PyPI (audience, mint-token, /legacy/ upload, /simple/) and of GitHub's OIDC issuer,
- * on two listeners. `startEmulator()` is the programmatic API; `cli.ts` wraps it for the command line.
+ * The loopback emulator of PyPI (audience, mint-token, /legacy/ upload, /simple/, the Integrity API), of GitHub's
+ * OIDC issuer, and of the Sigstore services a publish job signs with (Fulcio, Rekor), on three listeners. `startEmulator()` is the programmatic API; `cli.ts` wraps it for the command line.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +13,7 @@ import { IndexStore } from './index-store';
 import { handleAudience, handleMint, type MintContext } from './mint';
 import { PublisherRegistry } from './publishers';
 import { runnerClaimsFrom, type ClaimSet } from './runner-claims';
+import { createSigstore, handleSigstore, sigstoreRouteOf, type TrustedRootJson } from './sigstore';
 import { handleSimple } from './simple';
 import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
 import { handleUpload, type UploadContext } from './upload';
@@ -28,6 +29,8 @@ export interface Emulator {
   readonly uploadUrl: string;
   readonly simpleUrl: string;
   readonly oidc: { readonly issuer: string; readonly requestUrl: string; readonly requestToken: string };
+  /** The Sigstore stand-ins: Fulcio and Rekor base URLs (one listener) and the trusted root that verifies them. */
+  readonly sigstore: { readonly fulcioUrl: string; readonly rekorUrl: string; readonly trustedRootUrl: string; trustedRoot(): TrustedRootJson };
   readonly clock: Clock;
   readonly faults: { inject(route: Route, ...faults: Fault[]): void; clear(): void };
   /**
@@ -112,6 +115,19 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     onIssued,
   };
   const uploadCtx: UploadContext = { clock, store, maxUploadBytes: cfg.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
+  const sigstore = await createSigstore(clock);
+  const fulcioCtx = { clock, keys: mintCtx.keys, isKnownIssuer: mintCtx.isKnownIssuer };
+  const sigstoreServer = createRoutedServer(ctx, sigstoreRouteOf, (route, req, res) => handleSigstore(sigstore, fulcioCtx, route, req, res));
+  let sigstorePort: number;
+  try {
+    sigstorePort = await listen(sigstoreServer, host, cfg.sigstorePort ?? 0);
+  } catch (err) {
+    await closeServer(oidcServer);
+    throw err;
+  }
+  const sigstoreUrl = `http://${hostInUrl}:${sigstorePort}`;
+  sigstore.setBaseUrl(sigstoreUrl);
+
   const pypiServer = createRoutedServer(ctx, pypiRouteOf, async (route: Route, req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (route === 'audience') return handleAudience(mintCtx, req, res);
     if (route === 'mint-token') {
@@ -125,7 +141,7 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
   try {
     pypiPort = await listen(pypiServer, host, cfg.pypiPort ?? 0);
   } catch (err) {
-    await closeServer(oidcServer);
+    await Promise.all([closeServer(oidcServer), closeServer(sigstoreServer)]);
     throw err;
   }
   const pypiUrl = `http://${hostInUrl}:${pypiPort}`;
@@ -138,6 +154,12 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       issuer: issuerState.issuer,
       requestUrl: `${issuerState.issuer}/token?api-version=2.0`,
       requestToken: issuerState.requestToken,
+    },
+    sigstore: {
+      fulcioUrl: sigstoreUrl,
+      rekorUrl: sigstoreUrl,
+      trustedRootUrl: `${sigstoreUrl}/trusted_root.json`,
+      trustedRoot: () => sigstore.trustedRoot(),
     },
     clock,
     faults: { inject: (route, ...f) => faults.inject(route, ...f), clear: () => faults.clear() },
@@ -161,7 +183,7 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     })),
     requests: (route) => log.filter((r) => route === undefined || r.route === route).map((r) => ({ ...r })),
     close: async () => {
-      await Promise.all([closeServer(pypiServer), closeServer(oidcServer)]);
+      await Promise.all([closeServer(pypiServer), closeServer(oidcServer), closeServer(sigstoreServer)]);
     },
   };
 }
