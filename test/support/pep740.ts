@@ -66,3 +66,13 @@ export async function attest(em: Emulator, filename: string, content: Buffer,
   mutate: (s: Statement) => Statement = (s) => s): Promise<Attestation> {
   return attestationFromBundle(await signStatement(em, mutate(publishStatement(filename, content))));
 }
+
+/**
+ * Sigstore's production trusted root, offline: the copy `@sigstore/tuf` embeds (its `seeds.json`, the
+ * `trusted_root.json` target of https://tuf-repo-cdn.sigstore.dev).
+ */
+export function productionTrustedRoot(): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const seeds = require(require.resolve('@sigstore/tuf/seeds.json')) as Record<string, { targets: Record<string, string> }>;
+  return JSON.parse(Buffer.from(seeds['https://tuf-repo-cdn.sigstore.dev'].targets['trusted_root.json'], 'base64').toString('utf8'));
+}
