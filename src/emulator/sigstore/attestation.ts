@@ -46,6 +46,14 @@ export interface GitHubPublisherIdentity {
 
 /** A refusal of the list or of one attestation, in pypi-attestations'/warehouse's words. */
 export class AttestationError extends Error {}
+/** pypi-attestations `VerificationError`: the message starts `Verification failed: `. */
+export class VerificationFailed extends AttestationError {
+  constructor(message: string) {
+    super(`Verification failed: ${message}`);
+  }
+}
+/** pypi-attestations `ConversionError`: the attestation does not make a Sigstore bundle. */
+export class ConversionFailed extends AttestationError {}
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -117,17 +125,17 @@ export class AttestationVerifier {
 
   /**
    * Verify one attestation for a distribution (file name and sha256) and a GitHub Trusted Publisher; returns the
-   * predicate type. Throws AttestationError with pypi-attestations' `Verification failed: ...` message.
+   * predicate type. Throws VerificationFailed (pypi-attestations' `Verification failed: ...`) or ConversionFailed.
    */
   verify(attestation: Attestation, publisher: GitHubPublisherIdentity, distribution: { name: string; sha256: string }): string {
-    const fail = (message: string) => new AttestationError(`Verification failed: ${message}`);
+    const fail = (message: string) => new VerificationFailed(message);
     let entity;
     let certificate: X509Certificate;
     try {
       entity = toSignedEntity(bundleFromJSON(toBundleJson(attestation)));
       certificate = X509Certificate.parse(Buffer.from(attestation.verification_material.certificate, 'base64'));
     } catch (err) {
-      throw new AttestationError(`Could not convert the attestation to a Sigstore bundle: ${(err as Error).message}`);
+      throw new ConversionFailed(`invalid attestation: ${(err as Error).message}`);
     }
     try {
       new Verifier(this.trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 }).verify(entity);
