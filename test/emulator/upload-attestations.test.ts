@@ -159,8 +159,12 @@ describe("PyPI's refusals, in PyPI's order and words", () => {
     } finally {
       em.resetRunnerClaims();
     }
-    expectRefusal(await uploadWith(file, [attestation]), `${COULD_NOT_VERIFY}Certificate's Build Config URI ` +
-      '(https://github.com/octo-org/demo/.github/workflows/ci.yml@refs/tags/v1.0.0) does not match expected Trusted Publisher (release.yml @ octo-org/demo)');
+    // PyPI prints the extension as Python's repr of it (DER UTF8String: tag 0x0c, length as one byte ('J' = 74), the URI)
+    const uri = 'https://github.com/octo-org/demo/.github/workflows/ci.yml@refs/tags/v1.0.0';
+    const id = '<ObjectIdentifier(oid=1.3.6.1.4.1.57264.1.18, name=Unknown OID)>';
+    expectRefusal(await uploadWith(file, [attestation]), `${COULD_NOT_VERIFY}Certificate's Build Config URI (<Extension(oid=${id}, critical=False, ` +
+      `value=<UnrecognizedExtension(oid=${id}, value=b'\\x0c${String.fromCharCode(uri.length)}${uri}')>)>) does not match expected ` +
+      'Trusted Publisher (release.yml @ octo-org/demo)');
   });
 
   test('a certificate for another repository', async () => {
@@ -172,7 +176,7 @@ describe("PyPI's refusals, in PyPI's order and words", () => {
     } finally {
       em.resetRunnerClaims();
     }
-    expectRefusal(await uploadWith(file, [attestation]), new RegExp(`^${COULD_NOT_VERIFY.replace(/[()]/g, '\\$&')}Certificate's source repository URI does not match`));
+    expectRefusal(await uploadWith(file, [attestation]), new RegExp(`^${COULD_NOT_VERIFY.replace(/[()]/g, '\\$&')}Certificate's OIDCSourceRepositoryURI does not match`));
   });
 
   test("a real attestation from the public-good instance: not this index's trusted root", async () => {

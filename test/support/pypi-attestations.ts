@@ -1,0 +1,45 @@
+/**
+ * trailofbits' `pypi-attestations` CLI (what PyPI runs, on sigstore-python), at the version src/pins.ts pins. It is
+ * looked up in `PYPI_ATTESTATIONS`, then the repository's tool directory `.tools/bin/`, then a venv at
+ * `.cache/venvs/pypi-attestations` (`python3 -m venv .cache/venvs/pypi-attestations &&
+ * .cache/venvs/pypi-attestations/bin/pip install pypi-attestations==<pin>`).
+ *
+ * It verifies against a chosen trusted root through sigstore-python's own offline mode: `--offline` reads the
+ * trusted root of the production TUF repository from its cache directory
+ * (`$XDG_CACHE_HOME/sigstore-python/tuf/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json`), so each run
+ * gets a fresh cache holding the root to trust (the emulator's, or Sigstore's production one for real artifacts).
+ */
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordOutput } from './leaks';
+import { requireTool, runTool, type ToolRun } from './tools';
+import { TOOL_VERSIONS } from '../../src/pins';
+
+const ROOT = join(__dirname, '..', '..');
+
+export const PYPI_ATTESTATIONS = process.env.PYPI_ATTESTATIONS ??
+  [join(ROOT, '.tools', 'bin', 'pypi-attestations'), join(ROOT, '.cache', 'venvs', 'pypi-attestations', 'bin', 'pypi-attestations')]
+    .find((p) => existsSync(p)) ?? join(ROOT, '.cache', 'venvs', 'pypi-attestations', 'bin', 'pypi-attestations');
+
+/** true when the pinned pypi-attestations is installed; under CI=true a missing one throws. */
+export function havePypiAttestations(): boolean {
+  if (!requireTool('pypi-attestations', PYPI_ATTESTATIONS, ['--version'])) return false;
+  return true;
+}
+
+/** `pypi-attestations <args> --offline`-style run with `trustedRoot` as the only root sigstore-python trusts. */
+export async function runPypiAttestations(args: string[], trustedRoot: unknown, cwd: string): Promise<ToolRun> {
+  const home = mkdtempSync(join(tmpdir(), 'pypi-attestations-'));
+  const cache = join(home, 'cache', 'sigstore-python', 'tuf', encodeURIComponent('https://tuf-repo-cdn.sigstore.dev'));
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(join(cache, 'trusted_root.json'), JSON.stringify(trustedRoot));
+  const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: join(home, 'cache'), XDG_DATA_HOME: join(home, 'data') };
+  const run = await runTool(PYPI_ATTESTATIONS, args, { cwd, env, timeoutMs: 120_000 });
+  recordOutput(`pypi-attestations ${args[0]} ${args[1] ?? ''} stdout`, run.stdout, true);
+  recordOutput(`pypi-attestations ${args[0]} ${args[1] ?? ''} stderr`, run.stderr, false);
+  return run;
+}
+
+/** The pinned version, which the installed CLI must report. */
+export const PYPI_ATTESTATIONS_VERSION = TOOL_VERSIONS['pypi-attestations'];
