@@ -1,11 +1,12 @@
 /**
- * trailofbits' `pypi-attestations` CLI (what PyPI runs, on sigstore-python), at the version src/pins.ts pins. It is
- * looked up in `PYPI_ATTESTATIONS`, then the repository's tool directory `.tools/bin/`, then a venv at
- * `.cache/venvs/pypi-attestations` (`python3 -m venv .cache/venvs/pypi-attestations &&
- * .cache/venvs/pypi-attestations/bin/pip install pypi-attestations==<pin>`).
+ * The Python side of PEP 740, at the versions src/pins.ts pins: trailofbits' `pypi-attestations` CLI (what PyPI
+ * runs, on sigstore-python), and the uploaders that send attestations (twine `--attestations`, `uv publish`).
+ * Each is looked up in `$PYPI_ATTESTATIONS` / `$TWINE` / `$UV`, then the repository's tool directory `.tools/bin/`,
+ * then the venv `.ci/run` makes at `.cache/venvs/pep740` (`python3 -m venv .cache/venvs/pep740 &&
+ * .cache/venvs/pep740/bin/pip install pypi-attestations==<pin> twine==<pin> uv==<pin>`).
  *
- * It verifies against a chosen trusted root through sigstore-python's own offline mode: `--offline` reads the
- * trusted root of the production TUF repository from its cache directory
+ * pypi-attestations verifies against a chosen trusted root through sigstore-python's own offline mode: `--offline`
+ * reads the trusted root of the production TUF repository from its cache directory
  * (`$XDG_CACHE_HOME/sigstore-python/tuf/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json`), so each run
  * gets a fresh cache holding the root to trust (the emulator's, or Sigstore's production one for real artifacts).
  */
@@ -17,15 +18,19 @@ import { requireTool, runTool, type ToolRun } from './tools';
 import { TOOL_VERSIONS } from '../../src/pins';
 
 const ROOT = join(__dirname, '..', '..');
+const VENV_BIN = join(ROOT, '.cache', 'venvs', 'pep740', 'bin');
 
-export const PYPI_ATTESTATIONS = process.env.PYPI_ATTESTATIONS ??
-  [join(ROOT, '.tools', 'bin', 'pypi-attestations'), join(ROOT, '.cache', 'venvs', 'pypi-attestations', 'bin', 'pypi-attestations')]
-    .find((p) => existsSync(p)) ?? join(ROOT, '.cache', 'venvs', 'pypi-attestations', 'bin', 'pypi-attestations');
+function toolPath(name: string, envVar: string): string {
+  return process.env[envVar] ?? [join(ROOT, '.tools', 'bin', name), join(VENV_BIN, name)].find((p) => existsSync(p)) ?? join(VENV_BIN, name);
+}
+
+export const PYPI_ATTESTATIONS = toolPath('pypi-attestations', 'PYPI_ATTESTATIONS');
+export const TWINE_WITH_ATTESTATIONS = toolPath('twine', 'TWINE');
+export const UV = toolPath('uv', 'UV');
 
 /** true when the pinned pypi-attestations is installed; under CI=true a missing one throws. */
 export function havePypiAttestations(): boolean {
-  if (!requireTool('pypi-attestations', PYPI_ATTESTATIONS, ['--version'])) return false;
-  return true;
+  return requireTool('pypi-attestations', PYPI_ATTESTATIONS, ['--version']);
 }
 
 /** `pypi-attestations <args> --offline`-style run with `trustedRoot` as the only root sigstore-python trusts. */
