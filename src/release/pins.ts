@@ -1,0 +1,83 @@
+import { github } from 'projen';
+
+/**
+ * Versions the generated workflows pin. One place, so a bump is one commit and the tests see it.
+ *
+ * Actions go through projen's `github.actions` provider when the workflow renders, so a user can re-pin any of
+ * them globally with `project.github.actions.set('astral-sh/setup-uv', 'astral-sh/setup-uv@<sha>')`.
+ */
+
+/** astral-sh/setup-uv v8.1.0: installs the pinned uv and puts `uv tool` binaries on PATH. */
+export const SETUP_UV_ACTION = 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b';
+
+/**
+ * The release each SHA pin stands for, written as a `# vX.Y.Z` comment after the `uses:` line (what zizmor and
+ * Dependabot read). projen pins actions/* itself (github.ActionRefs); a SHA re-pinned by the user through
+ * `github.actions.set` is not in this table and gets no comment rather than a wrong one.
+ */
+export const PIN_VERSIONS: Readonly<Record<string, string>> = {
+  [github.ActionRefs.ACTIONS_CHECKOUT]: 'v7.0.1',
+  [github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT]: 'v7.0.1',
+  [github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT]: 'v8.0.1',
+  [SETUP_UV_ACTION]: 'v8.1.0',
+};
+
+/** The Python tools the build and publish jobs install, each at an exact version. */
+export const TOOL_VERSIONS = {
+  uv: '0.13.8',
+  build: '1.6.1',
+  twine: '7.0.0',
+  poetry: '2.5.1',
+  hatch: '1.18.2',
+  pdm: '2.29.4',
+  flit: '4.2.0',
+  maturin: '1.16.0',
+} as const;
+
+export type PinnedTool = keyof typeof TOOL_VERSIONS;
+
+/** `tool==version`: the one top-level requirement of the tool's locked set. */
+export function pinnedRequirement(tool: PinnedTool): string {
+  return `${tool}==${TOOL_VERSIONS[tool]}`;
+}
+
+/** The commands each pinned tool provides (what its job step runs). */
+export const TOOL_COMMANDS: Readonly<Record<PinnedTool, readonly string[]>> = {
+  uv: ['uv', 'uvx'],
+  build: ['pyproject-build'],
+  twine: ['twine'],
+  poetry: ['poetry'],
+  hatch: ['hatch'],
+  pdm: ['pdm'],
+  flit: ['flit'],
+  maturin: ['maturin'],
+};
+
+/**
+ * The hash-locked requirement set of a tool, relative to this package's root (shipped in the npm package; written by
+ * `npx projen pins:lock` from TOOL_VERSIONS): its full dependency closure, resolved for every Python >= 3.10 and every
+ * platform (Linux x86_64 included), with the sha256 of every wheel PyPI has for each pinned version, wheels only.
+ */
+export function toolRequirementsFile(tool: PinnedTool): string {
+  return `requirements/${tool}.txt`;
+}
+
+/** Where a job keeps the tools it installs: one virtual environment per tool, their commands linked into one bin/. */
+const JOB_TOOLS = '"$RUNNER_TEMP/pypi-mint-tools"';
+
+/**
+ * The `run:` that installs a pinned tool in a job: a fresh virtual environment filled by uv (from setup-uv) from the
+ * tool's locked set, every file checked against its sha256 (`--require-hashes`) and wheels only (`--only-binary
+ * :all:`: nothing is built, so no package's build code runs in the job), repository uv config ignored; then only the
+ * tool's own commands on PATH (not the environment's python).
+ */
+export function hashPinnedInstallCommand(tool: PinnedTool, requirementsPath: string): string {
+  const env = `"$RUNNER_TEMP/pypi-mint-tools/${tool}"`;
+  return [
+    `uv venv --no-config --quiet ${env}`,
+    `uv pip install --no-config --python ${env}/bin/python --require-hashes --only-binary :all: --requirement ${requirementsPath}`,
+    `mkdir -p ${JOB_TOOLS}/bin`,
+    ...TOOL_COMMANDS[tool].map((c) => `ln -s ${env}/bin/${c} ${JOB_TOOLS}/bin/${c}`),
+    `echo ${JOB_TOOLS}/bin >> "$GITHUB_PATH"`,
+  ].join('\n');
+}
