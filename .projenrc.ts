@@ -51,6 +51,7 @@ const project = new cdk.JsiiProject({
     '@sigstore/sign@^4.1.1',
     '@sigstore/tuf@^4.0.2',
     'canonicalize@^2.1.0', // RFC 8785 JSON: the bodies and signed entry timestamps of the emulator's Rekor
+    '@renovatebot/pep440@^4.2.4', // PEP 440 version equality, as packaging compares attested file names (4.x runs on Node 20)
   ],
 
   // The action and the emulator are not jsii code: they have their own tsconfig and are bundled by esbuild.
