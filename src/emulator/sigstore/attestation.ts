@@ -5,16 +5,13 @@
  * trusted root), the Trusted Publisher identity policy, and the in-toto statement against the distribution.
  * Messages follow pypi-attestations' wording; the Sigstore part reports @sigstore/verify's reasons.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
+/* eslint-disable import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild */
 import { eq as sameVersion, valid as validVersion } from '@renovatebot/pep440';
 import { bundleFromJSON } from '@sigstore/bundle';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
+/* eslint-enable import/no-extraneous-dependencies */
 import { FULCIO_OID, GITHUB_ISSUER } from './fulcio';
 
 export const PUBLISH_V1 = 'https://docs.pypi.org/attestations/publish/v1';
