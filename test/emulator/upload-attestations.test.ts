@@ -94,7 +94,7 @@ describe('accepted attestations', () => {
     const publish = await attest(em, file.filename, file.content);
     const slsa = await attest(em, file.filename, file.content, (s) => ({ ...s, predicateType: 'https://slsa.dev/provenance/v1', predicate: {} }));
     expect((await uploadWith(file, [publish, slsa])).status).toBe(200);
-    const provenance = await (await fetch(`${em.pypiUrl}/integrity/demo-package/${file.version}/${file.filename}/provenance`)).json();
+    const provenance = (await (await fetch(`${em.pypiUrl}/integrity/demo-package/${file.version}/${file.filename}/provenance`)).json()) as { attestation_bundles: Array<{ attestations: unknown[] }> };
     expect(provenance.attestation_bundles[0].attestations).toEqual([publish, slsa]);
   });
 
