@@ -126,6 +126,7 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
     filetype,
     ...digests,
     requiresPython: field(form, 'requires_python') || undefined,
+    uploadTime: epochSeconds(ctx.clock),
     content: data,
   };
   project.files.set(filename, stored);
