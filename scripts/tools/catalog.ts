@@ -11,7 +11,7 @@
  * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
  */
 import { join } from 'node:path';
-import { PinnedTool, TOOL_VERSIONS } from '../../src/release/pins';
+import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, lockInputs, pinnedRequirement, toolRequirementsFile } from '../../src/release/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
@@ -38,8 +38,10 @@ export const DEV_TOOL_VERSIONS = {
 export interface ToolEnvironment {
   /** Environment name under .tools/envs/ and the lock file's base name. */
   readonly name: string;
-  /** `package==version`, the set's only top-level requirement. */
+  /** `package==version`, the set's main requirement. */
   readonly requirement: string;
+  /** What the set is resolved from (the requirement, and any dependency held back with it). @default [requirement] */
+  readonly inputs?: readonly string[];
   readonly version: string;
   /** The lock file, relative to the repository root. */
   readonly lock: string;
@@ -47,30 +49,14 @@ export interface ToolEnvironment {
   readonly commands: readonly string[];
 }
 
-/** The command(s) each product tool provides. */
-export const PRODUCT_COMMANDS: Record<PinnedTool, readonly string[]> = {
-  uv: ['uv', 'uvx'],
-  build: ['pyproject-build'],
-  twine: ['twine'],
-  poetry: ['poetry'],
-  hatch: ['hatch'],
-  pdm: ['pdm'],
-  flit: ['flit'],
-  maturin: ['maturin'],
-};
-
-/** Lock file of a product tool's set, relative to the repository root (also where the package ships it). */
-export function productLock(tool: PinnedTool): string {
-  return `requirements/${tool}.txt`;
-}
-
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
   ...(Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((tool) => ({
     name: tool,
-    requirement: `${tool}==${TOOL_VERSIONS[tool]}`,
+    requirement: pinnedRequirement(tool),
+    inputs: lockInputs(tool),
     version: TOOL_VERSIONS[tool],
-    lock: productLock(tool),
-    commands: PRODUCT_COMMANDS[tool],
+    lock: toolRequirementsFile(tool),
+    commands: TOOL_COMMANDS[tool],
   })),
   {
     name: 'pypi-attestations',

@@ -19,6 +19,8 @@ export interface StoredFile {
   readonly blake2_256: string;
   readonly md5: string;
   readonly requiresPython?: string;
+  /** Unix seconds (the emulator's clock) when the file was accepted. */
+  readonly uploadTime?: number;
   readonly content: Buffer;
   /** PEP 740 provenance, when the upload carried attestations (served by the Integrity API). */
   readonly provenance?: Provenance;

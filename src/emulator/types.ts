@@ -111,6 +111,8 @@ export interface RequestRecord {
   url: string;
   /** Emulator clock time (ms) when the request arrived. */
   at: number;
+  /** The request's Accept header (what the simple API negotiates on). */
+  accept?: string;
 }
 
 export interface UploadRecord {

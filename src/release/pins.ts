@@ -36,9 +36,19 @@ export const TOOL_VERSIONS = {
 
 export type PinnedTool = keyof typeof TOOL_VERSIONS;
 
-/** `tool==version`: the one top-level requirement of the tool's locked set. */
+/** `tool==version`. */
 export function pinnedRequirement(tool: PinnedTool): string {
   return `${tool}==${TOOL_VERSIONS[tool]}`;
+}
+
+/**
+ * What a tool's locked set is resolved from: the pinned tool, plus any dependency held back to the version the
+ * tool's release was tested with. pdm 2.29.4 names those in its `locked` extra (not usable wheels-only: one of its
+ * pins has no wheel); the newest hishel (2.x) breaks it at the start of every network command (`module 'hishel' has
+ * no attribute 'SyncSqliteStorage'`), so hishel is held at the version that extra names.
+ */
+export function lockInputs(tool: PinnedTool): string[] {
+  return tool === 'pdm' ? [pinnedRequirement(tool), 'hishel==1.4.0'] : [pinnedRequirement(tool)];
 }
 
 /** The commands each pinned tool provides (what its job step runs). */

@@ -73,6 +73,11 @@ describe('accepted attestations', () => {
     expect(json.headers.get('content-type')).toBe('application/json');
     expect((await fetch(url, { headers: { accept: 'text/html' } })).status).toBe(406);
 
+    // PEP 691 JSON, as pip and uv ask for it: the same URL in `provenance`
+    const simpleJson = (await (await fetch(`${em.simpleUrl}demo-package/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } })).json()) as
+      { files: Array<{ filename: string; provenance: string | null }> };
+    expect(simpleJson.files.find((f) => f.filename === file.filename)?.provenance).toBe(url);
+
     const page = await (await fetch(`${em.simpleUrl}demo-package/`)).text();
     const link = new RegExp(`<a href="[^"]*${file.filename.replace(/\./g, '\\.')}#sha256=${sha256(file.content)}"[^>]* data-provenance="([^"]+)"`).exec(page);
     expect(link?.[1]).toBe(url);
@@ -106,6 +111,9 @@ describe('accepted attestations', () => {
     expect(await res.json()).toEqual({ message: `No provenance available for ${file.filename}` });
     expect((await fetch(`${em.pypiUrl}/integrity/demo-package/9.9.9/${WHEEL}/provenance`)).status).toBe(404);
     expect(await (await fetch(`${em.simpleUrl}demo-package/`)).text()).not.toContain(`${file.filename}#sha256=${sha256(file.content)}" data-provenance`);
+    const json = (await (await fetch(`${em.simpleUrl}demo-package/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } })).json()) as
+      { files: Array<{ filename: string; provenance: string | null }> };
+    expect(json.files.find((f) => f.filename === file.filename)?.provenance).toBeNull();
   });
 });
 
