@@ -18,7 +18,7 @@ import { buildDists, BuiltDists, sha256File } from '../support/python-dists';
 import { changeSampleSource, emulatorPublisher, SampleFlavour, SampleRelease, SampleReleaseOptions, synthesizeSampleRelease } from '../support/sample-release';
 import { pipDownload, simpleLinks, uvInstall } from '../support/simple-index';
 import { requireTool } from '../support/tools';
-import type { JobResult } from '../support/workflow/types';
+import type { JobResult } from '../../src/rehearsal/types';
 
 // each case runs two jobs that install tools from PyPI, builds and Node 24: generous on a loaded 2-core machine
 jest.setTimeout(300_000);
