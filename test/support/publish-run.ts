@@ -94,7 +94,7 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       artifacts,
       needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
       scan: leaks,
-    ...rehearsalMachine(),
+      ...rehearsalMachine(),
       ...extra,
     });
     jobs.set(ready, result);
