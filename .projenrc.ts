@@ -54,8 +54,9 @@ const project = new cdk.JsiiProject({
     '@renovatebot/pep440@^4.2.4', // PEP 440 version equality, as packaging compares attested file names (4.x runs on Node 20)
   ],
 
-  // The action and the emulator are not jsii code: they have their own tsconfig and are bundled by esbuild.
-  excludeTypescript: ['src/action/**', 'src/emulator/**'],
+  // The action, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the action and
+  // the emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
+  excludeTypescript: ['src/action/**', 'src/emulator/**', 'src/rehearsal/**'],
 
   // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
   publishToPypi: {
@@ -128,16 +129,23 @@ project.addTask('bundle:emulator', {
 });
 project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
 
+// The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+project.eslint?.addOverride({
+  files: ['src/rehearsal/**'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) has platform bindings the reachable registry does not
 // serve, which leaves them out of the lock file and makes `npm ci` refuse it; 1.12.2 has every binding.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
 project.addTask('typecheck:runtime', {
-  description: 'Type-check the action and the emulator with their own tsconfigs',
+  description: 'Type-check the action, the emulator and the rehearsal runner with their own tsconfigs',
   steps: [
     { exec: 'tsc -p src/action/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
+    { exec: 'tsc -p src/rehearsal/tsconfig.json' },
   ],
 });
 project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);

@@ -21,6 +21,8 @@ export interface StoredFile {
   readonly requiresPython?: string;
   /** Unix seconds (the emulator's clock) when the file was accepted. */
   readonly uploadTime?: number;
+  /** A wheel's METADATA, served as `<file>.metadata` (undefined for an sdist, or a wheel the emulator cannot read). */
+  readonly metadata?: Buffer;
   readonly content: Buffer;
   /** PEP 740 provenance, when the upload carried attestations (served by the Integrity API). */
   readonly provenance?: Provenance;

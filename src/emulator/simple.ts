@@ -3,6 +3,7 @@
  * warehouse/packaging/utils.py): `/simple/` and `/simple/<project>/` in HTML (PEP 503) or JSON (PEP 691), chosen by
  * the request's Accept header, and the files themselves under `/files/`. pip and uv ask for JSON first.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendText } from './http';
 import { normalizeProjectName, type IndexStore, type Project, type StoredFile } from './index-store';
@@ -85,6 +86,10 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+function metadataHash(f: StoredFile): { sha256: string } | false {
+  return f.metadata ? { sha256: createHash('sha256').update(f.metadata).digest('hex') } : false;
+}
+
 /** PEP 691 project detail with the fields PyPI serves. */
 function projectJson(store: IndexStore, req: IncomingMessage, key: string, project: Project) {
   const files = [...project.files.values()].sort((a, b) => compareVersions(a.version, b.version) || (a.filename < b.filename ? -1 : 1));
@@ -102,9 +107,9 @@ function projectJson(store: IndexStore, req: IncomingMessage, key: string, proje
       // Python's isoformat() of a whole-second time, plus Z
       'upload-time': new Date((f.uploadTime ?? 0) * 1000).toISOString().replace(/\.000Z$/, 'Z'),
       'yanked': false,
-      // PyPI serves a wheel's METADATA as <file>.metadata (PEP 658/714); the emulator does not extract it
-      'data-dist-info-metadata': false,
-      'core-metadata': false,
+      // a wheel's METADATA, served as <file>.metadata (PEP 658, and its older PEP 714 name)
+      'data-dist-info-metadata': metadataHash(f),
+      'core-metadata': metadataHash(f),
       'provenance': provenanceUrl(req, f) ?? null,
     })),
   };
@@ -158,9 +163,12 @@ export function handleSimple(store: IndexStore, req: IncomingMessage, res: Serve
   if (contentType === MIME_V1_JSON) return sendJson(res, projectJson(store, req, key, project), projectSerial(store, project));
   const links = [...project.files.values()].map((f) => {
     const requires = f.requiresPython ? ` data-requires-python="${escapeHtml(f.requiresPython)}"` : '';
+    const hash = metadataHash(f);
+    const metadata = hash ? ` data-dist-info-metadata="sha256=${hash.sha256}" data-core-metadata="sha256=${hash.sha256}"` : '';
     const provenanceAt = provenanceUrl(req, f);
     const provenance = provenanceAt ? ` data-provenance="${escapeHtml(provenanceAt)}"` : '';
-    return `<a href="/files/${encodeURIComponent(key)}/${encodeURIComponent(f.filename)}#sha256=${f.sha256}"${requires}${provenance}>${escapeHtml(f.filename)}</a>`;
+    return `<a href="/files/${encodeURIComponent(key)}/${encodeURIComponent(f.filename)}#sha256=${f.sha256}"${requires}${metadata}${provenance}>` +
+      `${escapeHtml(f.filename)}</a>`;
   });
   sendHtml(res, contentType, page(`Links for ${project.name}`, links), projectSerial(store, project));
 }
@@ -173,7 +181,14 @@ export function provenanceUrl(req: IncomingMessage, file: StoredFile): string | 
 
 function serveFile(store: IndexStore, res: ServerResponse, path: string): void {
   const [, , key, filename] = path.split('/');
-  const file = store.projects.get(key ?? '')?.files.get(filename ?? '');
+  const files = store.projects.get(key ?? '')?.files;
+  const wheel = filename?.endsWith('.metadata') ? files?.get(filename.slice(0, -'.metadata'.length)) : undefined;
+  if (wheel?.metadata) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(wheel.metadata.length) });
+    res.end(wheel.metadata);
+    return;
+  }
+  const file = files?.get(filename ?? '');
   if (!file) {
     sendText(res, 404, 'Not Found', '404 Not Found');
     return;

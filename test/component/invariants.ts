@@ -34,13 +34,14 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
 
   // stable top-level file: .github/workflows/<file>.yml, not a reusable workflow
   if (!/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/.test(path)) v.push(`workflow path ${path} is not a top-level workflow file`);
-  if ('workflow_call' in doc.on) v.push('workflow is reusable (workflow_call): PyPI matches the called file');
+  const on = doc.on as Record<string, unknown>; // projen always writes the mapping form
+  if ('workflow_call' in on) v.push('workflow is reusable (workflow_call): PyPI matches the called file');
 
   // permissions
   if (!isEmptyObject(doc.permissions)) v.push(`top-level permissions is ${JSON.stringify(doc.permissions)}, not {}`);
 
   // triggers
-  for (const t of ['pull_request_target', 'workflow_run']) if (t in doc.on) v.push(`dangerous trigger ${t}`);
+  for (const t of ['pull_request_target', 'workflow_run']) if (t in on) v.push(`dangerous trigger ${t}`);
 
   const publishJobs = Object.entries(doc.jobs).filter(([, job]) => isPublishJob(job));
   if (publishJobs.length === 0) v.push('no publish job');

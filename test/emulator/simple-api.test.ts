@@ -86,7 +86,15 @@ maybe('the JSON and HTML pages over uploaded files, read by pip and uv', () => {
     const files = body.files as Array<Record<string, unknown>>;
     expect(files.map((f) => f.filename)).toEqual([basename(dist.wheel), basename(dist.sdist)].sort());
     for (const f of files) {
-      const bytes = readFileSync(f.filename === basename(dist.wheel) ? dist.wheel : dist.sdist);
+      const isWheel = f.filename === basename(dist.wheel);
+      const bytes = readFileSync(isWheel ? dist.wheel : dist.sdist);
+      // a wheel's METADATA is served next to it (PEP 658); an sdist has none
+      let metadata: false | { sha256: string } = false;
+      if (isWheel) {
+        const served = Buffer.from(await (await fetch(new URL(`${String(f.url)}.metadata`, em.simpleUrl))).arrayBuffer());
+        expect(served.toString('utf8')).toMatch(/^Metadata-Version: 2\.\d\nName: Simple\.Sample\nVersion: 0\.4\.0\n/);
+        metadata = { sha256: sha256(served) };
+      }
       expect(f).toEqual({
         'filename': f.filename,
         'url': `/files/simple-sample/${String(f.filename)}`,
@@ -95,8 +103,8 @@ maybe('the JSON and HTML pages over uploaded files, read by pip and uv', () => {
         'size': bytes.length,
         'upload-time': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
         'yanked': false,
-        'data-dist-info-metadata': false,
-        'core-metadata': false,
+        'data-dist-info-metadata': metadata,
+        'core-metadata': metadata,
         'provenance': null,
       });
       const served = Buffer.from(await (await fetch(new URL(String(f.url), em.simpleUrl))).arrayBuffer());
@@ -107,7 +115,9 @@ maybe('the JSON and HTML pages over uploaded files, read by pip and uv', () => {
     // no Accept: HTML, as before
     const html = await fetch(`${em.simpleUrl}simple-sample/`);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await html.text()).toContain(`${basename(dist.wheel)}#sha256=`);
+    const text = await html.text();
+    expect(text).toMatch(new RegExp(`${basename(dist.wheel).replace(/\./g, '\\.')}#sha256=[0-9a-f]{64}" data-requires-python="&gt;=3\\.8" ` +
+      'data-dist-info-metadata="sha256=[0-9a-f]{64}" data-core-metadata="sha256=[0-9a-f]{64}"'));
   });
 
   test('pip and uv ask for JSON, and get the files byte for byte', async () => {

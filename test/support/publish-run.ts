@@ -3,10 +3,12 @@
  * writes into the job) repointed at the emulator, the build job's artifact name taken from the workflow itself and
  * filled with the dists the test built, the repository checked out from the synthesized directory.
  */
+import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
-import type { JobResult, Workflow } from './workflow/types';
-import { OidcIssuerHandle, RunJobOptions, runJob } from './workflow-runner';
+import { rehearsalMachine } from './tools';
+import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
+import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 export function distArtifactName(workflow: Workflow): string {
@@ -38,6 +40,8 @@ export function runPublishJob(
     repoDir: sample.dir,
     repository: sample.repository,
     artifacts: { [distArtifactName(sample.workflow)]: dists.dir },
+    scan: leaks,
+    ...rehearsalMachine(),
     ...extra,
   });
 }
@@ -89,6 +93,8 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       repository: sample.repository,
       artifacts,
       needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
+      scan: leaks,
+      ...rehearsalMachine(),
       ...extra,
     });
     jobs.set(ready, result);

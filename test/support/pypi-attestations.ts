@@ -10,9 +10,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordOutput } from './leaks';
-import { tempDir } from './temp-dirs';
 import { requireTool, runTool, tool, toolEnv, type ToolRun } from './tools';
 import { DEV_TOOL_VERSIONS } from '../../scripts/tools/catalog';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export const PYPI_ATTESTATIONS = tool('pypi-attestations');
 

@@ -8,9 +8,10 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, python } from 'projen';
 import { parse } from 'yaml';
-import { tempDir } from './temp-dirs';
 import { PypiRelease, PypiReleaseOptions, TrustedPublisher } from '../../src';
-import type { Workflow } from './workflow/types';
+import { defaultRunnerClaims } from '../../src/emulator/runner-claims';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
+import type { Workflow } from '../../src/rehearsal/types';
 
 export type SampleFlavour = 'setuptools' | 'poetry' | 'uv';
 
@@ -20,7 +21,7 @@ export interface SampleReleaseOptions {
   readonly name?: string;
   /** @default '1.0.0' (the default run is a push of tag v1.0.0) */
   readonly version?: string;
-  /** @default 'octo-org/demo' (the emulator's default runner claims) */
+  /** @default the repository of the emulator's default runner claims */
   readonly repository?: string;
   /**
    * The PEP 517 backend of a `uv` sample (projen's uv projects declare none, so builds fall back to setuptools):
@@ -66,7 +67,7 @@ function withoutPostSynth<T>(fn: () => T): T {
 export function synthesizeSampleRelease(opts: SampleReleaseOptions): SampleRelease {
   const name = opts.name ?? 'pypi-mint-sample';
   const version = opts.version ?? '1.0.0';
-  const repository = opts.repository ?? 'octo-org/demo';
+  const repository = opts.repository ?? defaultRunnerClaims().repository;
   const dir = tempDir(`sample-${opts.flavour}-`);
   const { release, trustedPublishers } = withoutPostSynth(() => {
     const project = new python.PythonProject({
@@ -114,12 +115,12 @@ export function changeSampleSource(sample: SampleRelease, line: string): void {
   writeFileSync(init, `${readFileSync(init, 'utf8')}\n${line}\n`);
 }
 
-/** The emulator's publisher config for a trusted publisher the component asks for (owner id as the run has it). */
+/** The emulator's publisher config for a trusted publisher the component asks for (owner id as a default run has it). */
 export function emulatorPublisher(tp: TrustedPublisher, overrides: { ownerId?: string; projects?: string[] } = {}) {
   return {
     projects: overrides.projects ?? [tp.distributionName],
     owner: tp.owner,
-    ownerId: overrides.ownerId ?? '4242',
+    ownerId: overrides.ownerId ?? defaultRunnerClaims().repository_owner_id,
     repository: tp.repositoryName,
     workflow: tp.workflowFileName,
     environment: tp.environment,

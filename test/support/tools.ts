@@ -6,8 +6,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { tempDir } from './temp-dirs';
 import { TOOLS_BIN, TOOLS_CACHE, TOOLS_MANIFEST, networkEnv, toolCommand } from '../../scripts/tools/catalog';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export { TOOLS_BIN, TOOLS_CACHE } from '../../scripts/tools/catalog';
 
@@ -70,6 +70,16 @@ export function toolEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     UV_PYTHON_DOWNLOADS: 'never',
     ...extra,
   };
+}
+
+/**
+ * What the rehearsal runner gets from this machine for a job: the Python and the uv of .tools/ (a runner's Python;
+ * the uv setup-uv installs), uv's run-wide cache, and the variables through which this machine reaches PyPI.
+ */
+export function rehearsalMachine(): { tools: Record<string, string | null>; uvCacheDir: string; machineEnv: Record<string, string> } {
+  const tools: Record<string, string | null> = {};
+  for (const name of ['python', 'uv']) tools[name] = existsSync(tool(name)) ? tool(name) : null;
+  return { tools, uvCacheDir: TOOLS_CACHE, machineEnv: networkEnv() };
 }
 
 export interface ToolRun {
