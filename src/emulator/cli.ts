@@ -1,23 +1,41 @@
 /**
- * `pypi-mint-emulator [--config <file.json> | --config -]`: start the emulator, print ONE JSON line with its URLs
- * on stdout, serve until SIGINT/SIGTERM (then exit 0). A bad config exits 2 with the problems on stderr.
+ * `pypi-mint-emulator [--config <file.json> | --config -] [--trusted-root <file>]`: start the emulator, print ONE
+ * JSON line with its URLs on stdout, serve until SIGINT/SIGTERM (then exit 0). A bad config exits 2 with the
+ * problems on stderr.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { EmulatorConfigError, startEmulator } from './index';
 
-const USAGE = `usage: pypi-mint-emulator [--config <file.json> | --config -]
+const USAGE = `usage: pypi-mint-emulator [--config <file.json> | --config -] [--trusted-root <file>]
 
-Starts a loopback PyPI (audience, mint-token, /legacy/ uploads, /simple/) and a GitHub Actions OIDC issuer.
-Prints one JSON line: {"indexUrl","uploadUrl","simpleUrl","audienceUrl","oidcIssuer","oidcRequestUrl","oidcRequestToken"}.
-Serves until SIGINT or SIGTERM. '--config -' reads the JSON config from stdin.`;
+Starts a loopback PyPI (audience, mint-token, /legacy/ uploads, /simple/, /integrity/), a GitHub Actions OIDC
+issuer and Sigstore stand-ins (Fulcio, Rekor).
+Prints one JSON line: {"indexUrl","uploadUrl","simpleUrl","audienceUrl","oidcIssuer","oidcRequestUrl",
+"oidcRequestToken","fulcioUrl","rekorUrl","trustedRootUrl"}.
+Serves until SIGINT or SIGTERM. '--config -' reads the JSON config from stdin. '--trusted-root <file>' also
+writes the Sigstore trusted root (trusted_root.json) that verifies what the stand-ins sign, before the line.`;
 
 class UsageError extends Error {}
 
-function configSource(argv: string[]): string | undefined {
-  if (argv.length === 0) return undefined;
-  if (argv.length === 2 && argv[0] === '--config') return argv[1];
-  if (argv.length === 1 && argv[0].startsWith('--config=')) return argv[0].slice('--config='.length);
-  throw new UsageError(`unexpected arguments: ${argv.join(' ')}`);
+interface Options {
+  config?: string;
+  trustedRoot?: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {};
+  const names: Record<string, keyof Options> = { '--config': 'config', '--trusted-root': 'trustedRoot' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const key = names[flag];
+    if (!key || options[key] !== undefined) throw new UsageError(`unexpected arguments: ${argv.join(' ')}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+    options[key] = value;
+  }
+  return options;
 }
 
 function readConfig(source: string | undefined): unknown {
@@ -42,8 +60,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   let config: unknown;
+  let options: Options;
   try {
-    config = readConfig(configSource(argv));
+    options = parseOptions(argv);
+    config = readConfig(options.config);
   } catch (err) {
     process.stderr.write(`pypi-mint-emulator: ${(err as Error).message}\n${USAGE}\n`);
     process.exit(2);
@@ -64,6 +84,15 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (options.trustedRoot !== undefined) {
+    try {
+      writeFileSync(options.trustedRoot, `${JSON.stringify(emulator.sigstore.trustedRoot(), null, 2)}\n`);
+    } catch (err) {
+      process.stderr.write(`pypi-mint-emulator: cannot write the trusted root: ${(err as Error).message}\n`);
+      await emulator.close();
+      process.exit(1);
+    }
+  }
   process.stdout.write(`${JSON.stringify({
     indexUrl: emulator.pypiUrl,
     uploadUrl: emulator.uploadUrl,
@@ -72,6 +101,9 @@ async function main(argv: string[]): Promise<void> {
     oidcIssuer: emulator.oidc.issuer,
     oidcRequestUrl: emulator.oidc.requestUrl,
     oidcRequestToken: emulator.oidc.requestToken,
+    fulcioUrl: emulator.sigstore.fulcioUrl,
+    rekorUrl: emulator.sigstore.rekorUrl,
+    trustedRootUrl: emulator.sigstore.trustedRootUrl,
   })}\n`);
 }
 

@@ -11,7 +11,7 @@ export class EmulatorConfigError extends Error {
   }
 }
 
-const TOP_LEVEL_KEYS = ['host', 'pypiPort', 'oidcPort', 'audience', 'trustedPublishing', 'projects', 'publishers',
+const TOP_LEVEL_KEYS = ['host', 'pypiPort', 'oidcPort', 'sigstorePort', 'audience', 'trustedPublishing', 'projects', 'publishers',
   'pendingPublishers', 'runner', 'extraIssuers', 'requestToken', 'tokenLifetimeSeconds', 'maxUploadBytes'];
 const IDENTITY_KEYS = ['owner', 'ownerId', 'repository', 'workflow', 'environment'];
 
@@ -159,6 +159,7 @@ export function validateConfig(input: unknown): EmulatorConfig {
     host: optionalString('host'),
     pypiPort: port(input.pypiPort, 'pypiPort', problems),
     oidcPort: port(input.oidcPort, 'oidcPort', problems),
+    sigstorePort: port(input.sigstorePort, 'sigstorePort', problems),
     audience: optionalString('audience'),
     trustedPublishing: input.trustedPublishing as boolean | undefined,
     projects: stringList(input.projects, 'projects', problems),

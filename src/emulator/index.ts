@@ -1,6 +1,6 @@
 /**
- * The loopback emulator of PyPI (audience, mint-token, /legacy/ upload, /simple/) and of GitHub's OIDC issuer,
- * on two listeners. `startEmulator()` is the programmatic API; `cli.ts` wraps it for the command line.
+ * The loopback emulator of PyPI (audience, mint-token, /legacy/ upload, /simple/, the Integrity API), of GitHub's
+ * OIDC issuer, and of the Sigstore services a publish job signs with (Fulcio, Rekor), on three listeners. `startEmulator()` is the programmatic API; `cli.ts` wraps it for the command line.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,10 +9,13 @@ import { validateConfig } from './config';
 import { FaultQueue } from './faults';
 import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc';
 import { closeServer, createRoutedServer, listen, sendText } from './http';
-import { IndexStore } from './index-store';
+import { IndexStore, newTokenValue, normalizeProjectName } from './index-store';
+import { handleIntegrity } from './integrity';
 import { handleAudience, handleMint, type MintContext } from './mint';
 import { PublisherRegistry } from './publishers';
 import { runnerClaimsFrom, type ClaimSet } from './runner-claims';
+import { createSigstore, handleSigstore, sigstoreRouteOf, type TrustedRootJson } from './sigstore';
+import { AttestationVerifier } from './sigstore/attestation';
 import { handleSimple } from './simple';
 import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
 import { handleUpload, type UploadContext } from './upload';
@@ -28,6 +31,8 @@ export interface Emulator {
   readonly uploadUrl: string;
   readonly simpleUrl: string;
   readonly oidc: { readonly issuer: string; readonly requestUrl: string; readonly requestToken: string };
+  /** The Sigstore stand-ins: Fulcio and Rekor base URLs (one listener) and the trusted root that verifies them. */
+  readonly sigstore: { readonly fulcioUrl: string; readonly rekorUrl: string; readonly trustedRootUrl: string; trustedRoot(): TrustedRootJson };
   readonly clock: Clock;
   readonly faults: { inject(route: Route, ...faults: Fault[]): void; clear(): void };
   /**
@@ -40,6 +45,8 @@ export interface Emulator {
   addPublisher(p: PublisherConfig): void;
   addPendingPublisher(p: PendingPublisherConfig): void;
   addProject(name: string): void;
+  /** A project-scoped API token, as a maintainer makes one on PyPI: it uploads, but not through trusted publishing. */
+  addApiToken(projects: string[]): string;
   /** Switch trusted publishing on or off at run time. */
   setTrustedPublishing(enabled: boolean): void;
   issuedSecrets(): string[];
@@ -60,6 +67,7 @@ function pypiRouteOf(_method: string, path: string): Route | undefined {
   if (path === '/_/oidc/mint-token' || path === '/_/oidc/github/mint-token') return 'mint-token';
   if (path === '/legacy/' || path === '/legacy') return 'upload';
   if (path.startsWith('/simple/') || path === '/simple' || path.startsWith('/files/')) return 'simple';
+  if (path.startsWith('/integrity/')) return 'integrity';
   return undefined;
 }
 
@@ -111,7 +119,26 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     tokenLifetimeSeconds: cfg.tokenLifetimeSeconds ?? 900,
     onIssued,
   };
-  const uploadCtx: UploadContext = { clock, store, maxUploadBytes: cfg.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
+  const sigstore = await createSigstore(clock);
+  const fulcioCtx = { clock, keys: mintCtx.keys, isKnownIssuer: mintCtx.isKnownIssuer };
+  const sigstoreServer = createRoutedServer(ctx, sigstoreRouteOf, (route, req, res) => handleSigstore(sigstore, fulcioCtx, route, req, res));
+  let sigstorePort: number;
+  try {
+    sigstorePort = await listen(sigstoreServer, host, cfg.sigstorePort ?? 0);
+  } catch (err) {
+    await closeServer(oidcServer);
+    throw err;
+  }
+  const sigstoreUrl = `http://${hostInUrl}:${sigstorePort}`;
+  sigstore.setBaseUrl(sigstoreUrl);
+
+  const uploadCtx: UploadContext = {
+    clock,
+    store,
+    maxUploadBytes: cfg.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    attestations: new AttestationVerifier(sigstore.trustedRoot()),
+  };
+
   const pypiServer = createRoutedServer(ctx, pypiRouteOf, async (route: Route, req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (route === 'audience') return handleAudience(mintCtx, req, res);
     if (route === 'mint-token') {
@@ -119,13 +146,14 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       return handleMint(mintCtx, req, res);
     }
     if (route === 'upload') return handleUpload(uploadCtx, req, res, url);
+    if (route === 'integrity') return handleIntegrity(store, req, res, url);
     return handleSimple(store, req, res, url);
   });
   let pypiPort: number;
   try {
     pypiPort = await listen(pypiServer, host, cfg.pypiPort ?? 0);
   } catch (err) {
-    await closeServer(oidcServer);
+    await Promise.all([closeServer(oidcServer), closeServer(sigstoreServer)]);
     throw err;
   }
   const pypiUrl = `http://${hostInUrl}:${pypiPort}`;
@@ -138,6 +166,12 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       issuer: issuerState.issuer,
       requestUrl: `${issuerState.issuer}/token?api-version=2.0`,
       requestToken: issuerState.requestToken,
+    },
+    sigstore: {
+      fulcioUrl: sigstoreUrl,
+      rekorUrl: sigstoreUrl,
+      trustedRootUrl: `${sigstoreUrl}/trusted_root.json`,
+      trustedRoot: () => sigstore.trustedRoot(),
     },
     clock,
     faults: { inject: (route, ...f) => faults.inject(route, ...f), clear: () => faults.clear() },
@@ -152,16 +186,27 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     addProject: (name) => {
       store.addProject(name);
     },
+    addApiToken: (projects) => {
+      const value = newTokenValue();
+      store.tokens.set(value, { projects: new Set(projects.map(normalizeProjectName)), expiresAt: Number.MAX_SAFE_INTEGER });
+      onIssued(value);
+      return value;
+    },
     setTrustedPublishing: (enabled) => {
       trustedPublishing = enabled;
     },
     issuedSecrets: () => [...secrets],
     uploads: () => store.uploadLog.map((f) => ({
-      project: f.project, version: f.version, filename: f.filename, sha256: f.sha256, size: f.content.length,
+      project: f.project,
+      version: f.version,
+      filename: f.filename,
+      sha256: f.sha256,
+      size: f.content.length,
+      ...(f.provenance ? { provenance: f.provenance } : {}),
     })),
     requests: (route) => log.filter((r) => route === undefined || r.route === route).map((r) => ({ ...r })),
     close: async () => {
-      await Promise.all([closeServer(pypiServer), closeServer(oidcServer)]);
+      await Promise.all([closeServer(pypiServer), closeServer(oidcServer), closeServer(sigstoreServer)]);
     },
   };
 }

@@ -4,9 +4,11 @@
  */
 
 /** The routes of both listeners, as named in the request log and in fault injection. */
-export type Route = 'audience' | 'mint-token' | 'oidc-token' | 'oidc-discovery' | 'jwks' | 'upload' | 'simple';
+export type Route = 'audience' | 'mint-token' | 'oidc-token' | 'oidc-discovery' | 'jwks' | 'upload' | 'simple' | 'integrity' |
+  'fulcio' | 'rekor' | 'trusted-root';
 
-export const ROUTES: readonly Route[] = ['audience', 'mint-token', 'oidc-token', 'oidc-discovery', 'jwks', 'upload', 'simple'];
+export const ROUTES: readonly Route[] = ['audience', 'mint-token', 'oidc-token', 'oidc-discovery', 'jwks', 'upload', 'simple', 'integrity',
+  'fulcio', 'rekor', 'trusted-root'];
 
 /** A trusted publisher as PyPI stores it: the GitHub identity plus the projects that trust it. */
 export interface PublisherConfig {
@@ -63,6 +65,8 @@ export interface EmulatorConfig {
   pypiPort?: number;
   /** Port of the GitHub OIDC issuer. @default 0 (ephemeral) */
   oidcPort?: number;
+  /** Port of the Sigstore stand-ins (Fulcio, Rekor, the trusted root). @default 0 (ephemeral) */
+  sigstorePort?: number;
   /** The audience this index expects ('pypi' like pypi.org, 'testpypi' like test.pypi.org). @default 'pypi' */
   audience?: string;
   /** false => `/_/oidc/audience` answers 403 and mint answers `not-enabled`. @default true */
@@ -108,6 +112,8 @@ export interface RequestRecord {
   url: string;
   /** Emulator clock time (ms) when the request arrived. */
   at: number;
+  /** The request's Accept header (what the simple API negotiates on). */
+  accept?: string;
 }
 
 export interface UploadRecord {
@@ -116,4 +122,6 @@ export interface UploadRecord {
   filename: string;
   sha256: string;
   size: number;
+  /** The PEP 740 provenance stored for it, when it was uploaded with attestations. */
+  provenance?: unknown;
 }

@@ -9,12 +9,17 @@ import { blake2b } from '@noble/hashes/blake2b';
 import { epochSeconds, type Clock } from './clock';
 import { sendText } from './http';
 import { normalizeProjectName, type IndexStore, type StoredFile } from './index-store';
+import { checkUploadAttestations, INVALID_ATTESTATIONS } from './integrity';
+import type { AttestationVerifier, Provenance } from './sigstore/attestation';
 import { MalformedUploadError, parseUploadForm, tokenFromAuthorization, type UploadForm } from './upload-form';
+import { wheelMetadata } from './wheel-metadata';
 
 export interface UploadContext {
   readonly clock: Clock;
   readonly store: IndexStore;
   readonly maxUploadBytes: number;
+  /** Checks PEP 740 attestations against the trusted root of the emulator's Sigstore. */
+  readonly attestations: AttestationVerifier;
 }
 
 const INVALID_AUTH = 'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.';
@@ -113,11 +118,20 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
   const existing = project.files.get(filename);
   if (existing) {
     if (existing.sha256 === digests.sha256 && existing.blake2_256 === digests.blake2_256) return existing;
-    return new Refusal(400, `File already exists ('${filename}', with blake2_256 hash '${existing.blake2_256}'). ` +
+    // warehouse names the hash of the file just sent, not of the one it keeps (forklift/legacy.py, file_hashes)
+    return new Refusal(400, `File already exists ('${filename}', with blake2_256 hash '${digests.blake2_256}'). ` +
       'See https://pypi.org/help/#file-name-reuse for more information.');
   }
   if (filetype === 'sdist' && [...project.files.values()].some((f) => f.version === version && f.filetype === 'sdist')) {
     return new Refusal(400, 'Only one sdist may be uploaded per release.');
+  }
+
+  // PEP 740: checked once the file is known good, before it is stored (warehouse forklift/legacy.py).
+  let provenance: Provenance | undefined;
+  if (form.fields.has('attestations')) {
+    const verdict = checkUploadAttestations(ctx.attestations, token, form.fields.get('attestations')![0], { name: filename, sha256: digests.sha256 });
+    if ('reason' in verdict) return new Refusal(400, `${INVALID_ATTESTATIONS}${verdict.reason}`);
+    provenance = verdict;
   }
   const stored: StoredFile = {
     project: project.name,
@@ -126,7 +140,10 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
     filetype,
     ...digests,
     requiresPython: field(form, 'requires_python') || undefined,
+    uploadTime: epochSeconds(ctx.clock),
+    metadata: filetype === 'bdist_wheel' ? wheelMetadata(filename, data) : undefined,
     content: data,
+    provenance,
   };
   project.files.set(filename, stored);
   ctx.store.uploadLog.push(stored);
@@ -161,8 +178,10 @@ function checkFormFields(form: UploadForm): Refusal | { name: string; version: s
     return new Refusal(400, "Invalid value for pyversion. Error: Use 'source' as Python version for an sdist.");
   }
   const digestFields = ['md5_digest', 'sha256_digest', 'blake2_256_digest'];
-  if (!digestFields.some((d) => field(form, d))) return new Refusal(400, 'Invalid value for md5_digest. Error: Include at least one message digest.');
-  for (const [digest, algorithm] of [['sha256_digest', 'SHA256'], ['blake2_256_digest', 'blake2b-256']]) {
+  // a form-wide error in warehouse's UploadForm, which legacy.py reports without a field name
+  if (!digestFields.some((d) => field(form, d))) return new Refusal(400, 'Error: Include at least one message digest.');
+  // warehouse/forklift/forms.py: md5_digest is not format-checked (only compared), sha256 and blake2_256 are
+  for (const [digest, algorithm] of [['sha256_digest', 'SHA256'], ['blake2_256_digest', 'BLAKE2']]) {
     const value = field(form, digest);
     if (value && !HEX64.test(value)) return new Refusal(400, `Invalid value for ${digest}. Error: Use a valid, hex-encoded, ${algorithm} message digest.`);
   }

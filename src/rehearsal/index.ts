@@ -24,7 +24,6 @@ import { DEFAULT_STAND_INS, StandIn } from './stand-ins';
 import { Toolbox, ToolboxOptions } from './toolbox';
 import { whyNotTriggered } from './triggers';
 import type { JobResult, StepResult, Workflow, WorkflowStep } from './types';
-import { networkEnv } from '../../scripts/tools/catalog';
 
 export type { JobResult, StepResult, Workflow } from './types';
 
@@ -48,7 +47,12 @@ export interface RunJobOptions extends RunContextOptions {
    * this same object, so passing it to the next job hands the build job's `dist/` to the publish job.
    */
   readonly artifacts?: Record<string, string>;
+  /** The machine's tools a runner would have (python) or an action would install (uv); see toolbox.ts. */
   readonly tools?: ToolboxOptions['tools'];
+  /** Where setup-uv's stand-in points uv's cache (a run-wide one saves downloads). @default the job's temp dir */
+  readonly uvCacheDir?: string;
+  /** Variables of this machine every step needs to reach the network (proxy, CA bundle). @default none */
+  readonly machineEnv?: Record<string, string>;
   /** Extra stand-ins, tried before the default ones. */
   readonly standIns?: StandIn[];
   /** Results and outputs of the jobs this one `needs`. @default every needed job succeeded, no outputs */
@@ -104,7 +108,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   for (const d of [dirs.workspace, dirs.temp, dirs.toolCache, dirs.home, dirs.files]) mkdirSync(d, { recursive: true });
   writeFileSync(dirs.eventPath, JSON.stringify(ctx.payload, null, 2));
   try {
-    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools });
+    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools, uvCacheDir: opts.uvCacheDir ?? join(root, 'uv-cache') });
     const githubToken = `ghs_${randomBytes(18).toString('base64url')}`; // stands in for GITHUB_TOKEN; the runner masks it
     opts.scan.registerSecret(githubToken);
 
@@ -194,7 +198,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         // ~/.local/bin is on a GitHub-hosted runner's PATH: where `uv tool install` and pipx put commands
         PATH: [tools.binDir, ...extraPath, join(dirs.home, '.local', 'bin'), dirname(process.execPath), BASE_PATH].join(':'),
         // this machine's way to PyPI (proxy, CA bundle), which a job's real tool installs need
-        ...networkEnv(),
+        ...opts.machineEnv,
         ...(idTokenGranted ? oidcRequestEnv : {}),
         ...envBefore,
         ...mapValues(scalarRecord(step.env), evaluate),

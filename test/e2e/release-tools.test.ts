@@ -11,6 +11,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildTool, Uploader } from '../../src';
 import type { Emulator } from '../../src/emulator';
+import type { JobResult } from '../../src/rehearsal/types';
 import { DIST_ARTIFACT } from '../../src/release/build-job';
 import { startTestEmulator } from '../support/emulator';
 import { runPublishJob, runRelease } from '../support/publish-run';
@@ -18,7 +19,6 @@ import { buildDists, BuiltDists, sha256File } from '../support/python-dists';
 import { changeSampleSource, emulatorPublisher, SampleFlavour, SampleRelease, SampleReleaseOptions, synthesizeSampleRelease } from '../support/sample-release';
 import { pipDownload, simpleLinks, uvInstall } from '../support/simple-index';
 import { requireTool } from '../support/tools';
-import type { JobResult } from '../../src/rehearsal/types';
 
 // each case runs two jobs that install tools from PyPI, builds and Node 24: generous on a loaded 2-core machine
 jest.setTimeout(300_000);

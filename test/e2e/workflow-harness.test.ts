@@ -10,6 +10,7 @@ import { runJob, RunJobOptions } from '../../src/rehearsal';
 import type { Workflow } from '../../src/rehearsal/types';
 import { TOOL_VERSIONS, pinnedRequirement } from '../../src/release/pins';
 import * as leaks from '../support/leaks';
+import { rehearsalMachine } from '../support/tools';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const REPO = join(FIXTURES, 'harness-repo');
@@ -37,6 +38,7 @@ function run(workflow: Workflow, extra: Partial<RunJobOptions> = {}) {
     event: { name: 'push', ref: 'refs/tags/v1.2.3' },
     secrets: { PROBE_SECRET: 'probe-secret-value-1234' },
     scan: leaks,
+    ...rehearsalMachine(),
     ...extra,
   });
 }

@@ -39,7 +39,8 @@ describe.each(runtimes())('under %s', (_label, node) => {
     const cli = await startEmulatorCli(node, ['--config', config]);
     try {
       expect(Object.keys(cli.urls).sort()).toEqual(
-        ['audienceUrl', 'indexUrl', 'oidcIssuer', 'oidcRequestToken', 'oidcRequestUrl', 'simpleUrl', 'uploadUrl'].sort());
+        ['audienceUrl', 'indexUrl', 'oidcIssuer', 'oidcRequestToken', 'oidcRequestUrl', 'simpleUrl', 'uploadUrl',
+          'fulcioUrl', 'rekorUrl', 'trustedRootUrl'].sort());
       expect(cli.urls.uploadUrl).toBe(`${cli.urls.indexUrl}/legacy/`);
       expect(cli.urls.oidcRequestToken).toBe('cli-request-token-for-tests');
 
@@ -63,6 +64,24 @@ describe.each(runtimes())('under %s', (_label, node) => {
       recordOutput('emulator cli stderr', cli.stderr(), false);
     }
     expect(cli.stdout().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('--trusted-root writes the trusted root of its Fulcio and Rekor before the JSON line', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'emu-cli-')), 'trusted_root.json');
+    const cli = await startEmulatorCli(node, ['--trusted-root', file]);
+    try {
+      const written = JSON.parse(readFileSync(file, 'utf8')) as { mediaType: string; tlogs: Array<{ baseUrl: string }>; certificateAuthorities: unknown[] };
+      expect(written.mediaType).toBe('application/vnd.dev.sigstore.trustedroot+json;version=0.1');
+      expect(written.tlogs[0].baseUrl).toBe(cli.urls.rekorUrl);
+      expect(written.certificateAuthorities).toHaveLength(1);
+      expect(await (await fetch(cli.urls.trustedRootUrl)).json()).toEqual(written);
+      const fulcio = await fetch(`${cli.urls.fulcioUrl}/api/v2/signingCert`, { method: 'POST', body: '{}' });
+      expect(fulcio.status).toBe(400);
+    } finally {
+      const exited = exitOf(cli.child);
+      cli.child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+    }
   });
 
   test('the action that the root action.yml names mints against the emulator started from its CLI', async () => {

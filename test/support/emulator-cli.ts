@@ -16,6 +16,10 @@ export interface EmulatorCliUrls {
   readonly oidcIssuer: string;
   readonly oidcRequestUrl: string;
   readonly oidcRequestToken: string;
+  /** Fulcio and Rekor stand-ins (same listener) and the trusted root that verifies what they sign. */
+  readonly fulcioUrl: string;
+  readonly rekorUrl: string;
+  readonly trustedRootUrl: string;
 }
 
 export interface StartedEmulatorCli {

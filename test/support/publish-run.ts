@@ -6,6 +6,7 @@
 import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
+import { rehearsalMachine } from './tools';
 import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
 import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
@@ -40,6 +41,7 @@ export function runPublishJob(
     repository: sample.repository,
     artifacts: { [distArtifactName(sample.workflow)]: dists.dir },
     scan: leaks,
+    ...rehearsalMachine(),
     ...extra,
   });
 }
@@ -92,6 +94,7 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       artifacts,
       needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
       scan: leaks,
+      ...rehearsalMachine(),
       ...extra,
     });
     jobs.set(ready, result);

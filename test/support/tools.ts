@@ -72,6 +72,16 @@ export function toolEnv(extra: Record<string, string | undefined> = {}): NodeJS.
   };
 }
 
+/**
+ * What the rehearsal runner gets from this machine for a job: the Python and the uv of .tools/ (a runner's Python;
+ * the uv setup-uv installs), uv's run-wide cache, and the variables through which this machine reaches PyPI.
+ */
+export function rehearsalMachine(): { tools: Record<string, string | null>; uvCacheDir: string; machineEnv: Record<string, string> } {
+  const tools: Record<string, string | null> = {};
+  for (const name of ['python', 'uv']) tools[name] = existsSync(tool(name)) ? tool(name) : null;
+  return { tools, uvCacheDir: TOOLS_CACHE, machineEnv: networkEnv() };
+}
+
 export interface ToolRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
