@@ -170,6 +170,7 @@ packageTask.spawn(project.tasks.tryFind('package:js')!);
 project.addTask('pins:lock', {
   description: 'Re-lock every tool\'s requirement set from src/release/pins.ts (full closure, sha256 of every wheel; commit the result)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
+  receiveArgs: true,
 });
 const toolsInstall = project.addTask('tools:install', {
   description: 'Install the pinned Python tools into .tools/ from their hash-locked sets (reused when up to date)',

@@ -46,8 +46,17 @@ export interface ToolEnvironment {
   readonly version: string;
   /** The lock file, relative to the repository root. */
   readonly lock: string;
-  /** The commands linked into .tools/bin/ (the first one answers `--version`); none for a library. */
+  /**
+   * The commands linked into .tools/bin/ (the first one answers `--version`). None: the environment is used by path,
+   * `.tools/envs/<name>/bin/...` (e.g. its own python).
+   */
   readonly commands: readonly string[];
+}
+
+/** The npm projen this repository builds with: its Python package must be the same version for `.projenrc.py`. */
+function npmProjenVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  return pkg.devDependencies.projen.replace(/^[\^~]/, '');
 }
 
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
@@ -88,6 +97,14 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     lock: 'scripts/tools/requirements/pip.txt',
     // the environment's own interpreter, so `python -m pip` is the pinned pip
     commands: ['pip', 'python', 'python3'],
+  },
+  {
+    // projen's Python package, for synthesizing from .projenrc.py (its python is .tools/envs/projen/bin/python)
+    name: 'projen',
+    requirement: `projen==${npmProjenVersion()}`,
+    version: npmProjenVersion(),
+    lock: 'scripts/tools/requirements/projen.txt',
+    commands: [],
   },
 ];
 

@@ -29,11 +29,12 @@ function lockingUv(): string {
   return uv;
 }
 
-function main(): void {
+/** `npx projen pins:lock [name...]`: every set, or only the named environments' (the others stay as they are). */
+function main(only: string[]): void {
   const uv = lockingUv();
   const work = mkdtempSync(join(tmpdir(), 'pins-lock-'));
   try {
-    for (const tool of TOOL_ENVIRONMENTS) {
+    for (const tool of TOOL_ENVIRONMENTS.filter((t) => only.length === 0 || only.includes(t.name))) {
       const input = join(work, `${tool.name}.in`);
       writeFileSync(input, `${(tool.inputs ?? [tool.requirement]).join('\n')}\n`);
       const output = join(REPO_ROOT, tool.lock);
@@ -49,4 +50,4 @@ function main(): void {
   }
 }
 
-main();
+main(process.argv.slice(2));

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { Testing } from 'projen';
 import { pythonProject } from './projects';
 import { BuildTool, PypiRelease, Uploader } from '../../src';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { vendoredRequirementsPath } from '../../src/release/mint-action';
 import { hashPinnedInstallCommand, PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, toolRequirementsFile } from '../../src/release/pins';
 import { recordOutput } from '../support/leaks';
 import { sha256File } from '../support/python-dists';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { requireTool, tool as tool_, TOOLS_BIN, toolEnv } from '../support/tools';
 
 // each set installs from PyPI (the run's shared uv cache makes a repeat cheap)

@@ -13,10 +13,10 @@ jest.setTimeout(180_000);
 
 const ROOT = join(__dirname, '..', '..');
 
-function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'),
-      '--transpile-only', '--project', 'tsconfig.dev.json', 'scripts/demo.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--transpile-only', '--project', 'tsconfig.dev.json', 'scripts/demo.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -58,5 +58,17 @@ describe('npx projen demo', () => {
     expect(stdout).toMatch(/Files now on the emulated index .*\n {2}none\n/);
     expect(stdout).not.toContain('Done');
     expect(stdout).toMatch(/Not released: nothing was uploaded \(run with --without-python \(acting as a machine with only Node and npm\)\)\.\n$/);
+  });
+
+  test('when the tools cannot be installed it says why, still shows the mint, and does not claim a release', async () => {
+    // the installer's first need, a Python with pip, is missing
+    const { code, stdout, stderr } = await runDemo([], { ...process.env, PYTHON: '/nonexistent/python3' });
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout).toContain('  not available: npx projen tools:install failed (it needs a Python 3 with pip, and PyPI): /nonexistent/python3');
+    expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]/);
+    expect(stdout).toContain('✗ Upload to PyPI\n      uv: command not found');
+    expect(stdout).not.toContain('Done');
+    expect(stdout).toMatch(/Not released: nothing was uploaded \(npx projen tools:install failed .*\)\.\n$/);
   });
 });
