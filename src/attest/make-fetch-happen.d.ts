@@ -9,7 +9,7 @@ declare module 'make-fetch-happen' {
       headers?: Record<string, string>;
       body?: string;
       timeout?: number;
-      retry?: false;
+      retry?: boolean | number | Record<string, number>;
       redirect?: 'manual' | 'error' | 'follow';
       cache?: 'no-store';
     }

@@ -35,7 +35,7 @@ test('a repository overrides the organisation defaults', () => {
   expect(Object.keys(wf.doc.jobs)).toEqual(['build', 'publish_pypi']);
   expect(Object.keys(wf.doc.on)).toEqual(['release']);
   expect(wf.doc.jobs.build.steps?.find((s) => s.id === 'build')?.run).toBe('poetry build --no-interaction');
-  expect(wf.doc.jobs.publish_pypi.steps?.find((s) => s.id === 'upload')?.run).toBe('twine upload --non-interactive dist/*');
+  expect(wf.doc.jobs.publish_pypi.steps?.find((s) => s.id === 'upload')?.run).toBe('twine upload --non-interactive --attestations dist/*');
   expect(wf.text).toContain('#   Owner:             acme-labs');
 });
 
