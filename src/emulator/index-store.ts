@@ -3,6 +3,7 @@
  * already exchanged. Shared by the mint, upload and simple routes.
  */
 import { randomBytes } from 'node:crypto';
+import type { GitHubPublisherIdentity, Provenance } from './sigstore/attestation';
 
 /** PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`. */
 export function normalizeProjectName(name: string): string {
@@ -19,6 +20,8 @@ export interface StoredFile {
   readonly md5: string;
   readonly requiresPython?: string;
   readonly content: Buffer;
+  /** PEP 740 provenance, when the upload carried attestations (served by the Integrity API). */
+  readonly provenance?: Provenance;
 }
 
 export interface Project {
@@ -32,6 +35,11 @@ export interface MintedToken {
   readonly projects: ReadonlySet<string>;
   /** Unix seconds. */
   readonly expiresAt: number;
+  /**
+   * The trusted publisher that minted it, as the identity its attestations must carry (warehouse
+   * `attestation_identity`); absent for a token not minted through trusted publishing.
+   */
+  readonly publisher?: { readonly kind: 'GitHub'; readonly identity: GitHubPublisherIdentity };
 }
 
 /** A minted token: `pypi-` and 132 random bytes in base64url (176 chars; real macaroons are ~180). */

@@ -9,11 +9,13 @@ import { validateConfig } from './config';
 import { FaultQueue } from './faults';
 import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc';
 import { closeServer, createRoutedServer, listen, sendText } from './http';
-import { IndexStore } from './index-store';
+import { IndexStore, newTokenValue, normalizeProjectName } from './index-store';
+import { handleIntegrity } from './integrity';
 import { handleAudience, handleMint, type MintContext } from './mint';
 import { PublisherRegistry } from './publishers';
 import { runnerClaimsFrom, type ClaimSet } from './runner-claims';
 import { createSigstore, handleSigstore, sigstoreRouteOf, type TrustedRootJson } from './sigstore';
+import { AttestationVerifier } from './sigstore/attestation';
 import { handleSimple } from './simple';
 import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
 import { handleUpload, type UploadContext } from './upload';
@@ -43,6 +45,8 @@ export interface Emulator {
   addPublisher(p: PublisherConfig): void;
   addPendingPublisher(p: PendingPublisherConfig): void;
   addProject(name: string): void;
+  /** A project-scoped API token, as a maintainer makes one on PyPI: it uploads, but not through trusted publishing. */
+  addApiToken(projects: string[]): string;
   /** Switch trusted publishing on or off at run time. */
   setTrustedPublishing(enabled: boolean): void;
   issuedSecrets(): string[];
@@ -63,6 +67,7 @@ function pypiRouteOf(_method: string, path: string): Route | undefined {
   if (path === '/_/oidc/mint-token' || path === '/_/oidc/github/mint-token') return 'mint-token';
   if (path === '/legacy/' || path === '/legacy') return 'upload';
   if (path.startsWith('/simple/') || path === '/simple' || path.startsWith('/files/')) return 'simple';
+  if (path.startsWith('/integrity/')) return 'integrity';
   return undefined;
 }
 
@@ -114,7 +119,6 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     tokenLifetimeSeconds: cfg.tokenLifetimeSeconds ?? 900,
     onIssued,
   };
-  const uploadCtx: UploadContext = { clock, store, maxUploadBytes: cfg.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
   const sigstore = await createSigstore(clock);
   const fulcioCtx = { clock, keys: mintCtx.keys, isKnownIssuer: mintCtx.isKnownIssuer };
   const sigstoreServer = createRoutedServer(ctx, sigstoreRouteOf, (route, req, res) => handleSigstore(sigstore, fulcioCtx, route, req, res));
@@ -128,6 +132,13 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
   const sigstoreUrl = `http://${hostInUrl}:${sigstorePort}`;
   sigstore.setBaseUrl(sigstoreUrl);
 
+  const uploadCtx: UploadContext = {
+    clock,
+    store,
+    maxUploadBytes: cfg.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    attestations: new AttestationVerifier(sigstore.trustedRoot()),
+  };
+
   const pypiServer = createRoutedServer(ctx, pypiRouteOf, async (route: Route, req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (route === 'audience') return handleAudience(mintCtx, req, res);
     if (route === 'mint-token') {
@@ -135,6 +146,7 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       return handleMint(mintCtx, req, res);
     }
     if (route === 'upload') return handleUpload(uploadCtx, req, res, url);
+    if (route === 'integrity') return handleIntegrity(store, req, res, url);
     return handleSimple(store, req, res, url);
   });
   let pypiPort: number;
@@ -174,12 +186,23 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     addProject: (name) => {
       store.addProject(name);
     },
+    addApiToken: (projects) => {
+      const value = newTokenValue();
+      store.tokens.set(value, { projects: new Set(projects.map(normalizeProjectName)), expiresAt: Number.MAX_SAFE_INTEGER });
+      onIssued(value);
+      return value;
+    },
     setTrustedPublishing: (enabled) => {
       trustedPublishing = enabled;
     },
     issuedSecrets: () => [...secrets],
     uploads: () => store.uploadLog.map((f) => ({
-      project: f.project, version: f.version, filename: f.filename, sha256: f.sha256, size: f.content.length,
+      project: f.project,
+      version: f.version,
+      filename: f.filename,
+      sha256: f.sha256,
+      size: f.content.length,
+      ...(f.provenance ? { provenance: f.provenance } : {}),
     })),
     requests: (route) => log.filter((r) => route === undefined || r.route === route).map((r) => ({ ...r })),
     close: async () => {

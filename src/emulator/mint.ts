@@ -111,7 +111,12 @@ export async function mintFromBody(ctx: MintContext, body: string): Promise<Mint
   const projects = ctx.registry.projectsTrusting(match.publisher).map(normalizeProjectName);
   const value = newTokenValue();
   const expires = epochSeconds(ctx.clock) + ctx.tokenLifetimeSeconds;
-  ctx.store.tokens.set(value, { projects: new Set(projects), expiresAt: expires });
+  const { owner, repository, workflow, environment } = match.publisher;
+  ctx.store.tokens.set(value, {
+    projects: new Set(projects),
+    expiresAt: expires,
+    publisher: { kind: 'GitHub', identity: { repository: `${owner}/${repository}`, workflow, environment: environment || null } },
+  });
   ctx.onIssued(value);
   return { ok: true, token: value, expires, projects };
 }

@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendText } from './http';
-import { normalizeProjectName, type IndexStore } from './index-store';
+import { normalizeProjectName, type IndexStore, type StoredFile } from './index-store';
+import { provenancePath } from './integrity';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -48,9 +49,17 @@ export function handleSimple(store: IndexStore, req: IncomingMessage, res: Serve
   }
   const links = [...project.files.values()].map((f) => {
     const requires = f.requiresPython ? ` data-requires-python="${escapeHtml(f.requiresPython)}"` : '';
-    return `<a href="/files/${encodeURIComponent(key)}/${encodeURIComponent(f.filename)}#sha256=${f.sha256}"${requires}>${escapeHtml(f.filename)}</a>`;
+    const provenanceAt = provenanceUrl(req, f);
+    const provenance = provenanceAt ? ` data-provenance="${escapeHtml(provenanceAt)}"` : '';
+    return `<a href="/files/${encodeURIComponent(key)}/${encodeURIComponent(f.filename)}#sha256=${f.sha256}"${requires}${provenance}>${escapeHtml(f.filename)}</a>`;
   });
   sendText(res, 200, 'OK', page(`Links for ${project.name}`, links), HTML);
+}
+
+/** PEP 740: the absolute Integrity API URL of a file's provenance, when it was uploaded with attestations. */
+export function provenanceUrl(req: IncomingMessage, file: StoredFile): string | undefined {
+  if (!file.provenance) return undefined;
+  return `http://${req.headers.host ?? 'localhost'}${provenancePath(file.project, file.version, file.filename)}`;
 }
 
 function serveFile(store: IndexStore, res: ServerResponse, path: string): void {

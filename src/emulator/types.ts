@@ -119,4 +119,6 @@ export interface UploadRecord {
   filename: string;
   sha256: string;
   size: number;
+  /** The PEP 740 provenance stored for it, when it was uploaded with attestations. */
+  provenance?: unknown;
 }

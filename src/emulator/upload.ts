@@ -9,12 +9,16 @@ import { blake2b } from '@noble/hashes/blake2b';
 import { epochSeconds, type Clock } from './clock';
 import { sendText } from './http';
 import { normalizeProjectName, type IndexStore, type StoredFile } from './index-store';
+import { checkUploadAttestations, INVALID_ATTESTATIONS } from './integrity';
+import type { AttestationVerifier, Provenance } from './sigstore/attestation';
 import { MalformedUploadError, parseUploadForm, tokenFromAuthorization, type UploadForm } from './upload-form';
 
 export interface UploadContext {
   readonly clock: Clock;
   readonly store: IndexStore;
   readonly maxUploadBytes: number;
+  /** Checks PEP 740 attestations against the trusted root of the emulator's Sigstore. */
+  readonly attestations: AttestationVerifier;
 }
 
 const INVALID_AUTH = 'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.';
@@ -119,6 +123,14 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
   if (filetype === 'sdist' && [...project.files.values()].some((f) => f.version === version && f.filetype === 'sdist')) {
     return new Refusal(400, 'Only one sdist may be uploaded per release.');
   }
+
+  // PEP 740: checked once the file is known good, before it is stored (warehouse forklift/legacy.py).
+  let provenance: Provenance | undefined;
+  if (form.fields.has('attestations')) {
+    const verdict = checkUploadAttestations(ctx.attestations, token, form.fields.get('attestations')![0], { name: filename, sha256: digests.sha256 });
+    if ('reason' in verdict) return new Refusal(400, `${INVALID_ATTESTATIONS}${verdict.reason}`);
+    provenance = verdict;
+  }
   const stored: StoredFile = {
     project: project.name,
     version,
@@ -127,6 +139,7 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
     ...digests,
     requiresPython: field(form, 'requires_python') || undefined,
     content: data,
+    provenance,
   };
   project.files.set(filename, stored);
   ctx.store.uploadLog.push(stored);

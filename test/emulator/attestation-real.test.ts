@@ -19,6 +19,12 @@ const publisher = { repository: 'trailofbits/pypi-attestations', workflow: 'rele
 const verifier = new AttestationVerifier(productionTrustedRoot());
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** How PyPI prints the Build Config URI extension (Python's repr of it): DER UTF8String tag 0x0c, length, text. */
+function buildConfigRepr(uri: string): string {
+  const id = '<ObjectIdentifier(oid=1.3.6.1.4.1.57264.1.18, name=Unknown OID)>';
+  return `<Extension(oid=${id}, critical=False, value=<UnrecognizedExtension(oid=${id}, value=b'\\x0c${String.fromCharCode(uri.length)}${uri}')>)>`;
+}
+
 function attestation(): Attestation {
   return parseAttestations(`[${attestationJson}]`)[0];
 }
@@ -65,10 +71,11 @@ test('one byte changed in the signature is refused', () => {
 test('another publisher (repository or workflow) is refused by the identity policy', () => {
   const dist = { name: SDIST, sha256: sha256(sdist) };
   expect(() => verifier.verify(attestation(), { ...publisher, workflow: 'publish.yml' }, dist))
-    .toThrow("Certificate's Build Config URI (https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) " +
+    .toThrow(`Certificate's Build Config URI (${buildConfigRepr('https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19')}) ` +
       'does not match expected Trusted Publisher (publish.yml @ trailofbits/pypi-attestations)');
   expect(() => verifier.verify(attestation(), { ...publisher, repository: 'octo-org/pypi-attestations' }, dist))
-    .toThrow(/source repository URI does not match/);
+    .toThrow("Verification failed: Certificate's OIDCSourceRepositoryURI does not match " +
+      '(got https://github.com/trailofbits/pypi-attestations, expected https://github.com/octo-org/pypi-attestations)');
 });
 
 test("the emulator's own trusted root does not vouch for production certificates", async () => {

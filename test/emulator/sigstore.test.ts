@@ -102,6 +102,20 @@ describe('signing with sigstore-js against the emulator', () => {
   });
 });
 
+describe('faults and the request log reach the Sigstore routes', () => {
+  test('an injected Fulcio or Rekor outage fails one signing, then service resumes; each request is logged', async () => {
+    const before = { fulcio: em.requests('fulcio').length, rekor: em.requests('rekor').length };
+    em.faults.inject('fulcio', { status: 503, body: 'unavailable' });
+    await expect(signStatement(em, publishStatement('f-1.0.tar.gz', Buffer.from('f')))).rejects.toThrow();
+    em.faults.inject('rekor', { reset: 'before-headers' });
+    await expect(signStatement(em, publishStatement('f-1.0.tar.gz', Buffer.from('f')))).rejects.toThrow();
+    await expect(signStatement(em, publishStatement('f-1.0.tar.gz', Buffer.from('f')))).resolves.toBeTruthy();
+    expect(em.requests('fulcio').length - before.fulcio).toBe(3);
+    expect(em.requests('rekor').length - before.rekor).toBe(2);
+    expect(em.requests('fulcio').every((r) => r.method === 'POST' && r.url === '/api/v2/signingCert')).toBe(true);
+  });
+});
+
 describe("Fulcio's refusals", () => {
   test('a token for another audience, or none, is refused with 401 and no certificate', async () => {
     const jwt = await requestJwt(em, 'pypi');

@@ -46,6 +46,14 @@ export interface GitHubPublisherIdentity {
 
 /** A refusal of the list or of one attestation, in pypi-attestations'/warehouse's words. */
 export class AttestationError extends Error {}
+/** pypi-attestations `VerificationError`: the message starts `Verification failed: `. */
+export class VerificationFailed extends AttestationError {
+  constructor(message: string) {
+    super(`Verification failed: ${message}`);
+  }
+}
+/** pypi-attestations `ConversionError`: the attestation does not make a Sigstore bundle. */
+export class ConversionFailed extends AttestationError {}
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -117,17 +125,17 @@ export class AttestationVerifier {
 
   /**
    * Verify one attestation for a distribution (file name and sha256) and a GitHub Trusted Publisher; returns the
-   * predicate type. Throws AttestationError with pypi-attestations' `Verification failed: ...` message.
+   * predicate type. Throws VerificationFailed (pypi-attestations' `Verification failed: ...`) or ConversionFailed.
    */
   verify(attestation: Attestation, publisher: GitHubPublisherIdentity, distribution: { name: string; sha256: string }): string {
-    const fail = (message: string) => new AttestationError(`Verification failed: ${message}`);
+    const fail = (message: string) => new VerificationFailed(message);
     let entity;
     let certificate: X509Certificate;
     try {
       entity = toSignedEntity(bundleFromJSON(toBundleJson(attestation)));
       certificate = X509Certificate.parse(Buffer.from(attestation.verification_material.certificate, 'base64'));
     } catch (err) {
-      throw new AttestationError(`Could not convert the attestation to a Sigstore bundle: ${(err as Error).message}`);
+      throw new ConversionFailed(`invalid attestation: ${(err as Error).message}`);
     }
     try {
       new Verifier(this.trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 }).verify(entity);
@@ -180,24 +188,42 @@ export function utf8Extension(certificate: X509Certificate, oid: string): string
  * with the ref or sha the certificate itself names.
  */
 function checkGitHubPolicy(certificate: X509Certificate, publisher: GitHubPublisherIdentity, fail: (m: string) => Error): void {
-  const issuer = utf8Extension(certificate, FULCIO_OID.issuer);
-  if (issuer !== GITHUB_ISSUER) {
-    throw fail(`Certificate's OIDC issuer does not match (got '${issuer ?? ''}', expected '${GITHUB_ISSUER}')`);
-  }
-  const repositoryUri = utf8Extension(certificate, FULCIO_OID.sourceRepositoryUri);
-  const expectedRepository = `https://github.com/${publisher.repository}`;
-  if (repositoryUri !== expectedRepository) {
-    throw fail(`Certificate's source repository URI does not match (got '${repositoryUri ?? ''}', expected '${expectedRepository}')`);
-  }
+  // sigstore-python's policy classes name themselves in their messages: OIDCIssuerV2, OIDCSourceRepositoryURI.
+  const single = (name: string, oid: string, expected: string) => {
+    const value = utf8Extension(certificate, oid);
+    if (value === undefined) throw fail(`Certificate does not contain ${name} (${oid}) extension`);
+    if (value !== expected) throw fail(`Certificate's ${name} does not match (got ${value}, expected ${expected})`);
+  };
+  single('OIDCIssuerV2', FULCIO_OID.issuer, GITHUB_ISSUER);
+  single('OIDCSourceRepositoryURI', FULCIO_OID.sourceRepositoryUri, `https://github.com/${publisher.repository}`);
   const buildConfigUri = utf8Extension(certificate, FULCIO_OID.buildConfigUri);
   const suffixes = [FULCIO_OID.sourceRepositoryDigest, FULCIO_OID.sourceRepositoryRef]
     .map((oid) => utf8Extension(certificate, oid)).filter((s): s is string => s !== undefined);
   if (suffixes.length === 0) throw fail('Certificate must contain either Source Repository Digest or Source Repository Ref');
   const expected = suffixes.map((s) => `https://github.com/${publisher.repository}/.github/workflows/${publisher.workflow}@${s}`);
-  if (buildConfigUri === undefined || !expected.includes(buildConfigUri)) {
-    throw fail(`Certificate's Build Config URI (${buildConfigUri ?? 'missing'}) does not match expected Trusted Publisher ` +
-      `(${publisher.workflow} @ ${publisher.repository})`);
+  if (buildConfigUri === undefined) throw fail(`Certificate does not contain Build Config URI (${FULCIO_OID.buildConfigUri}) extension`);
+  if (!expected.includes(buildConfigUri)) {
+    throw fail(`Certificate's Build Config URI (${pythonExtensionRepr(certificate, FULCIO_OID.buildConfigUri)}) does not match expected ` +
+      `Trusted Publisher (${publisher.workflow} @ ${publisher.repository})`);
   }
+}
+
+/**
+ * How pypi-attestations prints the extension in that message (Python's repr of cryptography's `Extension`), so the
+ * emulator's refusal reads like PyPI's, e.g. `<Extension(oid=<ObjectIdentifier(oid=1.3.6.1.4.1.57264.1.18, ...`.
+ */
+function pythonExtensionRepr(certificate: X509Certificate, oid: string): string {
+  const der = Buffer.from(certificate.extension(oid)!.valueObj.value);
+  const bytes = [...der].map((b) => {
+    if (b === 0x5c) return '\\\\';
+    if (b === 0x27) return "\\'";
+    if (b === 0x09) return '\\t';
+    if (b === 0x0a) return '\\n';
+    if (b === 0x0d) return '\\r';
+    return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  }).join('');
+  const id = `<ObjectIdentifier(oid=${oid}, name=Unknown OID)>`;
+  return `<Extension(oid=${id}, critical=False, value=<UnrecognizedExtension(oid=${id}, value=b'${bytes}')>)>`;
 }
 
 const canonicalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');

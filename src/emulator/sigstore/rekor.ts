@@ -81,6 +81,9 @@ export class TransparencyLog {
     this.privateKey = privateKey;
     this.publicKeyDer = publicKey.export({ format: 'der', type: 'spki' });
     this.logId = sha256(this.publicKeyDer);
+    // The log opens with one marker leaf, so a client's first entry has log index 1 and a non-empty audit path:
+    // protobuf JSON drops a 0 and an empty list, and sigstore-python (pypi-attestations) requires both fields.
+    this.leaves.push(leafHash(Buffer.from(`genesis of the emulated Rekor log ${this.treeId}`)));
   }
 
   /** The checkpoint's origin names the log's host (verifiers match it against the log's URL). */
@@ -99,17 +102,17 @@ export class TransparencyLog {
     this.leaves.push(leaf);
     const integratedTime = epochSeconds(this.clock);
     const uuid = `${this.treeId.toString(16).padStart(16, '0')}${leaf.toString('hex')}`;
-    this.entries.push({ uuid, body, integratedTime, logIndex });
-    return { [uuid]: this.answer(logIndex) };
+    const entry = { uuid, body, integratedTime, logIndex };
+    this.entries.push(entry);
+    return { [uuid]: this.answer(entry) };
   }
 
-  /** Every entry so far, in log order. */
+  /** Every entry clients logged so far, in log order. */
   logged(): readonly LoggedEntry[] {
     return this.entries;
   }
 
-  private answer(logIndex: number): RekorLogEntry {
-    const { body, integratedTime } = this.entries[logIndex];
+  private answer({ body, integratedTime, logIndex }: LoggedEntry): RekorLogEntry {
     const treeSize = this.leaves.length;
     const rootHash = treeHash(this.leaves, 0, treeSize);
     const logID = this.logId.toString('hex');
