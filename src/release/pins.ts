@@ -32,8 +32,6 @@ export const TOOL_VERSIONS = {
   'pdm': '2.29.4',
   'flit': '4.2.0',
   'maturin': '1.16.0',
-  /** Verifies PEP 740 attestations as PyPI does (trailofbits/pypi-attestations, on sigstore-python). */
-  'pypi-attestations': '0.0.30',
 } as const;
 
 export type PinnedTool = keyof typeof TOOL_VERSIONS;

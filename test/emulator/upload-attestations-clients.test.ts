@@ -8,18 +8,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
 import { exchange } from './client';
-import { buildSampleDist, DEBIAN_PYTHON, type SampleDist } from './sample-dist';
+import { buildSampleDist, type SampleDist } from './sample-dist';
 import type { Emulator } from '../../src/emulator';
-import { TOOL_VERSIONS } from '../../src/pins';
+import { TOOL_VERSIONS } from '../../src/release/pins';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput, registerSecret } from '../support/leaks';
 import { attest } from '../support/pep740';
 import { TWINE_WITH_ATTESTATIONS, UV } from '../support/pypi-attestations';
 import { requireTool, runTool } from '../support/tools';
 
-const haveTools = requireTool('twine (pinned)', TWINE_WITH_ATTESTATIONS, ['--version']) &&
-  requireTool('uv (pinned)', UV, ['--version']) &&
-  requireTool('python3 -m build (apt: python3-build)', DEBIAN_PYTHON, ['-c', 'import build, setuptools, wheel']);
+const haveTools = requireTool('twine', 'uv', 'python');
 const maybe = haveTools ? describe : describe.skip;
 
 let em: Emulator;

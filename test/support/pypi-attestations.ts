@@ -1,5 +1,5 @@
 /**
- * The Python side of PEP 740, at the versions src/pins.ts pins: trailofbits' `pypi-attestations` CLI (what PyPI
+ * The Python side of PEP 740, at the pinned versions (pypi-attestations is a test tool: scripts/tools/catalog.ts): trailofbits' `pypi-attestations` CLI (what PyPI
  * runs, on sigstore-python), and the uploaders that send attestations (twine `--attestations`, `uv publish`).
  * Each is looked up in `$PYPI_ATTESTATIONS` / `$TWINE` / `$UV`, then the repository's tool directory `.tools/bin/`,
  * then the venv `.ci/run` makes at `.cache/venvs/pep740` (`python3 -m venv .cache/venvs/pep740 &&
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordOutput } from './leaks';
 import { requireTool, runTool, type ToolRun } from './tools';
-import { TOOL_VERSIONS } from '../../src/pins';
+import { DEV_TOOL_VERSIONS } from '../../scripts/tools/catalog';
 
 const ROOT = join(__dirname, '..', '..');
 const VENV_BIN = join(ROOT, '.cache', 'venvs', 'pep740', 'bin');
@@ -30,7 +30,7 @@ export const UV = toolPath('uv', 'UV');
 
 /** true when the pinned pypi-attestations is installed; under CI=true a missing one throws. */
 export function havePypiAttestations(): boolean {
-  return requireTool('pypi-attestations', PYPI_ATTESTATIONS, ['--version']);
+  return requireTool('pypi-attestations');
 }
 
 /** `pypi-attestations <args> --offline`-style run with `trustedRoot` as the only root sigstore-python trusts. */
@@ -47,4 +47,4 @@ export async function runPypiAttestations(args: string[], trustedRoot: unknown, 
 }
 
 /** The pinned version, which the installed CLI must report. */
-export const PYPI_ATTESTATIONS_VERSION = TOOL_VERSIONS['pypi-attestations'];
+export const PYPI_ATTESTATIONS_VERSION = DEV_TOOL_VERSIONS['pypi-attestations'];
