@@ -1,7 +1,8 @@
 /**
  * What gets signed: every distribution in the packages directory, and nothing else may be there. PyPI accepts
  * wheels (`.whl`) and sdists (`.tar.gz`, `.zip`); any other file would be uploaded unattested or break the upload,
- * so it is an error naming it, never skipped. A `<file>.publish.attestation` already present means the files were
+ * so it is an error naming it, never skipped. Hidden files (`dist/.gitignore`, which `uv build` writes) are the one
+ * exception: the upload step's `dist/*` never matches them, so they are listed in the log and left alone. A `<file>.publish.attestation` already present means the files were
  * attested before this step (another job's download, a re-run): signing again would leave two, so that is an error
  * too (pypa/gh-action-pypi-publish refuses it the same way).
  */
@@ -22,12 +23,21 @@ export interface Distribution {
 
 const listed = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
 
+export interface PackagesDirectory {
+  readonly distributions: Distribution[];
+  /** Dot files: neither signed nor uploaded (`dist/*` does not match them). */
+  readonly hidden: string[];
+}
+
 /** `root` is where the files are, `dir` how the user named it (for messages). */
-export function findDistributions(root: string, dir: string): Distribution[] {
+export function findDistributions(root: string, dir: string): PackagesDirectory {
   let names: string[];
+  let hidden: string[];
   try {
     if (!statSync(root).isDirectory()) throw new Error('not a directory');
-    names = readdirSync(root).sort();
+    const all = readdirSync(root).sort();
+    hidden = all.filter((n) => n.startsWith('.'));
+    names = all.filter((n) => !n.startsWith('.'));
   } catch {
     throw setupFailure('No distributions to attest',
       `The packages directory '${dir}' does not exist or is not a directory: download the built distributions ` +
@@ -56,7 +66,8 @@ export function findDistributions(root: string, dir: string): Distribution[] {
     throw setupFailure('No distributions to attest',
       `The packages directory '${dir}' is empty: download the built distributions into it before the attest step.`);
   }
-  return names.map((name) => ({ name, path: join(root, name), attestationPath: join(root, `${name}${ATTESTATION_SUFFIX}`) }));
+  const distributions = names.map((name) => ({ name, path: join(root, name), attestationPath: join(root, `${name}${ATTESTATION_SUFFIX}`) }));
+  return { distributions, hidden };
 }
 
 /** Follows symbolic links; a dangling one is not a file. */

@@ -74,7 +74,8 @@ export async function runAttest(env: Env, io: Io, timing?: Partial<Timing>, cwd 
 
 async function attest(inputs: AttestInputs, env: Env, io: Io, say: (text: string) => void, secrets: Secrets,
   t: Timing, deadline: number, cwd: string): Promise<number> {
-  const dists = findDistributions(resolve(cwd, inputs.packagesDir), inputs.packagesDir);
+  const { distributions: dists, hidden } = findDistributions(resolve(cwd, inputs.packagesDir), inputs.packagesDir);
+  if (hidden.length > 0) say(`Not signed: ${hidden.join(', ')} (hidden files, which the upload's dist/* does not match either)`);
   const oidc = oidcRequest(env, secrets);
   const send = createTransport(t.requestTimeoutMs, deadline);
   const onRetry = (f: AttestFailure, n: number, pauseMs: number) =>

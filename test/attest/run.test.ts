@@ -88,7 +88,7 @@ describe('signing', () => {
 describe('refusals before any request', () => {
   test.each([
     ['an attestation already there', [SDIST, `${SDIST}.publish.attestation`], /already holds publish attestations \('demo_package-1\.0\.0\.tar\.gz\.publish\.attestation'\)/],
-    ['a file that is not a distribution', [SDIST, 'notes.txt', '.DS_Store'], /not distributions \('\.DS_Store', 'notes\.txt'\)/],
+    ['a file that is not a distribution', [SDIST, 'notes.txt', 'checksums.sha256'], /not distributions \('checksums\.sha256', 'notes\.txt'\)/],
     ['an empty packages directory', [], /is empty/],
   ])('%s', async (_, names, message) => {
     const { workspace, dist } = workspaceWith(...names);
@@ -98,6 +98,14 @@ describe('refusals before any request', () => {
     expect(theError(r.stdout).message).toMatch(message);
     expect(requests()).toEqual({ fulcio: 0, rekor: 0 });
     expect(attestationFiles(dist)).toEqual(before);
+  });
+
+  test('hidden files (uv build writes dist/.gitignore) are listed, not signed: dist/* does not upload them', async () => {
+    const { workspace, dist } = workspaceWith(SDIST, '.gitignore');
+    const r = await runInProcess(attestEnv(emu), workspace);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Not signed: .gitignore (hidden files');
+    expect(attestationFiles(dist)).toEqual([`${SDIST}.publish.attestation`]);
   });
 
   test('no id-token permission: the error says what the job needs', async () => {
