@@ -24,14 +24,14 @@ export const PIN_VERSIONS: Readonly<Record<string, string>> = {
 
 /** The Python tools the build and publish jobs install, each at an exact version. */
 export const TOOL_VERSIONS = {
-  'uv': '0.13.8',
-  'build': '1.6.1',
-  'twine': '7.0.0',
-  'poetry': '2.5.1',
-  'hatch': '1.18.2',
-  'pdm': '2.29.4',
-  'flit': '4.2.0',
-  'maturin': '1.16.0',
+  uv: '0.13.8',
+  build: '1.6.1',
+  twine: '7.0.0',
+  poetry: '2.5.1',
+  hatch: '1.18.2',
+  pdm: '2.29.4',
+  flit: '4.2.0',
+  maturin: '1.16.0',
 } as const;
 
 export type PinnedTool = keyof typeof TOOL_VERSIONS;
