@@ -54,6 +54,7 @@ const project = new cdk.JsiiProject({
     '@sigstore/protobuf-specs@^0.5.2',
     '@sigstore/tuf@^4.0.2',
     'canonicalize@^2.1.0', // RFC 8785 JSON: the bodies and signed entry timestamps of the emulator's Rekor
+    '@renovatebot/pep440@^4.2.4', // PEP 440 version equality, as packaging compares attested file names (4.x runs on Node 20)
   ],
 
   // The action and the emulator are not jsii code: they have their own tsconfig and are bundled by esbuild.
@@ -184,11 +185,11 @@ const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// --- the Python tools the tests and the demo run, at the versions of src/pins.ts --------------------------------
+// --- the Python tools the tests and the demo run, at the versions of src/release/pins.ts --------------------------------
 // requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
 // only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
 project.addTask('pins:lock', {
-  description: 'Re-lock every tool\'s requirement set from src/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  description: 'Re-lock every tool\'s requirement set from src/release/pins.ts (full closure, sha256 of every wheel; commit the result)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
 });
 const toolsInstall = project.addTask('tools:install', {

@@ -2,8 +2,8 @@ import { Component, Project, github, javascript } from 'projen';
 import { ATTESTED, ATTEST_ACTION_DIR, PypiAttestAction, attestStep } from './attest-action';
 import { setupUvStep } from './build-job';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep } from './mint-action';
-import { uvToolInstallCommand } from './pins';
+import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements, vendoredRequirementsPath } from './mint-action';
+import { hashPinnedInstallCommand } from './pins';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { DEFAULT_UPLOAD_URL, PYPI, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
@@ -103,7 +103,10 @@ export class PypiPublishRetrofit extends Component {
     this.attestations = options.attestations ?? true;
     this.continueWithoutAttestations = options.continueWithoutAttestations ?? false;
     PypiMintAction.ensure(project);
-    if (this.attestations) PypiAttestAction.ensure(project);
+    if (this.attestations) {
+      PypiAttestAction.ensure(project);
+      vendorToolRequirements(project, 'twine');
+    }
   }
 
   public preSynthesize(): void {
@@ -142,7 +145,7 @@ export class PypiPublishRetrofit extends Component {
       steps.splice(publishAt, 0,
         attestStep(PYTHON_DIST_DIR, this.continueWithoutAttestations),
         setupUvStep(),
-        { name: 'Install twine', id: 'install_twine', run: uvToolInstallCommand('twine') });
+        { name: 'Install twine', id: 'install_twine', run: hashPinnedInstallCommand('twine', vendoredRequirementsPath('twine')) });
     }
     const hardened = steps.map(withoutPersistedCredentials);
     return {

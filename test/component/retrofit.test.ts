@@ -47,7 +47,8 @@ function expectMintingJob(job: WorkflowJob, environmentUrl: string, attested = t
     // what pacmak built in this job is signed right after, then the pinned twine uploads it with the attestations
     expect(ids.slice(ids.indexOf('collect_python_artifact') + 1, mintAt + 2)).toEqual(['attest', 'setup_uv', 'install_twine', 'mint', 'release']);
     expect(steps[mintAt - 3]).toMatchObject({ uses: './.github/actions/pypi-attest', with: { 'packages-dir': 'dist/python/' } });
-    expect(steps[mintAt - 1].run).toBe("uv tool install 'twine==7.0.0'");
+    // twine from its hash-locked set, vendored next to the mint action (which the sparse checkout brings)
+    expect(steps[mintAt - 1].run).toContain('--require-hashes --only-binary :all: --requirement .github/actions/pypi-mint/requirements/twine.txt');
     expect(publish.run).toContain('twine upload --non-interactive --verbose --skip-existing --attestations dist/python/*');
     expect(publish.run).toContain('PUBLIB_DRYRUN');
     expect(publish.run).not.toContain('publib-pypi');

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AttestationVerifier, parseAttestations, type Attestation, type Provenance } from '../../src/emulator/sigstore/attestation';
+import { AttestationVerifier, parseAttestations, parseDistFilename, sameDistribution, type Attestation, type Provenance } from '../../src/emulator/sigstore/attestation';
 import { startTestEmulator } from '../support/emulator';
 import { productionTrustedRoot } from '../support/pep740';
 
@@ -82,4 +82,20 @@ test("the emulator's own trusted root does not vouch for production certificates
   const em = await startTestEmulator();
   expect(() => new AttestationVerifier(em.sigstore.trustedRoot()).verify(attestation(), publisher, { name: SDIST, sha256: sha256(sdist) }))
     .toThrow(/^Verification failed: /);
+});
+
+test('file names compare as packaging parses them: PEP 440 versions, canonical names, expanded wheel tag sets', () => {
+  const same = (a: string, b: string) => {
+    const [x, y] = [parseDistFilename(a), parseDistFilename(b)];
+    return x !== undefined && y !== undefined && sameDistribution(x, y);
+  };
+  expect(same('Demo.Package-1.0.tar.gz', 'demo_package-1.0.0.tar.gz')).toBe(true);
+  expect(same('demo_package-1.0-py2.py3-none-any.whl', 'demo_package-1.0.0-py3.py2-none-any.whl')).toBe(true);
+  expect(same('demo_package-1.0.tar.gz', 'demo_package-1.0.zip')).toBe(true);
+  expect(same('demo_package-1.0.tar.gz', 'demo_package-1.0.1.tar.gz')).toBe(false);
+  expect(same('demo_package-1.0-py3-none-any.whl', 'demo_package-1.0.tar.gz')).toBe(false);
+  expect(same('demo_package-1.0-py3-none-any.whl', 'demo_package-1.0-1-py3-none-any.whl')).toBe(false);
+  expect(same('demo_package-1.0-py3-none-any.whl', 'demo_package-1.0-cp312-cp312-manylinux_2_17_x86_64.whl')).toBe(false);
+  expect(parseDistFilename('demo_package-not.a.version.tar.gz')).toBeUndefined();
+  expect(parseDistFilename('demo_package-1.0.exe')).toBeUndefined();
 });

@@ -1,11 +1,10 @@
 /**
- * Real uploaders send PEP 740 attestations to the emulator: twine 7 `--attestations` and `uv publish`, each
- * picking up the `<dist>.publish.attestation` files next to a wheel and an sdist built by `python3 -m build`
+ * Real uploaders send PEP 740 attestations to the emulator: the pinned twine `--attestations` and `uv publish`, each
+ * picking up the `<dist>.publish.attestation` files next to a wheel and an sdist built by `uv build`
  * (attestations signed against the emulator's Fulcio and Rekor). The emulator accepts them and serves the
  * provenance; a distribution changed after signing is refused with PyPI's message, which the uploader shows.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
 import { exchange } from './client';
 import { buildSampleDist, type SampleDist } from './sample-dist';
@@ -14,8 +13,7 @@ import { TOOL_VERSIONS } from '../../src/release/pins';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput, registerSecret } from '../support/leaks';
 import { attest } from '../support/pep740';
-import { TWINE_WITH_ATTESTATIONS, UV } from '../support/pypi-attestations';
-import { requireTool, runTool } from '../support/tools';
+import { requireTool, runTool, tool, toolEnv } from '../support/tools';
 
 const haveTools = requireTool('twine', 'uv', 'python');
 const maybe = haveTools ? describe : describe.skip;
@@ -23,7 +21,7 @@ const maybe = haveTools ? describe : describe.skip;
 let em: Emulator;
 const dists: SampleDist[] = [];
 beforeAll(async () => {
-  // Built first: python -m build blocks the event loop, which must not stall the loopback connections later on.
+  // Built first: the build blocks the event loop, which must not stall the loopback connections later on.
   if (haveTools) {
     for (const version of ['1.0.0', '1.1.0', '1.2.0']) dists.push(buildSampleDist('emu-attested', version));
     dists.push(buildSampleDist('emu-attested', '1.2.0', 'two')); // same file names as 1.2.0, other bytes
@@ -57,10 +55,10 @@ function withAttestations(files: string[]): string[] {
 }
 
 async function twine(tokenValue: string, files: string[]) {
-  const run = await runTool(TWINE_WITH_ATTESTATIONS, ['upload', '--attestations', '--non-interactive', '--disable-progress-bar', ...withAttestations(files)], {
+  const run = await runTool(tool('twine'), ['upload', '--attestations', '--non-interactive', '--disable-progress-bar', ...withAttestations(files)], {
     timeoutMs: 120_000,
     // the token travels in the environment, never on the command line
-    env: { PATH: process.env.PATH, HOME: tmpdir(), TWINE_USERNAME: '__token__', TWINE_PASSWORD: tokenValue, TWINE_REPOSITORY_URL: em.uploadUrl },
+    env: toolEnv({ TWINE_USERNAME: '__token__', TWINE_PASSWORD: tokenValue, TWINE_REPOSITORY_URL: em.uploadUrl }),
   });
   recordOutput('twine stdout', run.stdout, true);
   recordOutput('twine stderr', run.stderr, false);
@@ -68,9 +66,9 @@ async function twine(tokenValue: string, files: string[]) {
 }
 
 async function uvPublish(tokenValue: string, files: string[]) {
-  const run = await runTool(UV, ['publish', '--publish-url', em.uploadUrl, ...withAttestations(files)], {
+  const run = await runTool(tool('uv'), ['publish', '--publish-url', em.uploadUrl, ...withAttestations(files)], {
     timeoutMs: 120_000,
-    env: { PATH: process.env.PATH, HOME: tmpdir(), UV_PUBLISH_TOKEN: tokenValue, UV_NO_CONFIG: '1', UV_CACHE_DIR: `${tmpdir()}/uv-cache-emu` },
+    env: toolEnv({ UV_PUBLISH_TOKEN: tokenValue }),
   });
   recordOutput('uv publish stdout', run.stdout, true);
   recordOutput('uv publish stderr', run.stderr, false);
@@ -100,12 +98,11 @@ maybe('uploaders that send attestations', () => {
   });
 
   test(`uv ${TOOL_VERSIONS.uv} publish uploads the adjacent attestations: accepted, provenance stored`, async () => {
-    // the wheel only: uv skips the sdist Debian's setuptools names `emu-attested-1.1.0.tar.gz` (not PEP 625-normalized)
     const dist = dists[1];
-    await attestAll([dist.wheel]);
-    const run = await uvPublish(await token(), [dist.wheel]);
+    await attestAll([dist.wheel, dist.sdist]);
+    const run = await uvPublish(await token(), [dist.wheel, dist.sdist]);
     expect({ code: run.code, output: flat(run) }).toEqual({ code: 0, output: expect.any(String) });
-    expectProvenance([dist.wheel]);
+    expectProvenance([dist.wheel, dist.sdist]);
   });
 
   test('a distribution changed between attest and upload: both uploaders show PyPI\'s refusal', async () => {

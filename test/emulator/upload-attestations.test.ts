@@ -89,6 +89,15 @@ describe('accepted attestations', () => {
     expect(shape(ours)).toEqual(shape(real));
   });
 
+  test('two attestations, one per predicate type PyPI knows (publish and SLSA provenance), are both kept', async () => {
+    const file = freshWheel();
+    const publish = await attest(em, file.filename, file.content);
+    const slsa = await attest(em, file.filename, file.content, (s) => ({ ...s, predicateType: 'https://slsa.dev/provenance/v1', predicate: {} }));
+    expect((await uploadWith(file, [publish, slsa])).status).toBe(200);
+    const provenance = (await (await fetch(`${em.pypiUrl}/integrity/demo-package/${file.version}/${file.filename}/provenance`)).json()) as { attestation_bundles: Array<{ attestations: unknown[] }> };
+    expect(provenance.attestation_bundles[0].attestations).toEqual([publish, slsa]);
+  });
+
   test('a file uploaded without attestations has no provenance (404, as PyPI says it)', async () => {
     const file = freshWheel();
     expect((await upload(em, await mintedToken(), wheelFields('demo-package', file.version, file.content), file)).status).toBe(200);

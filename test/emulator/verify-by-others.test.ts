@@ -19,7 +19,7 @@ import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { registerSecret } from '../support/leaks';
 import { attest, productionTrustedRoot, type Statement } from '../support/pep740';
 import { havePypiAttestations, PYPI_ATTESTATIONS, PYPI_ATTESTATIONS_VERSION, runPypiAttestations } from '../support/pypi-attestations';
-import { runTool } from '../support/tools';
+import { runTool, toolEnv } from '../support/tools';
 
 const have = havePypiAttestations();
 const maybe = have ? test : test.skip;
@@ -69,7 +69,7 @@ async function signedWith(claims: Record<string, string>, filename: string, cont
 }
 
 maybe('the pinned pypi-attestations is the one installed', async () => {
-  const run = await runTool(PYPI_ATTESTATIONS, ['--version']);
+  const run = await runTool(PYPI_ATTESTATIONS, ['--version'], { env: toolEnv() });
   expect(run.stdout.trim()).toBe(`pypi-attestations ${PYPI_ATTESTATIONS_VERSION}`);
 });
 

@@ -58,6 +58,8 @@ export interface ReleaseRun {
   readonly jobs: Map<string, JobResult>;
   /** Jobs GitHub would skip because a job they need failed. */
   readonly skipped: string[];
+  /** The run's artifacts, name -> directory (the build job's `dist/` under the workflow's artifact name). */
+  readonly artifacts: Record<string, string>;
 }
 
 /**
@@ -100,5 +102,5 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
     });
     jobs.set(ready, result);
   }
-  return { jobs, skipped };
+  return { jobs, skipped, artifacts };
 }

@@ -12,7 +12,7 @@ import { tempDir } from './temp-dirs';
 import { PypiRelease, PypiReleaseOptions, TrustedPublisher } from '../../src';
 import type { Workflow } from './workflow/types';
 
-export type SampleFlavour = 'setuptools' | 'poetry';
+export type SampleFlavour = 'setuptools' | 'poetry' | 'uv';
 
 export interface SampleReleaseOptions {
   readonly flavour: SampleFlavour;
@@ -22,6 +22,11 @@ export interface SampleReleaseOptions {
   readonly version?: string;
   /** @default 'octo-org/demo' (the emulator's default runner claims) */
   readonly repository?: string;
+  /**
+   * The PEP 517 backend of a `uv` sample (projen's uv projects declare none, so builds fall back to setuptools):
+   * what a project built with BuildTool.HATCH, PDM or FLIT would have.
+   */
+  readonly buildBackend?: 'hatchling' | 'pdm-backend' | 'flit_core';
   /** Passed to PypiRelease (uploader, indexes, workflowFileName, ...). */
   readonly release?: Omit<PypiReleaseOptions, 'repository'>;
 }
@@ -39,6 +44,12 @@ export interface SampleRelease {
   readonly workflow: Workflow;
   readonly trustedPublishers: TrustedPublisher[];
 }
+
+const BACKENDS = {
+  'hatchling': { 'requires': ['hatchling'], 'build-backend': 'hatchling.build' },
+  'pdm-backend': { 'requires': ['pdm-backend'], 'build-backend': 'pdm.backend' },
+  'flit_core': { 'requires': ['flit_core>=3.4,<4'], 'build-backend': 'flit_core.buildapi' },
+} as const;
 
 /** projen's post-synth step would `pip install`/`poetry install` the project; synthesis alone is what we need. */
 function withoutPostSynth<T>(fn: () => T): T {
@@ -68,10 +79,17 @@ export function synthesizeSampleRelease(opts: SampleReleaseOptions): SampleRelea
       homepage: `https://github.com/${repository}`,
       setuptools: opts.flavour === 'setuptools',
       poetry: opts.flavour === 'poetry',
+      uv: opts.flavour === 'uv',
       pytest: false,
       outdir: dir,
       logging: { level: LogLevel.WARN },
     });
+    // projen's uv projects ask for Python >= 3.12; the tests' Python may be older (the locks cover >= 3.10)
+    if (opts.flavour === 'uv') project.tryFindObjectFile('pyproject.toml')?.addOverride('project.requires-python', '>=3.10');
+    if (opts.buildBackend !== undefined) {
+      if (opts.flavour !== 'uv') throw new Error('buildBackend is for uv samples (a [project] table, no backend of its own)');
+      project.tryFindObjectFile('pyproject.toml')?.addOverride('build-system', BACKENDS[opts.buildBackend]);
+    }
     const r = new PypiRelease(project, { repository, ...opts.release });
     project.synth();
     return { release: r, trustedPublishers: r.trustedPublishers() };

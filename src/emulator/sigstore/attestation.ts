@@ -5,14 +5,13 @@
  * trusted root), the Trusted Publisher identity policy, and the in-toto statement against the distribution.
  * Messages follow pypi-attestations' wording; the Sigstore part reports @sigstore/verify's reasons.
  */
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
+/* eslint-disable import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild */
+import { eq as sameVersion, valid as validVersion } from '@renovatebot/pep440';
 import { bundleFromJSON } from '@sigstore/bundle';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
+/* eslint-enable import/no-extraneous-dependencies */
 import { FULCIO_OID, GITHUB_ISSUER } from './fulcio';
 
 export const PUBLISH_V1 = 'https://docs.pypi.org/attestations/publish/v1';
@@ -159,7 +158,8 @@ export class AttestationVerifier {
     if (typeof subject?.name !== 'string' || subject.name === '') throw fail('invalid subject: missing name');
     const parsedSubject = parseDistFilename(subject.name);
     if (parsedSubject === undefined) throw fail(`invalid subject: unknown distribution format: ${subject.name}`);
-    if (parsedSubject !== parseDistFilename(distribution.name)) {
+    const parsedDist = parseDistFilename(distribution.name);
+    if (parsedDist === undefined || !sameDistribution(parsedSubject, parsedDist)) {
       throw fail(`subject does not match distribution name: ${subject.name} != ${distribution.name}`);
     }
     if (subject.digest?.sha256 !== distribution.sha256) throw fail('subject does not match distribution digest');
@@ -228,24 +228,40 @@ function pythonExtensionRepr(certificate: X509Certificate, oid: string): string 
 
 const canonicalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
+/** What packaging's `parse_wheel_filename` / `parse_sdist_filename` make of a distribution file name. */
+export interface DistName {
+  readonly kind: 'wheel' | 'sdist';
+  /** canonicalized (PEP 503) */
+  readonly name: string;
+  readonly version: string;
+  /** wheels: the build tag and the tag set, compressed sets expanded (order-free) */
+  readonly build?: string;
+  readonly tags?: string;
+}
+
 /**
- * pypi-attestations `_check_dist_filename` (packaging's `parse_wheel_filename` / `parse_sdist_filename`): the
- * name, version (and for wheels build and tags) a file name stands for, as one comparable string.
+ * pypi-attestations `_check_dist_filename`: the distribution a file name stands for, or undefined when it is not a
+ * well-formed wheel, `.tar.gz` or `.zip` name (or its version is not PEP 440).
  */
-export function parseDistFilename(filename: string): string | undefined {
+export function parseDistFilename(filename: string): DistName | undefined {
   if (filename.endsWith('.whl')) {
     const parts = filename.slice(0, -'.whl'.length).split('-');
     if (parts.length !== 5 && parts.length !== 6) return undefined;
     const [name, version] = parts;
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/.test(name) || !version) return undefined;
-    const build = parts.length === 6 ? parts[2] : '';
-    const tags = parts.slice(-3).map((t) => t.split('.').sort().join('.')).join('-');
-    return `wheel:${canonicalName(name)}:${version}:${build}:${tags}`;
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/.test(name) || !validVersion(version)) return undefined;
+    const [python, abi, platform] = parts.slice(-3).map((t) => t.split('.'));
+    const tags = python.flatMap((p) => abi.flatMap((a) => platform.map((pl) => `${p}-${a}-${pl}`.toLowerCase()))).sort();
+    return { kind: 'wheel', name: canonicalName(name), version, build: parts.length === 6 ? parts[2] : '', tags: [...new Set(tags)].join(' ') };
   }
   const ext = ['.tar.gz', '.zip'].find((e) => filename.endsWith(e));
   if (!ext) return undefined;
   const stem = filename.slice(0, -ext.length);
   const dash = stem.lastIndexOf('-');
-  if (dash <= 0 || dash === stem.length - 1) return undefined;
-  return `sdist:${canonicalName(stem.slice(0, dash))}:${stem.slice(dash + 1)}`;
+  if (dash <= 0 || !validVersion(stem.slice(dash + 1))) return undefined;
+  return { kind: 'sdist', name: canonicalName(stem.slice(0, dash)), version: stem.slice(dash + 1) };
+}
+
+/** Equal as packaging compares the parsed tuples: Version objects compare by PEP 440 (`1.0` == `1.0.0`). */
+export function sameDistribution(a: DistName, b: DistName): boolean {
+  return a.kind === b.kind && a.name === b.name && sameVersion(a.version, b.version) && a.build === b.build && a.tags === b.tags;
 }

@@ -1,6 +1,6 @@
 /**
  * The tools a job's steps find on PATH, taken from `.tools/` (what `npx projen tools:install` installed, at the
- * versions of src/pins.ts). A bin directory put first on PATH holds shims: `python`/`python3`/`pip`/`pip3` -> the
+ * versions of src/release/pins.ts). A bin directory put first on PATH holds shims: `python`/`python3`/`pip`/`pip3` -> the
  * pinned pip's environment (a runner's system Python has pip too). uv joins them only when the job's setup-uv step
  * runs; every other tool the job installs itself, for real, from PyPI. A tool made missing on purpose (the demo's
  * "only Node and npm" mode) gets a shim that fails like a missing command.
