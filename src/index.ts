@@ -5,6 +5,7 @@ export type { PypiReleaseTriggers } from './release/triggers';
 export { PypiPublishRetrofit } from './release/retrofit';
 export type { PypiPublishRetrofitOptions } from './release/retrofit';
 export { PypiMintAction } from './release/mint-action';
+export { PypiAttestAction } from './release/attest-action';
 export { PypiIndex } from './release/indexes';
 export type { PypiIndexOptions, CustomPypiIndexOptions } from './release/indexes';
 export { Uploader } from './release/uploader';

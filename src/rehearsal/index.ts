@@ -70,8 +70,11 @@ export interface RunJobOptions extends RunContextOptions {
   readonly tolerateMissingTools?: boolean;
   /** Where every secret the run creates and every output it captures go: the caller's leak scanner. */
   readonly scan: OutputScan;
-  /** Called before each step that will run (e.g. to advance the emulator's clock between mint and upload). */
-  beforeStep?(step: WorkflowStep, index: number, done: readonly StepResult[]): void | Promise<void>;
+  /**
+   * Called before each step that will run (e.g. to advance the emulator's clock between mint and upload, or to change
+   * a file in the job's workspace between two steps).
+   */
+  beforeStep?(step: WorkflowStep, index: number, done: readonly StepResult[], workspace: string): void | Promise<void>;
 }
 
 /**
@@ -185,7 +188,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         });
         continue;
       }
-      await opts.beforeStep?.(step, index, results);
+      await opts.beforeStep?.(step, index, results, dirs.workspace);
 
       const ctxNow = exprContext(envBefore);
       const evaluate = (v: string) => interpolate(repoint(v), ctxNow);

@@ -29,3 +29,11 @@ export class PypiMintActionError extends Error {
     this.name = 'PypiMintActionError';
   }
 }
+
+/** PypiAttestAction added where it cannot work, or this package shipped without its attest action. */
+export class PypiAttestActionError extends Error {
+  constructor(message: string) {
+    super(`PypiAttestAction: ${message}`);
+    this.name = 'PypiAttestActionError';
+  }
+}

@@ -15,9 +15,9 @@ export const MINTED_TOKEN = '${{ steps.mint.outputs.api-token }}';
  * persisting the job's GITHUB_TOKEN. Runs before the artifact download, because checkout empties a workspace
  * that is not yet a git checkout.
  */
-export function checkoutMintActionStep(extraPaths: string[] = []): github.workflows.JobStep {
+export function checkoutMintActionStep(extraPaths: string[] = [], name = 'Check out the mint action'): github.workflows.JobStep {
   return {
-    name: 'Check out the mint action',
+    name,
     id: 'checkout_mint_action',
     uses: github.ActionRefs.ACTIONS_CHECKOUT,
     with: {
@@ -108,20 +108,23 @@ export function vendorToolRequirements(project: Project, tool: PinnedTool): void
 }
 
 /** A copy of a file this package ships, with projen's marker on the first line (after a shebang, if any). */
-class ShippedFile extends FileBase {
+export class ShippedFile extends FileBase {
   public constructor(
     project: Project,
     filePath: string,
     private readonly sourcePath: string,
     private readonly commentPrefix: string,
     private readonly transform: (body: string) => string,
+    /** What to say when the source is missing: the action and the task that builds it. */
+    private readonly missing: { readonly what: string; readonly task: string; readonly error: new (m: string) => Error } =
+    { what: 'the mint action', task: 'bundle:action', error: PypiMintActionError },
   ) {
     super(project, filePath, { readonly: true, committed: true });
   }
 
   protected synthesizeContent(): string {
     if (!existsSync(this.sourcePath)) {
-      throw new PypiMintActionError(`the mint action is missing at ${this.sourcePath}; this package was built without it (run "npx projen bundle:action" in projen-pypi-mint)`);
+      throw new this.missing.error(`${this.missing.what} is missing at ${this.sourcePath}; this package was built without it (run "npx projen ${this.missing.task}" in projen-pypi-mint)`);
     }
     const body = this.transform(readFileSync(this.sourcePath, 'utf-8'));
     if (!this.marker) return body;

@@ -1,4 +1,5 @@
 import { github } from 'projen';
+import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
 import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
@@ -11,15 +12,25 @@ export function publishJobId(index: PypiIndex): string {
   return `publish_${index.name.replace(/-/g, '_')}`;
 }
 
+/** How a publish job attests what it downloaded (undefined: it does not). */
+export interface AttestationSettings {
+  /** Sigstore failing lets the upload go on without attestations (with a warning) instead of stopping the job. */
+  readonly continueWithoutAttestations: boolean;
+}
+
 /**
  * One publish job per index: the only job with `id-token: write`. It never builds and never installs project
- * dependencies: it checks out the action, downloads `dist/`, installs the pinned uploader, mints, uploads.
+ * dependencies: it checks out the actions, downloads `dist/`, signs it (PEP 740 attestations, when on), installs
+ * the pinned uploader, mints, uploads. Each job signs its own download, so TestPyPI's and PyPI's jobs never meet
+ * an attestation they did not write.
  */
 export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
+  attest?: AttestationSettings,
 ): github.workflows.Job {
   const install = uploaderInstallCommand(spec);
   const prefix = where.projectDir ? `/${where.projectDir}` : '';
+  const metadata = spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [];
   return {
     name: `Publish to ${index.displayName}`,
     needs,
@@ -27,23 +38,41 @@ export function publishJob(
     permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
     environment: { name: index.environment, url: index.projectUrl(distributionName) },
     steps: [
-      checkoutMintActionStep(spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : []),
+      attest
+        ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`, ...metadata], 'Check out the mint and attest actions')
+        : checkoutMintActionStep(metadata),
       {
         name: 'Download distributions',
         id: 'download_distributions',
         uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
         with: { name: DIST_ARTIFACT, path: distDir(where) },
       },
+      // signed before any tool is installed: the attestations are for exactly what was downloaded
+      ...(attest ? [attestStep(distDir(where), attest.continueWithoutAttestations)] : []),
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
       mintStep(index.uploadUrl),
-      {
-        name: `Upload to ${index.displayName}`,
-        id: 'upload',
-        workingDirectory: where.projectDir || undefined,
-        env: spec.env(MINTED_TOKEN, index.uploadUrl),
-        run: spec.run,
-      },
+      uploadStep(index, spec, where, attest),
     ],
+  };
+}
+
+function uploadStep(index: PypiIndex, spec: UploaderSpec, where: JobPlacement, attest?: AttestationSettings): github.workflows.JobStep {
+  const env = spec.env(MINTED_TOKEN, index.uploadUrl);
+  let run = spec.run;
+  if (attest && spec.attestedRun) {
+    run = spec.attestedRun;
+    // an uploader that must be told (twine) is told only when the attest step wrote every attestation
+    if (attest.continueWithoutAttestations && spec.attestedRun !== spec.run) {
+      env.ATTESTED = ATTESTED;
+      run = `if [ "$ATTESTED" = true ]; then\n  ${spec.attestedRun}\nelse\n  ${spec.run}\nfi`;
+    }
+  }
+  return {
+    name: `Upload to ${index.displayName}`,
+    id: 'upload',
+    workingDirectory: where.projectDir || undefined,
+    env,
+    run,
   };
 }

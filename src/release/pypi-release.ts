@@ -1,18 +1,19 @@
 import { relative, sep } from 'path';
 import { Component, JsonPatch, Project, github } from 'projen';
+import { PypiAttestAction } from './attest-action';
 import { buildJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import { PypiIndex } from './indexes';
 import { PypiMintAction, vendorToolRequirements } from './mint-action';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
-import { publishJob, publishJobId } from './publish-job';
+import { AttestationSettings, publishJob, publishJobId } from './publish-job';
 import { PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
   validateWorkflowFileName,
 } from './trusted-publisher';
-import { Uploader, uploaderSpec } from './uploader';
+import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { PYPI, TESTPYPI } from '../pypi';
 
@@ -85,6 +86,25 @@ export interface PypiReleaseOptions {
    * @default ["ubuntu-latest"]
    */
   readonly runsOn?: string[];
+
+  /**
+   * Sign each distribution in its publish job and upload PEP 740 attestations with it (PyPI shows them as verified
+   * provenance): the shipped attest step (`.github/actions/pypi-attest/`) gets a Sigstore certificate for the job's
+   * GitHub identity and logs each signature in Rekor. Needs an uploader that uploads attestations
+   * (`Uploader.UV`, `Uploader.TWINE`); `true` with another one fails at synth. See docs/attestations.md.
+   *
+   * @default - on for PyPI and TestPyPI when the uploader uploads attestations; off for custom indexes (they may not
+   * accept them: set `true` when yours does) and for other uploaders
+   */
+  readonly attestations?: boolean;
+
+  /**
+   * When Sigstore cannot sign (unreachable, refusing, too slow), let the upload go on without attestations and print
+   * a warning, instead of failing the publish job (the default: no attestation, no upload).
+   *
+   * @default false
+   */
+  readonly continueWithoutAttestations?: boolean;
 }
 
 /**
@@ -105,6 +125,7 @@ export class PypiRelease extends Component {
   public readonly indexes: PypiIndex[];
 
   private readonly publishers: TrustedPublisher[];
+  private readonly notes: string[] = [];
 
   public constructor(project: Project, options: PypiReleaseOptions = {}) {
     // validated before the construct exists, so a clash is reported in our words rather than as a construct id clash
@@ -143,11 +164,13 @@ export class PypiRelease extends Component {
     this.workflow.on(renderTriggers(options.triggers ?? {}));
     this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
     const spec = uploaderSpec(uploader);
-    for (const index of this.indexes) {
+    const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
+    for (const [i, index] of this.indexes.entries()) {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
       const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
-      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where));
+      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i]));
     }
+    if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
 
     this.publishers = this.indexes.map((index) => ({
       indexName: index.displayName,
@@ -173,6 +196,24 @@ export class PypiRelease extends Component {
 
   public preSynthesize(): void {
     this.project.logger.info(renderTrustedPublisherGuide(this.publishers).join('\n'));
+    for (const note of this.notes) this.project.logger.info(note);
+  }
+
+  /** Whether (and how) the index's publish job attests: the option, else on for PyPI and TestPyPI with uv or twine. */
+  private attestationsFor(index: PypiIndex, spec: UploaderSpec, options: PypiReleaseOptions): AttestationSettings | undefined {
+    const settings = { continueWithoutAttestations: options.continueWithoutAttestations ?? false };
+    if (options.attestations === false) return undefined;
+    if (spec.attestedRun === undefined) {
+      if (options.attestations === true) {
+        throw new PypiReleaseConfigError(`attestations: true needs an uploader that uploads PEP 740 attestations (${attestingUploaders().join(' or ')}); ${spec.label} cannot. Set uploader to one of them, or attestations: false`);
+      }
+      return undefined;
+    }
+    if (options.attestations === true) return settings;
+    // by upload URL: a custom index may well be called "pypi"
+    if ([PYPI.uploadUrl, TESTPYPI.uploadUrl].includes(index.uploadUrl)) return settings;
+    this.notes.push(`PypiRelease: no PEP 740 attestations for ${index.displayName} (a custom index may not accept them); set attestations: true if it does.`);
+    return undefined;
   }
 }
 

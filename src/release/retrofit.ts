@@ -1,6 +1,9 @@
 import { Component, Project, github, javascript } from 'projen';
+import { ATTESTED, ATTEST_ACTION_DIR, PypiAttestAction, attestStep } from './attest-action';
+import { setupUvStep } from './build-job';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep } from './mint-action';
+import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements, vendoredRequirementsPath } from './mint-action';
+import { hashPinnedInstallCommand } from './pins';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { DEFAULT_UPLOAD_URL, PYPI, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
@@ -35,7 +38,27 @@ export interface PypiPublishRetrofitOptions {
    * @default "release_pypi"
    */
   readonly jobId?: string;
+
+  /**
+   * Keep PEP 740 attestations. publib signs (with pypi-attestations) only when it does the OIDC exchange itself
+   * (`PYPI_TRUSTED_PUBLISHER`), which the retrofit removes; instead the shipped attest step signs `dist/python/`
+   * right before the mint, and the pinned twine uploads with `--attestations` in place of `publib-pypi` (which has
+   * no way to pass that flag otherwise), keeping its `--skip-existing` and `PUBLIB_DRYRUN`.
+   *
+   * @default true
+   */
+  readonly attestations?: boolean;
+
+  /**
+   * When Sigstore cannot sign, upload without attestations and warn instead of failing the job.
+   *
+   * @default false
+   */
+  readonly continueWithoutAttestations?: boolean;
 }
+
+/** Where publib-pypi finds the distributions jsii-pacmak built (its default directory). */
+const PYTHON_DIST_DIR = 'dist/python/';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -59,6 +82,8 @@ export class PypiPublishRetrofit extends Component {
 
   private readonly distributionName: string;
   private readonly indexUrl?: string;
+  private readonly attestations: boolean;
+  private readonly continueWithoutAttestations: boolean;
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
@@ -75,7 +100,13 @@ export class PypiPublishRetrofit extends Component {
     this.jobId = jobId;
     this.distributionName = distributionName;
     this.indexUrl = options.indexUrl;
+    this.attestations = options.attestations ?? true;
+    this.continueWithoutAttestations = options.continueWithoutAttestations ?? false;
     PypiMintAction.ensure(project);
+    if (this.attestations) {
+      PypiAttestAction.ensure(project);
+      vendorToolRequirements(project, 'twine');
+    }
   }
 
   public preSynthesize(): void {
@@ -99,20 +130,53 @@ export class PypiPublishRetrofit extends Component {
     const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? DEFAULT_UPLOAD_URL;
     steps[publishAt] = {
       ...publish,
-      env: { ...withoutPublibOidc(publish.env), TWINE_USERNAME: '__token__', TWINE_PASSWORD: MINTED_TOKEN },
+      env: {
+        ...withoutPublibOidc(publish.env),
+        TWINE_USERNAME: '__token__',
+        TWINE_PASSWORD: MINTED_TOKEN,
+        ...(this.attestations && this.continueWithoutAttestations ? { ATTESTED } : {}),
+      },
+      ...(this.attestations ? { run: twineUpload(this.continueWithoutAttestations) } : {}),
     };
-    // the mint runs right before publib: the token's 15 minutes start as late as possible
+    // the mint runs right before the upload: the token's 15 minutes start as late as possible
     steps.splice(publishAt, 0, mintStep(indexUrl));
+    if (this.attestations) {
+      // sign what this job built, before any tool is installed; then the pinned twine the upload runs
+      steps.splice(publishAt, 0,
+        attestStep(PYTHON_DIST_DIR, this.continueWithoutAttestations),
+        setupUvStep(),
+        { name: 'Install twine', id: 'install_twine', run: hashPinnedInstallCommand('twine', vendoredRequirementsPath('twine')) });
+    }
     const hardened = steps.map(withoutPersistedCredentials);
     return {
       ...job,
       env: job.env ? withoutPublibOidc(job.env) : undefined,
       permissions: { ...job.permissions, idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
       environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
-      // the action is checked out first: actions/checkout would empty a workspace holding the downloaded artifacts
-      steps: [checkoutMintActionStep(), ...hardened],
+      // the actions are checked out first: actions/checkout would empty a workspace holding the downloaded artifacts
+      steps: [
+        this.attestations ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
+        ...hardened,
+      ],
     };
   }
+}
+
+/**
+ * publib-pypi's upload (`twine upload --verbose --skip-existing`, honouring PUBLIB_DRYRUN) with `--attestations`.
+ * With continue-without-attestations the attest step may have written none, and twine refuses the flag then: it is
+ * passed only when the step says it signed every file.
+ */
+function twineUpload(continueWithoutAttestations: boolean): string {
+  const twine = `twine upload --non-interactive --verbose --skip-existing${'$'}{flag} ${PYTHON_DIST_DIR}*`;
+  const lines = ['if [ "${PUBLIB_DRYRUN:-}" = "true" ]; then', `  echo "Dry run: would upload" ${PYTHON_DIST_DIR}*`];
+  if (continueWithoutAttestations) {
+    lines.push('elif [ "$ATTESTED" = true ]; then', `  ${twine.replace('${flag}', ' --attestations')}`,
+      'else', `  ${twine.replace('${flag}', '')}`);
+  } else {
+    lines.push('else', `  ${twine.replace('${flag}', ' --attestations')}`);
+  }
+  return [...lines, 'fi'].join('\n');
 }
 
 function jsiiPythonDistName(project: Project): string | undefined {

@@ -45,6 +45,11 @@ export interface UploaderSpec {
   readonly rebuildsFromSource: boolean;
   /** The upload step's `run:` (no `${{ }}` in it, ever: the token reaches the tool through `env:` only). */
   readonly run: string;
+  /**
+   * The `run:` that also uploads the PEP 740 `<file>.publish.attestation` files next to the distributions; undefined
+   * for tools that cannot upload attestations.
+   */
+  readonly attestedRun?: string;
   /** The upload step's `env:`; `token` is a `${{ }}` expression, `uploadUrl` a literal. */
   env(token: string, uploadUrl: string): Record<string, string>;
 }
@@ -56,8 +61,23 @@ type SpecBody = Omit<UploaderSpec, 'env'>;
 
 const SPECS: Record<UploaderName, SpecBody> = {
   // never let uv attempt its own OIDC exchange: the token comes from the mint step
-  uv: { label: 'Uploader.UV', needsPyproject: false, rebuildsFromSource: false, run: 'uv publish --trusted-publishing never dist/*' },
-  twine: { label: 'Uploader.TWINE', tool: 'twine', needsPyproject: false, rebuildsFromSource: false, run: 'twine upload --non-interactive dist/*' },
+  uv: {
+    label: 'Uploader.UV',
+    needsPyproject: false,
+    rebuildsFromSource: false,
+    run: 'uv publish --trusted-publishing never dist/*',
+    // uv uploads the attestations next to each file by itself (`--no-attestations` turns that off)
+    attestedRun: 'uv publish --trusted-publishing never dist/*',
+  },
+  twine: {
+    label: 'Uploader.TWINE',
+    tool: 'twine',
+    needsPyproject: false,
+    rebuildsFromSource: false,
+    run: 'twine upload --non-interactive dist/*',
+    // twine attaches them only when asked, and then refuses a file that has none
+    attestedRun: 'twine upload --non-interactive --attestations dist/*',
+  },
   poetry: {
     label: 'Uploader.POETRY',
     tool: 'poetry',
@@ -86,4 +106,9 @@ export function uploaderSpec(uploader: Uploader): UploaderSpec {
 /** The hash-pinned install of the uploader from its vendored set, or undefined when it is uv itself (setup-uv). */
 export function uploaderInstallCommand(spec: UploaderSpec): string | undefined {
   return spec.tool ? hashPinnedInstallCommand(spec.tool, vendoredRequirementsPath(spec.tool)) : undefined;
+}
+
+/** The uploaders that upload PEP 740 attestations, for messages ("Uploader.UV or Uploader.TWINE"). */
+export function attestingUploaders(): string[] {
+  return Object.values(SPECS).filter((s) => s.attestedRun !== undefined).map((s) => s.label);
 }

@@ -22,10 +22,14 @@ import { recordOutput } from '../support/leaks';
 // --- the bundled action as a child process ------------------------------------------------------------------------
 
 export const ACTION_BUNDLE = join(__dirname, '..', '..', 'action', 'index.cjs');
+/** The attest action's committed bundle. */
+export const ATTEST_BUNDLE = join(__dirname, '..', '..', 'attest', 'index.cjs');
 
 export interface RunBundledActionOptions {
   /** The node binary (NODE24 or MACHINE_NODE). */
   readonly node: string;
+  /** The bundle to run (default: the mint action's, ACTION_BUNDLE). */
+  readonly bundle?: string;
   /** Extra environment; a key set to undefined removes a default (e.g. `GITHUB_OUTPUT: undefined`). */
   readonly env?: Record<string, string | undefined>;
   /** Action inputs by their action.yml name: `{ 'index-url': ..., audience: ... }`. */
@@ -83,7 +87,7 @@ export async function runBundledAction(options: RunBundledActionOptions): Promis
   for (const [k, v] of Object.entries(merged)) if (v !== undefined) env[k] = v;
 
   const started = Date.now();
-  const child = spawn(options.node, [ACTION_BUNDLE], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node, [options.bundle ?? ACTION_BUNDLE], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (b: Buffer) => stdout.push(b));

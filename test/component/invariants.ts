@@ -5,6 +5,7 @@
 import { Workflow, WorkflowJob, WorkflowStep } from './projects';
 
 const MINT_USES = './.github/actions/pypi-mint';
+const ATTEST_USES = './.github/actions/pypi-attest';
 const TOKEN_EXPR = '${{ steps.mint.outputs.api-token }}';
 const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
 /**
@@ -79,7 +80,7 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
       const where = `job ${id} step ${s.id ?? s.name}`;
       if (s.uses !== undefined) {
         if (s.uses.startsWith('./')) {
-          if (s.uses !== MINT_USES) v.push(`${where}: unexpected local action ${s.uses}`);
+          if (s.uses !== MINT_USES && s.uses !== ATTEST_USES) v.push(`${where}: unexpected local action ${s.uses}`);
         } else if (!SHA_PINNED.test(s.uses)) {
           v.push(`${where}: ${s.uses} is not pinned to a full commit SHA`);
         }
@@ -111,6 +112,11 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   const upload = steps[mintAt + 1];
   const checkoutAt = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
   const downloadAt = steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
+  // PEP 740: each job signs its own download, before any tool is installed and before the token exists
+  const attestAt = steps.findIndex((s) => s.uses === ATTEST_USES);
+  if (attestAt >= 0 && !(downloadAt < attestAt && attestAt < mintAt && attestAt === downloadAt + 1)) {
+    v.push(`publish job ${id}: the attest step must come right after the download and before mint; got ${ids.join(', ')}`);
+  }
   if (mint.id !== 'mint') v.push(`publish job ${id}: the mint step's id is ${mint.id}, not mint`);
   if (mint.with && 'export-env' in mint.with) v.push(`publish job ${id}: mint step exports the token to GITHUB_ENV`);
   if (checkoutAt < 0 || downloadAt < 0 || !(checkoutAt < downloadAt && downloadAt < mintAt)) {
@@ -120,7 +126,8 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   if (checkout) {
     const sparse = String(checkout.with?.['sparse-checkout'] ?? '');
     if (!sparse.split('\n').includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
-    if (sparse.split('\n').some((p) => p !== '/.github/actions/pypi-mint/' && !/^(\/[A-Za-z0-9._-]+)*\/(pyproject\.toml|README\*)$/.test(p))) {
+    const actions = ['/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])];
+    if (sparse.split('\n').some((p) => !actions.includes(p) && !/^(\/[A-Za-z0-9._-]+)*\/(pyproject\.toml|README\*)$/.test(p))) {
       v.push(`publish job ${id}: sparse checkout pulls more than the action and project metadata: ${JSON.stringify(sparse)}`);
     }
   }

@@ -38,11 +38,15 @@ describe('npx projen demo', () => {
     expect(stdout).toContain('owner octo-org, repository demo, workflow release.yml, environment pypi');
     expect(stdout).toContain('  publish_pypi:');
     expect(stdout).toContain('id-token: write');
+    expect(stdout).toMatch(/✓ Sign the distributions \(PEP 740 attestations\) \[real Node 24\]/);
     expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]/);
     expect(stdout).toMatch(/\.tools\/envs\/uv matches requirements\/uv\.txt/);
     expect(stdout).toMatch(/✓ Upload to PyPI\n {6}Publishing 2 files/);
     expect(stdout).toMatch(/^ {2}demo_widgets-1\.0\.0-py3-none-any\.whl {2}\(wheel, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
     expect(stdout).toMatch(/^ {2}demo_widgets-1\.0\.0\.tar\.gz {2}\(sdist, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
+    // the attestations, as the Integrity API serves them, and where a user sees them on pypi.org
+    expect(stdout.match(/published by GitHub octo-org\/demo, workflow release\.yml, environment pypi; Rekor log index \d+/g)).toHaveLength(2);
+    expect(stdout).toContain('https://pypi.org/project/demo-widgets/1.0.0/#files');
     expect(stdout).toMatch(/Leak check: \d+ captured outputs scanned for \d+ issued secrets: no token or JWT unmasked\.\nDone: the release is on the emulated index\.\n$/);
   });
 

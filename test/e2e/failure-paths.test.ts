@@ -89,10 +89,11 @@ maybe('failure paths, as the user sees them', () => {
     const job = await runPublishJob({ ...sample, workflow }, dists, emulator);
 
     expect(job.idTokenGranted).toBe(false);
-    expect(outcomes(job)).toMatch(/mint:failure upload:skipped$/);
-    const mint = job.step('mint');
-    expect(mint.annotations.some((a) => a.level === 'error')).toBe(true);
-    expect(mint.log).toContain('id-token: write');
+    // the attest step is the first to need an OIDC token (for Sigstore); it stops the job before anything is installed
+    expect(outcomes(job)).toMatch(/attest:failure setup_uv:skipped install_uploader:skipped mint:skipped upload:skipped$/);
+    const attest = job.step('attest');
+    expect(attest.annotations.some((a) => a.level === 'error')).toBe(true);
+    expect(attest.log).toContain('id-token: write');
     expect(job.summary).toContain('id-token: write');
     expect(emulator.requests('oidc-token')).toEqual([]);
     expect(emulator.requests('mint-token')).toEqual([]);

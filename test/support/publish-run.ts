@@ -22,6 +22,14 @@ export function distArtifactName(workflow: Workflow): string {
 
 export interface EmulatedIndex extends OidcIssuerHandle {
   readonly uploadUrl: string;
+  /** Fulcio and Rekor stand-ins: the attest step's default public-good URLs are repointed at them. */
+  readonly sigstore?: { readonly fulcioUrl: string; readonly rekorUrl: string };
+}
+
+/** Sigstore's public-good instance (the attest action's defaults) -> the emulator's stand-ins. */
+function sigstoreUrlMap(index: EmulatedIndex): Record<string, string> {
+  if (!index.sigstore) return {};
+  return { 'https://fulcio.sigstore.dev': index.sigstore.fulcioUrl, 'https://rekor.sigstore.dev': index.sigstore.rekorUrl };
 }
 
 export function runPublishJob(
@@ -30,7 +38,7 @@ export function runPublishJob(
   emulator: EmulatedIndex,
   extra: Partial<RunJobOptions> = {},
 ): Promise<JobResult> {
-  const urlMap = Object.fromEntries(sample.release.indexes.map((i) => [i.uploadUrl, emulator.uploadUrl]));
+  const urlMap = { ...Object.fromEntries(sample.release.indexes.map((i) => [i.uploadUrl, emulator.uploadUrl])), ...sigstoreUrlMap(emulator) };
   return runJob({
     workflow: sample.workflow,
     workflowFile: sample.workflowFile,
@@ -83,12 +91,13 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       continue;
     }
     const index = sample.release.indexes.find((i) => `publish_${i.name.replace(/-/g, '_')}` === ready);
+    const emulated = indexes[index?.name ?? sample.release.indexes[0].name];
     const result = await runJob({
       workflow: sample.workflow,
       workflowFile: sample.workflowFile,
       jobId: ready,
-      issuer: indexes[index?.name ?? sample.release.indexes[0].name],
-      urlMap,
+      issuer: emulated,
+      urlMap: { ...urlMap, ...sigstoreUrlMap(emulated) },
       repoDir: sample.dir,
       repository: sample.repository,
       artifacts,
