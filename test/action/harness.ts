@@ -1,11 +1,12 @@
 /**
  * Shared pieces of the action's tests: the env that points the bundled action at an emulator, decoding of the
- * workflow commands it prints, and a tiny CONNECT proxy that sends `host:443` wherever a test wants (so the
+ * workflow commands it prints, the step summary as GitHub-flavoured Markdown, and a tiny CONNECT proxy that sends `host:443` wherever a test wants (so the
  * action's default index URL, https://upload.pypi.org/legacy/, can be served on loopback).
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import MarkdownIt from 'markdown-it';
 import type { Emulator } from '../../src/emulator';
 
 /** The two variables a runner sets when the job has `id-token: write`, pointing at the emulator's issuer. */
@@ -91,4 +92,29 @@ export async function startRoutingProxy(routes: Record<string, number>): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+
+/** GitHub-flavoured Markdown as the step summary is read: raw HTML, tables, strikethrough and bare-URL links. */
+const gfm = new MarkdownIt({ html: true, linkify: true });
+
+/**
+ * The parts of a Markdown document where `needle` (a marker planted in server text) would render as something other
+ * than literal code: text (which GitHub turns into mentions and links), links, images, emphasis, HTML. Code spans and
+ * code blocks are the only places server text may sit.
+ */
+export function liveServerText(markdown: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (tokens: ReturnType<typeof gfm.parse>) => {
+    for (const t of tokens) {
+      if (t.children) {
+        walk(t.children);
+        continue;
+      }
+      if (t.type === 'code_inline' || t.type === 'fence' || t.type === 'code_block') continue;
+      if (t.content.includes(needle) || (t.attrs ?? []).some(([, v]) => v.includes(needle))) found.push(`${t.type}: ${t.content.slice(0, 80)}`);
+    }
+  };
+  walk(gfm.parse(markdown, {}));
+  return found;
 }

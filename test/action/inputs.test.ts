@@ -1,7 +1,6 @@
-import { ActionFailure } from '../../src/action/errors';
-import { resolveIndexUrl } from '../../src/action/index-url';
-import { parseAudience, parseExportEnv, readInput, readInputs } from '../../src/action/inputs';
-import { uploaderEnv, UPLOADER_NAMES } from '../../src/action/uploader-env';
+import { uploaderEnv, UPLOADER_NAMES } from '../../src/action/export';
+import { parseAudience, parseExportEnv, readInput, readInputs, resolveIndexUrl } from '../../src/action/inputs';
+import { ActionFailure } from '../../src/action/messages';
 
 const pypi = resolveIndexUrl('');
 const testpypi = resolveIndexUrl('https://test.pypi.org/legacy/');
