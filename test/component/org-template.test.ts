@@ -9,7 +9,7 @@ import { Uploader } from '../../src';
 
 test('the defaults: a uv project publishing to TestPyPI, then PyPI, from acme-corp/<name>', async () => {
   const project = new AcmePythonProject({ name: 'acme-widgets', moduleName: 'acme_widgets', outdir: tempOutdir() });
-  expect(project.release?.trustedPublishers().map((p) => [p.indexName, p.owner, p.repository, p.workflowFileName, p.environment])).toEqual([
+  expect(project.release?.trustedPublishers().map((p) => [p.indexName, p.owner, p.repositoryName, p.workflowFileName, p.environment])).toEqual([
     ['TestPyPI', 'acme-corp', 'acme-widgets', 'release.yml', 'testpypi'],
     ['PyPI', 'acme-corp', 'acme-widgets', 'release.yml', 'pypi'],
   ]);

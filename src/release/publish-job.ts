@@ -1,9 +1,8 @@
 import { github } from 'projen';
-import { JobPlacement, distDir, setupUvStep } from './build-job';
+import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
-import { DIST_ARTIFACT } from './pins';
-import { UploaderSpec, uploaderInstallCommand } from './uploader-specs';
+import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { UploaderSpec, uploaderInstallCommand } from './uploader';
 
 const { JobPermission } = github.workflows;
 
