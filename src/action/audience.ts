@@ -9,24 +9,22 @@ import { jsonMember, unexpectedStatus } from './http';
 import { AUDIENCE_PATTERN, IndexEndpoints } from './inputs';
 import { failures, logs } from './messages';
 import type { Context } from './run';
-
-/** The audiences of PyPI's own hosts, which no other host may claim (warehouse: `/_/oidc/audience`). */
-const KNOWN_AUDIENCES: Readonly<Record<IndexEndpoints['kind'], string | undefined>> = { pypi: 'pypi', testpypi: 'testpypi', custom: undefined };
-const RESERVED = new Set(['pypi', 'testpypi']);
+import { KNOWN_INDEXES, audienceForHost } from '../pypi';
 
 export async function audienceFor(ctx: Context, index: IndexEndpoints, input: string | undefined): Promise<string> {
   if (input !== undefined) {
     ctx.print.log(logs.audience(index.displayName, input, 'input'));
     return input;
   }
-  const known = KNOWN_AUDIENCES[index.kind];
+  const known = audienceForHost(index.audienceUrl.hostname);
   if (known !== undefined) {
     ctx.print.log(logs.audience(index.displayName, known, 'host'));
     return known;
   }
   ctx.print.log(logs.askingAudience(index.displayName, index.audienceUrl.href));
   const announced = await discoverAudience(ctx, index);
-  if (RESERVED.has(announced) && !index.loopback) throw failures.audienceRefused(index.displayName, announced);
+  const owner = KNOWN_INDEXES.find((k) => k.audience === announced);
+  if (owner && !index.loopback) throw failures.audienceRefused(index.displayName, announced, owner.hosts[owner.hosts.length - 1]);
   ctx.print.log(logs.audience(index.displayName, announced, 'index'));
   return announced;
 }

@@ -9,6 +9,7 @@ import { IndexEndpoints } from './inputs';
 import { ActionFailure, Explanation, explanations, labels } from './messages';
 import { Claims, GITHUB_ISSUER, claimText, workflowFilename } from './oidc';
 import type { RunnerContext } from './run';
+import { PublisherFormField, normalizeProjectName, pendingPublisherUrl, projectPublishingUrl, publisherFormFields, splitRepository } from '../pypi';
 
 export interface Diagnosis extends Explanation {
   /** The trusted-publisher form to fill in on the index, when that is the fix. */
@@ -18,7 +19,7 @@ export interface Diagnosis extends Explanation {
 /** The values a user enters on the index's "add a trusted publisher" form, and the pages that have the form. */
 export interface PublisherForm {
   readonly indexName: string;
-  readonly fields: ReadonlyArray<readonly [label: string, value: string | undefined]>;
+  readonly fields: readonly PublisherFormField[];
   readonly pages: ReadonlyArray<{ readonly label: string; readonly url: string }>;
 }
 
@@ -90,38 +91,29 @@ function isEnterpriseServer(runner: RunnerContext): boolean {
 /** The form's values, from the claims (or, before any token, from the runner's environment). */
 export function publisherSettings(claims: Claims | undefined, runner: RunnerContext) {
   const repository = claimText(claims, 'repository') ?? runner.repository;
-  const owner = claimText(claims, 'repository_owner') ?? runner.repositoryOwner ?? repository?.split('/')[0];
+  const split = repository === undefined ? undefined : splitRepository(repository);
   return {
-    owner,
-    repository: repository?.includes('/') ? repository.slice(repository.indexOf('/') + 1) : repository,
-    workflow: workflowFilename(claimText(claims, 'job_workflow_ref') ?? runner.workflowRef),
+    owner: claimText(claims, 'repository_owner') ?? runner.repositoryOwner ?? split?.owner,
+    repositoryName: split?.repositoryName,
+    workflowFileName: workflowFilename(claimText(claims, 'job_workflow_ref') ?? runner.workflowRef),
     environment: claimText(claims, 'environment'),
   };
 }
 
 function publisherForm(input: DiagnosisInput): PublisherForm {
-  const s = publisherSettings(input.claims, input.runner);
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ['<project>'];
   return {
     indexName: input.index.displayName,
-    fields: [
-      ['Owner', s.owner],
-      ['Repository name', s.repository],
-      ['Workflow name', s.workflow],
-      ['Environment name', s.environment],
-    ],
+    fields: publisherFormFields(publisherSettings(input.claims, input.runner)),
     pages: [
-      ...projects.map((p) => ({ label: labels.existingProject(p), url: `${web}/manage/project/${p}/settings/publishing/` })),
-      { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : undefined), url: `${web}/manage/account/publishing/` },
+      ...projects.map((p) => ({ label: labels.existingProject(p), url: projectPublishingUrl(web, p) })),
+      { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : undefined), url: pendingPublisherUrl(web) },
     ],
   };
 }
 
 // --- the projects waiting in dist/ -------------------------------------------------------------------------------
-
-/** PEP 503 normalisation: runs of `-`, `_`, `.` become one `-`, lower case. */
-export const normalizeProjectName = (name: string) => name.replace(/[-_.]+/g, '-').toLowerCase();
 
 /** `name-1.0-py3-none-any.whl` and `name-1.0.tar.gz` (name has no `-` in both, per the wheel and sdist specs). */
 export function projectFromFilename(filename: string): string | undefined {

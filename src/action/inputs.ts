@@ -8,8 +8,9 @@
  * (`/_/oidc/audience`, `/_/oidc/mint-token`), which PyPI serves on upload.pypi.org as well as pypi.org. Plain
  * `http` is only for loopback hosts (the emulator); a JWT and a token never travel in clear text.
  */
-import { ExportTarget, UPLOADER_NAMES, UploaderName } from './export';
+import { ExportTarget } from './export';
 import { ActionFailure, failures } from './messages';
+import { DEFAULT_UPLOAD_URL, OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, knownIndexForHost } from '../pypi';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,7 +37,7 @@ export function readInput(env: Env, name: string): string {
 
 // --- index-url ---------------------------------------------------------------------------------------------------
 
-export const DEFAULT_INDEX_URL = 'https://upload.pypi.org/legacy/';
+export const DEFAULT_INDEX_URL = DEFAULT_UPLOAD_URL;
 const MAX_URL_LENGTH = 2048;
 
 export interface IndexEndpoints {
@@ -96,17 +97,17 @@ export function resolveIndexUrl(input: string): IndexEndpoints {
   const isUpload = /\/legacy$/.test(path);
   if (!isUpload && path !== '') throw failures.invalidUrl(failures.url.notAnIndex(raw, /\/simple$/.test(path)));
 
-  const host = url.hostname.toLowerCase();
+  const known = knownIndexForHost(url.hostname);
+  const kind = known?.name ?? 'custom';
   const origin = url.origin;
-  const kind = host === 'pypi.org' || host === 'upload.pypi.org' ? 'pypi' : host === 'test.pypi.org' ? 'testpypi' : 'custom';
   let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
-  if (kind === 'pypi' && !isUpload) uploadUrl = DEFAULT_INDEX_URL;
+  if (known && !isUpload) uploadUrl = known.uploadUrl;
   return {
     origin,
     uploadUrl,
-    audienceUrl: new URL('/_/oidc/audience', origin),
-    mintUrl: new URL('/_/oidc/mint-token', origin),
-    webOrigin: kind === 'pypi' ? 'https://pypi.org' : origin,
+    audienceUrl: new URL(OIDC_AUDIENCE_PATH, origin),
+    mintUrl: new URL(OIDC_MINT_TOKEN_PATH, origin),
+    webOrigin: known ? known.webUrl : origin,
     displayName: kind === 'pypi' ? 'pypi.org' : url.host,
     kind,
     loopback: isLoopbackHost(url.hostname),

@@ -5,8 +5,9 @@
  * modules decide what happened; this one words it. Text a server wrote reaches these templates only after
  * redaction (redact.ts), and only inside `code` spans (see `code`), so the step summary shows it as text.
  */
+import { TROUBLESHOOTING_URL } from '../pypi';
 
-export const TROUBLESHOOTING = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+export const TROUBLESHOOTING = TROUBLESHOOTING_URL;
 const PERMISSIONS_DOCS = 'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings';
 const STATUS_PAGE = 'https://status.python.org/';
 /** Links of ours that the step summary may render as links (server text never does). */
@@ -148,8 +149,8 @@ export const failures = {
   audienceMissing: (target: string) => new ActionFailure('audience-unexpected', 'Unexpected answer from the index',
     `${target} answered 200 without a usable JSON \`audience\` string. Is index-url an index that supports trusted ` +
     'publishing? You can also set the `audience` input to skip discovery.', { status: 200 }),
-  audienceRefused: (host: string, audience: string) => new ActionFailure('audience-refused', 'Audience refused',
-    `${host} announced the audience ${code(audience)}, which belongs to ${audience === 'pypi' ? 'pypi.org' : 'test.pypi.org'}: ` +
+  audienceRefused: (host: string, audience: string, ownerHost: string) => new ActionFailure('audience-refused', 'Audience refused',
+    `${host} announced the audience ${code(audience)}, which belongs to ${ownerHost}: ` +
     `an OIDC token for it would be accepted there, so it is not requested for another host. If ${host} really expects ` +
     `it, say so with the input \`audience: ${audience}\`.`),
 

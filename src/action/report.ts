@@ -12,6 +12,7 @@ import type { Diagnosis, PublisherForm } from './diagnose';
 import { ActionFailure, code, labels } from './messages';
 import { CLAIMS_THAT_MATTER, Claims, claimText } from './oidc';
 import { Redactor } from './redact';
+import { mdCodeCell, mdText } from '../pypi';
 
 // --- printing: workflow commands and log lines ---------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ export function renderAnnotation(r: FailureReport): string {
 // --- the failure, as step summary Markdown -------------------------------------------------------------------------
 
 /** Our own prose: `<` and `>` as text, code spans left alone (they hold the values, already made safe by `code`). */
-const prose = (s: string) => s.split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;'))).join('');
+const prose = (s: string) => s.split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : mdText(part))).join('');
 
 /** Any text, shown literally: a fenced code block whose fence is longer than any run of backticks inside. */
 function literalBlock(text: string): string {
@@ -105,7 +106,7 @@ function literalBlock(text: string): string {
 }
 
 /** A table cell holding any text as a code span (GFM splits cells on `|` before anything else, even inside code). */
-const codeCell = (s: string) => code(s).replace(/\|/g, '\\|');
+const codeCell = (s: string) => `\`${mdCodeCell(s)}\``;
 
 /** Indented lines (YAML, lists) become one code block; the rest is our prose. */
 function paragraphs(text: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { projectFromFilename, normalizeProjectName } from '../../src/action/diagnose';
+import { projectFromFilename } from '../../src/action/diagnose';
 import { ActionFailure } from '../../src/action/messages';
 import { claimText, decodeClaims, workflowFilename } from '../../src/action/oidc';
 import { renderClaimLines, renderSummary } from '../../src/action/report';
@@ -73,9 +73,5 @@ describe('project names from dist/', () => {
     ['demo_package-1.0.0.zip', undefined],
   ])('%s -> %p', (file, expected) => {
     expect(projectFromFilename(file)).toBe(expected);
-  });
-
-  test('PEP 503 normalisation', () => {
-    expect(normalizeProjectName('Foo__Bar.baz-Qux')).toBe('foo-bar-baz-qux');
   });
 });

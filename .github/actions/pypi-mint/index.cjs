@@ -94,8 +94,108 @@ var init_file_command = __esm({
 // src/action/main.ts
 var import_node_os2 = require("node:os");
 
+// src/pypi/hosts.ts
+var PYPI = {
+  name: "pypi",
+  displayName: "PyPI",
+  uploadUrl: "https://upload.pypi.org/legacy/",
+  webUrl: "https://pypi.org",
+  audience: "pypi",
+  hosts: ["upload.pypi.org", "pypi.org"]
+};
+var TESTPYPI = {
+  name: "testpypi",
+  displayName: "TestPyPI",
+  uploadUrl: "https://test.pypi.org/legacy/",
+  webUrl: "https://test.pypi.org",
+  audience: "testpypi",
+  hosts: ["test.pypi.org"]
+};
+var KNOWN_INDEXES = [PYPI, TESTPYPI];
+var DEFAULT_UPLOAD_URL = PYPI.uploadUrl;
+var OIDC_AUDIENCE_PATH = "/_/oidc/audience";
+var OIDC_MINT_TOKEN_PATH = "/_/oidc/mint-token";
+var TROUBLESHOOTING_URL = "https://docs.pypi.org/trusted-publishers/troubleshooting/";
+function knownIndexForHost(hostname) {
+  const host = hostname.toLowerCase();
+  return KNOWN_INDEXES.find((index) => index.hosts.includes(host));
+}
+function audienceForHost(hostname) {
+  return knownIndexForHost(hostname)?.audience;
+}
+
+// src/pypi/markdown.ts
+function mdText(text) {
+  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function mdCodeCell(text) {
+  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+// src/pypi/names.ts
+function normalizeProjectName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+// src/pypi/publisher-form.ts
+var PUBLISHER_FORM_LABELS = {
+  owner: "Owner",
+  repositoryName: "Repository name",
+  workflowFileName: "Workflow name",
+  environment: "Environment name"
+};
+function publisherFormFields(values) {
+  return [
+    [PUBLISHER_FORM_LABELS.owner, values.owner],
+    [PUBLISHER_FORM_LABELS.repositoryName, values.repositoryName],
+    [PUBLISHER_FORM_LABELS.workflowFileName, values.workflowFileName],
+    [PUBLISHER_FORM_LABELS.environment, values.environment]
+  ];
+}
+function splitRepository(repository) {
+  const slash = repository.indexOf("/");
+  return slash < 0 ? { repositoryName: repository } : { owner: repository.slice(0, slash), repositoryName: repository.slice(slash + 1) };
+}
+function projectPublishingUrl(webRoot, projectName) {
+  return `${webRoot}/manage/project/${projectName}/settings/publishing/`;
+}
+function pendingPublisherUrl(webRoot) {
+  return `${webRoot}/manage/account/publishing/`;
+}
+
+// src/pypi/uploaders.ts
+var UPLOADER_NAMES = ["twine", "uv", "poetry", "hatch", "pdm", "flit", "maturin"];
+var TOKEN_USERNAME = "__token__";
+var POETRY_DEFAULT_REPOSITORY = "pypi";
+function poetryEnvName(setting) {
+  return `POETRY_${setting.split(".").map((part) => part.toUpperCase().replace(/-/g, "_")).join("_")}`;
+}
+function uploaderEnv(tool, token, uploadUrl, options = {}) {
+  const secret = (name) => ({ name, value: token, secret: true });
+  const plain = (name, value) => ({ name, value, secret: false });
+  switch (tool) {
+    case "twine":
+      return [plain("TWINE_USERNAME", TOKEN_USERNAME), secret("TWINE_PASSWORD"), plain("TWINE_REPOSITORY_URL", uploadUrl)];
+    case "uv":
+      return [secret("UV_PUBLISH_TOKEN"), plain("UV_PUBLISH_URL", uploadUrl)];
+    case "poetry": {
+      const repo = options.poetryRepository ?? POETRY_DEFAULT_REPOSITORY;
+      const tokenVar = secret(poetryEnvName(`pypi-token.${repo}`));
+      return repo === POETRY_DEFAULT_REPOSITORY ? [tokenVar] : [tokenVar, plain(poetryEnvName(`repositories.${repo}.url`), uploadUrl)];
+    }
+    case "hatch":
+      return [plain("HATCH_INDEX_USER", TOKEN_USERNAME), secret("HATCH_INDEX_AUTH"), plain("HATCH_INDEX_REPO", uploadUrl)];
+    case "pdm":
+      return [plain("PDM_PUBLISH_USERNAME", TOKEN_USERNAME), secret("PDM_PUBLISH_PASSWORD"), plain("PDM_PUBLISH_REPO", uploadUrl)];
+    case "flit":
+      return [plain("FLIT_USERNAME", TOKEN_USERNAME), secret("FLIT_PASSWORD"), plain("FLIT_INDEX_URL", uploadUrl)];
+    case "maturin":
+      return [secret("MATURIN_PYPI_TOKEN"), plain("MATURIN_REPOSITORY_URL", uploadUrl)];
+  }
+}
+
 // src/action/messages.ts
-var TROUBLESHOOTING = "https://docs.pypi.org/trusted-publishers/troubleshooting/";
+var TROUBLESHOOTING = TROUBLESHOOTING_URL;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
 var code = (value) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
@@ -206,10 +306,10 @@ var failures = {
     `${target} answered 200 without a usable JSON \`audience\` string. Is index-url an index that supports trusted publishing? You can also set the \`audience\` input to skip discovery.`,
     { status: 200 }
   ),
-  audienceRefused: (host, audience) => new ActionFailure(
+  audienceRefused: (host, audience, ownerHost) => new ActionFailure(
     "audience-refused",
     "Audience refused",
-    `${host} announced the audience ${code(audience)}, which belongs to ${audience === "pypi" ? "pypi.org" : "test.pypi.org"}: an OIDC token for it would be accepted there, so it is not requested for another host. If ${host} really expects it, say so with the input \`audience: ${audience}\`.`
+    `${host} announced the audience ${code(audience)}, which belongs to ${ownerHost}: an OIDC token for it would be accepted there, so it is not requested for another host. If ${host} really expects it, say so with the input \`audience: ${audience}\`.`
   ),
   // step 2: the OIDC token
   oidcStatus: (target, status, retryable, details) => new ActionFailure(
@@ -667,102 +767,6 @@ function connectionOver(socket, target) {
   };
 }
 
-// src/action/export.ts
-var import_node_fs = require("node:fs");
-var import_node_os = require("node:os");
-function requireOutputFile(env) {
-  const path = env.GITHUB_OUTPUT;
-  if (!path || !isFile(path)) throw failures.missingOutputFile(path);
-  return path;
-}
-var OUTPUTS = "the step outputs (GITHUB_OUTPUT)";
-var ENV_FILE = "the environment file (GITHUB_ENV)";
-function prepareHandOver(env, outputPath, targets) {
-  requireWritable(outputPath, OUTPUTS);
-  let envPath;
-  if (targets.length > 0) {
-    envPath = env.GITHUB_ENV;
-    if (!envPath || !isFile(envPath)) throw failures.missingEnvFile();
-    requireWritable(envPath, ENV_FILE);
-  }
-  return {
-    outputPath,
-    envPath,
-    targets,
-    exportedNames: (uploadUrl) => targets.flatMap((t) => uploaderEnv(t, "", uploadUrl)).map((v) => v.name)
-  };
-}
-function handOver(d, minted, uploadUrl) {
-  const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
-  const render = (entries) => entries.map(([k, v]) => `${prepareKeyValueMessage2(k, v)}${import_node_os.EOL}`).join("");
-  const writes = [];
-  if (d.envPath) {
-    const vars = d.targets.flatMap((t) => uploaderEnv(t, minted.token, uploadUrl));
-    writes.push({ path: d.envPath, text: render(vars.map((v) => [v.name, v.value])), what: ENV_FILE });
-  }
-  writes.push({ path: d.outputPath, text: render([["api-token", minted.token], ["expires", String(minted.expires)]]), what: OUTPUTS });
-  const done = [];
-  for (const w of writes) {
-    try {
-      const size = (0, import_node_fs.statSync)(w.path).size;
-      (0, import_node_fs.appendFileSync)(w.path, w.text, { encoding: "utf8" });
-      done.push({ path: w.path, size });
-    } catch (err) {
-      for (const prior of done) (0, import_node_fs.truncateSync)(prior.path, prior.size);
-      const errno = err.code;
-      throw failures.unwritable(w.what, typeof errno === "string" ? errno : void 0);
-    }
-  }
-}
-function appendSummary(env, markdown) {
-  const path = env.GITHUB_STEP_SUMMARY;
-  if (!path) return;
-  try {
-    (0, import_node_fs.appendFileSync)(path, `${markdown}
-`, { encoding: "utf8" });
-  } catch {
-  }
-}
-function isFile(path) {
-  try {
-    return (0, import_node_fs.statSync)(path).isFile();
-  } catch {
-    return false;
-  }
-}
-function requireWritable(path, what) {
-  try {
-    if (!(0, import_node_fs.statSync)(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    (0, import_node_fs.accessSync)(path, import_node_fs.constants.W_OK);
-  } catch (err) {
-    const errno = err.code;
-    throw failures.unwritable(what, typeof errno === "string" ? errno : void 0);
-  }
-}
-var UPLOADER_NAMES = ["twine", "uv", "poetry", "hatch", "pdm", "flit", "maturin"];
-function uploaderEnv(target, token, uploadUrl) {
-  const secret = (name) => ({ name, value: token, secret: true });
-  const plain = (name, value) => ({ name, value, secret: false });
-  switch (target.tool) {
-    case "twine":
-      return [plain("TWINE_USERNAME", "__token__"), secret("TWINE_PASSWORD"), plain("TWINE_REPOSITORY_URL", uploadUrl)];
-    case "uv":
-      return [secret("UV_PUBLISH_TOKEN"), plain("UV_PUBLISH_URL", uploadUrl)];
-    case "poetry": {
-      const repo = (target.poetryRepository ?? "pypi").toUpperCase();
-      return repo === "PYPI" ? [secret("POETRY_PYPI_TOKEN_PYPI")] : [secret(`POETRY_PYPI_TOKEN_${repo}`), plain(`POETRY_REPOSITORIES_${repo}_URL`, uploadUrl)];
-    }
-    case "hatch":
-      return [plain("HATCH_INDEX_USER", "__token__"), secret("HATCH_INDEX_AUTH"), plain("HATCH_INDEX_REPO", uploadUrl)];
-    case "pdm":
-      return [plain("PDM_PUBLISH_USERNAME", "__token__"), secret("PDM_PUBLISH_PASSWORD"), plain("PDM_PUBLISH_REPO", uploadUrl)];
-    case "flit":
-      return [plain("FLIT_USERNAME", "__token__"), secret("FLIT_PASSWORD"), plain("FLIT_INDEX_URL", uploadUrl)];
-    case "maturin":
-      return [secret("MATURIN_PYPI_TOKEN"), plain("MATURIN_REPOSITORY_URL", uploadUrl)];
-  }
-}
-
 // src/action/inputs.ts
 function readInputs(env) {
   const index = resolveIndexUrl(readInput(env, "index-url"));
@@ -776,7 +780,7 @@ function readInput(env, name) {
   const upper = name.toUpperCase();
   return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
 }
-var DEFAULT_INDEX_URL = "https://upload.pypi.org/legacy/";
+var DEFAULT_INDEX_URL = DEFAULT_UPLOAD_URL;
 var MAX_URL_LENGTH = 2048;
 function isLoopbackHost(hostname) {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
@@ -810,17 +814,17 @@ function resolveIndexUrl(input) {
   const path = url.pathname.replace(/\/+$/, "");
   const isUpload = /\/legacy$/.test(path);
   if (!isUpload && path !== "") throw failures.invalidUrl(failures.url.notAnIndex(raw, /\/simple$/.test(path)));
-  const host = url.hostname.toLowerCase();
+  const known = knownIndexForHost(url.hostname);
+  const kind = known?.name ?? "custom";
   const origin = url.origin;
-  const kind = host === "pypi.org" || host === "upload.pypi.org" ? "pypi" : host === "test.pypi.org" ? "testpypi" : "custom";
   let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
-  if (kind === "pypi" && !isUpload) uploadUrl = DEFAULT_INDEX_URL;
+  if (known && !isUpload) uploadUrl = known.uploadUrl;
   return {
     origin,
     uploadUrl,
-    audienceUrl: new URL("/_/oidc/audience", origin),
-    mintUrl: new URL("/_/oidc/mint-token", origin),
-    webOrigin: kind === "pypi" ? "https://pypi.org" : origin,
+    audienceUrl: new URL(OIDC_AUDIENCE_PATH, origin),
+    mintUrl: new URL(OIDC_MINT_TOKEN_PATH, origin),
+    webOrigin: known ? known.webUrl : origin,
     displayName: kind === "pypi" ? "pypi.org" : url.host,
     kind,
     loopback: isLoopbackHost(url.hostname)
@@ -856,21 +860,20 @@ function parseExportEnv(raw, index) {
 }
 
 // src/action/audience.ts
-var KNOWN_AUDIENCES = { pypi: "pypi", testpypi: "testpypi", custom: void 0 };
-var RESERVED = /* @__PURE__ */ new Set(["pypi", "testpypi"]);
 async function audienceFor(ctx, index, input) {
   if (input !== void 0) {
     ctx.print.log(logs.audience(index.displayName, input, "input"));
     return input;
   }
-  const known = KNOWN_AUDIENCES[index.kind];
+  const known = audienceForHost(index.audienceUrl.hostname);
   if (known !== void 0) {
     ctx.print.log(logs.audience(index.displayName, known, "host"));
     return known;
   }
   ctx.print.log(logs.askingAudience(index.displayName, index.audienceUrl.href));
   const announced = await discoverAudience(ctx, index);
-  if (RESERVED.has(announced) && !index.loopback) throw failures.audienceRefused(index.displayName, announced);
+  const owner = KNOWN_INDEXES.find((k) => k.audience === announced);
+  if (owner && !index.loopback) throw failures.audienceRefused(index.displayName, announced, owner.hosts[owner.hosts.length - 1]);
   ctx.print.log(logs.audience(index.displayName, announced, "index"));
   return announced;
 }
@@ -886,7 +889,7 @@ async function discoverAudience(ctx, index) {
 }
 
 // src/action/diagnose.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 
 // node_modules/jose/dist/node/esm/runtime/base64url.js
@@ -1076,33 +1079,26 @@ function isEnterpriseServer(runner) {
 }
 function publisherSettings(claims, runner) {
   const repository = claimText(claims, "repository") ?? runner.repository;
-  const owner = claimText(claims, "repository_owner") ?? runner.repositoryOwner ?? repository?.split("/")[0];
+  const split = repository === void 0 ? void 0 : splitRepository(repository);
   return {
-    owner,
-    repository: repository?.includes("/") ? repository.slice(repository.indexOf("/") + 1) : repository,
-    workflow: workflowFilename(claimText(claims, "job_workflow_ref") ?? runner.workflowRef),
+    owner: claimText(claims, "repository_owner") ?? runner.repositoryOwner ?? split?.owner,
+    repositoryName: split?.repositoryName,
+    workflowFileName: workflowFilename(claimText(claims, "job_workflow_ref") ?? runner.workflowRef),
     environment: claimText(claims, "environment")
   };
 }
 function publisherForm(input) {
-  const s = publisherSettings(input.claims, input.runner);
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ["<project>"];
   return {
     indexName: input.index.displayName,
-    fields: [
-      ["Owner", s.owner],
-      ["Repository name", s.repository],
-      ["Workflow name", s.workflow],
-      ["Environment name", s.environment]
-    ],
+    fields: publisherFormFields(publisherSettings(input.claims, input.runner)),
     pages: [
-      ...projects.map((p) => ({ label: labels.existingProject(p), url: `${web}/manage/project/${p}/settings/publishing/` })),
-      { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : void 0), url: `${web}/manage/account/publishing/` }
+      ...projects.map((p) => ({ label: labels.existingProject(p), url: projectPublishingUrl(web, p) })),
+      { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : void 0), url: pendingPublisherUrl(web) }
     ]
   };
 }
-var normalizeProjectName = (name) => name.replace(/[-_.]+/g, "-").toLowerCase();
 function projectFromFilename(filename) {
   const m = /^([A-Za-z0-9][A-Za-z0-9._-]*?)-\d[^-]*(?:-[^-]+){0,1}(?:-[^-]+-[^-]+-[^-]+\.whl|\.tar\.gz)$/.exec(filename);
   return m ? normalizeProjectName(m[1]) : void 0;
@@ -1112,7 +1108,7 @@ function distProjects(dirs) {
   for (const dir of dirs) {
     let entries;
     try {
-      entries = (0, import_node_fs2.readdirSync)((0, import_node_path.join)(dir, "dist"));
+      entries = (0, import_node_fs.readdirSync)((0, import_node_path.join)(dir, "dist"));
     } catch {
       continue;
     }
@@ -1171,6 +1167,80 @@ async function mintToken(ctx, index, jwt) {
   }
   return { token, expires: Math.floor(expiresRaw) };
 }
+
+// src/action/export.ts
+var import_node_fs2 = require("node:fs");
+var import_node_os = require("node:os");
+function requireOutputFile(env) {
+  const path = env.GITHUB_OUTPUT;
+  if (!path || !isFile(path)) throw failures.missingOutputFile(path);
+  return path;
+}
+var OUTPUTS = "the step outputs (GITHUB_OUTPUT)";
+var ENV_FILE = "the environment file (GITHUB_ENV)";
+function prepareHandOver(env, outputPath, targets) {
+  requireWritable(outputPath, OUTPUTS);
+  let envPath;
+  if (targets.length > 0) {
+    envPath = env.GITHUB_ENV;
+    if (!envPath || !isFile(envPath)) throw failures.missingEnvFile();
+    requireWritable(envPath, ENV_FILE);
+  }
+  return {
+    outputPath,
+    envPath,
+    targets,
+    exportedNames: (uploadUrl) => targets.flatMap((t) => uploaderEnv2(t, "", uploadUrl)).map((v) => v.name)
+  };
+}
+function handOver(d, minted, uploadUrl) {
+  const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
+  const render = (entries) => entries.map(([k, v]) => `${prepareKeyValueMessage2(k, v)}${import_node_os.EOL}`).join("");
+  const writes = [];
+  if (d.envPath) {
+    const vars = d.targets.flatMap((t) => uploaderEnv2(t, minted.token, uploadUrl));
+    writes.push({ path: d.envPath, text: render(vars.map((v) => [v.name, v.value])), what: ENV_FILE });
+  }
+  writes.push({ path: d.outputPath, text: render([["api-token", minted.token], ["expires", String(minted.expires)]]), what: OUTPUTS });
+  const done = [];
+  for (const w of writes) {
+    try {
+      const size = (0, import_node_fs2.statSync)(w.path).size;
+      (0, import_node_fs2.appendFileSync)(w.path, w.text, { encoding: "utf8" });
+      done.push({ path: w.path, size });
+    } catch (err) {
+      for (const prior of done) (0, import_node_fs2.truncateSync)(prior.path, prior.size);
+      const errno = err.code;
+      throw failures.unwritable(w.what, typeof errno === "string" ? errno : void 0);
+    }
+  }
+}
+function appendSummary(env, markdown) {
+  const path = env.GITHUB_STEP_SUMMARY;
+  if (!path) return;
+  try {
+    (0, import_node_fs2.appendFileSync)(path, `${markdown}
+`, { encoding: "utf8" });
+  } catch {
+  }
+}
+function isFile(path) {
+  try {
+    return (0, import_node_fs2.statSync)(path).isFile();
+  } catch {
+    return false;
+  }
+}
+function requireWritable(path, what) {
+  try {
+    if (!(0, import_node_fs2.statSync)(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
+  } catch (err) {
+    const errno = err.code;
+    throw failures.unwritable(what, typeof errno === "string" ? errno : void 0);
+  }
+}
+var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl, { poetryRepository: t.poetryRepository });
 
 // src/action/redact.ts
 var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
@@ -1239,13 +1309,13 @@ ${renderClaimLines(r.claims).map((l) => `  ${l}`).join("\n")}`);
   if (r.failure.indexErrors.length > 0) parts.push(labels.moreHelp);
   return parts.join("\n\n");
 }
-var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")).join("");
+var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
 function literalBlock(text) {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   return [fence, text, fence].join("\n");
 }
-var codeCell = (s) => code(s).replace(/\|/g, "\\|");
+var codeCell = (s) => `\`${mdCodeCell(s)}\``;
 function paragraphs(text) {
   const out = [];
   let block = [];
