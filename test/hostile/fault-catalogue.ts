@@ -1,5 +1,6 @@
 /**
- * The fault matrix of issue 5, item 1: every way one of the three endpoints (audience, OIDC token, mint-token) can
+ * The fault matrix (docs/security.md, "The fault matrix"): every way one of the three endpoints (audience, OIDC
+ * token, mint-token) can
  * misbehave, what the action must make of it (retry or stop), and the reason it must give. Used in-process (every
  * case, persistent and transient, with short timing) and with the bundled action as a child (production timing).
  * `slowMs` is how long a slow fault stalls: past the request timeout of the timing in use.

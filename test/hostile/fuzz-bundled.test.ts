@@ -1,6 +1,7 @@
 /**
  * The same fuzzing through the BUNDLED action as a child process (production timing): at least 200 generated
- * cases per run under Node 24 (issue 5), and 50 more under the machine's Node. To keep a run within minutes, a case's generated answer is served once (the
+ * cases per run under Node 24 (docs/security.md, "Fuzzing"), and 50 more under the machine's Node. To keep a run
+ * within minutes, a case's generated answer is served once (the
  * next request of that endpoint gets the normal answer) and Retry-After stays small; retryable answers therefore
  * end in a retry that mints, the others in a refusal. Cases run a few at a time, each against its own server.
  * `FUZZ_SEED` replays a run; a failure names the case's label and the seed.

@@ -2,7 +2,7 @@
  * Property-based fuzzing of server answers (status x headers x body), in-process: `runAction` (the action's own
  * modules) against a real loopback server that answers one endpoint with a generated response, every time it is
  * asked (so retryable answers exhaust the retries). Timing is shortened in-process; the code paths are production's.
- * At least 10,000 cases per run (issue 5): FUZZ_RUNS per endpoint, three endpoints. `FUZZ_SEED` replays a run.
+ * At least 10,000 cases per run (docs/security.md, "Fuzzing"): FUZZ_RUNS per endpoint, three endpoints. `FUZZ_SEED` replays a run.
  */
 import * as fc from 'fast-check';
 import { answerFor } from './arbitraries';

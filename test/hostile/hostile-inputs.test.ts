@@ -1,5 +1,5 @@
 /**
- * Hostile inputs (issue 5, item 5): an `index-url`, `audience` or `export-env` a workflow author (or an injected
+ * Hostile inputs (docs/security.md, "Hostile inputs"): an `index-url`, `audience` or `export-env` a workflow author (or an injected
  * expression) could hand the action. Each must be refused with a clear error before ANY request: a server that
  * would otherwise have been asked (index and OIDC endpoints both on it) logs nothing; nothing is written; a
  * credential inside the input (URL userinfo) never reaches the log. Bundled action, Node 24 and machine Node.

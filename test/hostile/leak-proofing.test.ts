@@ -1,5 +1,5 @@
 /**
- * Leak-proofing (issue 5, item 3), two halves:
+ * Leak-proofing (docs/security.md, "The leak scanner"), two halves:
  * - the scanner: each encoded form of a token and of a JWT (plain, base64, base64url, URL-encoded, JSON-escaped,
  *   Basic-auth header) is found wherever it sits in captured output, and `::add-mask::` is the only exemption;
  * - the action: a hostile index that echoes the JWT it was sent (in every one of those forms) in its 422 errors,

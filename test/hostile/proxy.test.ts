@@ -1,5 +1,5 @@
 /**
- * Proxies (issue 5, item 4): the bundled action behind a real CONNECT proxy on loopback, as on a self-hosted runner.
+ * Proxies (docs/security.md, "Proxies"): the bundled action behind a real CONNECT proxy on loopback, as on a self-hosted runner.
  * The index and the OIDC endpoint are served over https as `pypi.test`, a name only the proxy can resolve: a run
  * that should go through the proxy succeeds only if it did, and a run that NO_PROXY sends direct must fail to
  * resolve the name (and the proxy must have seen nothing). Plain-http loopback targets follow HTTP_PROXY, not
