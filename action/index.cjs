@@ -209,6 +209,7 @@ var ActionFailure = class _ActionFailure extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.status = details.status;
     this.indexErrors = details.indexErrors ?? [];
+    this.retryNote = details.retryNote;
   }
   code;
   title;
@@ -216,6 +217,7 @@ var ActionFailure = class _ActionFailure extends Error {
   retryAfterMs;
   status;
   indexErrors;
+  retryNote;
   /** The same failure, with more said at the end (retries given up, the proxy it went through). */
   withSuffix(suffix, details = {}) {
     return new _ActionFailure(this.code, this.title, `${this.message}${suffix}`, {
@@ -223,6 +225,7 @@ var ActionFailure = class _ActionFailure extends Error {
       retryAfterMs: this.retryAfterMs,
       status: this.status,
       indexErrors: this.indexErrors,
+      retryNote: this.retryNote,
       ...details
     });
   }
@@ -414,8 +417,7 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${indexNa
     { retryable: status >= 500, status }
   ),
   // retries
-  gaveUp: (attempts, reason) => `
-(gave up after ${plural(attempts, "attempt")}: ${reason})`,
+  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
   retryLimit: "retry limit reached",
   pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
 };
@@ -429,22 +431,27 @@ var logs = {
 };
 var explanations = {
   pullRequestTarget: () => ({
+    id: "pullRequestTarget",
     title: "Publishing from pull_request_target",
     text: ["This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute with the base repository's permissions on behalf of a pull request, a known way to publish attacker code. Publish from a tag push, a release, or workflow_dispatch instead."]
   }),
   reusableWorkflow: (caller, own, ownFile) => ({
+    id: "reusableWorkflow",
     title: "Reusable workflow",
     text: [`This job runs in a reusable workflow: it was called by ${code(caller)} but its own file is ${code(own)}. PyPI matches the publisher on the job's own file (${code(ownFile ?? "?")}), and supports reusable workflows only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`]
   }),
   forkPullRequest: (eventName) => ({
+    id: "forkPullRequest",
     title: "Pull request from a fork",
     text: [`This run is a ${code(eventName)} from a fork. GitHub gives such runs no OIDC token, even with \`id-token: write\`, so nothing can be published from them (that is the point). Publish from an event forks cannot trigger: a tag push, a release, or workflow_dispatch.`]
   }),
   dependabot: () => ({
+    id: "dependabot",
     title: "Run triggered by Dependabot",
     text: ["This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead."]
   }),
   missingPermission: (missing) => ({
+    id: "missingPermission",
     title: "Missing `id-token: write`",
     text: [
       `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set: the job was not allowed to request an OIDC token. Give the publishing job (only that job) this permission:`,
@@ -453,10 +460,12 @@ var explanations = {
     ]
   }),
   untrustedIssuer: (iss, enterpriseUrl, githubIssuer) => ({
+    id: "untrustedIssuer",
     title: "OIDC issuer not trusted by PyPI",
     text: [`This run's OIDC tokens come from ${iss ? code(iss) : "a non-github.com issuer"}${enterpriseUrl ? ` (GitHub Enterprise Server at ${code(enterpriseUrl)})` : ""}. PyPI trusts only ${code(githubIssuer)}: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.`]
   }),
   tokenNotAccepted: (audienceInput, indexName) => ({
+    id: "tokenNotAccepted",
     title: "Token not accepted",
     text: [
       "PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, 30 s leeway) did not check out.",
@@ -465,22 +474,27 @@ var explanations = {
     ]
   }),
   githubDisabled: (indexName) => ({
+    id: "githubDisabled",
     title: "GitHub trusted publishing disabled by the index",
     text: [`${indexName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your setup; try again later (${STATUS_PAGE}).`]
   }),
   reusedToken: () => ({
+    id: "reusedToken",
     title: "Token already used",
     text: ["Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the index still saw each as reused: another process may be replaying this job's tokens, or the index's replay cache is misbehaving. Re-run the job; if it persists, report it to the index."]
   }),
   pendingForExisting: () => ({
+    id: "pendingForExisting",
     title: "Pending publisher for an existing project",
     text: ["A pending publisher matched this run, but its project already exists on the index. Pending publishers only create new projects: add the publisher on the existing project's publishing page instead."]
   }),
   environmentMismatch: (environment) => ({
+    id: "environmentMismatch",
     title: "Environment mismatch",
     text: [environment === void 0 ? "The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` to the publishing job, or clear the environment on PyPI." : `This job runs in the environment ${code(environment)}, which is not the one the publisher on PyPI names. PyPI compares environment names case-insensitively; a publisher with no environment accepts any.`]
   }),
   noPublisher: () => ({
+    id: "noPublisher",
     title: "No trusted publisher matches this run",
     text: ["PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate."]
   })
@@ -1291,7 +1305,7 @@ function command(name, message, properties = {}) {
 function renderClaimLines(claims) {
   return CLAIMS_THAT_MATTER.map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
 }
-var formValue = (label, v) => v === void 0 ? label.startsWith("Environment") ? labels.noEnvironment : labels.unknown : void 0;
+var formValue = (label, v) => v === void 0 ? label === PUBLISHER_FORM_LABELS.environment ? labels.noEnvironment : labels.unknown : void 0;
 function renderFormText(form) {
   return [
     labels.formIntro(form.indexName),
@@ -1346,7 +1360,7 @@ function renderFormMarkdown(form) {
 }
 function renderSummary(r) {
   const out = [`## ${prose(labels.failedHeading(r.failure.title))}`, "", `${labels.errorCode} ${code(r.failure.code)}`, ""];
-  const [first, ...rest] = r.failure.message.split("\n");
+  const [first] = r.failure.message.split("\n");
   out.push(literalBlock(r.failure.indexErrors.length > 0 ? first : r.failure.message), "");
   if (r.failure.indexErrors.length > 0) {
     out.push(
@@ -1357,8 +1371,7 @@ function renderSummary(r) {
       ...r.failure.indexErrors.map((e) => `| ${codeCell(e.code)} | ${codeCell(e.description)} |`),
       ""
     );
-    const tail = rest.filter((l) => l.startsWith("(gave up"));
-    if (tail.length) out.push(literalBlock(tail.join(" ")), "");
+    if (r.failure.retryNote) out.push(literalBlock(r.failure.retryNote), "");
   }
   for (const d of r.diagnoses) {
     out.push(`### ${prose(d.title)}`, "", paragraphs(d.text), "");
@@ -1399,8 +1412,8 @@ async function runAction(env, io2, timing) {
   let missingOidcVars;
   const warned = /* @__PURE__ */ new Set();
   const warn = (claimsNow) => {
-    for (const w of runWarnings(claimsNow, runner).filter((x) => !warned.has(x.title))) {
-      warned.add(w.title);
+    for (const w of runWarnings(claimsNow, runner).filter((x) => !warned.has(x.id))) {
+      warned.add(w.id);
       print.warning(w.title, w.text.join("\n"));
     }
   };
@@ -1452,7 +1465,7 @@ async function runAction(env, io2, timing) {
     });
     const warnings = runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
-    print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.title))] }));
+    print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
     appendSummary(env, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 6e4));
     return 1;
   }
@@ -1504,7 +1517,11 @@ function retryDelayMs(failure, retryIndex, timing, random) {
   return Math.max(jittered, asked);
 }
 async function withRetries(attempt, timing, deadline, hooks) {
-  const gaveUp = (f, attempts, reason) => f.withSuffix(failures.gaveUp(attempts, reason), { retryable: false });
+  const gaveUp = (f, attempts, reason) => {
+    const note = failures.gaveUp(attempts, reason);
+    return f.withSuffix(`
+${note}`, { retryable: false, retryNote: note });
+  };
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);

@@ -61,6 +61,8 @@ export interface FailureDetails {
   readonly status?: number;
   /** PyPI's own reasons, from a 422 body (redacted). */
   readonly indexErrors?: readonly IndexError[];
+  /** Why the retries stopped, when they did. */
+  readonly retryNote?: string;
 }
 
 /** A way the action can fail, as a value; only run.ts turns one into an annotation and an exit code. */
@@ -69,6 +71,7 @@ export class ActionFailure extends Error {
   public readonly retryAfterMs?: number;
   public readonly status?: number;
   public readonly indexErrors: readonly IndexError[];
+  public readonly retryNote?: string;
 
   // eslint-disable-next-line @typescript-eslint/no-shadow
   constructor(public readonly code: FailureCode, public readonly title: string, message: string, details: FailureDetails = {}) {
@@ -78,12 +81,18 @@ export class ActionFailure extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.status = details.status;
     this.indexErrors = details.indexErrors ?? [];
+    this.retryNote = details.retryNote;
   }
 
   /** The same failure, with more said at the end (retries given up, the proxy it went through). */
   public withSuffix(suffix: string, details: FailureDetails = {}): ActionFailure {
     return new ActionFailure(this.code, this.title, `${this.message}${suffix}`, {
-      retryable: this.retryable, retryAfterMs: this.retryAfterMs, status: this.status, indexErrors: this.indexErrors, ...details,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      status: this.status,
+      indexErrors: this.indexErrors,
+      retryNote: this.retryNote,
+      ...details,
     });
   }
 }
@@ -216,7 +225,7 @@ export const failures = {
       'them in the proxy URL)' : ''}.`, { retryable: status >= 500, status }),
 
   // retries
-  gaveUp: (attempts: number, reason: string) => `\n(gave up after ${plural(attempts, 'attempt')}: ${reason})`,
+  gaveUp: (attempts: number, reason: string) => `(gave up after ${plural(attempts, 'attempt')}: ${reason})`,
   retryLimit: 'retry limit reached',
   pastDeadline: (totalMs: number) => `the next attempt would pass the ${Math.round(totalMs / 1000)} s time limit`,
 };
@@ -240,18 +249,22 @@ export const logs = {
 
 /** An explanation a user can act on; `text` is Markdown-light: plain text with `code` spans, readable in an annotation. */
 export interface Explanation {
+  /** Which explanation this is (the code decides on this, never on the title). */
+  readonly id: keyof typeof explanations;
   readonly title: string;
   readonly text: readonly string[];
 }
 
 export const explanations = {
   pullRequestTarget: (): Explanation => ({
+    id: 'pullRequestTarget',
     title: 'Publishing from pull_request_target',
     text: ['This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs ' +
       'execute with the base repository\'s permissions on behalf of a pull request, a known way to publish attacker ' +
       'code. Publish from a tag push, a release, or workflow_dispatch instead.'],
   }),
   reusableWorkflow: (caller: string, own: string, ownFile: string | undefined): Explanation => ({
+    id: 'reusableWorkflow',
     title: 'Reusable workflow',
     text: [`This job runs in a reusable workflow: it was called by ${code(caller)} but its own file is ${code(own)}. ` +
       `PyPI matches the publisher on the job's own file (${code(ownFile ?? '?')}), and supports reusable workflows only ` +
@@ -259,17 +272,20 @@ export const explanations = {
       `register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`],
   }),
   forkPullRequest: (eventName: string): Explanation => ({
+    id: 'forkPullRequest',
     title: 'Pull request from a fork',
     text: [`This run is a ${code(eventName)} from a fork. GitHub gives such runs no OIDC token, even with ` +
       '`id-token: write`, so nothing can be published from them (that is the point). Publish from an event forks ' +
       'cannot trigger: a tag push, a release, or workflow_dispatch.'],
   }),
   dependabot: (): Explanation => ({
+    id: 'dependabot',
     title: 'Run triggered by Dependabot',
     text: ['This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only ' +
       'token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead.'],
   }),
   missingPermission: (missing: readonly string[]): Explanation => ({
+    id: 'missingPermission',
     title: 'Missing `id-token: write`',
     text: [`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: the job was not allowed to request ` +
       'an OIDC token. Give the publishing job (only that job) this permission:',
@@ -277,6 +293,7 @@ export const explanations = {
     `See ${PERMISSIONS_DOCS}`],
   }),
   untrustedIssuer: (iss: string | undefined, enterpriseUrl: string | undefined, githubIssuer: string): Explanation => ({
+    id: 'untrustedIssuer',
     title: 'OIDC issuer not trusted by PyPI',
     text: [`This run's OIDC tokens come from ${iss ? code(iss) : 'a non-github.com issuer'}` +
       `${enterpriseUrl ? ` (GitHub Enterprise Server at ${code(enterpriseUrl)})` : ''}. PyPI trusts only ` +
@@ -284,6 +301,7 @@ export const explanations = {
       'publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.'],
   }),
   tokenNotAccepted: (audienceInput: string | undefined, indexName: string): Explanation => ({
+    id: 'tokenNotAccepted',
     title: 'Token not accepted',
     text: ['PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, ' +
       '30 s leeway) did not check out.',
@@ -292,22 +310,26 @@ export const explanations = {
     'A self-hosted runner with a wrong clock also causes this.'],
   }),
   githubDisabled: (indexName: string): Explanation => ({
+    id: 'githubDisabled',
     title: 'GitHub trusted publishing disabled by the index',
     text: [`${indexName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your setup; ` +
       `try again later (${STATUS_PAGE}).`],
   }),
   reusedToken: (): Explanation => ({
+    id: 'reusedToken',
     title: 'Token already used',
     text: ['Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the ' +
       'index still saw each as reused: another process may be replaying this job\'s tokens, or the index\'s replay ' +
       'cache is misbehaving. Re-run the job; if it persists, report it to the index.'],
   }),
   pendingForExisting: (): Explanation => ({
+    id: 'pendingForExisting',
     title: 'Pending publisher for an existing project',
     text: ['A pending publisher matched this run, but its project already exists on the index. Pending publishers only ' +
       'create new projects: add the publisher on the existing project\'s publishing page instead.'],
   }),
   environmentMismatch: (environment: string | undefined): Explanation => ({
+    id: 'environmentMismatch',
     title: 'Environment mismatch',
     text: [environment === undefined
       ? 'The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` to the ' +
@@ -316,6 +338,7 @@ export const explanations = {
         'compares environment names case-insensitively; a publisher with no environment accepts any.'],
   }),
   noPublisher: (): Explanation => ({
+    id: 'noPublisher',
     title: 'No trusted publisher matches this run',
     text: ['PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, ' +
       'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.'],

@@ -12,7 +12,7 @@ import type { Diagnosis, PublisherForm } from './diagnose';
 import { ActionFailure, code, labels } from './messages';
 import { CLAIMS_THAT_MATTER, Claims, claimText } from './oidc';
 import { Redactor } from './redact';
-import { mdCodeCell, mdText } from '../pypi';
+import { PUBLISHER_FORM_LABELS, mdCodeCell, mdText } from '../pypi';
 
 // --- printing: workflow commands and log lines ---------------------------------------------------------------------
 
@@ -72,8 +72,9 @@ export function renderClaimLines(claims: Claims | undefined): string[] {
   return CLAIMS_THAT_MATTER.map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
 }
 
+/** What to show for a field without a value: an empty environment is an answer (any environment), others unknown. */
 const formValue = (label: string, v: string | undefined) =>
-  v === undefined ? (label.startsWith('Environment') ? labels.noEnvironment : labels.unknown) : undefined;
+  v === undefined ? (label === PUBLISHER_FORM_LABELS.environment ? labels.noEnvironment : labels.unknown) : undefined;
 
 /** The form as indented text lines (annotations and logs). */
 export function renderFormText(form: PublisherForm): string[] {
@@ -141,13 +142,12 @@ function renderFormMarkdown(form: PublisherForm): string {
 export function renderSummary(r: FailureReport): string {
   const out = [`## ${prose(labels.failedHeading(r.failure.title))}`, '', `${labels.errorCode} ${code(r.failure.code)}`, ''];
   // the message may quote a server (an error text, a host it redirected to): shown literally
-  const [first, ...rest] = r.failure.message.split('\n');
+  const [first] = r.failure.message.split('\n');
   out.push(literalBlock(r.failure.indexErrors.length > 0 ? first : r.failure.message), '');
   if (r.failure.indexErrors.length > 0) {
     out.push(`### ${prose(labels.reasonsHeading(r.indexName))}`, '', '| code | description |', '|---|---|',
       ...r.failure.indexErrors.map((e) => `| ${codeCell(e.code)} | ${codeCell(e.description)} |`), '');
-    const tail = rest.filter((l) => l.startsWith('(gave up'));
-    if (tail.length) out.push(literalBlock(tail.join(' ')), '');
+    if (r.failure.retryNote) out.push(literalBlock(r.failure.retryNote), '');
   }
   for (const d of r.diagnoses) {
     out.push(`### ${prose(d.title)}`, '', paragraphs(d.text), '');

@@ -51,8 +51,8 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
   let missingOidcVars: string[] | undefined;
   const warned = new Set<string>();
   const warn = (claimsNow: Claims | undefined) => {
-    for (const w of runWarnings(claimsNow, runner).filter((x) => !warned.has(x.title))) {
-      warned.add(w.title);
+    for (const w of runWarnings(claimsNow, runner).filter((x) => !warned.has(x.id))) {
+      warned.add(w.id);
       print.warning(w.title, w.text.join('\n'));
     }
   };
@@ -109,7 +109,7 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     });
     const warnings = runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
-    print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.title))] }));
+    print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
     appendSummary(env, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 60_000));
     return 1;
   }
@@ -213,8 +213,10 @@ export function retryDelayMs(failure: ActionFailure, retryIndex: number, timing:
 
 export async function withRetries<T>(attempt: (n: number) => Promise<T>, timing: Timing, deadline: number,
   hooks: RetryHooks): Promise<T> {
-  const gaveUp = (f: ActionFailure, attempts: number, reason: string) =>
-    f.withSuffix(failures.gaveUp(attempts, reason), { retryable: false });
+  const gaveUp = (f: ActionFailure, attempts: number, reason: string) => {
+    const note = failures.gaveUp(attempts, reason);
+    return f.withSuffix(`\n${note}`, { retryable: false, retryNote: note });
+  };
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
