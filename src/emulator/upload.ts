@@ -19,7 +19,7 @@ export interface UploadContext {
 
 const INVALID_AUTH = 'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.';
 const METADATA_HELP = 'See https://packaging.python.org/specifications/core-metadata for more information.';
-const SUPPORTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4'];
+const SUPPORTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 const HEX64 = /^[a-f0-9]{64}$/i;
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, FileBase, Project, github } from 'projen';
 import { PypiMintActionError } from './errors';
+import { PinnedTool, toolRequirementsFile } from './pins';
 
 /** Where the shipped action lives in a user's repository. */
 export const MINT_ACTION_DIR = '.github/actions/pypi-mint';
@@ -88,6 +89,22 @@ function shippedActionYml(rootActionYml: string): string {
   const lines = rootActionYml.replace(ROOT_RUNS_MAIN, '  main: index.cjs').split('\n');
   const firstKey = lines.findIndex((line) => line !== '' && !line.startsWith('#'));
   return lines.slice(firstKey).join('\n');
+}
+
+/** Where a job finds a pinned tool's locked set: next to the action, so the publish job's sparse checkout has it. */
+export function vendoredRequirementsPath(tool: PinnedTool): string {
+  return `${MINT_ACTION_DIR}/requirements/${tool}.txt`;
+}
+
+/**
+ * Writes the locked set of a tool the workflow installs into the repository (a projen-managed copy of the one this
+ * package ships, like the action), once per tool.
+ */
+export function vendorToolRequirements(project: Project, tool: PinnedTool): void {
+  const path = vendoredRequirementsPath(tool);
+  if (project.root.tryFindFile(path) === undefined) {
+    new ShippedFile(project.root, path, join(PACKAGE_ROOT, toolRequirementsFile(tool)), '#', (body) => body);
+  }
 }
 
 /** A copy of a file this package ships, with projen's marker on the first line (after a shebang, if any). */

@@ -4,7 +4,7 @@ import { buildJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import { PypiIndex } from './indexes';
-import { PypiMintAction } from './mint-action';
+import { PypiMintAction, vendorToolRequirements } from './mint-action';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { publishJob, publishJobId } from './publish-job';
 import { PypiReleaseTriggers, renderTriggers } from './triggers';
@@ -162,6 +162,8 @@ export class PypiRelease extends Component {
     // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
     editRenderedWorkflow(this.workflow, headerComment(renderTrustedPublisherGuide(this.publishers)), permissionsFirst, annotatePins);
     PypiMintAction.ensure(project);
+    // the locked sets the build and publish jobs install their tools from, next to the action
+    for (const tool of [buildToolSpec(buildTool).tool, spec.tool]) if (tool) vendorToolRequirements(project, tool);
   }
 
   /** The trusted-publisher settings to enter on each index, in publishing order. */

@@ -3,10 +3,11 @@
  * writes into the job) repointed at the emulator, the build job's artifact name taken from the workflow itself and
  * filled with the dists the test built, the repository checked out from the synthesized directory.
  */
+import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
-import type { JobResult, Workflow } from './workflow/types';
-import { OidcIssuerHandle, RunJobOptions, runJob } from './workflow-runner';
+import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
+import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 export function distArtifactName(workflow: Workflow): string {
@@ -38,6 +39,7 @@ export function runPublishJob(
     repoDir: sample.dir,
     repository: sample.repository,
     artifacts: { [distArtifactName(sample.workflow)]: dists.dir },
+    scan: leaks,
     ...extra,
   });
 }
@@ -50,6 +52,8 @@ export interface ReleaseRun {
   readonly jobs: Map<string, JobResult>;
   /** Jobs GitHub would skip because a job they need failed. */
   readonly skipped: string[];
+  /** The run's artifacts, name -> directory (the build job's `dist/` under the workflow's artifact name). */
+  readonly artifacts: Record<string, string>;
 }
 
 /**
@@ -87,9 +91,10 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       repository: sample.repository,
       artifacts,
       needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
+      scan: leaks,
       ...extra,
     });
     jobs.set(ready, result);
   }
-  return { jobs, skipped };
+  return { jobs, skipped, artifacts };
 }

@@ -1,0 +1,183 @@
+/**
+ * Documented stand-ins for the steps a runner would fetch from the network. Each one does what the real step would
+ * leave behind on this machine, says in the step log that it is a stand-in, and fails the step where the real thing
+ * would not have worked here. A `uses:` that none of them recognises makes the harness throw.
+ *
+ * - actions/checkout: copies the repository files (or the sparse selection) into the workspace. Like the real action,
+ *   it first deletes the contents of a target directory it did not check out itself (dist/ downloaded before a
+ *   checkout into the workspace root is gone afterwards, exactly as on GitHub).
+ * - actions/download-artifact: copies the dists the test built (or a previous job uploaded) into `path`.
+ * - actions/upload-artifact: keeps `path`'s files under the artifact name, for a later job of the same run.
+ * - actions/setup-python: the Python of .tools/ (the installer's interpreter, with the pinned pip).
+ * - astral-sh/setup-uv: the real uv of .tools/, at exactly the version the step asks for.
+ * Every `run:` step runs for real, tool installs from PyPI included.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
+import { tempDir } from './temp-dirs';
+import type { Toolbox } from './toolbox';
+import type { WorkflowStep } from './types';
+
+export interface StandInContext {
+  readonly step: WorkflowStep;
+  /** `with:` after expressions, URL substitution and action defaults. */
+  readonly inputs: Record<string, string>;
+  readonly workspace: string;
+  readonly repoDir: string;
+  /** The run's artifacts by name: download-artifact reads them, upload-artifact adds to them. */
+  readonly artifacts: Record<string, string>;
+  readonly tools: Toolbox;
+  /** Directories the harness has checked out in this job (checkout cleans them instead of wiping). */
+  readonly checkedOut: Set<string>;
+  /** Demo mode: a missing tool is a warning here and the step that runs it fails instead. @default false */
+  readonly tolerateMissingTools?: boolean;
+  log(line: string): void;
+}
+
+export interface StandIn {
+  readonly describe: string;
+  matches(step: WorkflowStep): boolean;
+  /** true: the step succeeded; false: it failed (the log says why). */
+  run(ctx: StandInContext): boolean;
+}
+
+function actionName(uses: string | undefined): string | undefined {
+  return uses?.split('@')[0].toLowerCase();
+}
+
+function refuseUnknownInputs(ctx: StandInContext, known: string[]): void {
+  const unknown = Object.keys(ctx.inputs).filter((k) => !known.includes(k));
+  if (unknown.length) throw new Error(`${ctx.step.uses}: inputs ${unknown.join(', ')} are beyond what the harness emulates`);
+}
+
+const checkout: StandIn = {
+  describe: 'actions/checkout -> copy the repository files (sparse rules applied)',
+  matches: (s) => actionName(s.uses) === 'actions/checkout',
+  run(ctx) {
+    refuseUnknownInputs(ctx, ['path', 'sparse-checkout', 'sparse-checkout-cone-mode', 'persist-credentials', 'fetch-depth', 'ref', 'clean', 'show-progress', 'repository']);
+    const repo = ctx.inputs.repository;
+    if (repo && repo !== '' && !/^\$\{\{/.test(repo)) throw new Error(`checkout of another repository (${repo}) is beyond the harness`);
+    const target = resolve(ctx.workspace, ctx.inputs.path ?? '.');
+    mkdirSync(target, { recursive: true });
+    const wipe = !ctx.checkedOut.has(target) || ctx.inputs.clean !== 'false';
+    if (wipe && readdirSync(target).length > 0) {
+      ctx.log(ctx.checkedOut.has(target) ? `Cleaning the repository (git clean -ffdx) in '${target}'` : `Deleting the contents of '${target}'`);
+      for (const entry of readdirSync(target)) rmSync(join(target, entry), { recursive: true, force: true });
+    }
+    let files = listRepositoryFiles(ctx.repoDir);
+    const sparse = (ctx.inputs['sparse-checkout'] ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (sparse.length > 0) {
+      files = ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? selectPatterns(files, sparse) : selectCone(files, sparse);
+      ctx.log(`Sparse checkout (${ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? 'patterns' : 'cone mode'}): ${sparse.join(', ')}`);
+    }
+    for (const f of files) {
+      mkdirSync(dirname(join(target, f)), { recursive: true });
+      cpSync(join(ctx.repoDir, f), join(target, f));
+    }
+    ctx.checkedOut.add(target);
+    ctx.log(`[stand-in for ${ctx.step.uses}] ${files.length} file(s) of the repository placed in '${target}'`);
+    if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
+    return true;
+  },
+};
+
+const downloadArtifact: StandIn = {
+  describe: 'actions/download-artifact -> copy the dists the test built',
+  matches: (s) => actionName(s.uses) === 'actions/download-artifact',
+  run(ctx) {
+    refuseUnknownInputs(ctx, ['name', 'path']);
+    const name = ctx.inputs.name;
+    if (!name) throw new Error(`${ctx.step.uses} without 'name' (download all artifacts) is beyond the harness`);
+    const source = ctx.artifacts[name];
+    if (source === undefined) {
+      ctx.log(`##[error]Unable to download artifact(s): Artifact not found for name: ${name}`);
+      return false;
+    }
+    const target = resolve(ctx.workspace, ctx.inputs.path ?? '.');
+    mkdirSync(target, { recursive: true });
+    const entries = readdirSync(source);
+    for (const e of entries) cpSync(join(source, e), join(target, e), { recursive: true });
+    ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' (${entries.join(', ') || 'empty'}) downloaded to '${target}'`);
+    return true;
+  },
+};
+
+const uploadArtifact: StandIn = {
+  describe: 'actions/upload-artifact -> keep the files under the artifact name, for a later job of the run',
+  matches: (s) => actionName(s.uses) === 'actions/upload-artifact',
+  run(ctx) {
+    refuseUnknownInputs(ctx, ['name', 'path', 'if-no-files-found', 'retention-days', 'compression-level', 'overwrite', 'include-hidden-files']);
+    const name = ctx.inputs.name || 'artifact';
+    const paths = (ctx.inputs.path ?? '').split('\n').map((p) => p.trim()).filter((p) => p !== '');
+    if (paths.length !== 1 || /[*?!]/.test(paths[0])) throw new Error(`${ctx.step.uses}: only one plain path is emulated, got ${JSON.stringify(paths)}`);
+    if (ctx.artifacts[name] !== undefined && ctx.inputs.overwrite !== 'true') {
+      ctx.log(`##[error]Failed to CreateArtifact: an artifact with this name already exists on the workflow run: ${name}`);
+      return false;
+    }
+    const source = resolve(ctx.workspace, paths[0]);
+    const files = existsSync(source) ? readdirSync(source).filter((f) => ctx.inputs['include-hidden-files'] === 'true' || !f.startsWith('.')) : [];
+    if (files.length === 0) {
+      const level = ctx.inputs['if-no-files-found'] ?? 'warn';
+      ctx.log(`${level === 'error' ? '##[error]' : '::warning::'}No files were found with the provided path: ${paths[0]}. No artifacts will be uploaded.`);
+      return level !== 'error';
+    }
+    const store = tempDir(`artifact-${name}-`);
+    for (const f of files) cpSync(join(source, f), join(store, f), { recursive: true });
+    ctx.artifacts[name] = store;
+    ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' kept for later jobs: ${files.join(', ')}`);
+    return true;
+  },
+};
+
+/** actions/setup-python: GitHub's own action (it downloads a CPython build); the runner's Python is the pinned pip's. */
+const setupPython: StandIn = {
+  describe: 'actions/setup-python -> the Python of .tools/',
+  matches: (s) => actionName(s.uses) === 'actions/setup-python',
+  run(ctx) {
+    const found = ctx.tools.describe('python');
+    if (found === undefined) {
+      ctx.log(`##[error][stand-in for ${ctx.step.uses}] this machine has no Python for the job (npx projen tools:install)`);
+      return false;
+    }
+    ctx.log(`[stand-in for ${ctx.step.uses}] Python ${ctx.inputs['python-version'] ?? '(default)'} requested; using ${found}`);
+    return true;
+  },
+};
+
+/**
+ * astral-sh/setup-uv downloads uv from GitHub's release assets, which this machine cannot reach: the stand-in puts the
+ * real uv of .tools/ on PATH instead, and only when it is exactly the version the step asks for.
+ */
+const setupUv: StandIn = {
+  describe: 'astral-sh/setup-uv -> the pinned uv of .tools/ (same version or the step fails)',
+  matches: (s) => actionName(s.uses) === 'astral-sh/setup-uv',
+  run(ctx) {
+    const requested = ctx.inputs.version;
+    const found = ctx.tools.describe('uv');
+    if (found === undefined) {
+      if (ctx.tolerateMissingTools) {
+        ctx.log(`::warning::[stand-in for ${ctx.step.uses}] this machine has no uv (npx projen tools:install); the steps that run it will fail`);
+        return true;
+      }
+      ctx.log(`##[error][stand-in for ${ctx.step.uses}] this machine has no uv: run npx projen tools:install`);
+      return false;
+    }
+    const have = ctx.tools.version('uv');
+    if (requested !== undefined && requested !== have) {
+      ctx.log(`##[error][stand-in for ${ctx.step.uses}] the step asks for uv ${requested}; .tools/ has ${have}: run npx projen tools:install`);
+      return false;
+    }
+    ctx.tools.provideUv();
+    ctx.log(`[stand-in for ${ctx.step.uses}] uv ${requested ?? '(default)'}: ${found} on PATH`);
+    return true;
+  },
+};
+
+export const DEFAULT_STAND_INS: readonly StandIn[] = [
+  checkout,
+  downloadArtifact,
+  uploadArtifact,
+  setupPython,
+  setupUv,
+];

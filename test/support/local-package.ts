@@ -1,0 +1,62 @@
+/**
+ * This package as users get it, built from the working tree once per test run: the jsii assembly and lib/ (`npx
+ * projen compile` when src/ is newer than .jsii), the npm tarball (`npm pack`) and the Python bindings (`npx projen
+ * package:python`, jsii-pacmak). The build runs compile before the tests, so in CI these reuse its output.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+const JSII_ASSEMBLY = join(REPO_ROOT, '.jsii');
+const PYTHON_DIST = join(REPO_ROOT, 'dist', 'python');
+const EMULATOR_BUNDLE = join(REPO_ROOT, 'lib', 'emulator', 'cli.cjs');
+
+function newestMtime(dir: string, skip: (path: string) => boolean): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (skip(path)) continue;
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path, skip) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function projen(task: string): void {
+  execFileSync('npx', ['projen', task], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** .jsii and lib/ up to date with src/ (the action and the emulator are not jsii code). */
+export function ensureCompiled(): void {
+  const jsiiSources = newestMtime(join(REPO_ROOT, 'src'), (p) => /[/\\]src[/\\](action|emulator)$/.test(p));
+  if (!existsSync(JSII_ASSEMBLY) || statSync(JSII_ASSEMBLY).mtimeMs < jsiiSources) projen('compile');
+  if (!existsSync(EMULATOR_BUNDLE)) projen('bundle:emulator');
+}
+
+/** `npm pack` of this package into `dir`; returns the tarball's path. */
+export function packNpm(dir: string): string {
+  ensureCompiled();
+  mkdirSync(dir, { recursive: true });
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
+  return join(dir, filename);
+}
+
+/**
+ * The wheel jsii-pacmak builds (`npx projen package:python`), rebuilt unless dist/python already holds one built
+ * after the current assembly.
+ */
+export function pythonWheel(): { path: string; builtNow: boolean; seconds: number } {
+  ensureCompiled();
+  const existing = () => existsSync(PYTHON_DIST) ? readdirSync(PYTHON_DIST).filter((f) => f.endsWith('.whl')) : [];
+  const wheels = existing();
+  if (wheels.length === 1 && statSync(join(PYTHON_DIST, wheels[0])).mtimeMs > statSync(JSII_ASSEMBLY).mtimeMs) {
+    return { path: join(PYTHON_DIST, wheels[0]), builtNow: false, seconds: 0 };
+  }
+  const started = Date.now();
+  rmSync(PYTHON_DIST, { recursive: true, force: true }); // a wheel of another version must not be picked up
+  projen('package:python');
+  const built = existing();
+  if (built.length !== 1) throw new Error(`npx projen package:python left ${built.length} wheels in dist/python: ${built.join(', ')}`);
+  return { path: join(PYTHON_DIST, built[0]), builtNow: true, seconds: (Date.now() - started) / 1000 };
+}
