@@ -26,10 +26,10 @@ import { startBackend, type Backend } from './backend';
 import { summariseCpuProfile } from './cpu-profile';
 import { printTable, type Row } from './table';
 import { quantile, round, run, runPeakRss } from './timing';
+import { MACHINE_NODE, NODE24 } from '../src/rehearsal/node';
 import { makeTestCertificate } from '../test/action/hostile/tls';
 import { startHostileServer } from '../test/support/hostile-server';
 import { startProxy } from '../test/support/proxy';
-import { MACHINE_NODE, NODE24 } from '../src/rehearsal/node';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'action', 'index.cjs');
