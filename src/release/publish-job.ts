@@ -36,7 +36,7 @@ export function publishJob(
       },
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-      mintStep(index.uploadUrl),
+      mintStep(index.uploadUrl, index.audience),
       {
         name: `Upload to ${index.displayName}`,
         id: 'upload',
