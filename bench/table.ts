@@ -11,6 +11,8 @@ export interface Row {
   readonly loadOnly: Stat;
   readonly actionFirstOutputMedianMs: number;
   readonly ratio: number;
+  /** The other bundles (`--compare`) and proxied runs, timed in the same rounds. */
+  readonly compared: ReadonlyArray<Stat & { readonly name: string; readonly ratio: number }>;
   readonly peakRssKb: { readonly action: { kb: number; how: string }; readonly nodeE0: { kb: number; how: string } };
 }
 
@@ -23,6 +25,7 @@ export interface Report {
   readonly budgetMet: boolean;
   readonly profile: ModuleTime[];
   readonly backend: string;
+  readonly roundTrips: ReadonlyArray<{ readonly bundle: string; readonly pypi: number; readonly customIndex: number }>;
 }
 
 const cell = (s: Stat) => `${s.medianMs} ms (${s.p90Ms})`;
@@ -38,6 +41,20 @@ export function printTable(r: Report): void {
     line(['---', '---', '---', '---', '---', '---', '---']),
     ...r.rows.map((row) => line([`${row.name} ${row.version}`, cell(row.nodeE0), cell(row.action), `${row.ratio}x`,
       cell(row.loadOnly), `${row.actionFirstOutputMedianMs} ms`, `${mib(row.peakRssKb.action.kb)} / ${mib(row.peakRssKb.nodeE0.kb)}`])),
+    ...(r.rows.some((row) => row.compared.length > 0) ? [
+      '',
+      'the same rounds, other bundles and runs through a CONNECT proxy (HTTP_PROXY):',
+      '',
+      line(['runtime', 'command', 'median (p90)', 'ratio to node -e 0']),
+      line(['---', '---', '---', '---']),
+      ...r.rows.flatMap((row) => [
+        line([`${row.name}`, 'action', cell(row.action), `${row.ratio}x`]),
+        ...row.compared.map((c) => line([`${row.name}`, c.name, cell(c), `${c.ratio}x`])),
+      ]),
+    ] : []),
+    '',
+    'round trips to the index per run (audience + mint; GitHub\'s OIDC endpoint not counted):',
+    ...r.roundTrips.map((t) => `  ${t.bundle}: upload.pypi.org ${t.pypi}, a custom index ${t.customIndex}`),
     '',
     `bundle action/index.cjs: ${r.bundle.bytes} bytes, ${r.bundle.gzipBytes} bytes gzip`,
     `budget (action <= ${r.budgetRatio}x node -e 0 on Node 24): ${r.budgetMet ? 'MET' : 'NOT MET'}`,

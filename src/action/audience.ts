@@ -1,37 +1,41 @@
 /**
- * Step 1 of the exchange: ask the index which audience its OIDC tokens must carry (`pypi` on pypi.org, `testpypi`
- * on test.pypi.org). 403 means the index switched trusted publishing off; 404 means it does not support it.
+ * Step 1: the audience the OIDC token must carry. The `audience` input wins. PyPI's and TestPyPI's are known
+ * (`pypi` for pypi.org and upload.pypi.org, `testpypi` for test.pypi.org): no request. Any other index is asked
+ * (`GET /_/oidc/audience`), and may not announce `pypi` or `testpypi`: a JWT with that audience is one PyPI itself
+ * would accept, so a hostile index could use it there. Loopback hosts may (the emulator plays PyPI on them).
+ * 403 means the index switched trusted publishing off; 404 means it does not support it.
  */
-import { ActionFailure } from './errors';
-import { HttpSend } from './http';
-import { IndexEndpoints } from './index-url';
-import { AUDIENCE_PATTERN } from './inputs';
-import { jsonMember, unexpectedStatus } from './response';
+import { jsonMember, unexpectedStatus } from './http';
+import { AUDIENCE_PATTERN, IndexEndpoints } from './inputs';
+import { failures, logs } from './messages';
+import type { Context } from './run';
+import { KNOWN_INDEXES, audienceForHost } from '../pypi';
 
-export async function discoverAudience(index: IndexEndpoints, send: HttpSend): Promise<string> {
+export async function audienceFor(ctx: Context, index: IndexEndpoints, input: string | undefined): Promise<string> {
+  if (input !== undefined) {
+    ctx.print.log(logs.audience(index.displayName, input, 'input'));
+    return input;
+  }
+  const known = audienceForHost(index.audienceUrl.hostname);
+  if (known !== undefined) {
+    ctx.print.log(logs.audience(index.displayName, known, 'host'));
+    return known;
+  }
+  ctx.print.log(logs.askingAudience(index.displayName, index.audienceUrl.href));
+  const announced = await discoverAudience(ctx, index);
+  const owner = KNOWN_INDEXES.find((k) => k.audience === announced);
+  if (owner && !index.loopback) throw failures.audienceRefused(index.displayName, announced, owner.hosts[owner.hosts.length - 1]);
+  ctx.print.log(logs.audience(index.displayName, announced, 'index'));
+  return announced;
+}
+
+async function discoverAudience(ctx: Context, index: IndexEndpoints): Promise<string> {
   const target = `the audience endpoint of ${index.displayName} (${index.audienceUrl.href})`;
-  const res = await send({ method: 'GET', url: index.audienceUrl, target });
-  if (res.status === 403) {
-    throw new ActionFailure('audience-disabled', 'Trusted publishing is disabled on the index',
-      `${index.displayName} answered 403 at ${index.audienceUrl.pathname}: trusted publishing is switched off there ` +
-      '(PyPI does this during incidents or maintenance). Nothing is wrong with your workflow; try again later, ' +
-      'and check https://status.python.org/ for pypi.org.', { status: 403 });
-  }
-  if (res.status === 404) {
-    throw new ActionFailure('audience-unsupported', 'The index does not support trusted publishing',
-      `${index.displayName} answered 404 at ${index.audienceUrl.pathname}: it does not offer trusted publishing. ` +
-      'Check index-url: use https://upload.pypi.org/legacy/ for PyPI and https://test.pypi.org/legacy/ for TestPyPI; ' +
-      'other indexes need a long-lived API token instead.', { status: 404 });
-  }
-  if (res.status !== 200) {
-    throw unexpectedStatus(res, 'audience-unexpected', 'Unexpected answer from the index',
-      (retryable) => `${target} answered HTTP ${res.status}${retryable ? ' (a server-side problem)' : ''}.`);
-  }
+  const res = await ctx.send({ method: 'GET', url: index.audienceUrl, target });
+  if (res.status === 403) throw failures.audienceDisabled(index.displayName, index.audienceUrl.pathname);
+  if (res.status === 404) throw failures.audienceUnsupported(index.displayName, index.audienceUrl.pathname);
+  if (res.status !== 200) throw unexpectedStatus(res, (retryable, details) => failures.audienceStatus(target, res.status, retryable, details));
   const audience = jsonMember(res.body, 'audience');
-  if (typeof audience !== 'string' || !AUDIENCE_PATTERN.test(audience)) {
-    throw new ActionFailure('audience-unexpected', 'Unexpected answer from the index',
-      `${target} answered 200 without a usable JSON \`audience\` string. Is index-url an index that supports trusted publishing? ` +
-      'You can also set the `audience` input (pypi or testpypi) to skip discovery.', { status: 200 });
-  }
+  if (typeof audience !== 'string' || !AUDIENCE_PATTERN.test(audience)) throw failures.audienceMissing(target);
   return audience;
 }

@@ -1,17 +1,17 @@
 /**
  * Turns a failure and what we know about the run into explanations a user can act on: why GitHub gave no OIDC
  * token, why PyPI refused it, and, for a publisher mismatch, the exact values to enter on PyPI for THIS run and the
- * page where they go. Pure: it only reads the values it is given.
+ * page where they go. A diagnosis adds to the failure's message, never repeats it. Pure, apart from listing dist/.
  */
-import { Claims, GITHUB_ISSUER, claimText, workflowFilename } from './claims';
-import { ActionFailure } from './errors';
-import { IndexEndpoints } from './index-url';
-import { RunContext, isDependabot, isEnterpriseServer } from './run-context';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { IndexEndpoints } from './inputs';
+import { ActionFailure, Explanation, explanations, labels } from './messages';
+import { Claims, GITHUB_ISSUER, claimText, workflowFilename } from './oidc';
+import type { RunnerContext } from './run';
+import { PublisherFormField, normalizeProjectName, pendingPublisherUrl, projectPublishingUrl, publisherFormFields, splitRepository } from '../pypi';
 
-export interface Diagnosis {
-  readonly title: string;
-  /** Markdown-light paragraphs: plain text with `code` spans, readable in an annotation too. */
-  readonly text: readonly string[];
+export interface Diagnosis extends Explanation {
   /** The trusted-publisher form to fill in on the index, when that is the fix. */
   readonly settings?: PublisherForm;
 }
@@ -19,16 +19,16 @@ export interface Diagnosis {
 /** The values a user enters on the index's "add a trusted publisher" form, and the pages that have the form. */
 export interface PublisherForm {
   readonly indexName: string;
-  readonly fields: ReadonlyArray<readonly [label: string, value: string | undefined]>;
+  readonly fields: readonly PublisherFormField[];
   readonly pages: ReadonlyArray<{ readonly label: string; readonly url: string }>;
 }
 
 export interface DiagnosisInput {
   readonly failure?: ActionFailure;
   readonly claims?: Claims;
-  readonly ctx: RunContext;
+  readonly runner: RunnerContext;
   readonly index: IndexEndpoints;
-  /** Set when the user gave the audience input (discovery was skipped). */
+  /** Set when the user gave the audience input. */
   readonly audienceInput?: string;
   /** Project names found in dist/. */
   readonly projects: readonly string[];
@@ -36,206 +36,105 @@ export interface DiagnosisInput {
   readonly missingOidcVars?: readonly string[];
 }
 
-const PERMISSIONS_DOCS = 'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings';
-const TROUBLESHOOTING = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/** Situations that deserve a warning even when minting succeeds. */
+export function runWarnings(claims: Claims | undefined, runner: RunnerContext): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  if ((claimText(claims, 'event_name') ?? runner.eventName) === 'pull_request_target') out.push(explanations.pullRequestTarget());
+  const wf = claimText(claims, 'workflow_ref');
+  const job = claimText(claims, 'job_workflow_ref');
+  if (wf !== undefined && job !== undefined && wf !== job) out.push(explanations.reusableWorkflow(wf, job, workflowFilename(job)));
+  return out;
+}
 
-/** The trusted-publisher form values for this run, from the claims (or, before any token, from the runner env). */
-export function publisherSettings(claims: Claims | undefined, ctx: RunContext) {
-  const repository = claimText(claims, 'repository') ?? ctx.repository;
-  const owner = claimText(claims, 'repository_owner') ?? ctx.repositoryOwner ?? repository?.split('/')[0];
-  const jobWorkflowRef = claimText(claims, 'job_workflow_ref') ?? ctx.workflowRef;
+export function diagnose(input: DiagnosisInput): Diagnosis[] {
+  const { failure, claims, runner } = input;
+  const out: Diagnosis[] = [];
+  const has = (code: string) => failure?.indexErrors.some((e) => e.code === code) ?? false;
+  const mentions = (text: RegExp) => failure?.indexErrors.some((e) => text.test(e.description)) ?? false;
+
+  if (failure?.code === 'missing-id-token-permission') {
+    const eventName = runner.eventName ?? '';
+    if (runner.fromFork && eventName.startsWith('pull_request')) out.push(explanations.forkPullRequest(eventName));
+    else if (runner.actor === 'dependabot[bot]') out.push(explanations.dependabot());
+    else out.push(explanations.missingPermission(input.missingOidcVars ?? ['ACTIONS_ID_TOKEN_REQUEST_URL']));
+  }
+
+  const iss = claimText(claims, 'iss');
+  const enterprise = isEnterpriseServer(runner);
+  if (enterprise || mentions(/unknown trusted publishing issuer/i) || (iss !== undefined && iss !== GITHUB_ISSUER && input.index.kind !== 'custom')) {
+    out.push(explanations.untrustedIssuer(iss, enterprise ? runner.serverUrl : undefined, GITHUB_ISSUER));
+  }
+  // (a token with the wrong `aud` from GitHub is refused locally; its message says so and it never reaches PyPI)
+  if (has('invalid-token')) out.push(explanations.tokenNotAccepted(input.audienceInput, input.index.displayName));
+  if (has('not-enabled')) out.push(explanations.githubDisabled(input.index.displayName));
+  if (has('invalid-reuse-token')) out.push(explanations.reusedToken());
+  if (has('invalid-pending-publisher')) out.push({ ...explanations.pendingForExisting(), settings: publisherForm(input) });
+  if (has('invalid-publisher')) {
+    if (mentions(/environment/i)) out.push(explanations.environmentMismatch(claimText(claims, 'environment')));
+    out.push({ ...explanations.noPublisher(), settings: publisherForm(input) });
+  }
+  return out;
+}
+
+/** GitHub Enterprise Server (or any non-github.com host); GHE.com tenants also get their own issuer. */
+function isEnterpriseServer(runner: RunnerContext): boolean {
+  if (!runner.serverUrl) return false;
+  try {
+    return new URL(runner.serverUrl).hostname.toLowerCase() !== 'github.com';
+  } catch {
+    return false;
+  }
+}
+
+// --- the trusted-publisher form for this run ---------------------------------------------------------------------
+
+/** The form's values, from the claims (or, before any token, from the runner's environment). */
+export function publisherSettings(claims: Claims | undefined, runner: RunnerContext) {
+  const repository = claimText(claims, 'repository') ?? runner.repository;
+  const split = repository === undefined ? undefined : splitRepository(repository);
   return {
-    owner,
-    repository: repository?.includes('/') ? repository.slice(repository.indexOf('/') + 1) : repository,
-    workflow: workflowFilename(jobWorkflowRef),
+    owner: claimText(claims, 'repository_owner') ?? runner.repositoryOwner ?? split?.owner,
+    repositoryName: split?.repositoryName,
+    workflowFileName: workflowFilename(claimText(claims, 'job_workflow_ref') ?? runner.workflowRef),
     environment: claimText(claims, 'environment'),
   };
 }
 
 function publisherForm(input: DiagnosisInput): PublisherForm {
-  const s = publisherSettings(input.claims, input.ctx);
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ['<project>'];
-  const pendingName = input.projects.length === 1 ? ` with PyPI Project Name \`${input.projects[0]}\`` : '';
   return {
     indexName: input.index.displayName,
-    fields: [
-      ['Owner', s.owner],
-      ['Repository name', s.repository],
-      ['Workflow name', s.workflow],
-      ['Environment name', s.environment],
-    ],
+    fields: publisherFormFields(publisherSettings(input.claims, input.runner)),
     pages: [
-      ...projects.map((p) => ({ label: `existing project ${p}`, url: `${web}/manage/project/${p}/settings/publishing/` })),
-      { label: `new project (a pending publisher${pendingName})`, url: `${web}/manage/account/publishing/` },
+      ...projects.map((p) => ({ label: labels.existingProject(p), url: projectPublishingUrl(web, p) })),
+      { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : undefined), url: pendingPublisherUrl(web) },
     ],
   };
 }
 
-function hasCode(f: ActionFailure | undefined, code: string): boolean {
-  return f?.indexErrors.some((e) => e.code === code) ?? false;
+// --- the projects waiting in dist/ -------------------------------------------------------------------------------
+
+/** `name-1.0-py3-none-any.whl` and `name-1.0.tar.gz` (name has no `-` in both, per the wheel and sdist specs). */
+export function projectFromFilename(filename: string): string | undefined {
+  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*?)-\d[^-]*(?:-[^-]+){0,1}(?:-[^-]+-[^-]+-[^-]+\.whl|\.tar\.gz)$/.exec(filename);
+  return m ? normalizeProjectName(m[1]) : undefined;
 }
 
-function mentions(f: ActionFailure | undefined, text: RegExp): boolean {
-  return f?.indexErrors.some((e) => text.test(e.description)) ?? false;
-}
-
-/** Situations that deserve a warning even when minting succeeds. */
-export function runWarnings(claims: Claims | undefined, ctx: RunContext): Diagnosis[] {
-  const out: Diagnosis[] = [];
-  const eventName = claimText(claims, 'event_name') ?? ctx.eventName;
-  if (eventName === 'pull_request_target') {
-    out.push({
-      title: 'Publishing from pull_request_target',
-      text: [
-        'This run was triggered by `pull_request_target`, which PyPI refuses for trusted publishing: such runs execute ' +
-          'with the base repository\'s permissions on behalf of a pull request, a known way to publish attacker code. ' +
-          'Publish from a tag push, a release, or workflow_dispatch instead.',
-      ],
-    });
-  }
-  const wf = claimText(claims, 'workflow_ref');
-  const job = claimText(claims, 'job_workflow_ref');
-  if (wf !== undefined && job !== undefined && wf !== job) {
-    out.push({
-      title: 'Reusable workflow',
-      text: [
-        `This job runs in a reusable workflow: it was called by \`${wf}\` but its own file is \`${job}\`. PyPI matches ` +
-          `the publisher on the job's own file (\`${workflowFilename(job) ?? '?'}\`), and supports reusable workflows ` +
-          'only by accident (same repository, same ref). Put the mint and upload steps in a top-level workflow file and ' +
-          `register that file on PyPI. See ${TROUBLESHOOTING}#reusable-workflows-on-github`,
-      ],
-    });
-  }
-  return out;
-}
-
-export function diagnose(input: DiagnosisInput): Diagnosis[] {
-  const { failure, claims, ctx } = input;
-  const out: Diagnosis[] = [];
-  const code = failure?.code;
-
-  if (code === 'missing-id-token-permission') {
-    const missing = input.missingOidcVars?.join(' and ') ?? 'ACTIONS_ID_TOKEN_REQUEST_URL';
-    const eventName = ctx.eventName ?? '';
-    if (ctx.fromFork && eventName.startsWith('pull_request')) {
-      out.push({
-        title: 'Pull request from a fork',
-        text: [
-          `This run is a \`${eventName}\` from a fork. GitHub gives such runs no OIDC token, even with ` +
-            '`id-token: write`, so nothing can be published from them (that is the point). Publish from an event forks ' +
-            'cannot trigger: a tag push, a release, or workflow_dispatch.',
-        ],
-      });
-    } else if (isDependabot(ctx)) {
-      out.push({
-        title: 'Run triggered by Dependabot',
-        text: [
-          'This run was triggered by Dependabot. GitHub treats Dependabot runs like fork pull requests: read-only ' +
-            'token, no secrets and no OIDC token. Publish from a tag push, a release or workflow_dispatch instead.',
-        ],
-      });
-    } else {
-      out.push({
-        title: 'Missing `id-token: write`',
-        text: [
-          `${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set: the job was not allowed to request an OIDC token. ` +
-            'Give the publishing job (only that job) this permission:',
-          '  permissions:\n    id-token: write',
-          `See ${PERMISSIONS_DOCS}`,
-        ],
-      });
+/** The project names of the distributions in `<dir>/dist`, so a failure can link the exact PyPI page. */
+export function distProjects(dirs: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const dir of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(join(dir, 'dist'));
+    } catch {
+      continue;
+    }
+    for (const f of entries.slice(0, 1000)) {
+      const name = projectFromFilename(f);
+      if (name) names.add(name);
     }
   }
-
-  if (code === 'audience-disabled' || code === 'audience-unsupported') {
-    out.push({
-      title: code === 'audience-disabled' ? 'Trusted publishing switched off' : 'No trusted publishing on this index',
-      text: [failure!.message],
-    });
-  }
-
-  const iss = claimText(claims, 'iss');
-  const unknownIssuer = mentions(failure, /unknown trusted publishing issuer/i);
-  if (isEnterpriseServer(ctx) || unknownIssuer || (iss !== undefined && iss !== GITHUB_ISSUER && input.index.kind !== 'custom')) {
-    out.push({
-      title: 'OIDC issuer not trusted by PyPI',
-      text: [
-        `This run's OIDC tokens come from ${iss ? `\`${iss}\`` : 'a non-github.com issuer'}` +
-          `${isEnterpriseServer(ctx) ? ` (GitHub Enterprise Server at \`${ctx.serverUrl}\`)` : ''}. PyPI trusts only ` +
-          `\`${GITHUB_ISSUER}\`: GitHub Enterprise Server and GHE.com tenants with their own issuer cannot use trusted ` +
-          'publishing yet (pypi/warehouse#18970, #17700). Publish from a github.com repository, or use an API token.',
-      ],
-    });
-  }
-
-  // (a token with the wrong `aud` from GitHub is refused locally; its message says so and it never reaches PyPI)
-  if (hasCode(failure, 'invalid-token')) {
-    const text = ['PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, ' +
-      '`exp`, 30 s leeway) did not check out.'];
-    if (input.audienceInput) {
-      text.push(`You set the audience input to \`${input.audienceInput}\`; ${input.index.displayName} may expect another ` +
-        'one (pypi.org: `pypi`, test.pypi.org: `testpypi`). Leave `audience` empty to ask the index.');
-    }
-    text.push('A self-hosted runner with a wrong clock also causes this.');
-    out.push({ title: 'Token not accepted', text });
-  }
-
-  if (hasCode(failure, 'not-enabled')) {
-    out.push({
-      title: 'GitHub trusted publishing disabled by the index',
-      text: [
-        `${input.index.displayName} has switched off trusted publishing from GitHub for now. Nothing is wrong with your ` +
-          'setup; try again later (https://status.python.org/).',
-      ],
-    });
-  }
-
-  if (hasCode(failure, 'invalid-reuse-token')) {
-    out.push({
-      title: 'Token already used',
-      text: [
-        'Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the ' +
-          'index still saw each as reused: another process may be replaying this job\'s tokens, or the index\'s replay ' +
-          'cache is misbehaving. Re-run the job; if it persists, report it to the index.',
-      ],
-    });
-  }
-
-  if (hasCode(failure, 'invalid-pending-publisher')) {
-    out.push({
-      title: 'Pending publisher for an existing project',
-      text: [
-        'A pending publisher matched this run, but its project already exists on the index. Pending publishers only ' +
-          'create new projects: add the publisher on the existing project\'s publishing page instead.',
-      ],
-      settings: publisherForm(input),
-    });
-  }
-
-  if (hasCode(failure, 'invalid-publisher')) {
-    const env = claimText(claims, 'environment');
-    if (mentions(failure, /environment/i)) {
-      out.push({
-        title: 'Environment mismatch',
-        text: [
-          env === undefined
-            ? 'The publisher on PyPI names a GitHub environment, but this job runs in none. Add `environment: <name>` ' +
-              'to the publishing job, or clear the environment on PyPI.'
-            : `This job runs in the environment \`${env}\`, which is not the one the publisher on PyPI names. PyPI ` +
-              'compares environment names case-insensitively; a publisher with no environment accepts any.',
-        ],
-      });
-    }
-    out.push({
-      title: 'No trusted publisher matches this run',
-      text: [
-        'PyPI found no trusted publisher for these claims. Check for a typo, a renamed repository or workflow file, ' +
-          'or a publisher added on PyPI while this workflow publishes to TestPyPI (or the reverse): they are separate.',
-      ],
-      settings: publisherForm(input),
-    });
-  }
-
-  return out;
+  return [...names].sort().slice(0, 10);
 }

@@ -1,15 +1,16 @@
 /**
- * Step 3 of the exchange: trade the JWT for a short-lived `pypi-` token at `/_/oidc/mint-token`. The answer is
- * checked strictly: 200 with a JSON body whose `token` is a single-line string starting `pypi-` (the seed action
- * exported the literal `null` when it was not). The token is masked before any other check can mention it.
- * Every refusal is a 422 carrying PyPI's own `errors[]`; `invalid-reuse-token` is the one worth another attempt.
+ * Step 3: trade the JWT for a short-lived `pypi-` token at `/_/oidc/mint-token`. The answer is checked strictly: 200
+ * with a JSON body whose `token` is a single-line string starting `pypi-` (tschm/token-mint-action exported the
+ * literal `null` when it was not), and an `expires` that is a unix time (now + 900 s, PyPI's token lifetime, when
+ * the index sends none). Only a token that passes is masked: masking a short string a server chose would blank it
+ * in the rest of the job's log. Every refusal is a 422 carrying PyPI's own `errors[]` (warehouse:
+ * `warehouse/oidc/views.py`); `invalid-reuse-token` is the one worth another attempt.
  */
-import { ActionFailure, IndexError } from './errors';
-import { HttpSend } from './http';
-import { IndexEndpoints } from './index-url';
+import { parseJsonBody, unexpectedStatus } from './http';
+import { IndexEndpoints } from './inputs';
+import { IndexError, failures } from './messages';
 import { Redactor } from './redact';
-import { parseJsonBody, unexpectedStatus } from './response';
-import { addMask } from './workflow-commands';
+import type { Context } from './run';
 
 export interface MintedToken {
   readonly token: string;
@@ -19,7 +20,13 @@ export interface MintedToken {
 
 /** PyPI's tokens live 900 s; used only when the index leaves `expires` out. */
 const DEFAULT_LIFETIME_SECONDS = 900;
-const MAX_ERRORS_SHOWN = 20;
+/** At most this many of a 422's reasons are shown. */
+export const MAX_ERRORS_SHOWN = 20;
+/** `pypi-` and a macaroon in base64url (warehouse: `warehouse/macaroons/services.py`), padding allowed. */
+const TOKEN_SHAPE = /^pypi-[A-Za-z0-9_=-]+$/;
+const MAX_TOKEN_LENGTH = 8192;
+/** The latest unix second a Date can show (8.64e15 ms). */
+const LATEST_UNIX_SECONDS = 8.64e12;
 
 /** The `errors[]` of a 422 body, each cleaned for display; empty when the body is not PyPI's shape. */
 export function parseIndexErrors(body: unknown, redactor: Redactor): IndexError[] {
@@ -34,10 +41,9 @@ export function parseIndexErrors(body: unknown, redactor: Redactor): IndexError[
   });
 }
 
-export async function mintToken(index: IndexEndpoints, jwt: string, send: HttpSend, emit: (line: string) => void,
-  redactor: Redactor, now: () => number = Date.now): Promise<MintedToken> {
+export async function mintToken(ctx: Context, index: IndexEndpoints, jwt: string): Promise<MintedToken> {
   const target = `the token endpoint of ${index.displayName} (${index.mintUrl.href})`;
-  const res = await send({
+  const res = await ctx.send({
     method: 'POST',
     url: index.mintUrl,
     headers: { 'content-type': 'application/json' },
@@ -45,40 +51,26 @@ export async function mintToken(index: IndexEndpoints, jwt: string, send: HttpSe
     target,
   });
   const body = parseJsonBody(res.body);
-
-  if (res.status === 422) {
-    const errors = parseIndexErrors(body, redactor);
-    const reuse = errors.some((e) => e.code === 'invalid-reuse-token');
-    throw new ActionFailure('mint-rejected', 'PyPI refused the token exchange',
-      errors.length > 0
-        ? `${index.displayName} refused to mint a token:\n${errors.map((e) => `  * ${e.code}: ${e.description}`).join('\n')}`
-        : `${index.displayName} answered 422 without PyPI's \`errors\` list.`,
-      { status: 422, indexErrors: errors, retryable: reuse });
-  }
+  if (res.status === 422) throw failures.mintRejected(index.displayName, parseIndexErrors(body, ctx.redactor));
   if (res.status !== 200) {
-    const what = res.status >= 500 ? ' This is a problem on the index side; wait a few minutes and try again' +
-      (index.kind === 'custom' ? '.' : ' (status: https://status.python.org/).') : '';
-    throw unexpectedStatus(res, 'mint-unexpected-status', 'Unexpected answer from the index',
-      () => `${target} answered HTTP ${res.status}.${what}`);
+    throw unexpectedStatus(res, (retryable, details) => failures.mintStatus(target, res.status, index.kind === 'custom', retryable, details));
   }
 
   const token = (body as { token?: unknown } | null)?.token;
-  if (typeof token === 'string' && token !== '') {
-    // whatever it is, it may be a credential: mask it and keep it out of messages before judging it
-    emit(addMask(token));
-    redactor.add(token);
-  }
-  if (body === undefined || typeof token !== 'string' || !/^pypi-[\x21-\x7e]+$/.test(token) || token.length > 8192) {
-    const why = body === undefined ? 'the body is not JSON'
-      : typeof token !== 'string' ? `\`token\` is ${token === null ? 'null' : typeof token}`
-        : 'the token is not a single-line string starting with `pypi-`';
-    throw new ActionFailure('mint-invalid-response', 'Invalid token response',
-      `${target} answered 200 but ${why}. No token was exported. This suggests a misconfigured index or a proxy in ` +
-      'the way.', { status: 200 });
-  }
+  // whatever it is, it may be a credential: keep it out of every message before judging it
+  if (typeof token === 'string') ctx.redactor.add(token);
+  const why = failures.mintWhy;
+  if (body === undefined) throw failures.mintInvalid(target, why.notJson);
+  if (typeof token !== 'string') throw failures.mintInvalid(target, why.tokenType(token === null ? 'null' : typeof token));
+  if (!TOKEN_SHAPE.test(token) || token.length > MAX_TOKEN_LENGTH) throw failures.mintInvalid(target, why.tokenShape);
+  ctx.print.mask(token);
+
   const expiresRaw = (body as { expires?: unknown }).expires;
-  const expires = typeof expiresRaw === 'number' && Number.isFinite(expiresRaw) && expiresRaw > 0
-    ? Math.floor(expiresRaw)
-    : Math.floor(now() / 1000) + DEFAULT_LIFETIME_SECONDS;
-  return { token, expires };
+  if (expiresRaw === undefined || expiresRaw === null) {
+    return { token, expires: Math.floor(ctx.now() / 1000) + DEFAULT_LIFETIME_SECONDS };
+  }
+  if (typeof expiresRaw !== 'number' || !(expiresRaw > 0 && expiresRaw <= LATEST_UNIX_SECONDS)) {
+    throw failures.mintInvalid(target, why.expires);
+  }
+  return { token, expires: Math.floor(expiresRaw) };
 }

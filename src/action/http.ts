@@ -1,14 +1,17 @@
 /**
- * The one way the action talks HTTP. Every request gets the same rules whichever transport carries it:
- * a per-request timeout clamped to the overall deadline, redirects refused (a 3xx is an error naming the target
- * host, so a JWT or a bearer token is never re-sent elsewhere), and a cap on the response body.
- * One transport, node:http/https (cheap to load), direct or through a CONNECT tunnel when a proxy applies.
+ * The one way the action talks HTTP. Every request gets the same rules whichever way it goes: a per-request timeout
+ * clamped to the overall deadline, redirects refused (a 3xx is an error naming the target host, so a JWT or a bearer
+ * token is never re-sent elsewhere), a cap on the response body, and certificates verified on every TLS connection
+ * (`rejectUnauthorized: true` on each, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch it off; NODE_EXTRA_CA_CERTS
+ * still adds a corporate CA). One transport, node:http/https (cheap to load), direct or through a CONNECT tunnel
+ * when a proxy applies (see docs/security.md for why the tunnel is ours and not undici's ProxyAgent).
  */
 import * as http from 'node:http';
-import { ActionFailure } from './errors';
-import { proxyFor } from './proxy';
-import { connectionOver, openTunnel, parseProxyUrl, safeDecode } from './proxy-tunnel';
+import type { Socket } from 'node:net';
+import { ActionFailure, FailureDetails, failures } from './messages';
 import { Redactor } from './redact';
+
+type Env = Record<string, string | undefined>;
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
@@ -35,6 +38,42 @@ export interface HttpLimits {
 
 export type HttpSend = (req: HttpRequest) => Promise<HttpResponse>;
 
+export const USER_AGENT = 'projen-pypi-mint (trusted publishing mint action)';
+
+export function createHttp(deps: { env: Env; now: () => number; redactor: Redactor }, limits: HttpLimits): HttpSend {
+  return async (req) => {
+    const remaining = limits.deadline - deps.now();
+    if (remaining <= 0) throw failures.deadline(req.target);
+    const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
+    const proxyRaw = proxyFor(req.url, deps.env);
+    const proxy = proxyRaw === undefined ? undefined : parseProxyUrl(proxyRaw);
+    if (proxy?.password) deps.redactor.add(safeDecode(proxy.password));
+    const headers = { 'user-agent': USER_AGENT, 'accept': 'application/json', ...req.headers };
+    const controller = new AbortController();
+    let timedOut: number | undefined;
+    const timer = setTimeout(() => {
+      timedOut = timeoutMs;
+      controller.abort();
+    }, timeoutMs);
+    let res: RawResponse | undefined;
+    try {
+      res = await transport({ ...req, headers }, controller.signal, proxy);
+      if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req);
+      const body = await readCapped(res, req, limits.maxBodyBytes);
+      return { status: res.status, headers: firstHeaders(res.headers), body };
+    } catch (err) {
+      const failure = classify(err, req, timedOut, deps.redactor);
+      const viaProxy = proxy && ['network', 'host-not-found', 'tls'].includes(failure.code);
+      throw viaProxy ? failure.withSuffix(failures.throughProxy(proxy.host)) : failure;
+    } finally {
+      clearTimeout(timer);
+      res?.dispose();
+    }
+  };
+}
+
+// --- the transport -----------------------------------------------------------------------------------------------
+
 type RawHeaders = Record<string, string | string[] | undefined>;
 interface RawResponse {
   readonly status: number;
@@ -43,14 +82,15 @@ interface RawResponse {
   dispose(): void;
 }
 
-export const USER_AGENT = 'projen-pypi-mint (trusted publishing mint action)';
+/** node:https (TLS) costs ~18 ms to load: only paid for when a URL needs it. A plain require, not import(): a
+ * dynamic import() would start the ESM loader, which costs more than it saves. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const httpsModule = () => require('node:https') as typeof import('node:https');
 
-async function nodeTransport(req: HttpRequest, signal: AbortSignal, proxy: URL | undefined): Promise<RawResponse> {
+async function transport(req: HttpRequest, signal: AbortSignal, proxy: URL | undefined): Promise<RawResponse> {
   const tunnel = proxy ? await openTunnel(proxy, req.url, signal) : undefined;
-  // node:https (TLS) costs ~18 ms to load: only pay for it when the URL needs it
-  // (a plain require: a dynamic import() would start the ESM loader, which costs more than it saves)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod: Pick<typeof http, 'request'> = req.url.protocol === 'https:' ? require('node:https') as typeof import('node:https') : http;
+  const https = req.url.protocol === 'https:';
+  const mod: Pick<typeof http, 'request'> = https ? httpsModule() : http;
   const body = req.body === undefined ? undefined : Buffer.from(req.body);
   const headers = { ...req.headers, ...(body ? { 'content-length': String(body.length) } : {}), connection: 'close' };
   return new Promise((resolve, reject) => {
@@ -58,6 +98,7 @@ async function nodeTransport(req: HttpRequest, signal: AbortSignal, proxy: URL |
       method: req.method,
       headers,
       signal,
+      ...(https ? { rejectUnauthorized: true } : {}),
       // Through a tunnel: no agent at all, or node would ignore createConnection and dial the target itself.
       ...(tunnel ? { createConnection: connectionOver(tunnel, req.url) } : { agent: false }),
     }, (res) => {
@@ -98,39 +139,31 @@ function errorCode(err: unknown): string {
 
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED',
   'ENETUNREACH', 'EHOSTUNREACH']);
+/** node's codes for a certificate it does not trust (openssl's verify errors, and its own host-name check). */
+const TLS_CODES = /^(?:ERR_TLS_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|HOSTNAME_MISMATCH)/;
 
 function classify(err: unknown, req: HttpRequest, timedOutAfterMs: number | undefined, redactor: Redactor): ActionFailure {
   if (err instanceof ActionFailure) return err;
-  if (timedOutAfterMs !== undefined) {
-    return new ActionFailure('timeout', 'Request timed out',
-      `${req.target} did not answer within ${(timedOutAfterMs / 1000).toFixed(1)} s.`, { retryable: true });
-  }
+  if (timedOutAfterMs !== undefined) return failures.timeout(req.target, timedOutAfterMs);
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   const detail = redactor.redact(code && !message.includes(code) ? `${code}: ${message}` : message, 200);
-  if (code.startsWith('HPE_')) {
-    return new ActionFailure('protocol-error', 'Malformed HTTP response',
-      `${req.target} sent a response that is not valid HTTP (${detail}).`);
-  }
-  if (code === 'ENOTFOUND') {
-    return new ActionFailure('network', 'Host not found', `${req.target}: the host name ${req.url.hostname} does not resolve (${detail}).`);
-  }
-  return new ActionFailure('network', 'Network error', `The connection to ${req.target} failed (${detail}).`,
-    { retryable: TRANSIENT_CODES.has(code) || /socket hang up|aborted|other side closed|terminated/i.test(message) });
+  if (code.startsWith('HPE_')) return failures.protocol(req.target, detail);
+  if (code === 'ENOTFOUND') return failures.hostNotFound(req.target, req.url.hostname, detail);
+  if (TLS_CODES.test(code)) return failures.tls(req.target, detail);
+  return failures.network(req.target, detail,
+    TRANSIENT_CODES.has(code) || /socket hang up|aborted|other side closed|terminated/i.test(message));
 }
 
 async function readCapped(res: RawResponse, req: HttpRequest, maxBytes: number): Promise<Buffer> {
   const declared = Number(firstHeaders(res.headers)['content-length']);
-  const tooLarge = () => new ActionFailure('response-too-large', 'Response too large',
-    `${req.target} sent more than ${Math.round(maxBytes / 1024)} KiB; the action reads at most that much and stopped.`,
-    { status: res.status });
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) throw failures.tooLarge(req.target, maxBytes, res.status);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of res.body) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    const buf = Buffer.from(chunk);
     total += buf.length;
-    if (total > maxBytes) throw tooLarge();
+    if (total > maxBytes) throw failures.tooLarge(req.target, maxBytes, res.status);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
@@ -138,53 +171,168 @@ async function readCapped(res: RawResponse, req: HttpRequest, maxBytes: number):
 
 function redirectFailure(res: RawResponse, req: HttpRequest): ActionFailure {
   const location = firstHeaders(res.headers).location;
-  let where = 'an unnamed location';
+  const say = failures.redirectWhere;
+  let where = say.unnamed;
   if (location) {
     try {
       const to = new URL(location, req.url);
-      where = to.host === req.url.host ? `${to.protocol}//${to.host} (same host)` : `${to.protocol}//${to.host}`;
+      where = `${to.protocol}//${to.host}${to.host === req.url.host ? say.sameHost : ''}`;
     } catch {
-      where = 'an unparseable location';
+      where = say.unparseable;
     }
   }
-  return new ActionFailure('redirect-refused', 'Redirect refused',
-    `${req.target} answered ${res.status}, a redirect to ${where}. The action never follows redirects, so a ` +
-    'credential cannot be re-sent to another place; point index-url at the final address.', { status: res.status });
+  return failures.redirect(req.target, res.status, where);
 }
 
-export function createHttp(env: Record<string, string | undefined>, limits: HttpLimits, redactor: Redactor,
-  now: () => number = Date.now): HttpSend {
-  return async (req) => {
-    const remaining = limits.deadline - now();
-    if (remaining <= 0) {
-      throw new ActionFailure('deadline-exceeded', 'Out of time', `No time left to contact ${req.target}.`);
+// --- reading an answer ---------------------------------------------------------------------------------------------
+
+/** The body as JSON, or undefined when it is not JSON at all. */
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** One member of a JSON object body; undefined when the body is not a JSON object or lacks it. */
+export function jsonMember(body: Buffer, name: string): unknown {
+  const parsed = parseJsonBody(body);
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[name] : undefined;
+}
+
+/** Statuses worth another attempt: the server is overloaded, down, or gave up waiting for us. */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Record<string, string | undefined>, now: number = Date.now()): number | undefined {
+  const v = headers['retry-after']?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** A failure for a status that is not the one asked for: retryable when transient, with the server's Retry-After. */
+export function unexpectedStatus(res: HttpResponse, make: (retryable: boolean, details: FailureDetails) => ActionFailure): ActionFailure {
+  return make(isTransientStatus(res.status), { retryAfterMs: retryAfterMs(res.headers) });
+}
+
+// --- proxies ---------------------------------------------------------------------------------------------------------
+// `https_proxy`/`HTTPS_PROXY` for https URLs, `http_proxy`/`HTTP_PROXY` for http URLs (lower case wins, as in curl
+// and undici), minus the hosts listed in `no_proxy`/`NO_PROXY`. A proxy gets a CONNECT tunnel to the target and the
+// ordinary node:http/https request runs over it (TLS to the target for https URLs, verified as usual): node's own
+// http, https and tls do the protocol work; only the CONNECT handshake is ours.
+
+function firstSet(env: Env, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = env[n]?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** `NO_PROXY` entries: `*`, `host`, `.host`, `*.host`, optionally `:port`; a host matches itself and its subdomains. */
+export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  for (const rawEntry of noProxy.split(/[\s,]+/)) {
+    let entry = rawEntry.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    let entryPort: string | undefined;
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
+    if (m) {
+      entry = m[1];
+      entryPort = m[2];
     }
-    const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
-    const proxyRaw = proxyFor(req.url, env);
-    const proxy = proxyRaw === undefined ? undefined : parseProxyUrl(proxyRaw);
-    if (proxy?.password) redactor.add(safeDecode(proxy.password));
-    const headers = { 'user-agent': USER_AGENT, 'accept': 'application/json', ...req.headers };
-    const controller = new AbortController();
-    let timedOut: number | undefined;
-    const timer = setTimeout(() => {
-      timedOut = timeoutMs;
-      controller.abort();
-    }, timeoutMs);
-    let res: RawResponse | undefined;
-    try {
-      res = await nodeTransport({ ...req, headers }, controller.signal, proxy);
-      if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req);
-      const body = await readCapped(res, req, limits.maxBodyBytes);
-      return { status: res.status, headers: firstHeaders(res.headers), body };
-    } catch (err) {
-      const failure = classify(err, req, timedOut, redactor);
-      if (!proxy || failure.code !== 'network' || failure.title === 'The proxy refused the connection') throw failure;
-      throw new ActionFailure(failure.code, failure.title, `${failure.message} (through the proxy ${proxy.host})`, {
-        retryable: failure.retryable, status: failure.status,
-      });
-    } finally {
-      clearTimeout(timer);
-      res?.dispose();
-    }
+    entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '');
+    if (entryPort !== undefined && entryPort !== port) continue;
+    if (host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+/** The proxy URL for a request to `url`, or undefined for a direct connection. */
+export function proxyFor(url: URL, env: Env): string | undefined {
+  const proxy = url.protocol === 'https:' ? firstSet(env, 'https_proxy', 'HTTPS_PROXY') : firstSet(env, 'http_proxy', 'HTTP_PROXY');
+  if (!proxy) return undefined;
+  if (bypassesProxy(url, firstSet(env, 'no_proxy', 'NO_PROXY'))) return undefined;
+  return proxy;
+}
+
+/** Percent-decoding of proxy URL credentials that never throws on a stray `%`. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Validates the proxy URL from the environment (never echoing its credentials). */
+function parseProxyUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    throw failures.proxyNotAUrl();
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw failures.proxyScheme(url.protocol.replace(/:$/, ''));
+  return url;
+}
+
+/** Opens `CONNECT host:port` through the proxy and resolves with the tunnelled socket. */
+function openTunnel(proxy: URL, target: URL, signal: AbortSignal): Promise<Socket> {
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  const authority = `${target.hostname}:${port}`;
+  const headers: Record<string, string> = { host: authority };
+  if (proxy.username || proxy.password) {
+    const credentials = `${safeDecode(proxy.username)}:${safeDecode(proxy.password)}`;
+    headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  }
+  const https = proxy.protocol === 'https:';
+  const mod: Pick<typeof http, 'request'> = https ? httpsModule() : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request({
+      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: proxy.port || (https ? 443 : 80),
+      method: 'CONNECT',
+      path: authority,
+      headers,
+      signal,
+      agent: false,
+      ...(https ? { rejectUnauthorized: true } : {}),
+    });
+    req.on('connect', (res: http.IncomingMessage, socket: Socket) => {
+      if (res.statusCode === 200) {
+        // errors surface through the request that uses the tunnel; this keeps a late one from becoming uncaught
+        socket.on('error', () => undefined);
+        resolve(socket);
+        return;
+      }
+      socket.destroy();
+      reject(failures.proxyRefused(proxy.host, res.statusCode ?? 0, authority));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const isIpLiteral = (host: string) => /^[\d.]+$/.test(host) || host.includes(':');
+
+/** `createConnection` for node:http/https: the tunnel itself for http, TLS to the target over it for https. */
+function connectionOver(socket: Socket, target: URL): () => Socket {
+  return () => {
+    if (target.protocol !== 'https:') return socket;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tls = require('node:tls') as typeof import('node:tls');
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    return tls.connect({
+      socket, host, servername: isIpLiteral(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: true,
+    });
   };
 }

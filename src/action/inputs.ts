@@ -1,39 +1,127 @@
 /**
- * Reads and validates the action's inputs. GitHub passes `with:` values as `INPUT_<NAME>` with the name
- * upper-cased and its hyphen kept (`INPUT_INDEX-URL`); the underscore spelling is accepted too, as pypa's action
- * does. Everything is checked here, before the action makes any request.
+ * The action's inputs, read and checked before any request. GitHub passes `with:` values as `INPUT_<NAME>` with the
+ * name upper-cased and its hyphen kept (`INPUT_INDEX-URL`); the underscore spelling is accepted too, as pypa's
+ * action does.
+ *
+ * `index-url` is an upload URL (`https://upload.pypi.org/legacy/`) or an index root (`https://pypi.org`). Like
+ * pypa's action and twine, the trusted-publishing endpoints live at the root of the upload URL's host
+ * (`/_/oidc/audience`, `/_/oidc/mint-token`), which PyPI serves on upload.pypi.org as well as pypi.org. Plain
+ * `http` is only for loopback hosts (the emulator); a JWT and a token never travel in clear text.
  */
-import { ActionFailure } from './errors';
-import { IndexEndpoints, resolveIndexUrl } from './index-url';
-import { ExportTarget, UPLOADER_NAMES, UploaderName } from './uploader-env';
+import { ExportTarget } from './export';
+import { ActionFailure, failures } from './messages';
+import { DEFAULT_UPLOAD_URL, OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, knownIndexForHost } from '../pypi';
+
+type Env = Record<string, string | undefined>;
 
 export interface ActionInputs {
   readonly index: IndexEndpoints;
-  /** Set when the user gave one: discovery is skipped (the tschm/token-mint-action contract). */
+  /** Set when the user gave one: it wins over the host's and the index's (the tschm/token-mint-action contract). */
   readonly audience?: string;
   readonly exportEnv: readonly ExportTarget[];
 }
 
-type Env = Record<string, string | undefined>;
+export function readInputs(env: Env): ActionInputs {
+  const index = resolveIndexUrl(readInput(env, 'index-url'));
+  return {
+    index,
+    audience: parseAudience(readInput(env, 'audience')),
+    exportEnv: parseExportEnv(readInput(env, 'export-env'), index),
+  };
+}
 
 export function readInput(env: Env, name: string): string {
   const upper = name.toUpperCase();
   return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, '_')}`] ?? '').trim();
 }
 
-function invalidInput(input: string, message: string): ActionFailure {
-  return new ActionFailure('invalid-input', `Invalid ${input} input`, message);
+// --- index-url ---------------------------------------------------------------------------------------------------
+
+export const DEFAULT_INDEX_URL = DEFAULT_UPLOAD_URL;
+const MAX_URL_LENGTH = 2048;
+
+export interface IndexEndpoints {
+  /** scheme://host[:port] that serves `/_/oidc/*`. */
+  readonly origin: string;
+  /** The legacy upload URL uploaders should use (exported for tools that read it). */
+  readonly uploadUrl: string;
+  readonly audienceUrl: URL;
+  readonly mintUrl: URL;
+  /** Where a human manages trusted publishers (pypi.org for upload.pypi.org). */
+  readonly webOrigin: string;
+  /** Short name for messages: `pypi.org`, `test.pypi.org`, `127.0.0.1:8080`. */
+  readonly displayName: string;
+  readonly kind: 'pypi' | 'testpypi' | 'custom';
+  /** 127.0.0.0/8, ::1, localhost: where the emulator plays PyPI. */
+  readonly loopback: boolean;
 }
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts allowed over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1') return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+
+/** Shared by every URL the action sends a credential to (index endpoints and the OIDC request URL). */
+export function requireSecureUrl(raw: string, what: string, fail: (message: string) => ActionFailure): URL {
+  const say = failures.url;
+  if (raw.length > MAX_URL_LENGTH) throw fail(say.tooLong(what, raw.length, MAX_URL_LENGTH));
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(say.controlCharacters(what));
+  // WHATWG URL parsing maps full-width digits and some look-alikes onto ASCII (`１２７.０.０.１` is 127.0.0.1), and
+  // IDN hosts can imitate others: only plain ASCII is taken as given.
+  if (/[^\x21-\x7e]/.test(raw)) throw fail(say.nonAscii(what));
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw fail(say.notAbsolute(what, raw));
+  }
+  if (url.username || url.password) throw fail(say.credentials(what));
+  if (url.protocol === 'http:') {
+    if (!isLoopbackHost(url.hostname)) throw fail(say.plainHttp(what, url.hostname));
+  } else if (url.protocol !== 'https:') {
+    throw fail(say.scheme(what, url.protocol.replace(/:$/, '')));
+  }
+  return url;
+}
+
+export function resolveIndexUrl(input: string): IndexEndpoints {
+  const raw = input.trim() === '' ? DEFAULT_INDEX_URL : input.trim();
+  const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, failures.invalidUrl);
+  if (url.search || url.hash) throw failures.invalidUrl(failures.url.queryOrFragment(raw));
+
+  const path = url.pathname.replace(/\/+$/, '');
+  const isUpload = /\/legacy$/.test(path);
+  if (!isUpload && path !== '') throw failures.invalidUrl(failures.url.notAnIndex(raw, /\/simple$/.test(path)));
+
+  const known = knownIndexForHost(url.hostname);
+  const kind = known?.name ?? 'custom';
+  const origin = url.origin;
+  let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
+  if (known && !isUpload) uploadUrl = known.uploadUrl;
+  return {
+    origin,
+    uploadUrl,
+    audienceUrl: new URL(OIDC_AUDIENCE_PATH, origin),
+    mintUrl: new URL(OIDC_MINT_TOKEN_PATH, origin),
+    webOrigin: known ? known.webUrl : origin,
+    displayName: kind === 'pypi' ? 'pypi.org' : url.host,
+    kind,
+    loopback: isLoopbackHost(url.hostname),
+  };
+}
+
+// --- audience and export-env ---------------------------------------------------------------------------------
 
 /** Audiences are short identifiers (`pypi`, `testpypi`, at most a URL): no query or fragment syntax, no spaces. */
 export const AUDIENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
 
 export function parseAudience(raw: string): string | undefined {
   if (raw === '') return undefined;
-  if (!AUDIENCE_PATTERN.test(raw)) {
-    throw invalidInput('audience', 'audience must be a short identifier (letters, digits and . _ : / -), e.g. `pypi` or ' +
-      '`testpypi`; leave it empty to ask the index for its audience.');
-  }
+  if (!AUDIENCE_PATTERN.test(raw)) throw failures.invalidAudienceInput();
   return raw;
 }
 
@@ -45,20 +133,13 @@ export function parseExportEnv(raw: string, index: IndexEndpoints): ExportTarget
     const [toolRaw, repoRaw, ...rest] = item.toLowerCase().split(':');
     const tool = toolRaw as UploaderName;
     if (!UPLOADER_NAMES.includes(tool) || rest.length > 0 || (repoRaw !== undefined && tool !== 'poetry')) {
-      throw invalidInput('export-env', `export-env names '${item.slice(0, 60)}', which is not a tool the action knows. ` +
-        `Use a comma separated list of: ${UPLOADER_NAMES.join(', ')} (poetry may name its repository: poetry:<name>). ` +
-        'Leave it empty to only set the step output `api-token` (the safer choice).');
+      throw failures.unknownExportTool(item, UPLOADER_NAMES);
     }
     let target: ExportTarget = { tool };
     if (tool === 'poetry') {
       const repo = repoRaw ?? (index.kind === 'custom' ? undefined : index.kind);
-      if (repo === undefined) {
-        throw invalidInput('export-env', `poetry needs a repository name for ${index.displayName}: ` +
-          'write `poetry:<name>` and publish with `poetry publish -r <name>`.');
-      }
-      if (!/^[a-z0-9_]{1,64}$/.test(repo)) {
-        throw invalidInput('export-env', `poetry repository name '${repo.slice(0, 60)}' may use only letters, digits and _.`);
-      }
+      if (repo === undefined) throw failures.poetryNeedsRepository(index.displayName);
+      if (!/^[a-z0-9_]{1,64}$/.test(repo)) throw failures.poetryRepositoryName(repo);
       target = { tool, poetryRepository: repo };
     }
     const key = `${target.tool}:${target.poetryRepository ?? ''}`;
@@ -66,13 +147,4 @@ export function parseExportEnv(raw: string, index: IndexEndpoints): ExportTarget
     seen.add(key);
   }
   return targets;
-}
-
-export function readInputs(env: Env): ActionInputs {
-  const index = resolveIndexUrl(readInput(env, 'index-url'));
-  return {
-    index,
-    audience: parseAudience(readInput(env, 'audience')),
-    exportEnv: parseExportEnv(readInput(env, 'export-env'), index),
-  };
 }

@@ -1,5 +1,6 @@
 /** Entry point of the bundled action (action/index.cjs): run, print, set the exit code. Nothing escapes as a stack. */
 import { EOL } from 'node:os';
+import { logs } from './messages';
 import { runAction } from './run';
 
 const io = { write: (line: string) => void process.stdout.write(`${line}${EOL}`) };
@@ -14,7 +15,7 @@ function finish(code: number): void {
 
 function unexpected(): void {
   // no details: an error object from deep in a request could carry request data
-  io.write('::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token.');
+  io.write(logs.crashed);
   finish(1);
 }
 

@@ -1,21 +1,19 @@
 /**
- * Step 2 of the exchange: ask GitHub for an OIDC token (a JWT) for the index's audience. The `audience` parameter
- * is added to the query ACTIONS_ID_TOKEN_REQUEST_URL already has (it carries `?api-version=2.0`; appending a second
- * `?` is the bug that gave `id` 1.6.0 tokens with the wrong `aud`). The JWT is masked the moment it is read and its
- * `aud` is checked locally before it is sent anywhere.
+ * Step 2: ask GitHub for an OIDC token (a JWT) for the audience. The `audience` parameter is added to the query
+ * ACTIONS_ID_TOKEN_REQUEST_URL already has (it carries `?api-version=2.0`; appending a second `?` is the bug that
+ * gave `id` 1.6.0 tokens with the wrong `aud`). The JWT is masked the moment it is known to be one, and its `aud` is
+ * checked locally before it is sent anywhere.
+ *
+ * Its claims are decoded locally (no signature check: the index verifies it; we only read it to check `aud` and to
+ * explain failures). Only the claims that decide trusted publishing are ever shown, never the JWT itself.
  */
-import { Claims, claimText, decodeClaims } from './claims';
-import { ActionFailure } from './errors';
-import { HttpSend } from './http';
-import { requireSecureUrl } from './index-url';
-import { Redactor } from './redact';
-import { jsonMember, unexpectedStatus } from './response';
-import { addMask } from './workflow-commands';
-
-export interface OidcToken {
-  readonly jwt: string;
-  readonly claims: Claims;
-}
+// bundled into action/index.cjs by esbuild: a devDependency on purpose, never a runtime dependency of the package
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { decodeJwt } from 'jose/jwt/decode';
+import { jsonMember, unexpectedStatus } from './http';
+import { requireSecureUrl } from './inputs';
+import { failures } from './messages';
+import type { Context } from './run';
 
 export interface OidcRequestConfig {
   readonly requestUrl: URL;
@@ -29,8 +27,7 @@ export function oidcRequestConfig(env: Env): OidcRequestConfig | undefined {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
   const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
   if (!url || !token) return undefined;
-  const fail = (message: string) => new ActionFailure('oidc-request-failed', 'Unusable ACTIONS_ID_TOKEN_REQUEST_URL', message);
-  return { requestUrl: requireSecureUrl(url, 'ACTIONS_ID_TOKEN_REQUEST_URL', fail), requestToken: token };
+  return { requestUrl: requireSecureUrl(url, 'ACTIONS_ID_TOKEN_REQUEST_URL', failures.unusableOidcUrl), requestToken: token };
 }
 
 export function audienceRequestUrl(base: URL, audience: string): URL {
@@ -39,38 +36,67 @@ export function audienceRequestUrl(base: URL, audience: string): URL {
   return url;
 }
 
-export async function requestOidcToken(config: OidcRequestConfig, audience: string, send: HttpSend,
-  emit: (line: string) => void, redactor: Redactor): Promise<OidcToken> {
+export async function requestOidcToken(ctx: Context, config: OidcRequestConfig, audience: string): Promise<{ jwt: string; claims: Claims }> {
   const target = 'GitHub\'s OIDC token endpoint';
-  const res = await send({
+  const res = await ctx.send({
     method: 'GET',
     url: audienceRequestUrl(config.requestUrl, audience),
     headers: { authorization: `bearer ${config.requestToken}` },
     target,
   });
-  if (res.status !== 200) {
-    throw unexpectedStatus(res, 'oidc-request-failed', 'OIDC token request failed',
-      (retryable) => `${target} answered HTTP ${res.status}${retryable ? '' : '; the runner refused to issue an OIDC token for this job'}.`);
-  }
+  if (res.status !== 200) throw unexpectedStatus(res, (retryable, details) => failures.oidcStatus(target, res.status, retryable, details));
   const value = jsonMember(res.body, 'value');
-  if (typeof value !== 'string' || value === '') {
-    throw new ActionFailure('oidc-invalid-response', 'Invalid OIDC token response',
-      `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`);
-  }
-  // Mask before anything else can print it, then keep it out of every message we build.
-  emit(addMask(value));
-  redactor.add(value);
+  if (typeof value !== 'string' || value === '') throw failures.oidcNoValue(target);
+  // Kept out of every message we build, whatever it is; masked in the log only when it is a JWT (masking any
+  // string a server chose, `e` say, would blank that text in the rest of the job's log).
+  ctx.redactor.add(value);
   const claims = decodeClaims(value);
-  if (!claims) {
-    throw new ActionFailure('oidc-invalid-response', 'Invalid OIDC token response',
-      `${target} returned a value that is not a JWT; it was not sent anywhere.`);
-  }
-  const aud = claims.aud;
-  if (aud !== audience) {
-    throw new ActionFailure('oidc-wrong-audience', 'OIDC token has the wrong audience',
-      `GitHub issued a token for audience ${claimText(claims, 'aud') ?? 'MISSING'} instead of '${audience}'. ` +
-      'It was not sent to the index. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or ' +
-      'a wrapper that drops the audience parameter.');
-  }
+  if (!claims) throw failures.oidcNotAJwt(target);
+  ctx.print.mask(value);
+  if (claims.aud !== audience) throw failures.oidcWrongAudience(claimText(claims, 'aud'), audience);
   return { jwt: value, claims };
+}
+
+// --- claims ------------------------------------------------------------------------------------------------------
+
+export type Claims = Readonly<Record<string, unknown>>;
+
+/** The claims PyPI's GitHub publisher looks at, plus the ones that explain a mismatch. */
+export const CLAIMS_THAT_MATTER = [
+  'repository',
+  'repository_owner',
+  'repository_owner_id',
+  'job_workflow_ref',
+  'workflow_ref',
+  'ref',
+  'environment',
+  'event_name',
+] as const;
+
+export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** The payload of a compact JWS, or undefined when it is not one. */
+export function decodeClaims(jwt: string): Claims | undefined {
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A claim as a display string: strings as-is, other JSON values serialised, absent ones undefined. */
+export function claimText(claims: Claims | undefined, name: string): string | undefined {
+  const v = claims?.[name];
+  if (v === undefined || v === null) return undefined;
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  // a claim is server-chosen text: keep it on one line and short
+  // eslint-disable-next-line no-control-regex
+  const clean = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+/** The workflow file PyPI matches on: the `<file>.yml` of `job_workflow_ref` (`owner/repo/.github/workflows/<file>@ref`). */
+export function workflowFilename(jobWorkflowRef: string | undefined): string | undefined {
+  const m = jobWorkflowRef ? /([^/]+\.(?:yml|yaml))(?=@)/.exec(jobWorkflowRef) : null;
+  return m ? m[1] : undefined;
 }

@@ -1,11 +1,63 @@
 /**
- * Renders a failure (its message, PyPI's reasons, the diagnoses and the claims) twice: as the text of one
- * `::error` annotation and as a Markdown section for GITHUB_STEP_SUMMARY. Never the JWT or the token: the claims
- * are decoded values and every server-provided string was redacted before it got here.
+ * What the action prints and what it writes to the step summary. Printing goes through one `Printer`: every line
+ * is a workflow command we built or log text that cannot become one (see `neutralise`). A failure is rendered
+ * twice: as the text of one `::error` annotation and as a Markdown section for GITHUB_STEP_SUMMARY, where text a
+ * server wrote appears only inside code spans or code blocks, so it can never render as a link, image, emphasis,
+ * mention or HTML. Never the JWT or the token: the claims are decoded values and server text was redacted first.
  */
-import { Claims, renderClaimLines, renderClaimTable } from './claims';
-import { Diagnosis, PublisherForm } from './diagnose';
-import { ActionFailure } from './errors';
+// bundled into action/index.cjs by esbuild: a devDependency on purpose
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { toCommandValue } from '@actions/core/lib/utils.js';
+import type { Diagnosis, PublisherForm } from './diagnose';
+import { ActionFailure, code, labels } from './messages';
+import { CLAIMS_THAT_MATTER, Claims, claimText } from './oidc';
+import { Redactor } from './redact';
+import { PUBLISHER_FORM_LABELS, mdCodeCell, mdText } from '../pypi';
+
+// --- printing: workflow commands and log lines ---------------------------------------------------------------------
+
+export interface Printer {
+  /** Registers a credential with the runner's log masker; it must come before any line that could contain it. */
+  mask(secret: string): void;
+  log(text: string): void;
+  warning(title: string, text: string): void;
+  error(title: string, text: string): void;
+}
+
+/** Every line out: text the action did not write is redacted, and no line can carry a command we did not build. */
+export function createPrinter(io: { write(line: string): void }, redactor: Redactor): Printer {
+  const out = (line: string) => io.write(neutralise(line));
+  return {
+    mask: (secret) => out(command('add-mask', secret)),
+    log: (text) => out(logText(redactor.redact(text, 4000))),
+    warning: (title, text) => out(command('warning', redactor.redact(text, 4000), { title })),
+    error: (title, text) => out(command('error', redactor.redact(text, 20_000), { title })),
+  };
+}
+
+/**
+ * The runner also reads the legacy `##[command]` form anywhere in a line: break it up in every line printed.
+ * (Neither a JWT nor a token that passed the shape check contains `#`, so a mask line is never changed.)
+ */
+export const neutralise = (line: string) => line.replace(/##\[/g, '## [');
+
+/** Log text must never be read as a command: the runner trims a line before looking for `::`. */
+export const logText = (text: string) => text.replace(/^(\s*)::/gm, '$1: :');
+
+// The escaping rules of @actions/core's command.js (whose issueCommand writes straight to process.stdout, which
+// runAction must not do: tests and fuzzers run it in-process).
+const escapeData = (s: string) => toCommandValue(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function command(name: string, message: string, properties: Record<string, string | undefined> = {}): string {
+  const props = Object.entries(properties)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')
+    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+    .join(',');
+  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+}
+
+// --- the failure, as annotation text -------------------------------------------------------------------------------
 
 export interface FailureReport {
   readonly failure: ActionFailure;
@@ -15,48 +67,54 @@ export interface FailureReport {
   readonly indexName: string;
 }
 
-const TROUBLESHOOTING = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/** Plain-text lines `name: value` (MISSING when absent), for annotations and logs. */
+export function renderClaimLines(claims: Claims | undefined): string[] {
+  return CLAIMS_THAT_MATTER.map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
+}
+
+/** What to show for a field without a value: an empty environment is an answer (any environment), others unknown. */
+const formValue = (label: string, v: string | undefined) =>
+  v === undefined ? (label === PUBLISHER_FORM_LABELS.environment ? labels.noEnvironment : labels.unknown) : undefined;
 
 /** The form as indented text lines (annotations and logs). */
 export function renderFormText(form: PublisherForm): string[] {
   return [
-    `Add a trusted publisher (GitHub) on ${form.indexName} with exactly these values for this run:`,
-    ...form.fields.map(([label, v]) => `  ${label}: ${v === undefined ? (label.startsWith('Environment') ? '(leave empty: this job runs in no environment)' : '(unknown)') : `\`${v}\``}`),
-    'Where:',
+    labels.formIntro(form.indexName),
+    ...form.fields.map(([label, v]) => `  ${label}: ${formValue(label, v) ?? code(v!)}`),
+    labels.where,
     ...form.pages.map((p) => `  ${p.label}: ${p.url}`),
   ];
-}
-
-function renderFormMarkdown(form: PublisherForm): string {
-  return [
-    `Add a trusted publisher (GitHub) on ${md(form.indexName)} with exactly these values for this run:`, '',
-    '| field | value |', '|---|---|',
-    ...form.fields.map(([label, v]) => `| ${label} | ${v === undefined ? (label.startsWith('Environment') ? '_(leave empty: this job runs in no environment)_' : '_(unknown)_') : `\`${mdCell(v)}\``} |`),
-    '',
-    ...form.pages.map((p) => `- ${md(p.label)}: ${md(p.url)}`),
-  ].join('\n');
 }
 
 export function renderAnnotation(r: FailureReport): string {
   const parts = [r.failure.message];
   for (const d of r.diagnoses) parts.push([`${d.title}:`, ...d.text, ...(d.settings ? renderFormText(d.settings) : [])].join('\n'));
-  if (r.claims) {
-    parts.push(`Claims of this run's OIDC token (for debugging; do not copy them into PyPI unless they are what you expect):\n${
-      renderClaimLines(r.claims).map((l) => `  ${l}`).join('\n')}`);
-  }
-  if (r.failure.indexErrors.length > 0) parts.push(`More help: ${TROUBLESHOOTING}`);
+  if (r.claims) parts.push(`${labels.claimsIntro}\n${renderClaimLines(r.claims).map((l) => `  ${l}`).join('\n')}`);
+  if (r.failure.indexErrors.length > 0) parts.push(labels.moreHelp);
   return parts.join('\n\n');
 }
 
-const md = (s: string) => s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const mdCell = (s: string) => md(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// --- the failure, as step summary Markdown -------------------------------------------------------------------------
 
-/** Indented lines (YAML, lists) become one code block; the rest stays prose. */
+/** Our own prose: `<` and `>` as text, code spans left alone (they hold the values, already made safe by `code`). */
+const prose = (s: string) => s.split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : mdText(part))).join('');
+
+/** Any text, shown literally: a fenced code block whose fence is longer than any run of backticks inside. */
+function literalBlock(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return [fence, text, fence].join('\n');
+}
+
+/** A table cell holding any text as a code span (GFM splits cells on `|` before anything else, even inside code). */
+const codeCell = (s: string) => `\`${mdCodeCell(s)}\``;
+
+/** Indented lines (YAML, lists) become one code block; the rest is our prose. */
 function paragraphs(text: readonly string[]): string {
   const out: string[] = [];
   let block: string[] = [];
   const flush = () => {
-    if (block.length) out.push(['```', ...block.map((l) => l.replace(/`/g, "'")), '```'].join('\n'));
+    if (block.length) out.push(literalBlock(block.join('\n')));
     block = [];
   };
   for (const line of text.join('\n').split('\n')) {
@@ -64,40 +122,48 @@ function paragraphs(text: readonly string[]): string {
       block.push(line.slice(2));
     } else {
       flush();
-      out.push(md(line));
+      out.push(prose(line));
     }
   }
   flush();
   return out.join('\n\n');
 }
 
+function renderFormMarkdown(form: PublisherForm): string {
+  return [
+    prose(labels.formIntro(form.indexName)), '',
+    '| field | value |', '|---|---|',
+    ...form.fields.map(([label, v]) => `| ${label} | ${formValue(label, v) !== undefined ? `_${formValue(label, v)}_` : codeCell(v!)} |`),
+    '',
+    ...form.pages.map((p) => `- ${prose(p.label)}: ${prose(p.url)}`),
+  ].join('\n');
+}
+
 export function renderSummary(r: FailureReport): string {
-  const out = [`## PyPI trusted publishing failed: ${md(r.failure.title)}`, '', `Error code: \`${r.failure.code}\``, ''];
-  const firstLine = r.failure.indexErrors.length > 0 ? r.failure.message.split('\n')[0] : r.failure.message;
-  out.push(paragraphs([firstLine]), '');
+  const out = [`## ${prose(labels.failedHeading(r.failure.title))}`, '', `${labels.errorCode} ${code(r.failure.code)}`, ''];
+  // the message may quote a server (an error text, a host it redirected to): shown literally
+  const [first] = r.failure.message.split('\n');
+  out.push(literalBlock(r.failure.indexErrors.length > 0 ? first : r.failure.message), '');
   if (r.failure.indexErrors.length > 0) {
-    out.push(`### Reasons given by ${md(r.indexName)}`, '', '| code | description |', '|---|---|',
-      ...r.failure.indexErrors.map((e) => `| \`${mdCell(e.code)}\` | ${mdCell(e.description)} |`), '');
-    const tail = r.failure.message.split('\n').filter((l) => l.startsWith('(gave up'));
-    if (tail.length) out.push(md(tail.join(' ')), '');
+    out.push(`### ${prose(labels.reasonsHeading(r.indexName))}`, '', '| code | description |', '|---|---|',
+      ...r.failure.indexErrors.map((e) => `| ${codeCell(e.code)} | ${codeCell(e.description)} |`), '');
+    if (r.failure.retryNote) out.push(literalBlock(r.failure.retryNote), '');
   }
   for (const d of r.diagnoses) {
-    out.push(`### ${md(d.title)}`, '', paragraphs(d.text), '');
+    out.push(`### ${prose(d.title)}`, '', paragraphs(d.text), '');
     if (d.settings) out.push(renderFormMarkdown(d.settings), '');
   }
   if (r.claims) {
-    out.push('### Claims of this run\'s OIDC token', '',
-      '_Shown for debugging (never the token itself). Do not copy them into PyPI unless they are what you expect._', '',
-      renderClaimTable(r.claims), '');
+    const rows = CLAIMS_THAT_MATTER.map((name) => {
+      const v = claimText(r.claims, name);
+      return `| \`${name}\` | ${v === undefined ? `_${labels.missing}_` : codeCell(v)} |`;
+    });
+    out.push(`### ${labels.claimsHeading}`, '', labels.claimsNote, '', '| claim | value in this run |', '|---|---|', ...rows, '');
   }
-  out.push(`More help: ${TROUBLESHOOTING}`, '');
+  out.push(labels.moreHelp, '');
   return out.join('\n');
 }
 
-export function renderSuccessSummary(indexName: string, audience: string, expires: number, exported: readonly string[]): string {
-  const at = new Date(expires * 1000).toISOString();
-  return ['## PyPI trusted publishing: token minted', '',
-    `A token for ${md(indexName)} (audience \`${md(audience)}\`) was minted; it expires at ${at}.`,
-    `It is available as the step output \`api-token\`${exported.length ? ` and, as asked, in ${exported.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
-    ''].join('\n');
+export function renderSuccessSummary(indexName: string, audience: string, expiresIso: string, exported: readonly string[]): string {
+  return [`## ${labels.mintedHeading}`, '', prose(labels.minted(indexName, audience, expiresIso)), prose(labels.handedOver(exported)), ''].join('\n');
 }

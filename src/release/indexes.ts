@@ -49,6 +49,15 @@ export interface CustomPypiIndexOptions {
    * @default - the index name
    */
   readonly displayName?: string;
+
+  /**
+   * The OIDC audience the index expects, passed to the mint step's `audience` input. Needed when the index announces
+   * `pypi` or `testpypi`: the mint step refuses those from any host but PyPI's own unless they are given explicitly
+   * (a token with PyPI's audience is one PyPI would accept too).
+   *
+   * @default - the mint step asks the index (`GET /_/oidc/audience`)
+   */
+  readonly audience?: string;
 }
 
 /**
@@ -82,8 +91,12 @@ export class PypiIndex {
     if (upload.username || upload.password) {
       throw new PypiReleaseConfigError(`custom index "${options.name}": upload URL "${options.uploadUrl}" must not carry credentials`);
     }
+    if (options.audience !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/.test(options.audience)) {
+      throw new PypiReleaseConfigError(`custom index "${options.name}": audience "${options.audience}" must be a short identifier (letters, digits and . _ : / -)`);
+    }
     const webUrl = (options.webUrl ?? webRootForUploadUrl(upload)).replace(/\/+$/, '');
-    return new PypiIndex(options.name, options.displayName ?? options.name, upload.toString(), webUrl, options.environment ?? options.name);
+    return new PypiIndex(options.name, options.displayName ?? options.name, upload.toString(), webUrl, options.environment ?? options.name,
+      options.audience);
   }
 
   private static known(index: KnownIndex, options: PypiIndexOptions): PypiIndex {
@@ -100,13 +113,16 @@ export class PypiIndex {
   public readonly webUrl: string;
   /** GitHub environment of the publish job. */
   public readonly environment: string;
+  /** The OIDC audience given for a custom index (the mint step's `audience` input); undefined: the step decides. */
+  public readonly audience?: string;
 
-  private constructor(name: string, displayName: string, uploadUrl: string, webUrl: string, environment: string) {
+  private constructor(name: string, displayName: string, uploadUrl: string, webUrl: string, environment: string, audience?: string) {
     this.name = name;
     this.displayName = displayName;
     this.uploadUrl = uploadUrl;
     this.webUrl = webUrl;
     this.environment = environment;
+    this.audience = audience;
   }
 
   /** The project's page on this index, used as the environment URL. */

@@ -28,13 +28,16 @@ export function checkoutMintActionStep(extraPaths: string[] = [], name = 'Check 
   };
 }
 
-/** The mint step: its `api-token` output is masked and reaches only the step that references it. */
-export function mintStep(indexUrl: string): github.workflows.JobStep {
+/**
+ * The mint step: its `api-token` output is masked and reaches only the step that references it. `audience` only when
+ * given (a custom index that announces `pypi` or `testpypi`); otherwise the step knows PyPI's and asks any other index.
+ */
+export function mintStep(indexUrl: string, audience?: string): github.workflows.JobStep {
   return {
     name: 'Mint a short-lived PyPI token',
     id: 'mint',
     uses: `./${MINT_ACTION_DIR}`,
-    with: { 'index-url': indexUrl },
+    with: { 'index-url': indexUrl, ...(audience === undefined ? {} : { audience }) },
   };
 }
 

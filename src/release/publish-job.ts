@@ -51,7 +51,7 @@ export function publishJob(
       ...(attest ? [attestStep(distDir(where), attest.continueWithoutAttestations)] : []),
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-      mintStep(index.uploadUrl),
+      mintStep(index.uploadUrl, index.audience),
       uploadStep(index, spec, where, attest),
     ],
   };

@@ -67,7 +67,7 @@ describe.each(runtimes())('refusals and diagnoses under %s', (runtime, node) => 
     expect(error.message).toContain(`job_workflow_ref: octo-org/demo/.github/workflows/publish.yml@${REF}`);
     // the step summary has the same, as Markdown
     expect(r.summary).toContain('## PyPI trusted publishing failed');
-    expect(r.summary).toContain('| `invalid-publisher` | valid token, but no corresponding publisher');
+    expect(r.summary).toContain('| `invalid-publisher` | `valid token, but no corresponding publisher');
     expect(r.summary).toContain('| `repository_owner_id` | `4242` |');
     expect(r.summary).toContain('| Workflow name | `publish.yml` |');
   });

@@ -4,7 +4,7 @@
  * because each case waits out the real timeout; the in-process tests cover the other timing rules quickly.
  */
 import { maskedValues, oidcEnv, runBundledAction } from './harness';
-import { DEFAULT_TIMING } from '../../src/action/retry';
+import { DEFAULT_TIMING } from '../../src/action/run';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { runtimes } from '../support/node';

@@ -84,7 +84,8 @@ describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {
 
   test.each([
     ['`token: null`', { success: true, token: null, expires: 1 }, '`token` is null'],
-    ['a token not starting pypi-', { success: true, token: 'ghp_' + 'a'.repeat(60) }, 'starting with `pypi-`'],
+    ['a token not starting pypi-', { success: true, token: 'ghp_' + 'a'.repeat(60) }, 'not `pypi-` followed by a macaroon'],
+    ['a token with a command in it', { success: true, token: 'pypi-##[set-output name=x;]y' }, 'not `pypi-` followed by a macaroon'],
     ['no token at all', { success: true }, '`token` is undefined'],
   ])('never exports a bad 200 (%s)', async (_what, body, why) => {
     emu.faults.inject('mint-token', { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

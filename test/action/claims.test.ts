@@ -1,5 +1,10 @@
-import { claimText, decodeClaims, renderClaimLines, renderClaimTable, workflowFilename } from '../../src/action/claims';
-import { projectFromFilename, normalizeProjectName } from '../../src/action/dist-projects';
+import { projectFromFilename } from '../../src/action/diagnose';
+import { ActionFailure } from '../../src/action/messages';
+import { claimText, decodeClaims, workflowFilename } from '../../src/action/oidc';
+import { renderClaimLines, renderSummary } from '../../src/action/report';
+
+const renderClaimTable = (claims: Record<string, unknown>) =>
+  renderSummary({ failure: new ActionFailure('internal', 't', 'm'), diagnoses: [], claims, indexName: 'pypi.org' });
 
 const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const jwt = (claims: unknown) => `${part({ alg: 'RS256', kid: 'k' })}.${part(claims)}.c2ln`;
@@ -68,9 +73,5 @@ describe('project names from dist/', () => {
     ['demo_package-1.0.0.zip', undefined],
   ])('%s -> %p', (file, expected) => {
     expect(projectFromFilename(file)).toBe(expected);
-  });
-
-  test('PEP 503 normalisation', () => {
-    expect(normalizeProjectName('Foo__Bar.baz-Qux')).toBe('foo-bar-baz-qux');
   });
 });

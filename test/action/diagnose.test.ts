@@ -1,9 +1,10 @@
 /** Which explanation a failure gets, and how failures are rendered (annotation text and step-summary Markdown). */
+import { liveServerText } from './harness';
 import { diagnose, DiagnosisInput, runWarnings } from '../../src/action/diagnose';
-import { ActionFailure } from '../../src/action/errors';
-import { resolveIndexUrl } from '../../src/action/index-url';
+import { resolveIndexUrl } from '../../src/action/inputs';
+import { ActionFailure } from '../../src/action/messages';
 import { renderAnnotation, renderSummary } from '../../src/action/report';
-import { RunContext } from '../../src/action/run-context';
+import { RunnerContext } from '../../src/action/run';
 
 const REF = 'refs/tags/v1.0.0';
 const claims = {
@@ -19,26 +20,26 @@ const claims = {
   environment: 'pypi',
   event_name: 'push',
 };
-const ctx: RunContext = { fromFork: false, serverUrl: 'https://github.com' };
+const ctx: RunnerContext = { fromFork: false, serverUrl: 'https://github.com' };
 const pypi = resolveIndexUrl('');
 const rejected = (code: string, description: string) =>
   new ActionFailure('mint-rejected', 'PyPI refused the token exchange', `pypi.org refused:\n  * ${code}: ${description}`, { indexErrors: [{ code, description }] });
-const input = (over: Partial<DiagnosisInput>): DiagnosisInput => ({ ctx, index: pypi, projects: [], claims, ...over });
+const input = (over: Partial<DiagnosisInput>): DiagnosisInput => ({ runner: ctx, index: pypi, projects: [], claims, ...over });
 const titles = (over: Partial<DiagnosisInput>) => diagnose(input(over)).map((d) => d.title);
 
 describe('diagnose', () => {
   test('missing permission, fork pull request and Dependabot are told apart', () => {
     const failure = new ActionFailure('missing-id-token-permission', 'No OIDC token available', 'no token');
     expect(titles({ failure, claims: undefined })).toEqual(['Missing `id-token: write`']);
-    expect(titles({ failure, claims: undefined, ctx: { ...ctx, eventName: 'pull_request', fromFork: true } })).toEqual(['Pull request from a fork']);
-    expect(titles({ failure, claims: undefined, ctx: { ...ctx, eventName: 'pull_request', actor: 'dependabot[bot]' } })).toEqual(['Run triggered by Dependabot']);
+    expect(titles({ failure, claims: undefined, runner: { ...ctx, eventName: 'pull_request', fromFork: true } })).toEqual(['Pull request from a fork']);
+    expect(titles({ failure, claims: undefined, runner: { ...ctx, eventName: 'pull_request', actor: 'dependabot[bot]' } })).toEqual(['Run triggered by Dependabot']);
     // a fork flag outside a pull_request event is not a fork PR
-    expect(titles({ failure, claims: undefined, ctx: { ...ctx, eventName: 'push', fromFork: true } })).toEqual(['Missing `id-token: write`']);
+    expect(titles({ failure, claims: undefined, runner: { ...ctx, eventName: 'push', fromFork: true } })).toEqual(['Missing `id-token: write`']);
   });
 
   test('issuer: GHES by server URL, or a non-github.com issuer on PyPI; the emulator\'s own issuer is fine', () => {
     const failure = rejected('invalid-publisher', 'valid token, but no corresponding publisher (x)');
-    expect(titles({ failure, ctx: { ...ctx, serverUrl: 'https://ghes.corp.example' } })).toContain('OIDC issuer not trusted by PyPI');
+    expect(titles({ failure, runner: { ...ctx, serverUrl: 'https://ghes.corp.example' } })).toContain('OIDC issuer not trusted by PyPI');
     expect(titles({ failure, claims: { ...claims, iss: 'https://token.actions.githubusercontent.com/acme' } })).toContain('OIDC issuer not trusted by PyPI');
     expect(titles({ failure, index: resolveIndexUrl('http://127.0.0.1:1/'), claims: { ...claims, iss: 'http://127.0.0.1:2' } }))
       .not.toContain('OIDC issuer not trusted by PyPI');
@@ -70,7 +71,7 @@ describe('diagnose', () => {
     const [d] = diagnose(input({
       failure: rejected('invalid-publisher', 'x'),
       claims: undefined,
-      ctx: { ...ctx, repository: 'octo-org/demo', repositoryOwner: 'octo-org', workflowRef: `octo-org/demo/.github/workflows/ship.yml@${REF}` },
+      runner: { ...ctx, repository: 'octo-org/demo', repositoryOwner: 'octo-org', workflowRef: `octo-org/demo/.github/workflows/ship.yml@${REF}` },
     }));
     expect(d.settings?.fields.slice(0, 3)).toEqual([['Owner', 'octo-org'], ['Repository name', 'demo'], ['Workflow name', 'ship.yml']]);
   });
@@ -97,10 +98,24 @@ describe('rendering', () => {
 
   test('the summary is Markdown that server text cannot break', () => {
     const md = renderSummary(report);
-    expect(md).toContain('| `invalid-publisher` | no publisher &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe |');
-    expect(md).not.toContain('<script>');
+    expect(md).toContain('| `invalid-publisher` | `no publisher <script>alert(1)</script> \\| pipe` |');
     expect(md).toContain('| Workflow name | `release.yml` |');
     expect(md).toContain('| `environment` | `pypi` |');
     expect(md).not.toContain('the-jti');
+  });
+
+  test('server text renders as code in the summary: no link, image, emphasis, mention or HTML', () => {
+    const evil = '[Re-register here](https://evil.example/MARK) ![i](https://evil.example/MARK.png) *MARK* _MARK_ ' +
+      '~~MARK~~ @MARK <b>MARK</b> https://MARK.example www.MARK.example `MARK` ``MARK`` | MARK\n# MARK';
+    const hostile = rejected('invalid-publisher', evil);
+    const hostileClaims = { ...claims, environment: '<img src=x>MARK`', repository: '[MARK](https://evil.example)' };
+    const md = renderSummary({
+      failure: hostile,
+      claims: hostileClaims,
+      indexName: 'pypi.org',
+      diagnoses: diagnose(input({ failure: hostile, claims: hostileClaims })),
+    });
+    expect(md).toContain('MARK');
+    expect(liveServerText(md, 'MARK')).toEqual([]);
   });
 });

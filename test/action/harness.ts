@@ -7,12 +7,14 @@
  * Everything the action prints and its step summary go to the leak scanner; GITHUB_OUTPUT and GITHUB_ENV are the
  * two places a token is meant to be, so they are returned instead. Workflow commands are read with the rehearsal's
  * own parser (`src/rehearsal/commands.ts`), and `failureProblems` is the check every failure must pass (exit 1,
- * one titled error annotation, no stack trace, nothing written to GITHUB_OUTPUT or GITHUB_ENV).
+ * one titled error annotation, no stack trace, nothing written to GITHUB_OUTPUT or GITHUB_ENV); `liveServerText`
+ * reads a step summary as GitHub-flavoured Markdown.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { runAction, type Timing } from '../../src/action/run';
 import type { Emulator } from '../../src/emulator';
 import { parseFileCommand, StepOutputProcessor } from '../../src/rehearsal/commands';
@@ -280,4 +282,28 @@ export function theError(stdout: string): Annotation {
   const errors = annotations(stdout, 'error');
   if (errors.length !== 1) throw new Error(`expected exactly one ::error, got ${errors.length}`);
   return errors[0];
+}
+
+/** GitHub-flavoured Markdown as the step summary is read: raw HTML, tables, strikethrough and bare-URL links. */
+const gfm = new MarkdownIt({ html: true, linkify: true });
+
+/**
+ * The parts of a Markdown document where `needle` (a marker planted in server text) would render as something other
+ * than literal code: text (which GitHub turns into mentions and links), links, images, emphasis, HTML. Code spans and
+ * code blocks are the only places server text may sit.
+ */
+export function liveServerText(markdown: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (tokens: ReturnType<typeof gfm.parse>) => {
+    for (const t of tokens) {
+      if (t.children) {
+        walk(t.children);
+        continue;
+      }
+      if (t.type === 'code_inline' || t.type === 'fence' || t.type === 'code_block') continue;
+      if (t.content.includes(needle) || (t.attrs ?? []).some(([, v]) => v.includes(needle))) found.push(`${t.type}: ${t.content.slice(0, 80)}`);
+    }
+  };
+  walk(gfm.parse(markdown, {}));
+  return found;
 }

@@ -1,5 +1,5 @@
-import { ActionFailure } from '../../src/action/errors';
-import { isLoopbackHost, resolveIndexUrl } from '../../src/action/index-url';
+import { isLoopbackHost, resolveIndexUrl } from '../../src/action/inputs';
+import { ActionFailure } from '../../src/action/messages';
 
 describe('index-url', () => {
   test.each([

@@ -1,7 +1,5 @@
-import { ActionFailure } from '../../src/action/errors';
-import { resolveIndexUrl } from '../../src/action/index-url';
-import { parseAudience, parseExportEnv, readInput, readInputs } from '../../src/action/inputs';
-import { uploaderEnv, UPLOADER_NAMES } from '../../src/action/uploader-env';
+import { parseAudience, parseExportEnv, readInput, readInputs, resolveIndexUrl } from '../../src/action/inputs';
+import { ActionFailure } from '../../src/action/messages';
 
 const pypi = resolveIndexUrl('');
 const testpypi = resolveIndexUrl('https://test.pypi.org/legacy/');
@@ -63,22 +61,5 @@ describe('inputs', () => {
     const failure = failureOf(() => parseExportEnv(raw, index));
     expect(failure.code).toBe('invalid-input');
     expect(failure.message).toMatch(why);
-  });
-
-  test('each tool gets the variables PROTOCOL.md section 5 lists, and only the token is secret', () => {
-    const url = 'https://upload.pypi.org/legacy/';
-    const names = UPLOADER_NAMES.map((tool) => [tool, uploaderEnv({ tool }, 'pypi-T', url)] as const);
-    expect(Object.fromEntries(names.map(([tool, vars]) => [tool, vars.map((v) => `${v.name}${v.secret ? '*' : `=${v.value}`}`)]))).toEqual({
-      twine: ['TWINE_USERNAME=__token__', 'TWINE_PASSWORD*', `TWINE_REPOSITORY_URL=${url}`],
-      uv: ['UV_PUBLISH_TOKEN*', `UV_PUBLISH_URL=${url}`],
-      poetry: ['POETRY_PYPI_TOKEN_PYPI*'],
-      hatch: ['HATCH_INDEX_USER=__token__', 'HATCH_INDEX_AUTH*', `HATCH_INDEX_REPO=${url}`],
-      pdm: ['PDM_PUBLISH_USERNAME=__token__', 'PDM_PUBLISH_PASSWORD*', `PDM_PUBLISH_REPO=${url}`],
-      flit: ['FLIT_USERNAME=__token__', 'FLIT_PASSWORD*', `FLIT_INDEX_URL=${url}`],
-      maturin: ['MATURIN_PYPI_TOKEN*', `MATURIN_REPOSITORY_URL=${url}`],
-    });
-    for (const [, vars] of names) for (const v of vars) expect(v.value === 'pypi-T').toBe(v.secret);
-    expect(uploaderEnv({ tool: 'poetry', poetryRepository: 'testpypi' }, 'pypi-T', url).map((v) => v.name))
-      .toEqual(['POETRY_PYPI_TOKEN_TESTPYPI', 'POETRY_REPOSITORIES_TESTPYPI_URL']);
   });
 });

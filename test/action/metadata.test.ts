@@ -2,8 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_INDEX_URL } from '../../src/action/index-url';
-import { readInput } from '../../src/action/inputs';
+import { DEFAULT_INDEX_URL, readInput } from '../../src/action/inputs';
 
 const root = join(__dirname, '..', '..');
 const actionYml = parse(readFileSync(join(root, 'action.yml'), 'utf8'));

@@ -1,4 +1,4 @@
-import { bypassesProxy, proxyFor } from '../../src/action/proxy';
+import { bypassesProxy, proxyFor } from '../../src/action/http';
 
 const u = (s: string) => new URL(s);
 

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Project, cdk, javascript, python } from 'projen';
-import { pythonProject, tempOutdir } from './projects';
+import { pythonProject, synth, tempOutdir, workflowAt } from './projects';
 import { PypiIndex, PypiRelease, PypiReleaseOptions } from '../../src';
 
 const release = (options: PypiReleaseOptions, project: Project = pythonProject('uv')) => () => new PypiRelease(project, options);
@@ -98,6 +98,22 @@ describe('indexes', () => {
     [{ name: 'corp', uploadUrl: 'https://user:pw@upload.corp.example/legacy/' }, /must not carry credentials/],
   ])('custom index %j is refused', (options, message) => {
     expect(() => PypiIndex.custom(options)).toThrow(message);
+  });
+
+  test('a custom index\'s audience reaches the mint step\'s `audience` input; PyPI\'s and unset ones pass none', () => {
+    const indexes = [
+      PypiIndex.pypi(),
+      PypiIndex.custom({ name: 'corp', uploadUrl: 'https://upload.corp.example/legacy/', audience: 'pypi' }),
+      PypiIndex.custom({ name: 'mirror', uploadUrl: 'https://upload.mirror.example/legacy/' }),
+    ];
+    const project = pythonProject('uv');
+    new PypiRelease(project, { indexes });
+    const workflow = workflowAt(synth(project), '.github/workflows/release.yml').doc;
+    const mintWith = (job: string) => workflow.jobs[job].steps?.find((st) => st.id === 'mint')?.with;
+    expect(mintWith('publish_pypi')).toEqual({ 'index-url': 'https://upload.pypi.org/legacy/' });
+    expect(mintWith('publish_corp')).toEqual({ 'index-url': 'https://upload.corp.example/legacy/', 'audience': 'pypi' });
+    expect(mintWith('publish_mirror')).toEqual({ 'index-url': 'https://upload.mirror.example/legacy/' });
+    expect(() => PypiIndex.custom({ name: 'corp', uploadUrl: 'https://upload.corp.example/legacy/', audience: 'a b' })).toThrow(/audience "a b" must be a short identifier/);
   });
 
   test('custom index defaults: environment = name, web root without "upload."', () => {

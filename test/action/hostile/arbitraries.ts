@@ -63,7 +63,7 @@ const wrongValue = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.do
 /** Strings that start like a token and are not one (case, whitespace, newline, control, empty tail). */
 const badToken = fc.oneof(
   fc.constantFrom('', 'pypi-', 'PYPI-abc', ' pypi-abc', 'pypi-abc\n', 'pypi-a b', 'pypi-\u0000x', 'null', 'pypi-\u00e9t\u00e9',
-    'pypi-x\r\n::set-output name=api-token::evil', 'pyp1-' + 'a'.repeat(60)),
+    'pypi-x\r\n::set-output name=api-token::evil', 'pyp1-' + 'a'.repeat(60), 'pypi-##[add-mask]x', 'e'),
   fc.string({ maxLength: 60 }),
   fc.constant('pypi-' + 'A'.repeat(9000)),
 );
@@ -73,6 +73,12 @@ const description = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.constantFrom(`bad\n${INJECTION_MARKER}`, `x\r\n${INJECTION_MARKER}::set-output name=api-token::evil`,
     `%0A${INJECTION_MARKER}`, `\n::add-mask::${INJECTION_MARKER}`, `::stop-commands::${INJECTION_MARKER}`,
+    // the legacy form, read anywhere in a line, and `::` after leading whitespace (the runner trims lines)
+    `see ##[set-output name=api-token;]${INJECTION_MARKER}`, `##[add-mask]${INJECTION_MARKER}`, `\n  ::warning::${INJECTION_MARKER}`,
+    `\t::error::${INJECTION_MARKER}`,
+    // Markdown that would render live in the step summary
+    `[Re-register here](https://evil.example/${INJECTION_MARKER}) ![i](https://evil.example/${INJECTION_MARKER}.png)`,
+    `*${INJECTION_MARKER}* @${INJECTION_MARKER} <img src=${INJECTION_MARKER}> https://${INJECTION_MARKER}.example`,
     'valid token, but no corresponding publisher (Publisher with matching claims was not found)'),
   fc.constantFrom('jwt', 'jwt-base64', 'jwt-base64url', 'jwt-urlencoded', 'body-base64', 'token').map((k) => `echo:${k}`),
 );

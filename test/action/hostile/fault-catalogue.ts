@@ -99,7 +99,7 @@ export const FAULTS: FaultCase[] = [
     name: 'a token not starting with pypi-',
     build: () => ({ status: 200, headers: json, body: JSON.stringify({ success: true, token: `pypa-${'A'.repeat(160)}`, expires: 1 }) }),
     retryable: false,
-    reason: /not a single-line string starting with `pypi-`/,
+    reason: /not `pypi-` followed by a macaroon in base64url/,
     routes: ['mint-token'],
   },
   {

@@ -28,6 +28,9 @@ describe('the fuzz property', () => {
     ['the token base64-encoded in the summary', { ...refused, summary: Buffer.from(token).toString('base64') }, /leak/],
     ['server text starting a line', { ...refused, stdout: `${refused.stdout}\n${INJECTION_MARKER} owned` }, /started a line/],
     ['a stray workflow command', { ...refused, stdout: `${refused.stdout}\n::set-output name=api-token::x` }, /unexpected workflow command/],
+    ['a legacy command inside a line', { ...refused, stdout: `${refused.stdout} ##[set-output name=api-token;]x` }, /legacy ##\[ command/],
+    ['a command after leading whitespace', { ...refused, stdout: `${refused.stdout}\n  ::warning::x` }, /after leading whitespace/],
+    ['a server link in the summary', { ...refused, summary: `see [here](https://evil.example/${INJECTION_MARKER})` }, /renders live in the step summary/],
   ])('catches %s', (_name, run, problem) => {
     expect(propertyProblems(run, ctx).join('\n')).toMatch(problem);
   });

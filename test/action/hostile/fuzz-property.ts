@@ -2,12 +2,13 @@
  * The property every fuzzed run must hold, whoever ran it (in-process or the bundled action as a child):
  * either it exported a valid `pypi-` token that a server actually gave it, or it failed cleanly (exit 1, one
  * titled error annotation, nothing written to GITHUB_OUTPUT/GITHUB_ENV); never a stack trace, never a secret in
- * any captured output, never a line a server's text managed to start (workflow-command injection).
+ * any captured output, never a line a server's text managed to start (workflow-command injection, the legacy
+ * `##[` form included), never server text rendered as Markdown in the step summary.
  */
 import { INJECTION_MARKER } from './arbitraries';
 import { parseFileCommand } from '../../../src/rehearsal/commands';
 import { findLeaks } from '../../support/leaks';
-import { failureProblems } from '../harness';
+import { failureProblems, liveServerText } from '../harness';
 
 export interface CaseRun {
   readonly code: number | null;
@@ -45,6 +46,10 @@ export function propertyProblems(r: CaseRun, ctx: CaseContext): string[] {
   if (lines.some(injected)) {
     problems.push('server text started a line of its own');
   }
+  // the runner reads `##[command]` anywhere in a line, and `::command` after leading whitespace
+  if (lines.some((l) => l.includes('##['))) problems.push('a legacy ##[ command in a line');
+  if (lines.some((l) => /^\s+::/.test(l))) problems.push('a workflow command after leading whitespace');
+  if (liveServerText(r.summary, INJECTION_MARKER).length > 0) problems.push('server text renders live in the step summary');
   const commands = lines.filter((l) => l.startsWith('::'));
   const stray = commands.find((l) => !ALLOWED_COMMANDS.test(l));
   if (stray !== undefined) problems.push(`unexpected workflow command: ${stray.slice(0, 40)}`);

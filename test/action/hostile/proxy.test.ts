@@ -20,7 +20,8 @@ let tlsServer: HostileServer;
 let plainServer: HostileServer;
 beforeAll(async () => {
   cert = makeTestCertificate(['pypi.test', 'localhost', '127.0.0.1']);
-  tlsServer = await startHostileServer({ tls: cert, onSecret: registerSecret });
+  // a custom index announces its own audience (`pypi` is pypi.org's, refused from any other non-loopback host)
+  tlsServer = await startHostileServer({ tls: cert, audience: 'pypi-test', onSecret: registerSecret });
   plainServer = await startHostileServer({ onSecret: registerSecret });
 });
 afterAll(async () => {
