@@ -117,10 +117,12 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
 project.addTask('typecheck:runtime', {
-  description: 'Type-check the action and the emulator with their own tsconfigs',
+  description: 'Type-check the action, the emulator and the GitHub setup script with their own tsconfigs',
   steps: [
     { exec: 'tsc -p src/action/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
+    // the GitHub-side setup script is shipped as plain CommonJS (copied into user repositories); @ts-check'ed here
+    { exec: 'tsc -p github-setup/tsconfig.json' },
   ],
 });
 project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
@@ -146,7 +148,7 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
+project.npmignore?.addPatterns('/github-setup/tsconfig.json', '/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/');
 project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------

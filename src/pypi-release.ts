@@ -4,6 +4,7 @@ import { buildJob } from './build-job';
 import { buildToolSpec } from './build-tool-specs';
 import { BuildTool } from './build-tools';
 import { PypiReleaseConfigError } from './config-error';
+import { PypiGithubSetup } from './github-setup';
 import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { discoverRepository, detectPythonProjectKind } from './project-facts';
@@ -120,6 +121,22 @@ export interface PypiReleaseOptions {
    * @default ["ubuntu-latest"]
    */
   readonly runsOn?: string[];
+
+  /**
+   * GitHub users ("octocat") or teams ("octo-org/release-team") who must approve every publish job: required
+   * reviewers on each index's environment, applied by `npx projen pypi:github-setup` (at most 6).
+   *
+   * @default - none: the task leaves the environments' reviewers as they are, and anyone who may push a release tag
+   * publishes
+   */
+  readonly reviewers?: string[];
+
+  /**
+   * Whether the person who started a release may approve it themselves (GitHub's `prevent_self_review`).
+   *
+   * @default - as the environment has it (GitHub's default: self-review allowed)
+   */
+  readonly preventSelfReview?: boolean;
 }
 
 const DEFAULT_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+*', '[0-9]+.[0-9]+.[0-9]+*'];
@@ -142,6 +159,7 @@ export class PypiRelease extends Component {
   public readonly indexes: PypiIndex[];
 
   private readonly publishers: TrustedPublisher[];
+  private readonly githubSetup: PypiGithubSetup;
 
   public constructor(project: Project, options: PypiReleaseOptions = {}) {
     // validated before the construct exists, so a clash is reported in our words rather than as a construct id clash
@@ -195,7 +213,15 @@ export class PypiRelease extends Component {
       projectSettingsUrl: index.projectSettingsUrl(this.distributionName),
       pendingPublisherUrl: index.pendingPublisherUrl(),
     }));
-    prependHeaderComment(this.workflow, renderTrustedPublisherGuide(this.publishers));
+    this.githubSetup = PypiGithubSetup.ensure(project);
+    this.githubSetup.addRelease({
+      repository,
+      environments: this.indexes.map((i) => i.environment),
+      workflowTagPatterns: options.triggers?.tagPatterns ?? DEFAULT_TAG_PATTERNS,
+      reviewers: options.reviewers,
+      preventSelfReview: options.preventSelfReview,
+    });
+    prependHeaderComment(this.workflow, this.guide());
     PypiMintAction.ensure(project);
   }
 
@@ -205,7 +231,12 @@ export class PypiRelease extends Component {
   }
 
   public preSynthesize(): void {
-    this.project.logger.info(renderTrustedPublisherGuide(this.publishers).join('\n'));
+    this.project.logger.info(this.guide().join('\n'));
+  }
+
+  /** What to set up on the indexes and on GitHub: the workflow's header and the synth log. */
+  private guide(): string[] {
+    return [...renderTrustedPublisherGuide(this.publishers), '', ...this.githubSetup.guide(this.indexes.map((i) => i.environment))];
   }
 }
 
