@@ -3,6 +3,7 @@ import { JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
 import { DIST_ARTIFACT } from './pins';
+import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader-specs';
 
 const { JobPermission } = github.workflows;
@@ -42,9 +43,37 @@ export function publishJob(
         name: `Upload to ${index.displayName}`,
         id: 'upload',
         workingDirectory: where.projectDir || undefined,
-        env: spec.env(MINTED_TOKEN, index.uploadUrl),
+        env: spec.env(MINTED_TOKEN, index.uploadUrl, `${index.webUrl}/simple/`),
         run: spec.run,
       },
+    ],
+  };
+}
+
+/** Job id of the job that lists what an index's publish job published. */
+export function summaryJobId(index: PypiIndex): string {
+  return `summary_${index.name.replace(/-/g, '_')}`;
+}
+
+/**
+ * After a successful publish job: the files it uploaded (the artifact it uploaded from), with size and sha256, and
+ * the project's page, in the run's summary. A job of its own, without `id-token`, so that nothing but the upload
+ * runs after the mint step.
+ */
+export function summaryJob(index: PypiIndex, distributionName: string, where: JobPlacement): github.workflows.Job {
+  return {
+    name: `Published to ${index.displayName}`,
+    needs: [publishJobId(index)],
+    runsOn: where.runsOn,
+    permissions: { contents: JobPermission.READ },
+    steps: [
+      {
+        name: 'Download distributions',
+        id: 'download_distributions',
+        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
+        with: { name: DIST_ARTIFACT, path: distDir(where) },
+      },
+      publishedSummaryStep(index.displayName, index.projectUrl(distributionName), where),
     ],
   };
 }

@@ -8,7 +8,7 @@ import { PypiGithubSetup } from './github-setup';
 import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { discoverRepository, detectPythonProjectKind } from './project-facts';
-import { publishJob, publishJobId } from './publish-job';
+import { publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
 import {
   parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName, validateWorkflowFileName,
 } from './publisher-rules';
@@ -201,6 +201,7 @@ export class PypiRelease extends Component {
     for (const index of this.indexes) {
       const needs = options.testPypiFirst && index.name === 'pypi' ? ['build', 'publish_testpypi'] : ['build'];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where));
+      this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
     }
 
     this.publishers = this.indexes.map((index) => ({

@@ -13,16 +13,27 @@ export interface UploaderSpec {
   readonly rebuildsFromSource: boolean;
   /** The upload step's `run:` (no `${{ }}` in it, ever). */
   readonly run: string;
-  /** The upload step's `env:`; `token` is a `${{ }}` expression, `uploadUrl` a literal. */
-  env(token: string, uploadUrl: string): Record<string, string>;
+  /**
+   * The upload step's `env:`; `token` is a `${{ }}` expression, `uploadUrl` and `simpleUrl` (the index's simple
+   * API, where uploaders that can compare hashes look for files already there) literals.
+   */
+  env(token: string, uploadUrl: string, simpleUrl: string): Record<string, string>;
 }
 
+/*
+ * Re-runs: PyPI (warehouse) answers an upload of a file it already has, byte for byte, with 200, and a different
+ * file under an existing name with 400 "File already exists". So a re-run of a partly successful release finishes
+ * with every uploader, and a changed file still fails with PyPI's message. The uploaders' own --skip-existing
+ * (twine, poetry, pdm, maturin) is not used: it skips on that 400 too, i.e. would hide a changed file.
+ */
 const SPECS: Record<string, UploaderSpec> = {
   uv: {
     label: 'Uploader.UV',
     needsPyproject: false,
     rebuildsFromSource: false,
-    env: (token, url) => ({ UV_PUBLISH_TOKEN: token, UV_PUBLISH_URL: url }),
+    // a re-run skips files the index already has with the same hash (--check-url); a different file under an
+    // existing name is still uploaded, and refused by the index
+    env: (token, url, simple) => ({ UV_PUBLISH_TOKEN: token, UV_PUBLISH_URL: url, UV_PUBLISH_CHECK_URL: simple }),
     // never let uv attempt its own OIDC exchange: the token comes from the mint step
     run: 'uv publish --trusted-publishing never dist/*',
   },
@@ -56,7 +67,8 @@ const SPECS: Record<string, UploaderSpec> = {
     needsPyproject: true,
     rebuildsFromSource: false,
     env: (token, url) => ({ PDM_PUBLISH_USERNAME: '__token__', PDM_PUBLISH_PASSWORD: token, PDM_PUBLISH_REPO: url }),
-    run: 'pdm publish --no-build',
+    // --skip=:all: no pre_publish/post_publish hooks from [tool.pdm.scripts], i.e. no project code next to the token
+    run: 'pdm publish --no-build --skip=:all',
   },
   flit: {
     label: 'Uploader.FLIT',

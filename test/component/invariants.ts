@@ -111,7 +111,10 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   } else {
     const tokenVars = Object.entries(upload.env ?? {}).filter(([, value]) => value === TOKEN_EXPR);
     if (tokenVars.length !== 1) v.push(`publish job ${id}: upload step takes the token in ${tokenVars.length} env vars`);
-    const urlValues = Object.values(upload.env ?? {}).filter((value) => typeof value === 'string' && /^https:\/\//.test(value));
+    // uv's UV_PUBLISH_CHECK_URL (the index's simple API, read to skip identical files on a re-run) is the one other URL
+    const urlValues = Object.entries(upload.env ?? {})
+      .filter(([name, value]) => name !== 'UV_PUBLISH_CHECK_URL' && typeof value === 'string' && /^https:\/\//.test(value))
+      .map(([, value]) => value);
     if (urlValues.length !== 1 || urlValues[0] !== mint.with?.['index-url']) {
       v.push(`publish job ${id}: upload URL env ${JSON.stringify(urlValues)} is not the literal index-url ${JSON.stringify(mint.with?.['index-url'])}`);
     }

@@ -1,0 +1,145 @@
+/**
+ * The checks around an upload, run exactly as the generated steps say (their `run:` through bash, in a runner-like
+ * environment): the build job's version-against-tag check and the publish job's summary. The distributions are
+ * minimal but real archives (a wheel's METADATA, an sdist's PKG-INFO), which is all the checks read.
+ */
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { pythonProject, synth, workflowAt } from './projects';
+import { PypiRelease, Uploader } from '../../src';
+import { tempDir } from '../support/temp-dirs';
+
+function generated(uploader = Uploader.UV) {
+  const project = pythonProject('uv');
+  new PypiRelease(project, { uploader });
+  return workflowAt(synth(project), '.github/workflows/release.yml').doc;
+}
+
+/** A dist/ with a wheel and an sdist of `demo-pkg` at `version` (written by Python's zipfile/tarfile). */
+function distDir(version: string, sdistVersion = version): string {
+  const dir = tempDir('release-checks-');
+  mkdirSync(join(dir, 'dist'));
+  const py = `
+import io, sys, tarfile, zipfile
+d, v, sv = sys.argv[1], sys.argv[2], sys.argv[3]
+meta = lambda ver: f"Metadata-Version: 2.4\\nName: demo-pkg\\nVersion: {ver}\\n\\n".encode()
+with zipfile.ZipFile(f"{d}/demo_pkg-{v}-py3-none-any.whl", "w") as z:
+    z.writestr(f"demo_pkg-{v}.dist-info/METADATA", meta(v))
+with tarfile.open(f"{d}/demo_pkg-{sv}.tar.gz", "w:gz") as t:
+    data = meta(sv)
+    info = tarfile.TarInfo(f"demo_pkg-{sv}/PKG-INFO")
+    info.size = len(data)
+    t.addfile(info, io.BytesIO(data))
+`;
+  const r = spawnSync('python3', ['-c', py, join(dir, 'dist'), version, sdistVersion], { encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return dir;
+}
+
+function runStep(run: string, cwd: string, env: Record<string, string>) {
+  const summary = join(cwd, 'summary.md');
+  writeFileSync(summary, '');
+  const r = spawnSync('bash', ['-e', '-c', run], { cwd, encoding: 'utf-8', env: { PATH: process.env.PATH!, GITHUB_STEP_SUMMARY: summary, ...env } });
+  return { status: r.status, out: r.stdout + r.stderr, summary: readFileSync(summary, 'utf-8') };
+}
+
+const pushTag = (tag: string) => ({ GITHUB_EVENT_NAME: 'push', GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: tag, GITHUB_REF: `refs/tags/${tag}` });
+
+describe('the build job checks the version against the tag before anything is uploaded', () => {
+  const build = generated().jobs.build;
+  const ids = build.steps!.map((s) => s.id);
+  const check = build.steps!.find((s) => s.id === 'check_version')!;
+
+  test('it runs after the build and before the artifact leaves the job', () => {
+    expect(ids.indexOf('check_version')).toBe(ids.indexOf('build') + 1);
+    expect(ids.indexOf('check_metadata')).toBeLessThan(ids.indexOf('upload_distributions'));
+    expect(check.run).not.toContain('${{');
+  });
+
+  test.each([
+    ['v1.2.3', '1.2.3'], ['1.2.3', '1.2.3'], ['v1.2.3rc1', '1.2.3rc1'], ['v1.2.3-rc.1', '1.2.3rc1'], ['v1.2', '1.2.0'],
+    ['v2.0.0.post1', '2.0.0.post1'], ['v1!2.0', '1!2.0.0'], ['demo-pkg-v1.2.3', '1.2.3'], ['releases/1.2.3', '1.2.3'],
+  ])('tag %s and version %s agree', (tag, version) => {
+    const r = runStep(check.run!, distDir(version), pushTag(tag));
+    expect(r.out).toContain(`matches the tag ${tag}`);
+    expect(r.status).toBe(0);
+  });
+
+  test.each([['v1.2.4', '1.2.3'], ['v1.2.3', '1.2.3rc1'], ['v1.2.3rc1', '1.2.3rc2'], ['v1.2.3', '1.2.3.post1'], ['v1.2.3', '1.2.3.dev0']])(
+    'tag %s and version %s differ: the job fails naming both and the file', (tag, version) => {
+      const r = runStep(check.run!, distDir(version), pushTag(tag));
+      expect(r.status).toBe(1);
+      expect(r.out).toMatch(new RegExp(`^::error file=dist/demo_pkg-${version.replace(/\./g, '\\.')}[^,]*,title=Version does not match the tag::`, 'm'));
+      expect(r.out).toContain(`has version ${version}, but the tag ${tag} says`);
+    });
+
+  test('the wheel and the sdist are each checked', () => {
+    const r = runStep(check.run!, distDir('1.2.3', '1.2.4'), pushTag('v1.2.3'));
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('dist/demo_pkg-1.2.4.tar.gz has version 1.2.4, but the tag v1.2.3 says 1.2.3');
+  });
+
+  test('a release event is checked against the release\'s tag', () => {
+    const r = runStep(check.run!, distDir('1.2.3'), { ...pushTag('v1.3.0'), GITHUB_EVENT_NAME: 'release' });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('but the tag v1.3.0 says 1.3.0');
+  });
+
+  test('a dispatch from a branch has no tag: a clear notice, and the build goes on', () => {
+    const r = runStep(check.run!, distDir('1.2.3'), { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' });
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('::notice title=No release tag::This workflow_dispatch run is on branch main, not a tag: there is no tag to compare version 1.2.3 with.');
+  });
+
+  test('a tag that names no version fails', () => {
+    const r = runStep(check.run!, distDir('1.2.3'), pushTag('latest'));
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('The tag latest names no PEP 440 version');
+  });
+});
+
+describe('the build job checks the metadata as PyPI would', () => {
+  test('twine check --strict at the pinned version, in the build job (no id-token), before the artifact', () => {
+    const steps = generated().jobs.build.steps!;
+    expect(steps.find((s) => s.id === 'install_twine')?.run).toBe('uv tool install \'twine==7.0.0\'');
+    expect(steps.find((s) => s.id === 'check_metadata')?.run).toBe('twine check --strict dist/*');
+  });
+});
+
+describe('the publish job says what it published', () => {
+  test('the step summary lists each file with its size and sha256, and the project page', () => {
+    const summaryStep = generated().jobs.summary_pypi.steps!.find((s) => s.id === 'summary')!;
+    const dir = distDir('1.2.3');
+    const r = runStep(summaryStep.run!, dir, summaryStep.env as Record<string, string>);
+    expect(r.status).toBe(0);
+    const sha = (f: string) => createHash('sha256').update(readFileSync(join(dir, 'dist', f))).digest('hex');
+    const size = (f: string) => readFileSync(join(dir, 'dist', f)).length;
+    expect(r.summary).toBe([
+      '### Published to PyPI', '', 'Project: https://pypi.org/p/demo-pkg', '',
+      '| file | size (bytes) | sha256 |', '|---|---:|---|',
+      `| demo_pkg-1.2.3-py3-none-any.whl | ${size('demo_pkg-1.2.3-py3-none-any.whl')} | ${sha('demo_pkg-1.2.3-py3-none-any.whl')} |`,
+      `| demo_pkg-1.2.3.tar.gz | ${size('demo_pkg-1.2.3.tar.gz')} | ${sha('demo_pkg-1.2.3.tar.gz')} |`,
+      '',
+    ].join('\n'));
+  });
+
+  test('a job of its own after a successful publish job: nothing but the upload runs after the mint step', () => {
+    const { jobs } = generated();
+    expect(jobs.publish_pypi.steps!.map((s) => s.id).slice(-2)).toEqual(['mint', 'upload']);
+    expect([jobs.summary_pypi.needs].flat()).toEqual(['publish_pypi']);
+    expect(jobs.summary_pypi.permissions).toEqual({ contents: 'read' });
+    expect(jobs.summary_pypi.if).toBeUndefined();
+  });
+});
+
+describe('uploaders: no project scripts, re-runs finish', () => {
+  test('pdm publishes without running any hook of the project', () => {
+    expect(generated(Uploader.PDM).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.run).toBe('pdm publish --no-build --skip=:all');
+  });
+
+  test('uv skips files the index already has with the same hash', () => {
+    expect(generated(Uploader.UV).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.env).toMatchObject({ UV_PUBLISH_CHECK_URL: 'https://pypi.org/simple/' });
+  });
+});
