@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
 
   heading(2, 'What to register on PyPI (PypiRelease.trustedPublishers(); also in the workflow header)');
   for (const tp of sample.trustedPublishers) {
-    say(`  ${tp.indexName}, project "${tp.distributionName}": owner ${tp.owner}, repository ${tp.repository}, ` +
+    say(`  ${tp.indexName}, project "${tp.distributionName}": owner ${tp.owner}, repository ${tp.repositoryName}, ` +
       `workflow ${tp.workflowFileName}, environment ${tp.environment}`);
     say(`    ${tp.projectSettingsUrl}`);
   }

@@ -9,7 +9,7 @@ import { Uploader } from '../../src';
 
 test('the defaults: a uv project publishing to TestPyPI, then PyPI, from acme-corp/<name>', async () => {
   const project = new AcmePythonProject({ name: 'acme-widgets', moduleName: 'acme_widgets', outdir: tempOutdir() });
-  expect(project.release?.trustedPublishers().map((p) => [p.indexName, p.owner, p.repository, p.workflowFileName, p.environment])).toEqual([
+  expect(project.release?.trustedPublishers().map((p) => [p.indexName, p.owner, p.repositoryName, p.workflowFileName, p.environment])).toEqual([
     ['TestPyPI', 'acme-corp', 'acme-widgets', 'release.yml', 'testpypi'],
     ['PyPI', 'acme-corp', 'acme-widgets', 'release.yml', 'pypi'],
   ]);
@@ -32,7 +32,7 @@ test('a repository overrides the organisation defaults', () => {
     release: { testPypiFirst: false, uploader: Uploader.TWINE, triggers: { versionTags: false, githubRelease: true }, repository: 'acme-labs/legacy' },
   });
   const wf = workflowAt(synth(project), '.github/workflows/release.yml');
-  expect(Object.keys(wf.doc.jobs)).toEqual(['build', 'publish_pypi']);
+  expect(Object.keys(wf.doc.jobs)).toEqual(['build', 'publish_pypi', 'summary_pypi']);
   expect(Object.keys(wf.doc.on)).toEqual(['release']);
   expect(wf.doc.jobs.build.steps?.find((s) => s.id === 'build')?.run).toBe('poetry build --no-interaction');
   expect(wf.doc.jobs.publish_pypi.steps?.find((s) => s.id === 'upload')?.run).toBe('twine upload --non-interactive dist/*');

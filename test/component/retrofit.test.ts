@@ -91,9 +91,11 @@ test('a project without a PyPI publish job is told what the retrofit needs', () 
     packageManager: javascript.NodePackageManager.NPM,
     outdir: tempOutdir(),
   });
-  expect(() => new PypiPublishRetrofit(project)).toThrow(/set distributionName/);
+  expect(() => new PypiPublishRetrofit(project)).toThrow(/^PypiPublishRetrofit: set distributionName/);
+  expect(() => new PypiPublishRetrofit(project, { distributionName: 'no-py', environment: 'a;b' }))
+    .toThrow(/^PypiPublishRetrofit: environment name "a;b" contains ";"/);
   new PypiPublishRetrofit(project, { distributionName: 'no-py' });
-  expect(() => synth(project)).toThrow(/no workflow has a "release_pypi" job; the retrofit needs projen's Release with publishToPypi/);
+  expect(() => synth(project)).toThrow(/^PypiPublishRetrofit: no workflow has a "release_pypi" job; the retrofit needs projen's Release with publishToPypi/);
 });
 
 test('this repository dogfoods it: its own release_pypi job mints with the shipped step', () => {

@@ -87,3 +87,9 @@ test('adding a second PypiMintAction by hand is refused (PypiMintAction.ensure r
   expect(PypiMintAction.ensure(project)).toBe(first);
   expect(() => new PypiMintAction(project)).toThrow();
 });
+
+test('a PypiMintAction in a subproject is refused in its own words', () => {
+  const project = new Project({ name: 'p', outdir: tempOutdir() });
+  const child = new Project({ name: 'child', parent: project, outdir: 'child' });
+  expect(() => new PypiMintAction(child)).toThrow(/^PypiMintAction: add it to the root project/);
+});

@@ -10,7 +10,7 @@ test('pip/setuptools project, all defaults', () => {
   expect(synth(project).files['.github/workflows/release.yml']).toMatchSnapshot();
 });
 
-test('poetry project, the seed\'s poetry publish flow, TestPyPI first', () => {
+test('poetry project, poetry publish with the token in its environment, TestPyPI first', () => {
   const project = pythonProject('poetry');
   new PypiRelease(project, { uploader: Uploader.POETRY, testPypiFirst: true });
   expect(synth(project).files['.github/workflows/release.yml']).toMatchSnapshot();

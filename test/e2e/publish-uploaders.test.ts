@@ -3,7 +3,8 @@
  * job run step by step against the emulator (real Node 24 for the mint action, Debian's uploader for the upload),
  * then the files found on `/simple/` with matching sha256 and fetched back with pip.
  * - twine: a setuptools project with `Uploader.TWINE`.
- * - poetry: a poetry project with `Uploader.POETRY` (the seed's `poetry publish -u __token__ -p ...` flow).
+ * - poetry: a poetry project with `Uploader.POETRY` (`poetry publish --repository upload`, the token in
+ *   POETRY_PYPI_TOKEN_UPLOAD).
  *   `poetry publish` reads the project's pyproject.toml to find its files in dist/, so this also proves the publish
  *   job's sparse checkout brings pyproject.toml next to the artifact.
  */

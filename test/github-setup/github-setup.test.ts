@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { PypiRelease } from '../../src';
-import { fnmatchSuperset } from '../../src/github-setup';
+import { fnmatchSuperset } from '../../src/release/github-setup';
 import { pythonProject, synth } from '../component/projects';
 import { tempDir } from '../support/temp-dirs';
 

@@ -102,7 +102,7 @@ export function emulatorPublisher(tp: TrustedPublisher, overrides: { ownerId?: s
     projects: overrides.projects ?? [tp.distributionName],
     owner: tp.owner,
     ownerId: overrides.ownerId ?? '4242',
-    repository: tp.repository,
+    repository: tp.repositoryName,
     workflow: tp.workflowFileName,
     environment: tp.environment,
   };

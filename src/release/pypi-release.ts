@@ -1,56 +1,21 @@
 import { relative, sep } from 'path';
 import { Component, JsonPatch, Project, github } from 'projen';
 import { buildJob } from './build-job';
-import { buildToolSpec } from './build-tool-specs';
-import { BuildTool } from './build-tools';
-import { PypiReleaseConfigError } from './config-error';
+import { BuildTool, buildToolSpec } from './build-tool';
+import { PypiReleaseConfigError } from './errors';
 import { PypiGithubSetup } from './github-setup';
 import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
-import { discoverRepository, detectPythonProjectKind } from './project-facts';
+import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
-  parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName, validateWorkflowFileName,
-} from './publisher-rules';
-import { checkToolCombination } from './tool-compatibility';
-import { TrustedPublisher } from './trusted-publisher';
-import { uploaderSpec } from './uploader-specs';
-import { Uploader } from './uploaders';
-import { prependHeaderComment } from './workflow-header';
-
-/**
- * What starts a release. The default is a push of a version tag (`v1.2.3` or `1.2.3`, pre-releases included).
- */
-export interface PypiReleaseTriggers {
-  /**
-   * Publish when a version tag is pushed.
-   *
-   * @default true
-   */
-  readonly versionTags?: boolean;
-
-  /**
-   * Tag filter patterns (GitHub's glob syntax) that count as version tags.
-   *
-   * @default ["v[0-9]+.[0-9]+.[0-9]+*", "[0-9]+.[0-9]+.[0-9]+*"]
-   */
-  readonly tagPatterns?: string[];
-
-  /**
-   * Publish when a GitHub release is published. Do not combine with `versionTags` if publishing a release also
-   * pushes its tag: the upload would run twice (the second run re-uploads identical files).
-   *
-   * @default false
-   */
-  readonly githubRelease?: boolean;
-
-  /**
-   * Allow publishing by hand (workflow_dispatch) from the selected ref.
-   *
-   * @default false
-   */
-  readonly manualDispatch?: boolean;
-}
+  TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
+  validateWorkflowFileName,
+} from './trusted-publisher';
+import { Uploader, uploaderSpec } from './uploader';
+import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
+import { PYPI, TESTPYPI } from '../pypi';
 
 /**
  * Options for PypiRelease.
@@ -139,8 +104,6 @@ export interface PypiReleaseOptions {
   readonly preventSelfReview?: boolean;
 }
 
-const DEFAULT_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+*', '[0-9]+.[0-9]+.[0-9]+*'];
-
 /**
  * A hardened PyPI release workflow with trusted publishing for any projen project (first-class for
  * `python.PythonProject` with pip/setuptools, poetry or uv): a read-only build job, then one publish job per
@@ -172,13 +135,13 @@ export class PypiRelease extends Component {
     if (!repository) {
       throw new PypiReleaseConfigError('cannot tell which GitHub repository publishes: set `repository: "owner/name"` (nothing was found in the git origin remote, package.json or the Python homepage)');
     }
-    const { owner, name: repoName } = parseRepository(repository);
+    const { owner, repositoryName } = parseRepository(repository);
     this.repository = repository;
     this.distributionName = options.distributionName ?? project.name;
     validateDistributionName(this.distributionName);
 
     this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
-    for (const index of this.indexes) validateEnvironmentName(index.environment, `index "${index.name}"`);
+    for (const index of this.indexes) validateEnvironmentName(index.environment, PypiReleaseConfigError, `index "${index.name}"`);
 
     const kind = detectPythonProjectKind(project);
     const buildTool = options.buildTool ?? defaultBuildTool(kind);
@@ -199,7 +162,8 @@ export class PypiRelease extends Component {
     this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
     const spec = uploaderSpec(uploader);
     for (const index of this.indexes) {
-      const needs = options.testPypiFirst && index.name === 'pypi' ? ['build', 'publish_testpypi'] : ['build'];
+      // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
+      const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where));
       this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
     }
@@ -208,7 +172,7 @@ export class PypiRelease extends Component {
       indexName: index.displayName,
       distributionName: this.distributionName,
       owner,
-      repository: repoName,
+      repositoryName,
       workflowFileName: this.workflowFileName,
       environment: index.environment,
       projectSettingsUrl: index.projectSettingsUrl(this.distributionName),
@@ -222,7 +186,8 @@ export class PypiRelease extends Component {
       reviewers: options.reviewers,
       preventSelfReview: options.preventSelfReview,
     });
-    prependHeaderComment(this.workflow, this.guide());
+    // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
+    editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins);
     PypiMintAction.ensure(project);
   }
 
@@ -284,26 +249,9 @@ function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[]
     seenUrls.set(index.uploadUrl, index);
   }
   if (!testPypiFirst) return [...indexes];
-  if (!seenNames.has('pypi')) {
+  if (!seenNames.has(PYPI.name)) {
     throw new PypiReleaseConfigError('testPypiFirst publishes to PyPI after TestPyPI, but indexes has no PypiIndex.pypi()');
   }
-  const testPypi = seenNames.get('testpypi') ?? PypiIndex.testPypi();
-  return [testPypi, ...indexes.filter((i) => i.name !== 'testpypi')];
-}
-
-function renderTriggers(triggers: PypiReleaseTriggers): github.workflows.Triggers {
-  const versionTags = triggers.versionTags ?? true;
-  const patterns = triggers.tagPatterns ?? DEFAULT_TAG_PATTERNS;
-  if (versionTags && patterns.length === 0) {
-    throw new PypiReleaseConfigError('triggers.tagPatterns is empty; give at least one pattern or set versionTags: false');
-  }
-  const on: github.workflows.Triggers = {
-    ...(versionTags ? { push: { tags: [...patterns] } } : {}),
-    ...(triggers.githubRelease ? { release: { types: ['published'] } } : {}),
-    ...(triggers.manualDispatch ? { workflowDispatch: {} } : {}),
-  };
-  if (Object.keys(on).length === 0) {
-    throw new PypiReleaseConfigError('triggers: every trigger is off, so the workflow could never run; enable versionTags, githubRelease or manualDispatch');
-  }
-  return on;
+  const testPypi = seenNames.get(TESTPYPI.name) ?? PypiIndex.testPypi();
+  return [testPypi, ...indexes.filter((i) => i.name !== TESTPYPI.name)];
 }

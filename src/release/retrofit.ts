@@ -1,8 +1,8 @@
 import { Component, Project, github, javascript } from 'projen';
-import { PypiReleaseConfigError } from './config-error';
-import { PypiMintAction } from './mint-action';
-import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
-import { validateDistributionName, validateEnvironmentName } from './publisher-rules';
+import { PypiPublishRetrofitConfigError } from './errors';
+import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep } from './mint-action';
+import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
+import { DEFAULT_UPLOAD_URL, PYPI, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -25,7 +25,7 @@ export interface PypiPublishRetrofitOptions {
   /**
    * Upload URL the mint step discovers the audience from.
    *
-   * @default - the job's TWINE_REPOSITORY_URL when projen set one, else "https://upload.pypi.org/legacy/"
+   * @default - the job's TWINE_REPOSITORY_URL when projen set one, else PyPI's "https://upload.pypi.org/legacy/"
    */
   readonly indexUrl?: string;
 
@@ -40,7 +40,6 @@ export interface PypiPublishRetrofitOptions {
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
 
-const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/';
 /** publib's switches for its own (unmasked, unchecked) token exchange: the mint step replaces it. */
 const PUBLIB_OIDC_ENV = ['PYPI_TRUSTED_PUBLISHER', 'PYPI_DISABLE_ATTESTATIONS'];
 
@@ -63,13 +62,13 @@ export class PypiPublishRetrofit extends Component {
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
-    const environment = options.environment ?? 'pypi';
-    validateEnvironmentName(environment, 'PypiPublishRetrofit');
+    const environment = options.environment ?? PYPI.name;
+    validateEnvironmentName(environment, PypiPublishRetrofitConfigError);
     const distributionName = options.distributionName ?? jsiiPythonDistName(project);
     if (!distributionName) {
-      throw new PypiReleaseConfigError('PypiPublishRetrofit: set distributionName (no jsii Python target with a distName in package.json)');
+      throw new PypiPublishRetrofitConfigError('set distributionName (no jsii Python target with a distName in package.json)');
     }
-    validateDistributionName(distributionName);
+    validateDistributionName(distributionName, PypiPublishRetrofitConfigError);
     const jobId = options.jobId ?? 'release_pypi';
     super(project, `PypiPublishRetrofit#${jobId}`);
     this.environment = environment;
@@ -83,7 +82,7 @@ export class PypiPublishRetrofit extends Component {
     const gh = github.GitHub.of(this.project.root);
     const workflows = (gh?.workflows ?? []).filter((w) => w.getJob(this.jobId) !== undefined);
     if (workflows.length === 0) {
-      throw new PypiReleaseConfigError(`PypiPublishRetrofit: no workflow has a "${this.jobId}" job; the retrofit needs projen's Release with publishToPypi (e.g. cdk.JsiiProject({ publishToPypi: {...} }))`);
+      throw new PypiPublishRetrofitConfigError(`no workflow has a "${this.jobId}" job; the retrofit needs projen's Release with publishToPypi (e.g. cdk.JsiiProject({ publishToPypi: {...} }))`);
     }
     for (const workflow of workflows) {
       workflow.updateJob(this.jobId, this.rewire(workflow.getJob(this.jobId) as Job, workflow.name));
@@ -94,10 +93,10 @@ export class PypiPublishRetrofit extends Component {
     const steps = [...job.steps];
     const publishAt = steps.findIndex((s) => s.run?.includes('publib-pypi'));
     if (publishAt < 0) {
-      throw new PypiReleaseConfigError(`PypiPublishRetrofit: the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
+      throw new PypiPublishRetrofitConfigError(`the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
     }
     const publish = steps[publishAt];
-    const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? PYPI_UPLOAD_URL;
+    const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? DEFAULT_UPLOAD_URL;
     steps[publishAt] = {
       ...publish,
       env: { ...withoutPublibOidc(publish.env), TWINE_USERNAME: '__token__', TWINE_PASSWORD: MINTED_TOKEN },
@@ -109,7 +108,7 @@ export class PypiPublishRetrofit extends Component {
       ...job,
       env: job.env ? withoutPublibOidc(job.env) : undefined,
       permissions: { ...job.permissions, idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
-      environment: { name: this.environment, url: `https://${new URL(indexUrl).host.replace(/^upload\./, '')}/p/${this.distributionName}` },
+      environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
       // the action is checked out first: actions/checkout would empty a workspace holding the downloaded artifacts
       steps: [checkoutMintActionStep(), ...hardened],
     };

@@ -1,3 +1,5 @@
+import { github } from 'projen';
+
 /**
  * Versions the generated workflows pin. One place, so a bump is one commit and the tests see it.
  *
@@ -7,6 +9,18 @@
 
 /** astral-sh/setup-uv v8.1.0: installs the pinned uv and puts `uv tool` binaries on PATH. */
 export const SETUP_UV_ACTION = 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b';
+
+/**
+ * The release each SHA pin stands for, written as a `# vX.Y.Z` comment after the `uses:` line (what zizmor and
+ * Dependabot read). projen pins actions/* itself (github.ActionRefs); a SHA re-pinned by the user through
+ * `github.actions.set` is not in this table and gets no comment rather than a wrong one.
+ */
+export const PIN_VERSIONS: Readonly<Record<string, string>> = {
+  [github.ActionRefs.ACTIONS_CHECKOUT]: 'v7.0.1',
+  [github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT]: 'v7.0.1',
+  [github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT]: 'v8.0.1',
+  [SETUP_UV_ACTION]: 'v8.1.0',
+};
 
 /** The Python tools the build and publish jobs install, each at an exact version. */
 export const TOOL_VERSIONS = {
@@ -27,5 +41,7 @@ export function pinnedRequirement(tool: PinnedTool): string {
   return `${tool}==${TOOL_VERSIONS[tool]}`;
 }
 
-/** Name of the artifact that carries `dist/` from the build job to the publish jobs. */
-export const DIST_ARTIFACT = 'python-distributions';
+/** `uv tool install 'twine==7.0.0'`: how a job installs a pinned tool (uv itself comes from setup-uv). */
+export function uvToolInstallCommand(tool: PinnedTool): string {
+  return `uv tool install '${pinnedRequirement(tool)}'`;
+}

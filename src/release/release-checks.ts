@@ -1,6 +1,6 @@
 import { github } from 'projen';
 import { JobPlacement } from './build-job';
-import { pinnedRequirement } from './pins';
+import { uvToolInstallCommand } from './pins';
 
 /**
  * The checks around an upload, as workflow steps: before it (build job: the version agrees with the tag, the
@@ -140,7 +140,7 @@ export function versionCheckStep(where: JobPlacement): github.workflows.JobStep 
 /** `twine check --strict`: the metadata PyPI would refuse (a README that does not render, missing fields) fails here. */
 export function metadataCheckSteps(where: JobPlacement): github.workflows.JobStep[] {
   return [
-    { name: 'Install twine (metadata check)', id: 'install_twine', run: `uv tool install '${pinnedRequirement('twine')}'` },
+    { name: 'Install twine (metadata check)', id: 'install_twine', run: uvToolInstallCommand('twine') },
     { name: 'Check the metadata', id: 'check_metadata', workingDirectory: where.projectDir || undefined, run: 'twine check --strict dist/*' },
   ];
 }

@@ -1,4 +1,7 @@
-import { PypiReleaseConfigError } from './config-error';
+import { PypiReleaseConfigError } from './errors';
+import {
+  KnownIndex, PYPI, TESTPYPI, pendingPublisherUrl, projectPageUrl, projectPublishingUrl, webRootForUploadUrl,
+} from '../pypi';
 
 /**
  * Options for PyPI and TestPyPI.
@@ -54,12 +57,12 @@ export interface CustomPypiIndexOptions {
 export class PypiIndex {
   /** pypi.org, environment "pypi" by default. */
   public static pypi(options: PypiIndexOptions = {}): PypiIndex {
-    return new PypiIndex('pypi', 'PyPI', 'https://upload.pypi.org/legacy/', 'https://pypi.org', options.environment ?? 'pypi');
+    return PypiIndex.known(PYPI, options);
   }
 
   /** test.pypi.org, environment "testpypi" by default. */
   public static testPypi(options: PypiIndexOptions = {}): PypiIndex {
-    return new PypiIndex('testpypi', 'TestPyPI', 'https://test.pypi.org/legacy/', 'https://test.pypi.org', options.environment ?? 'testpypi');
+    return PypiIndex.known(TESTPYPI, options);
   }
 
   /** Any other index that implements PyPI's trusted publishing (e.g. a self-hosted warehouse). */
@@ -79,8 +82,12 @@ export class PypiIndex {
     if (upload.username || upload.password) {
       throw new PypiReleaseConfigError(`custom index "${options.name}": upload URL "${options.uploadUrl}" must not carry credentials`);
     }
-    const webUrl = (options.webUrl ?? `${upload.protocol}//${upload.host.replace(/^upload\./, '')}`).replace(/\/+$/, '');
+    const webUrl = (options.webUrl ?? webRootForUploadUrl(upload)).replace(/\/+$/, '');
     return new PypiIndex(options.name, options.displayName ?? options.name, upload.toString(), webUrl, options.environment ?? options.name);
+  }
+
+  private static known(index: KnownIndex, options: PypiIndexOptions): PypiIndex {
+    return new PypiIndex(index.name, index.displayName, index.uploadUrl, index.webUrl, options.environment ?? index.name);
   }
 
   /** Short name: "pypi", "testpypi" or the custom name. */
@@ -104,16 +111,16 @@ export class PypiIndex {
 
   /** The project's page on this index, used as the environment URL. */
   public projectUrl(distributionName: string): string {
-    return `${this.webUrl}/p/${distributionName}`;
+    return projectPageUrl(this.webUrl, distributionName);
   }
 
   /** Where an existing project's trusted publishers are managed. */
   public projectSettingsUrl(distributionName: string): string {
-    return `${this.webUrl}/manage/project/${distributionName}/settings/publishing/`;
+    return projectPublishingUrl(this.webUrl, distributionName);
   }
 
   /** Where a pending publisher for a project that does not exist yet is added. */
   public pendingPublisherUrl(): string {
-    return `${this.webUrl}/manage/account/publishing/`;
+    return pendingPublisherUrl(this.webUrl);
   }
 }

@@ -1,9 +1,12 @@
 import { github } from 'projen';
-import { BuildToolSpec, buildToolInstallCommand } from './build-tool-specs';
-import { DIST_ARTIFACT, SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
+import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
+import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
 import { metadataCheckSteps, versionCheckStep } from './release-checks';
 
 const { JobPermission } = github.workflows;
+
+/** Name of the artifact that carries `dist/` from the build job to the publish jobs. */
+export const DIST_ARTIFACT = 'python-distributions';
 
 /** Where the jobs run: runner labels, and the project's directory relative to the repository root ('' at the root). */
 export interface JobPlacement {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, FileBase, JsonFile, Project } from 'projen';
-import { PypiReleaseConfigError } from './config-error';
+import { PypiReleaseConfigError } from './errors';
 
 /**
  * The GitHub side of a release, as code: PyPI never checks which commit a tag points at, so only server-side
@@ -20,7 +20,7 @@ export const GITHUB_SETUP_TASK = 'pypi:github-setup';
 /** Name of the tag ruleset the task creates. */
 export const TAG_RULESET_NAME = 'pypi-release-tags';
 
-const SCRIPT_SOURCE = join(__dirname, '..', 'github-setup', 'setup.cjs');
+const SCRIPT_SOURCE = join(__dirname, '..', '..', 'github-setup', 'setup.cjs');
 /** GitHub accepts at most six required reviewers per environment. */
 const MAX_REVIEWERS = 6;
 

@@ -1,14 +1,48 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { Component, FileBase, Project } from 'projen';
-import { MINT_ACTION_DIR } from './mint-steps';
+import { Component, FileBase, Project, github } from 'projen';
+import { PypiMintActionError } from './errors';
+
+/** Where the shipped action lives in a user's repository. */
+export const MINT_ACTION_DIR = '.github/actions/pypi-mint';
+
+/** The step output expression that carries the minted token to the upload step's `env:`. */
+export const MINTED_TOKEN = '${{ steps.mint.outputs.api-token }}';
+
+/**
+ * Check out only the action (and, when the uploader needs them, the project's metadata files), without
+ * persisting the job's GITHUB_TOKEN. Runs before the artifact download, because checkout empties a workspace
+ * that is not yet a git checkout.
+ */
+export function checkoutMintActionStep(extraPaths: string[] = []): github.workflows.JobStep {
+  return {
+    name: 'Check out the mint action',
+    id: 'checkout_mint_action',
+    uses: github.ActionRefs.ACTIONS_CHECKOUT,
+    with: {
+      'persist-credentials': false,
+      'sparse-checkout': [`/${MINT_ACTION_DIR}/`, ...extraPaths].join('\n'),
+      'sparse-checkout-cone-mode': false,
+    },
+  };
+}
+
+/** The mint step: its `api-token` output is masked and reaches only the step that references it. */
+export function mintStep(indexUrl: string): github.workflows.JobStep {
+  return {
+    name: 'Mint a short-lived PyPI token',
+    id: 'mint',
+    uses: `./${MINT_ACTION_DIR}`,
+    with: { 'index-url': indexUrl },
+  };
+}
 
 /**
  * This package's action: the root `action.yml` (the one contract, also what `uses: <owner>/projen-pypi-mint@<sha>`
- * runs) and its bundle. `__dirname` is `lib/` once compiled and `src/` under ts-node or ts-jest: both sit one level
- * below the package root, which the npm package ships `action.yml` and `action/` in.
+ * runs) and its bundle. `__dirname` is `lib/release/` once compiled and `src/release/` under ts-node or ts-jest: both
+ * sit two levels below the package root, which the npm package ships `action.yml` and `action/` in.
  */
-const PACKAGE_ROOT = join(__dirname, '..');
+const PACKAGE_ROOT = join(__dirname, '..', '..');
 const ACTION_YML_SOURCE = join(PACKAGE_ROOT, 'action.yml');
 const BUNDLE_SOURCE = join(PACKAGE_ROOT, 'action', 'index.cjs');
 /** The root action.yml runs `action/index.cjs`; the copy sits next to its bundle. */
@@ -36,7 +70,7 @@ export class PypiMintAction extends Component {
   public constructor(project: Project) {
     super(project, 'PypiMintAction');
     if (project.parent) {
-      throw new Error('PypiMintAction: add it to the root project (workflows and actions live at the repository root)');
+      throw new PypiMintActionError('add it to the root project (workflows and actions live at the repository root)');
     }
     new ShippedFile(project, `${MINT_ACTION_DIR}/action.yml`, ACTION_YML_SOURCE, '#', shippedActionYml);
     new ShippedFile(project, `${MINT_ACTION_DIR}/index.cjs`, BUNDLE_SOURCE, '//', (body) => body);
@@ -49,7 +83,7 @@ export class PypiMintAction extends Component {
  */
 function shippedActionYml(rootActionYml: string): string {
   if (!ROOT_RUNS_MAIN.test(rootActionYml)) {
-    throw new Error(`PypiMintAction: ${ACTION_YML_SOURCE} does not run action/index.cjs; this package is broken`);
+    throw new PypiMintActionError(`${ACTION_YML_SOURCE} does not run action/index.cjs; this package is broken`);
   }
   const lines = rootActionYml.replace(ROOT_RUNS_MAIN, '  main: index.cjs').split('\n');
   const firstKey = lines.findIndex((line) => line !== '' && !line.startsWith('#'));
@@ -70,7 +104,7 @@ class ShippedFile extends FileBase {
 
   protected synthesizeContent(): string {
     if (!existsSync(this.sourcePath)) {
-      throw new Error(`PypiMintAction: the mint action is missing at ${this.sourcePath}; this package was built without it (run "npx projen bundle:action" in projen-pypi-mint)`);
+      throw new PypiMintActionError(`the mint action is missing at ${this.sourcePath}; this package was built without it (run "npx projen bundle:action" in projen-pypi-mint)`);
     }
     const body = this.transform(readFileSync(this.sourcePath, 'utf-8'));
     if (!this.marker) return body;

@@ -1,10 +1,10 @@
 import { github } from 'projen';
-import { JobPlacement, distDir, setupUvStep } from './build-job';
+import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-steps';
-import { DIST_ARTIFACT } from './pins';
+import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
 import { publishedSummaryStep } from './release-checks';
-import { UploaderSpec, uploaderInstallCommand } from './uploader-specs';
+import { UploaderSpec, uploaderInstallCommand } from './uploader';
+import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
 
@@ -43,7 +43,7 @@ export function publishJob(
         name: `Upload to ${index.displayName}`,
         id: 'upload',
         workingDirectory: where.projectDir || undefined,
-        env: spec.env(MINTED_TOKEN, index.uploadUrl, `${index.webUrl}/simple/`),
+        env: spec.env(MINTED_TOKEN, index.uploadUrl, `${index.webUrl}${SIMPLE_API_PATH}`),
         run: spec.run,
       },
     ],

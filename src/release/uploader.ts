@@ -1,0 +1,101 @@
+import { PinnedTool, uvToolInstallCommand } from './pins';
+import { UploaderName, uploaderEnv } from '../pypi';
+
+/**
+ * The tool that uploads `dist/` in a publish job. Each reads the minted token from its own environment variables
+ * (listed per tool below); the token reaches only the upload step.
+ */
+export class Uploader {
+  /** `uv publish` (default): reads UV_PUBLISH_TOKEN and UV_PUBLISH_URL. */
+  public static readonly UV = new Uploader('uv');
+  /** `twine upload`: reads TWINE_USERNAME, TWINE_PASSWORD and TWINE_REPOSITORY_URL. */
+  public static readonly TWINE = new Uploader('twine');
+  /** `poetry publish --repository upload`: reads POETRY_PYPI_TOKEN_UPLOAD and POETRY_REPOSITORIES_UPLOAD_URL. */
+  public static readonly POETRY = new Uploader('poetry');
+  /** `hatch publish`: reads HATCH_INDEX_USER, HATCH_INDEX_AUTH and HATCH_INDEX_REPO. */
+  public static readonly HATCH = new Uploader('hatch');
+  /** `pdm publish --no-build`: reads PDM_PUBLISH_USERNAME, PDM_PUBLISH_PASSWORD and PDM_PUBLISH_REPO. */
+  public static readonly PDM = new Uploader('pdm');
+  /**
+   * `flit publish`. Refused at synth: flit cannot upload files it did not just build, so it would build inside the
+   * job that holds `id-token: write`. Build with BuildTool.FLIT and upload with UV or TWINE instead.
+   */
+  public static readonly FLIT = new Uploader('flit');
+  /** `maturin upload`: reads MATURIN_PYPI_TOKEN and MATURIN_REPOSITORY_URL. */
+  public static readonly MATURIN = new Uploader('maturin');
+
+  /** The tool's name, e.g. "uv". */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+}
+
+/** How a publish job runs one uploader. Internal: not part of the jsii API. */
+export interface UploaderSpec {
+  /** `Uploader.X` for messages. */
+  readonly label: string;
+  /** Installed with `uv tool install` before the mint step; undefined for uv itself (setup-uv provides it). */
+  readonly tool?: PinnedTool;
+  /** Needs the project's pyproject.toml (and README) next to dist/ in the publish job. */
+  readonly needsPyproject: boolean;
+  /** Cannot upload prebuilt files: would rebuild in the publish job. */
+  readonly rebuildsFromSource: boolean;
+  /** The upload step's `run:` (no `${{ }}` in it, ever: the token reaches the tool through `env:` only). */
+  readonly run: string;
+  /**
+   * The upload step's `env:`; `token` is a `${{ }}` expression, `uploadUrl` and `simpleUrl` (the index's simple
+   * API, where uv looks for files already there) literals.
+   */
+  env(token: string, uploadUrl: string, simpleUrl: string): Record<string, string>;
+}
+
+/** The repository name the poetry upload step defines (by URL) and publishes to: any index, not only PyPI. */
+const POETRY_REPOSITORY = 'upload';
+
+type SpecBody = Omit<UploaderSpec, 'env'>;
+
+/*
+ * Re-runs: PyPI (warehouse) answers an upload of a file it already has, byte for byte, with 200, and a different
+ * file under an existing name with 400 "File already exists". So a re-run of a partly successful release finishes
+ * with every uploader, and a changed file still fails with PyPI's message. uv also skips identical files itself
+ * (UV_PUBLISH_CHECK_URL: it compares hashes on the simple API), which finishes re-runs on indexes that refuse
+ * duplicates. The --skip-existing of twine, poetry, pdm and maturin is not used: it skips on that 400 too, i.e.
+ * would turn a changed file into a warning.
+ */
+const SPECS: Record<UploaderName, SpecBody> = {
+  // never let uv attempt its own OIDC exchange: the token comes from the mint step
+  uv: { label: 'Uploader.UV', needsPyproject: false, rebuildsFromSource: false, run: 'uv publish --trusted-publishing never dist/*' },
+  twine: { label: 'Uploader.TWINE', tool: 'twine', needsPyproject: false, rebuildsFromSource: false, run: 'twine upload --non-interactive dist/*' },
+  poetry: {
+    label: 'Uploader.POETRY',
+    tool: 'poetry',
+    needsPyproject: true,
+    rebuildsFromSource: false,
+    run: `poetry publish --no-interaction --repository ${POETRY_REPOSITORY}`,
+  },
+  hatch: { label: 'Uploader.HATCH', tool: 'hatch', needsPyproject: false, rebuildsFromSource: false, run: 'hatch publish --no-prompt dist/*' },
+  // --skip=:all: no pre_publish/post_publish hook of [tool.pdm.scripts], i.e. no project code next to the token
+  pdm: { label: 'Uploader.PDM', tool: 'pdm', needsPyproject: true, rebuildsFromSource: false, run: 'pdm publish --no-build --skip=:all' },
+  flit: { label: 'Uploader.FLIT', tool: 'flit', needsPyproject: true, rebuildsFromSource: true, run: 'flit publish' },
+  maturin: { label: 'Uploader.MATURIN', tool: 'maturin', needsPyproject: false, rebuildsFromSource: false, run: 'maturin upload --non-interactive dist/*' },
+};
+
+export function uploaderSpec(uploader: Uploader): UploaderSpec {
+  const name = uploader.name as UploaderName;
+  const body = SPECS[name];
+  if (!body) throw new Error(`unknown uploader ${uploader.name}`);
+  return {
+    ...body,
+    env: (token, uploadUrl, simpleUrl) => ({
+      ...Object.fromEntries(uploaderEnv(name, token, uploadUrl, { poetryRepository: POETRY_REPOSITORY }).map((v) => [v.name, v.value])),
+      ...(name === 'uv' ? { UV_PUBLISH_CHECK_URL: simpleUrl } : {}),
+    }),
+  };
+}
+
+/** `uv tool install 'twine==7.0.0'`, or undefined when the uploader is uv itself. */
+export function uploaderInstallCommand(spec: UploaderSpec): string | undefined {
+  return spec.tool ? uvToolInstallCommand(spec.tool) : undefined;
+}
