@@ -52,7 +52,8 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
   for (const [id, job] of builders) {
     if (isPublishJob(job)) v.push(`job ${id} both builds and publishes`);
     for (const s of steps(job).filter((x) => x.uses?.startsWith('actions/upload-artifact@'))) {
-      if (!/^([A-Za-z0-9._-]+\/)*dist\/$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
+      // dist/ only (jsii-pacmak's Python distributions: dist/python/)
+      if (!/^([A-Za-z0-9._-]+\/)*dist\/(python\/)?$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
     }
   }
 

@@ -5,7 +5,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { Workflow, WorkflowJob, synth, tempOutdir, workflowAt } from './projects';
 import { PypiPublishRetrofit } from '../../src';
@@ -26,27 +27,49 @@ function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = ACME_PYPI, extra: Par
   });
 }
 
-/** The rewired job, checked the same way in a fresh project and in this repository's own release.yml. */
-function expectMintingJob(job: WorkflowJob, environmentUrl: string) {
-  const steps = job.steps ?? [];
-  const ids = steps.map((s) => s.id);
+/**
+ * The retrofitted PyPI jobs, checked the same way in a fresh project and in this repository's own release.yml:
+ * every invariant of PypiRelease's workflows (on a workflow made of just these two jobs: projen's other jobs have
+ * their own rules), plus what projen's pipeline relies on.
+ */
+function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'https://upload.pypi.org/legacy/') {
+  const packaging = doc.jobs.release_pypi_package;
+  const job = doc.jobs.release_pypi;
+  const ours: Workflow = { on: doc.on, permissions: {}, jobs: { release_pypi_package: packaging, release_pypi: job } };
+  expect(releaseWorkflowViolations('.github/workflows/release.yml', stringify(ours), ours)).toEqual([]);
+
+  // packaging: projen's steps up to publib, without id-token, pinned setup actions, dist/python/ handed over
+  expect(packaging.permissions).toEqual({ contents: 'read' });
+  const packSteps = packaging.steps ?? [];
+  expect(packSteps.slice(0, 2).map((s) => s.uses)).toEqual([
+    'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020', 'actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97',
+  ]);
+  expect(packSteps.find((s) => s.id === 'download_build_artifacts')?.with).toEqual({ 'artifact-ids': '${{ needs.release.outputs.artifact_id }}', 'path': 'dist' });
+  expect(packSteps.some((s) => s.run === 'cd .repo && npx projen package:python')).toBe(true);
+  expect(packSteps[packSteps.length - 1].with).toEqual({ 'name': 'python-distributions', 'path': 'dist/python/', 'if-no-files-found': 'error' });
+
+  // publishing: the same conditions and place in projen's pipeline, then what PypiRelease's publish jobs do
+  const condition = 'needs.release.outputs.tag_exists != \'true\' && needs.release.outputs.latest_commit == github.sha';
+  expect(packaging.if).toBe(condition);
+  expect(job.if).toBe(condition);
+  expect(job.needs).toEqual(['release', 'release_pypi_package']);
+  expect([doc.jobs.release_github.needs].flat()).toContain('release_pypi');
   expect(job.environment).toEqual({ name: 'pypi', url: environmentUrl });
   expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
-  // the action is checked out first (sparse, no persisted token), the mint step comes right before publib
-  const checkout = steps.find((s) => s.id === 'checkout_mint_action');
-  expect(checkout?.with).toEqual({ 'persist-credentials': false, 'sparse-checkout': '/.github/actions/pypi-mint/', 'sparse-checkout-cone-mode': false });
-  expect(ids.indexOf('checkout_mint_action')).toBeLessThan(ids.indexOf('download_build_artifacts'));
-  const mintAt = ids.indexOf('mint');
-  expect(steps[mintAt].uses).toBe('./.github/actions/pypi-mint');
-  expect(steps[mintAt].with).toEqual({ 'index-url': 'https://upload.pypi.org/legacy/' });
-  const publish = steps[mintAt + 1];
-  expect(publish.run).toContain('publib-pypi');
-  expect(publish.env).toMatchObject({ TWINE_USERNAME: '__token__', TWINE_PASSWORD: '${{ steps.mint.outputs.api-token }}' });
-  // publib's own exchange is off; the token is nowhere else
-  expect(JSON.stringify(job)).not.toContain('PYPI_TRUSTED_PUBLISHER');
-  expect(JSON.stringify(job).split('steps.mint.outputs.api-token')).toHaveLength(2);
-  for (const s of steps.filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.['persist-credentials']).toBe(false);
-  expect(steps.some((s) => s.run?.includes('${{'))).toBe(false);
+  const steps = job.steps ?? [];
+  expect(steps.map((s) => s.id)).toEqual(['checkout_mint_action', 'download_distributions', 'setup_uv', 'install_uploader', 'mint', 'upload']);
+  expect(steps.find((s) => s.id === 'install_uploader')?.run).toBe('uv tool install \'twine==7.0.0\'');
+  const mint = steps.find((s) => s.id === 'mint')!;
+  expect(mint.with).toEqual({ 'index-url': indexUrl });
+  const upload = steps.find((s) => s.id === 'upload')!;
+  expect(upload.run).toBe('twine upload --non-interactive dist/*');
+  expect(upload.env).toEqual({ TWINE_USERNAME: '__token__', TWINE_PASSWORD: '${{ steps.mint.outputs.api-token }}', TWINE_REPOSITORY_URL: indexUrl });
+  // projen's dry run mints nothing and uploads nothing
+  expect([mint.if, upload.if]).toEqual(['${{ !inputs.dry_run }}', '${{ !inputs.dry_run }}']);
+  const both = JSON.stringify([packaging, job]);
+  expect(both).not.toContain('publib');
+  expect(both).not.toContain('PYPI_TRUSTED_PUBLISHER');
+  expect(both).not.toMatch(/@latest|@v\d/);
 }
 
 test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step', async () => {
@@ -54,7 +77,7 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   new PypiPublishRetrofit(project);
   const result = synth(project);
   const wf = workflowAt(result, '.github/workflows/release.yml');
-  expectMintingJob(wf.doc.jobs.release_pypi, 'https://pypi.org/p/acme-lib');
+  expectMintingJob(wf.doc, 'https://pypi.org/p/acme-lib');
   expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
   expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
   // id-token: write is not handed to any job that did not already need it
@@ -69,16 +92,17 @@ test('every release branch workflow gets the same rewiring', () => {
   new PypiPublishRetrofit(project);
   const result = synth(project);
   for (const path of ['.github/workflows/release.yml', '.github/workflows/release-v1.yml']) {
-    expectMintingJob(workflowAt(result, path).doc.jobs.release_pypi, 'https://pypi.org/p/acme-lib');
+    expectMintingJob(workflowAt(result, path).doc, 'https://pypi.org/p/acme-lib');
   }
 });
 
 test('the index URL follows twineRegistryUrl, e.g. TestPyPI', () => {
   const project = jsiiProject({ ...ACME_PYPI, twineRegistryUrl: 'https://test.pypi.org/legacy/' });
   new PypiPublishRetrofit(project, { environment: 'testpypi' });
-  const job = workflowAt(synth(project), '.github/workflows/release.yml').doc.jobs.release_pypi;
-  expect(job.steps?.find((s) => s.id === 'mint')?.with).toEqual({ 'index-url': 'https://test.pypi.org/legacy/' });
-  expect(job.environment).toEqual({ name: 'testpypi', url: 'https://test.pypi.org/p/acme-lib' });
+  const doc = workflowAt(synth(project), '.github/workflows/release.yml').doc;
+  expect(doc.jobs.release_pypi.environment).toEqual({ name: 'testpypi', url: 'https://test.pypi.org/p/acme-lib' });
+  expect(doc.jobs.release_pypi.steps?.find((s) => s.id === 'upload')?.env?.TWINE_REPOSITORY_URL).toBe('https://test.pypi.org/legacy/');
+  expect(doc.jobs.release_pypi.steps?.find((s) => s.id === 'mint')?.with).toEqual({ 'index-url': 'https://test.pypi.org/legacy/' });
 });
 
 test('a project without a PyPI publish job is told what the retrofit needs', () => {
@@ -101,7 +125,7 @@ test('a project without a PyPI publish job is told what the retrofit needs', () 
 test('this repository dogfoods it: its own release_pypi job mints with the shipped step', () => {
   const root = join(__dirname, '..', '..');
   const doc = parse(readFileSync(join(root, '.github/workflows/release.yml'), 'utf-8')) as Workflow;
-  expectMintingJob(doc.jobs.release_pypi, 'https://pypi.org/p/projen-pypi-mint');
+  expectMintingJob(doc, 'https://pypi.org/p/projen-pypi-mint');
   const copy = readFileSync(join(root, '.github/actions/pypi-mint/index.cjs'), 'utf-8');
   const bundle = readFileSync(join(root, 'action/index.cjs'), 'utf-8');
   if (!copy.endsWith(bundle)) {
