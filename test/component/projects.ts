@@ -57,6 +57,7 @@ export interface WorkflowJob {
 }
 export interface WorkflowStep {
   id?: string;
+  if?: string;
   name?: string;
   uses?: string;
   run?: string;

@@ -8,7 +8,7 @@ import { cdk, javascript } from 'projen';
 import { parse, stringify } from 'yaml';
 import { releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
-import { Workflow, WorkflowJob, synth, tempOutdir, workflowAt } from './projects';
+import { Workflow, synth, tempOutdir, workflowAt } from './projects';
 import { PypiPublishRetrofit } from '../../src';
 
 const ACME_PYPI: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true };
