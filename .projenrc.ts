@@ -1,4 +1,5 @@
 import { cdk, javascript } from 'projen';
+import { OwnWorkflows } from './projenrc/own-workflows';
 import { PypiPublishRetrofit } from './src';
 
 const project = new cdk.JsiiProject({
@@ -154,5 +155,8 @@ project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
 // (adds .github/actions/pypi-mint/ and rewires release_pypi: mint step, TWINE_PASSWORD from its output, environment)
 new PypiPublishRetrofit(project, { environment: 'pypi' });
+
+// --- this repository's own workflows: actions pinned by commit, no persisted credentials where a job does not push
+new OwnWorkflows(project);
 
 project.synth();

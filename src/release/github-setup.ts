@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { Component, FileBase, JsonFile, Project } from 'projen';
+import { Component, JsonFile, Project } from 'projen';
 import { PypiReleaseConfigError } from './errors';
+import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 
 /**
  * The GitHub side of a release, as code: PyPI never checks which commit a tag points at, so only server-side
@@ -20,7 +20,7 @@ export const GITHUB_SETUP_TASK = 'pypi:github-setup';
 /** Name of the tag ruleset the task creates. */
 export const TAG_RULESET_NAME = 'pypi-release-tags';
 
-const SCRIPT_SOURCE = join(__dirname, '..', '..', 'github-setup', 'setup.cjs');
+const SCRIPT_SOURCE = join(PACKAGE_ROOT, 'github-setup', 'setup.cjs');
 /** GitHub accepts at most six required reviewers per environment. */
 const MAX_REVIEWERS = 6;
 
@@ -107,7 +107,8 @@ export class PypiGithubSetup extends Component {
 
   private constructor(project: Project) {
     super(project, 'PypiGithubSetup');
-    new ShippedScript(project, `${GITHUB_SETUP_DIR}/setup.cjs`, SCRIPT_SOURCE);
+    new ShippedFile(project, `${GITHUB_SETUP_DIR}/setup.cjs`, SCRIPT_SOURCE, '//', (body) => body,
+      (path) => new Error(`PypiGithubSetup: the setup script is missing at ${path}; this package is broken`), { executable: true });
     new JsonFile(project, `${GITHUB_SETUP_DIR}/plan.json`, { obj: () => this.plan(), readonly: true, marker: true, committed: true });
     project.addTask(GITHUB_SETUP_TASK, {
       description: 'Protect the release: environments that deploy only release tags, required reviewers, a tag ruleset (GitHub CLI; --dry-run shows the calls)',
@@ -173,22 +174,5 @@ export class PypiGithubSetup extends Component {
       'Enterprise for environments, deployment policies and rulesets, and GitHub Enterprise for required reviewers.',
     );
     return lines;
-  }
-}
-
-/** The script, copied from this package with projen's marker after its shebang line. */
-class ShippedScript extends FileBase {
-  public constructor(project: Project, filePath: string, private readonly sourcePath: string) {
-    super(project, filePath, { readonly: true, committed: true, executable: true });
-  }
-
-  protected synthesizeContent(): string {
-    if (!existsSync(this.sourcePath)) {
-      throw new Error(`PypiGithubSetup: the setup script is missing at ${this.sourcePath}; this package is broken`);
-    }
-    const body = readFileSync(this.sourcePath, 'utf-8');
-    if (!this.marker) return body;
-    const eol = body.indexOf('\n') + 1;
-    return `${body.slice(0, eol)}// ${this.marker}\n${body.slice(eol)}`;
   }
 }
