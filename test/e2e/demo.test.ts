@@ -1,11 +1,11 @@
 /**
- * `npx projen demo`, run as a child exactly as the projen task runs it, on this machine and acting as a machine
- * with only Node and npm. Its whole output goes through the leak scanner: no token or JWT may appear unmasked.
+ * `npx projen demo`, run as a child exactly as the projen task runs it, on this machine (the tools of .tools/, the
+ * real `uv build` and `uv publish`) and acting as a machine with only Node and npm. Its whole output goes through
+ * the leak scanner: no token or JWT may appear unmasked.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { recordOutput } from '../support/leaks';
-import { DEBIAN_PYTHON } from '../support/python-dists';
 import { requireTool } from '../support/tools';
 
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
@@ -31,8 +31,7 @@ function runDemo(args: string[]): Promise<{ code: number | null; stdout: string;
 }
 
 describe('npx projen demo', () => {
-  const haveTools = requireTool('python3-build', DEBIAN_PYTHON, ['-m', 'build', '--version']) && requireTool('twine', '/usr/bin/twine', ['--version']);
-  (haveTools ? test : test.skip)('publishes the sample project and lists its wheel and sdist on the emulated index', async () => {
+  (requireTool('uv', 'python') ? test : test.skip)('publishes the sample project and lists its wheel and sdist on the emulated index', async () => {
     const { code, stdout, stderr } = await runDemo([]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -40,22 +39,24 @@ describe('npx projen demo', () => {
     expect(stdout).toContain('  publish_pypi:');
     expect(stdout).toContain('id-token: write');
     expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]/);
-    expect(stdout).toMatch(/✓ Upload to PyPI/);
+    expect(stdout).toMatch(/\.tools\/envs\/uv matches requirements\/uv\.txt/);
+    expect(stdout).toMatch(/✓ Upload to PyPI\n {6}Publishing 2 files/);
     expect(stdout).toMatch(/^ {2}demo_widgets-1\.0\.0-py3-none-any\.whl {2}\(wheel, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
-    expect(stdout).toMatch(/^ {2}demo-widgets-1\.0\.0\.tar\.gz {2}\(sdist, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
-    expect(stdout).toMatch(/Leak check: \d+ captured outputs scanned for \d+ issued secrets: no token or JWT unmasked\.\nDone\.\n$/);
+    expect(stdout).toMatch(/^ {2}demo_widgets-1\.0\.0\.tar\.gz {2}\(sdist, sha256 [0-9a-f]{12}…, same bytes as built\)$/m);
+    expect(stdout).toMatch(/Leak check: \d+ captured outputs scanned for \d+ issued secrets: no token or JWT unmasked\.\nDone: the release is on the emulated index\.\n$/);
   });
 
-  test('with only Node and npm it names what it could not run and still shows the mint succeeding', async () => {
+  test('with only Node and npm it names what it could not run, shows the mint succeeding, and does not claim a release', async () => {
     const { code, stdout, stderr } = await runDemo(['--without-python']);
     expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toContain('could not build: run with --without-python (acting as a machine with only Node and npm)');
     expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]\n.*\n.*\n.*\n {6}Minted a PyPI token/);
     expect(stdout).toMatch(/steps\.mint\.outputs\.api-token: \*\*\* \(a pypi-… token, \d+ characters/);
-    expect(stdout).toContain('✗ Upload to PyPI\n      twine: command not found');
+    expect(stdout).toContain('✗ Upload to PyPI\n      uv: command not found');
     expect(stdout).toContain('the upload could not run:');
     expect(stdout).toMatch(/Files now on the emulated index .*\n {2}none\n/);
-    expect(stdout).toMatch(/Done\.\n$/);
+    expect(stdout).not.toContain('Done');
+    expect(stdout).toMatch(/Not released: nothing was uploaded \(run with --without-python \(acting as a machine with only Node and npm\)\)\.\n$/);
   });
 });

@@ -6,7 +6,7 @@
 import { PypiIndex, Uploader } from '../../src';
 import { startTestEmulator } from '../support/emulator';
 import { runPublishJob } from '../support/publish-run';
-import { buildDists, BuiltDists, DEBIAN_PYTHON } from '../support/python-dists';
+import { buildDists, BuiltDists } from '../support/python-dists';
 import { changeSampleSource, emulatorPublisher, SampleRelease, synthesizeSampleRelease } from '../support/sample-release';
 import { requireTool } from '../support/tools';
 import type { Workflow } from '../support/workflow/types';
@@ -14,8 +14,7 @@ import type { Workflow } from '../support/workflow/types';
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
 jest.setTimeout(180_000);
 
-const ready = requireTool('python3-build', DEBIAN_PYTHON, ['-m', 'build', '--version'])
-  && requireTool('twine', '/usr/bin/twine', ['--version']);
+const ready = requireTool('uv');
 const maybe = ready ? describe : describe.skip;
 
 const twine = (release: Parameters<typeof synthesizeSampleRelease>[0]['release'] = {}, name?: string) =>

@@ -1,6 +1,6 @@
 /**
- * A whole release run for one tag push: the build job (checkout, `poetry build` with Debian's poetry, the artifact
- * upload) and then, with `testPypiFirst`, the TestPyPI publish job against an emulator with audience `testpypi`,
+ * A whole release run for one tag push: the build job (checkout, the pinned `poetry build` installed by the job itself,
+ * the artifact upload) and then, with `testPypiFirst`, the TestPyPI publish job against an emulator with audience `testpypi`,
  * then the PyPI publish job against another with audience `pypi`. Each index gets its own trusted publisher,
  * environment and token; nothing from the test is handed to the publish jobs but what the build job uploaded.
  */
@@ -14,7 +14,7 @@ import { requireTool } from '../support/tools';
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
 jest.setTimeout(180_000);
 
-const ready = requireTool('poetry (python3-poetry)', '/usr/bin/poetry', ['--version']);
+const ready = requireTool('uv');
 const maybe = ready ? describe : describe.skip;
 
 maybe('a whole release run: build job, then TestPyPI, then PyPI', () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { TOOL_VERSIONS, pinnedRequirement } from '../../src/pins';
 import type { Workflow } from '../support/workflow/types';
 import { runJob, RunJobOptions } from '../support/workflow-runner';
 
@@ -123,20 +124,30 @@ describe('workflow harness', () => {
     expect(job.step('ls').outcome).toBe('failure');
   });
 
-  test('install steps are stand-ins that check the tool exists; a missing tool fails visibly, never silently', async () => {
+  test('setup-uv puts the pinned uv of .tools/ on PATH, and the job installs its tools for real', async () => {
     const steps = [
-      { id: 'setup', uses: 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b', with: { version: '0.13.8' } },
-      { id: 'install', run: "uv tool install 'twine==7.0.0'" },
+      { id: 'setup', uses: 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b', with: { version: TOOL_VERSIONS.uv } },
+      { id: 'install', run: `uv tool install '${pinnedRequirement('twine')}'` },
       { id: 'use', run: 'twine --version' },
     ];
-    const missing = await run(jobOf(steps), { tools: { twine: null, uv: null } });
-    expect(missing.step('setup').annotations[0]).toMatchObject({ level: 'warning' });
-    expect(missing.step('install').outcome).toBe('failure');
-    expect(missing.step('install').log).toContain('twine==7.0.0: this machine has no twine, and it cannot be installed offline');
-    expect(missing.step('use').outcome).toBe('skipped');
+    const job = await run(jobOf(steps));
+    expect(job.step('setup').log).toContain(`uv ${TOOL_VERSIONS.uv}: uv ${TOOL_VERSIONS.uv} (`);
+    expect(job.step('install').outcome).toBe('success');
+    expect(job.step('use').log).toContain(`twine version ${TOOL_VERSIONS.twine}`);
+  });
 
-    const uvRunsLater = await run(jobOf([steps[0], { id: 'publish', run: 'uv publish dist/*' }]), { tools: { uv: null } });
-    expect(uvRunsLater.step('setup').outcome).toBe('failure');
-    expect(uvRunsLater.step('setup').log).toMatch(/a later step runs it/);
+  test('setup-uv fails visibly when uv is missing or is not the version the step asks for', async () => {
+    const steps = [
+      { id: 'setup', uses: 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b', with: { version: '0.1.0' } },
+      { id: 'use', run: 'uv --version' },
+    ];
+    const wrong = await run(jobOf(steps));
+    expect(wrong.step('setup').outcome).toBe('failure');
+    expect(wrong.step('setup').log).toContain(`the step asks for uv 0.1.0; .tools/ has ${TOOL_VERSIONS.uv}`);
+    expect(wrong.step('use').outcome).toBe('skipped');
+
+    const missing = await run(jobOf([{ ...steps[0], with: { version: TOOL_VERSIONS.uv } }, steps[1]]), { tools: { uv: null } });
+    expect(missing.step('setup').outcome).toBe('failure');
+    expect(missing.step('setup').log).toContain('this machine has no uv');
   });
 });

@@ -1,14 +1,11 @@
 /**
- * A tiny real Python project, built into an sdist and a wheel by Debian's `python3 -m build --no-isolation`
- * (setuptools backend), for upload tests with real uploaders.
+ * A tiny real Python project, built into an sdist and a wheel by the pinned `uv build` (setuptools backend), for
+ * upload tests with real uploaders.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordOutput } from '../support/leaks';
-
-export const DEBIAN_PYTHON = '/usr/bin/python3';
+import { uvBuild } from '../support/python-dists';
 
 export interface SampleDist {
   readonly dir: string;
@@ -36,10 +33,7 @@ export function buildSampleDist(name: string, version: string, marker = 'one'): 
   ].join('\n'));
   writeFileSync(join(dir, 'README.md'), `# ${name}\n\nSample.\n`);
   writeFileSync(join(dir, 'src', module, '__init__.py'), `MARKER = "${marker}"\n`);
-  const r = spawnSync(DEBIAN_PYTHON, ['-m', 'build', '--no-isolation', '--outdir', 'dist', '.'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  recordOutput('python -m build stdout', r.stdout, true);
-  recordOutput('python -m build stderr', r.stderr, false);
-  if (r.status !== 0) throw new Error(`python -m build failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  uvBuild(dir, join(dir, 'dist'));
   const files = readdirSync(join(dir, 'dist'));
   const sdist = files.find((f) => f.endsWith('.tar.gz'));
   const wheel = files.find((f) => f.endsWith('.whl'));

@@ -1,14 +1,14 @@
-/** Debian's poetry (1.3) builds and publishes to the emulator with a minted token, as a poetry project's upload step would. */
+/** The pinned poetry builds and publishes to the emulator with a minted token, as a poetry project's upload step would. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exchange } from './client';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
-import { requireTool, runTool } from '../support/tools';
+import { requireTool, runTool, tool, toolEnv } from '../support/tools';
 
-const POETRY = '/usr/bin/poetry';
-const maybe = requireTool('poetry (apt: python3-poetry)', POETRY, ['--version']) ? test : test.skip;
+const POETRY = tool('poetry');
+const maybe = requireTool('poetry') ? test : test.skip;
 
 maybe('poetry build + poetry publish -r <repo> with POETRY_HTTP_BASIC_* credentials', async () => {
   const em = await startTestEmulator({ projects: ['poetry-sample'], publishers: [defaultPublisher(['poetry-sample'])] });
@@ -21,7 +21,7 @@ maybe('poetry build + poetry publish -r <repo> with POETRY_HTTP_BASIC_* credenti
     '[tool.poetry.dependencies]', 'python = ">=3.8"', '',
     '[build-system]', 'requires = ["poetry-core"]', 'build-backend = "poetry.core.masonry.api"', '',
   ].join('\n'));
-  const env = { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'emu-poetry-home-')), POETRY_VIRTUALENVS_IN_PROJECT: 'true' };
+  const env = toolEnv({ POETRY_VIRTUALENVS_IN_PROJECT: 'true' });
   const built = await runTool(POETRY, ['build', '--no-interaction'], { cwd: dir, env });
   recordOutput('poetry build stdout', built.stdout, true);
   recordOutput('poetry build stderr', built.stderr, false);

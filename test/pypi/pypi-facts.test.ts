@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
 import {
   DEFAULT_UPLOAD_URL, PYPI, TESTPYPI, audienceForHost, knownIndexForHost, mdCell, mdCodeCell, mdText, normalizeProjectName,
   pendingPublisherUrl, poetryEnvName, projectPageUrl, projectPublishingUrl, publisherFormFields, splitRepository,
@@ -97,4 +99,12 @@ describe('markdown', () => {
   test('a code cell cannot end its code span', () => {
     expect(mdCodeCell('a`b|c\nd<e>')).toBe("a'b\\|c d<e>");
   });
+});
+
+test('src/pypi imports nothing but itself (the action bundles it; jsii compiles it)', () => {
+  const dir = join(__dirname, '..', '..', 'src', 'pypi');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const imports = [...readFileSync(join(dir, file), 'utf8').matchAll(/\bfrom '([^']+)'|require\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
+    expect({ file, imports: imports.filter((i) => !i.startsWith('./')) }).toEqual({ file, imports: [] });
+  }
 });

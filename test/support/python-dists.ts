@@ -1,14 +1,14 @@
 /**
- * Real distributions of a sample project, built the way a build job would: `python3 -m build --no-isolation` with
- * Debian's python3-build (an isolated build would have to reach PyPI for its build dependencies).
+ * Real distributions of a sample project, built the way the default build job builds them: the pinned `uv build`
+ * (from `.tools/`), isolated, its build backend fetched from PyPI into the run's shared uv cache.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordOutput } from './leaks';
 import { tempDir } from './temp-dirs';
-
-export const DEBIAN_PYTHON = '/usr/bin/python3';
+import { tool, toolEnv } from './tools';
 
 export interface DistFile {
   readonly filename: string;
@@ -27,17 +27,25 @@ export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
+/** `uv build --sdist --wheel` (the wheel from the sdist, as pypa build does) into `outDir`. */
+export function uvBuild(projectDir: string, outDir: string): void {
+  const out = execFileSync(tool('uv'), ['build', '--no-config', '--sdist', '--wheel', '--out-dir', outDir, projectDir], {
+    cwd: projectDir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 180_000,
+    // nothing from the developer's shell (pyenv, PIP_*, UV_*, proxies) reaches the build
+    env: toolEnv(),
+  });
+  recordOutput(`uv build ${projectDir}`, out, false);
+}
+
 /** Build `projectDir`'s sdist and wheel into a fresh temp directory (outside the repository). */
 export function buildDists(projectDir: string): BuiltDists {
   const dir = tempDir('dist-');
-  execFileSync(DEBIAN_PYTHON, ['-m', 'build', '--no-isolation', '--outdir', dir, projectDir], {
-    cwd: projectDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 120_000,
-    // a clean environment: nothing from the developer's shell (pyenv, PIP_*, proxies) reaches the build
-    env: { PATH: '/usr/bin:/bin', HOME: tempDir('build-home-'), LANG: 'C.UTF-8' },
-  });
-  const files = readdirSync(dir).sort().map((filename) => {
+  uvBuild(projectDir, dir);
+  // uv also writes a .gitignore into the output directory
+  const files = readdirSync(dir).filter((f) => /\.(whl|tar\.gz)$/.test(f)).sort().map((filename) => {
     const path = join(dir, filename);
     return { filename, path, sha256: sha256File(path), size: statSync(path).size };
   });

@@ -1,15 +1,17 @@
 /**
  * Reading an index back the way installers do: the PEP 503 `/simple/<project>/` page (file names and the sha256 in
- * each link's fragment), and `pip download` from it with Debian's pip, isolated from this machine's pip config
- * (which points at a local mirror) so the files can only come from the index under test.
+ * each link's fragment), `pip download` from it with the pinned pip of `.tools/`, and `uv pip install` from it into a
+ * fresh environment, both isolated from this machine's pip/uv config (which may point at a local mirror) so the files
+ * can only come from the index under test.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { recordOutput } from './leaks';
-import { DEBIAN_PYTHON, DistFile, sha256File } from './python-dists';
+import { DistFile, sha256File } from './python-dists';
 import { tempDir } from './temp-dirs';
+import { tool, toolEnv } from './tools';
 
 export interface SimpleLink {
   readonly filename: string;
@@ -30,21 +32,18 @@ export async function simpleLinks(simpleUrl: string, project: string): Promise<S
 }
 
 /**
- * `python3 -m pip download --no-deps --index-url <simple> <requirement>`: the wheel with `kind: 'wheel'`, the sdist
- * with `kind: 'sdist'` (pip prepares its metadata with Debian's setuptools, no build isolation: no PyPI here).
+ * `python -m pip download --no-deps --index-url <simple> <requirement>` with the pinned pip: the wheel with
+ * `kind: 'wheel'`, the sdist with `kind: 'sdist'` (pip prepares its metadata in an isolated build environment whose
+ * backend comes from PyPI, an extra index: the project itself exists only on the emulator).
  * Asynchronous on purpose: the emulator usually runs in this same process and must keep answering.
  */
 export async function pipDownload(simpleUrl: string, requirement: string, kind: 'wheel' | 'sdist'): Promise<DistFile[]> {
   const dir = tempDir('pip-download-');
-  const args = ['-m', 'pip', 'download', '--isolated', '--no-deps', '--no-cache-dir', '--disable-pip-version-check',
+  const args = ['-m', 'pip', 'download', '--isolated', '--no-deps', '--no-cache-dir',
     '--index-url', simpleUrl, '-d', dir,
-    ...(kind === 'wheel' ? ['--only-binary', ':all:'] : ['--no-binary', ':all:', '--no-build-isolation']),
+    ...(kind === 'wheel' ? ['--only-binary', ':all:'] : ['--no-binary', requirement.split(/[=<>!~;[ ]/)[0], '--extra-index-url', 'https://pypi.org/simple']),
     requirement];
-  const { stdout } = await promisify(execFile)(DEBIAN_PYTHON, args, {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { PATH: '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8', PIP_CONFIG_FILE: '/dev/null' },
-  });
+  const { stdout } = await promisify(execFile)(tool('python'), args, { encoding: 'utf8', timeout: 180_000, env: toolEnv() });
   recordOutput(`pip download ${requirement} (${kind})`, stdout, false);
   return readdirSync(dir).map((filename) => {
     const path = join(dir, filename);

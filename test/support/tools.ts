@@ -1,28 +1,70 @@
 /**
- * External tools the tests drive (Debian's twine, python3 -m build, pip). Locally a missing tool lets the
- * caller skip; in CI (`CI=true`) it is a failure, so a green CI run always means the real tool ran.
+ * The Python tools the tests drive, as `npx projen tools:install` installs them into `.tools/` (the versions of
+ * src/pins.ts, from the hash-locked sets; see scripts/tools/catalog.ts). The test task installs them first. A tool
+ * that is not there lets a local run skip its tests with a hint; under `CI=true` it fails them, so a green CI run
+ * always means the real tool ran.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tempDir } from './temp-dirs';
+import { TOOLS_BIN, TOOLS_CACHE, networkEnv, toolCommand } from '../../scripts/tools/catalog';
+
+export { TOOLS_BIN, TOOLS_CACHE } from '../../scripts/tools/catalog';
+
+/** Absolute path of an installed command: `tool('twine')` -> <repo>/.tools/bin/twine. */
+export function tool(command: string): string {
+  return toolCommand(command);
+}
+
+const probed = new Map<string, string | undefined>();
+
+/** Why `command` cannot run (missing, or `command --version` fails), or undefined when it can. */
+export function toolProblem(command: string): string | undefined {
+  if (!probed.has(command)) {
+    const path = tool(command);
+    let problem: string | undefined;
+    if (!existsSync(path)) {
+      problem = `${path} not found`;
+    } else {
+      const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 60_000, env: toolEnv() });
+      if (r.status !== 0) problem = `'${path} --version' exited ${r.status}: ${(r.stderr || r.stdout || String(r.error)).slice(0, 300)}`;
+    }
+    probed.set(command, problem);
+  }
+  return probed.get(command);
+}
 
 /**
- * true when `path` exists (and, when given, `probe` args exit 0). Throws under CI=true when it does not,
- * otherwise returns false so the caller can `test.skip`.
+ * true when every command can run. Otherwise: throws under CI=true; returns false locally so the caller can skip.
  */
-export function requireTool(name: string, path: string, probe?: string[]): boolean {
-  let problem: string | undefined;
-  if (!existsSync(path)) {
-    problem = `${path} not found`;
-  } else if (probe) {
-    const r = spawnSync(path, probe, { encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) problem = `'${path} ${probe.join(' ')}' exited ${r.status}: ${(r.stderr || r.stdout).slice(0, 300)}`;
-  }
-  if (problem === undefined) return true;
-  const message = `required tool ${name} is missing (${problem}); install it with .ci/run (apt-get install -y ...)`;
+export function requireTool(...commands: string[]): boolean {
+  const problems = commands.map(toolProblem).filter((p): p is string => p !== undefined);
+  if (problems.length === 0) return true;
+  const message = `required tool missing (${problems.join('; ')}): run \`npx projen tools:install\` (the test task does)`;
   if (process.env.CI === 'true') throw new Error(message);
   // eslint-disable-next-line no-console
   console.warn(`${message}: skipping its tests locally`);
   return false;
+}
+
+/**
+ * An environment for running a tool: .tools/bin first on PATH, a private HOME, the machine's way to PyPI (proxy, CA
+ * bundle) and nothing from its pip or uv configuration (which may point at a local mirror). uv's download cache is
+ * the installer's, shared by the run.
+ */
+export function toolEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    ...networkEnv(),
+    PATH: `${TOOLS_BIN}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: tempDir('tool-home-'),
+    LANG: 'C.UTF-8',
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    UV_NO_CONFIG: '1',
+    UV_CACHE_DIR: TOOLS_CACHE,
+    UV_PYTHON_DOWNLOADS: 'never',
+    ...extra,
+  };
 }
 
 export interface ToolRun {

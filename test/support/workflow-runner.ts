@@ -5,7 +5,8 @@
  * job has `id-token: write`, `${{ }}` expressions, `if:` conditions, workflow commands and masking.
  *
  * The job's upload URLs (the literal `https://upload.pypi.org/legacy/` the component writes into `with:`/`env:`) are
- * repointed at the emulator through `urlMap`. Steps that would need the network are replaced by the documented
+ * repointed at the emulator through `urlMap`. `run:` steps run for real (tool installs from PyPI included); the
+ * actions that would need GitHub (checkout, artifacts, setup-python, setup-uv) are replaced by the documented
  * stand-ins of `workflow/stand-ins.ts`; anything the harness cannot execute faithfully throws, so a test fails
  * instead of passing quietly. Every output it captures goes to the leak scanner.
  */
@@ -24,6 +25,7 @@ import { DEFAULT_STAND_INS, StandIn } from './workflow/stand-ins';
 import { Toolbox, ToolboxOptions } from './workflow/toolbox';
 import { whyNotTriggered } from './workflow/triggers';
 import type { JobResult, StepResult, Workflow, WorkflowStep } from './workflow/types';
+import { networkEnv } from '../../scripts/tools/catalog';
 
 export type { JobResult, StepResult, Workflow } from './workflow/types';
 
@@ -58,8 +60,8 @@ export interface RunJobOptions extends RunContextOptions {
   /** Keep the job's temp directory (workspace, files) for inspection. @default false */
   readonly keepTemp?: boolean;
   /**
-   * Demo mode for a machine without the Python tools: an install stand-in only warns about a missing tool, so the
-   * job goes on (the mint runs) and the step that calls the tool fails with `command not found`. Tests never set it.
+   * Demo mode for a machine without the Python tools: the setup-uv stand-in only warns that uv is missing, so the
+   * job goes on (the mint runs) and the step that calls uv fails with `command not found`. Tests never set it.
    * @default false
    */
   readonly tolerateMissingTools?: boolean;
@@ -181,7 +183,10 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         ...githubEnv(ctx, opts.jobId, dirs),
         HOME: dirs.home,
         LANG: 'C.UTF-8',
-        PATH: [tools.binDir, ...extraPath, dirname(process.execPath), BASE_PATH].join(':'),
+        // ~/.local/bin is on a GitHub-hosted runner's PATH: where `uv tool install` and pipx put commands
+        PATH: [tools.binDir, ...extraPath, join(dirs.home, '.local', 'bin'), dirname(process.execPath), BASE_PATH].join(':'),
+        // this machine's way to PyPI (proxy, CA bundle), which a job's real tool installs need
+        ...networkEnv(),
         ...(idTokenGranted ? oidcRequestEnv : {}),
         ...envBefore,
         ...mapValues(scalarRecord(step.env), evaluate),
@@ -219,7 +224,6 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           artifacts: opts.artifacts ?? {},
           tools,
           checkedOut,
-          laterSteps: steps.slice(index + 1),
           tolerateMissingTools: opts.tolerateMissingTools,
         },
       });

@@ -8,11 +8,11 @@
  *   checkout into the workspace root is gone afterwards, exactly as on GitHub).
  * - actions/download-artifact: copies the dists the test built (or a previous job uploaded) into `path`.
  * - actions/upload-artifact: keeps `path`'s files under the artifact name, for a later job of the same run.
- * - actions/setup-python, astral-sh/setup-uv: check that the machine has the tool (python -> Debian's python3).
- * - `run:` steps that only install publishing tools (pip/pipx/uv tool install ...): cannot run offline; the stand-in
- *   checks each requested tool exists on the machine and says which version will be used instead.
+ * - actions/setup-python: the Python of .tools/ (the installer's interpreter, with the pinned pip).
+ * - astral-sh/setup-uv: the real uv of .tools/, at exactly the version the step asks for.
+ * Every `run:` step runs for real, tool installs from PyPI included.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tempDir } from '../temp-dirs';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
@@ -30,8 +30,6 @@ export interface StandInContext {
   readonly tools: Toolbox;
   /** Directories the harness has checked out in this job (checkout cleans them instead of wiping). */
   readonly checkedOut: Set<string>;
-  /** The steps after this one (setup-uv needs uv only if one of them runs it). */
-  readonly laterSteps: readonly WorkflowStep[];
   /** Demo mode: a missing tool is a warning here and the step that runs it fails instead. @default false */
   readonly tolerateMissingTools?: boolean;
   log(line: string): void;
@@ -132,92 +130,47 @@ const uploadArtifact: StandIn = {
   },
 };
 
-function toolSetup(action: string, tool: string, versionInput: string): StandIn {
-  return {
-    describe: `${action} -> use the machine's ${tool}`,
-    matches: (s) => actionName(s.uses) === action,
-    run(ctx) {
-      const requested = ctx.inputs[versionInput] ?? '(default)';
-      const found = ctx.tools.describe(tool);
-      if (found) {
-        ctx.log(`[stand-in for ${ctx.step.uses}] ${tool} ${requested} requested; using the machine's ${found}`);
-        return true;
-      }
-      // uv is not in Debian and PyPI is unreachable. When the job uses uv only to install the uploader, that install
-      // step's stand-in checks the uploader itself, so the job can still run; a step that runs uv still fails.
-      const runsTool = ctx.laterSteps.some((s) => typeof s.run === 'string' && !toolInstall.matches(s) && new RegExp(`(^|[\\s;&|(])${tool}\\s`).test(s.run));
-      if (runsTool && ctx.tolerateMissingTools) {
-        ctx.log(`::warning::[stand-in for ${ctx.step.uses}] this machine has no ${tool}; the steps that run it will fail`);
-        return true;
-      }
-      if (runsTool) {
-        ctx.log(`##[error][stand-in for ${ctx.step.uses}] ${tool} ${requested} cannot be installed offline, this machine has no ${tool}, and a later step runs it`);
-        return false;
-      }
-      ctx.log(`::warning::[stand-in for ${ctx.step.uses}] ${tool} ${requested} cannot be installed offline and this machine has none; ` +
-        'the job uses it only to install tools, which the install step\'s stand-in checks instead');
-      return true;
-    },
-  };
-}
-
-/** Publishing tools an install line may name, by package name. */
-const PACKAGE_COMMANDS: Record<string, string> = {
-  twine: 'twine', poetry: 'poetry', uv: 'uv', hatch: 'hatch', pdm: 'pdm', flit: 'flit', maturin: 'maturin', build: 'pyproject-build',
-};
-const INSTALL_LINE = /^(?:(?:python3?|py) -m )?(?:pip3?|pipx|uv (?:tool|pip)) install\b(.*)$/;
-
-/** The packages an install command line asks for (`-r file` read from the workspace). */
-function requestedPackages(args: string, workspace: string): string[] {
-  const words = args.trim().split(/\s+/).filter((w) => w !== '' && w !== '\\');
-  const specs: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i].replace(/^["']|["']$/g, '');
-    if (w === '-r' || w === '--requirement') {
-      const file = resolve(workspace, words[++i] ?? '');
-      if (!existsSync(file)) throw new Error(`install step reads ${file}, which the workspace does not have`);
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        const spec = line.replace(/\\$/, '').trim();
-        if (spec !== '' && !spec.startsWith('#') && !spec.startsWith('--')) specs.push(spec.split(/\s/)[0]);
-      }
-    } else if (!w.startsWith('-')) {
-      specs.push(w);
-    } else if (/^--(index-url|extra-index-url|python|constraint|target|prefix)$/.test(w) || w === '-c') {
-      i++;
-    }
-  }
-  return specs;
-}
-
-const toolInstall: StandIn = {
-  describe: 'a run: step that only installs publishing tools -> check the machine has them',
-  matches: (s) => typeof s.run === 'string' && s.run.split('\n').some((l) => INSTALL_LINE.test(l.trim())),
+/** actions/setup-python: GitHub's own action (it downloads a CPython build); the runner's Python is the pinned pip's. */
+const setupPython: StandIn = {
+  describe: 'actions/setup-python -> the Python of .tools/',
+  matches: (s) => actionName(s.uses) === 'actions/setup-python',
   run(ctx) {
-    const lines = (ctx.step.run ?? '').replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-    const other = lines.filter((l) => !INSTALL_LINE.test(l) && !/^set -[a-z]+$/.test(l));
-    if (other.length) throw new Error(`run: step mixes tool installs with other commands (${other[0]}); the harness cannot run it offline`);
-    let ok = true;
-    for (const line of lines.filter((l) => INSTALL_LINE.test(l))) {
-      ctx.log(`[stand-in: not run offline] ${line}`);
-      for (const spec of requestedPackages(INSTALL_LINE.exec(line)![1], ctx.workspace)) {
-        const name = spec.split(/[=<>!~;[ ]/)[0].toLowerCase();
-        const command = PACKAGE_COMMANDS[name];
-        if (command === undefined) {
-          ctx.log(`  ${spec}: a dependency, not checked`);
-          continue;
-        }
-        const found = ctx.tools.describe(command);
-        if (found) {
-          ctx.log(`  ${spec}: using the machine's ${found}`);
-        } else if (ctx.tolerateMissingTools) {
-          ctx.log(`::warning::${spec}: this machine has no ${command}, and it cannot be installed offline; the step that runs it will fail`);
-        } else {
-          ctx.log(`##[error]  ${spec}: this machine has no ${command}, and it cannot be installed offline`);
-          ok = false;
-        }
-      }
+    const found = ctx.tools.describe('python');
+    if (found === undefined) {
+      ctx.log(`##[error][stand-in for ${ctx.step.uses}] this machine has no Python for the job (npx projen tools:install)`);
+      return false;
     }
-    return ok;
+    ctx.log(`[stand-in for ${ctx.step.uses}] Python ${ctx.inputs['python-version'] ?? '(default)'} requested; using ${found}`);
+    return true;
+  },
+};
+
+/**
+ * astral-sh/setup-uv downloads uv from GitHub's release assets, which this machine cannot reach: the stand-in puts the
+ * real uv of .tools/ on PATH instead, and only when it is exactly the version the step asks for.
+ */
+const setupUv: StandIn = {
+  describe: 'astral-sh/setup-uv -> the pinned uv of .tools/ (same version or the step fails)',
+  matches: (s) => actionName(s.uses) === 'astral-sh/setup-uv',
+  run(ctx) {
+    const requested = ctx.inputs.version;
+    const found = ctx.tools.describe('uv');
+    if (found === undefined) {
+      if (ctx.tolerateMissingTools) {
+        ctx.log(`::warning::[stand-in for ${ctx.step.uses}] this machine has no uv (npx projen tools:install); the steps that run it will fail`);
+        return true;
+      }
+      ctx.log(`##[error][stand-in for ${ctx.step.uses}] this machine has no uv: run npx projen tools:install`);
+      return false;
+    }
+    const have = ctx.tools.version('uv');
+    if (requested !== undefined && requested !== have) {
+      ctx.log(`##[error][stand-in for ${ctx.step.uses}] the step asks for uv ${requested}; .tools/ has ${have}: run npx projen tools:install`);
+      return false;
+    }
+    ctx.tools.provideUv();
+    ctx.log(`[stand-in for ${ctx.step.uses}] uv ${requested ?? '(default)'}: ${found} on PATH`);
+    return true;
   },
 };
 
@@ -225,7 +178,6 @@ export const DEFAULT_STAND_INS: readonly StandIn[] = [
   checkout,
   downloadArtifact,
   uploadArtifact,
-  toolSetup('actions/setup-python', 'python', 'python-version'),
-  toolSetup('astral-sh/setup-uv', 'uv', 'version'),
-  toolInstall,
+  setupPython,
+  setupUv,
 ];

