@@ -11,7 +11,7 @@
  * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
  */
 import { join } from 'node:path';
-import { PinnedTool, TOOL_VERSIONS } from '../../src/pins';
+import { PinnedTool, TOOL_VERSIONS } from '../../src/release/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */

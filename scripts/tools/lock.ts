@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LOCK_PYTHON_FLOOR, PYPI_SIMPLE, REPO_ROOT, TOOL_ENVIRONMENTS, isolatedEnv, toolCommand } from './catalog';
-import { TOOL_VERSIONS } from '../../src/pins';
+import { TOOL_VERSIONS } from '../../src/release/pins';
 
 function lockingUv(): string {
   if (existsSync(toolCommand('uv'))) {

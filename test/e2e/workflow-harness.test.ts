@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { TOOL_VERSIONS, pinnedRequirement } from '../../src/pins';
+import { TOOL_VERSIONS, pinnedRequirement } from '../../src/release/pins';
 import type { Workflow } from '../support/workflow/types';
 import { runJob, RunJobOptions } from '../support/workflow-runner';
 
