@@ -137,11 +137,15 @@ export function versionCheckStep(where: JobPlacement): github.workflows.JobStep 
   };
 }
 
-/** `twine check --strict`: the metadata PyPI would refuse (a README that does not render, missing fields) fails here. */
+/**
+ * `twine check`: metadata PyPI would refuse (a description that does not render as its content type says, a
+ * malformed file) fails here, before any upload. Not `--strict`: that also fails on warnings PyPI does not refuse
+ * (no long description at all, as projen's setuptools projects have, or no content type), which twine still prints.
+ */
 export function metadataCheckSteps(where: JobPlacement): github.workflows.JobStep[] {
   return [
     { name: 'Install twine (metadata check)', id: 'install_twine', run: uvToolInstallCommand('twine') },
-    { name: 'Check the metadata', id: 'check_metadata', workingDirectory: where.projectDir || undefined, run: 'twine check --strict dist/*' },
+    { name: 'Check the metadata', id: 'check_metadata', workingDirectory: where.projectDir || undefined, run: 'twine check dist/*' },
   ];
 }
 

@@ -10,6 +10,7 @@ import { join } from 'path';
 import { pythonProject, synth, workflowAt } from './projects';
 import { PypiRelease, Uploader } from '../../src';
 import { tempDir } from '../support/temp-dirs';
+import { TOOLS_BIN, requireTool } from '../support/tools';
 
 function generated(uploader = Uploader.UV) {
   const project = pythonProject('uv');
@@ -18,22 +19,24 @@ function generated(uploader = Uploader.UV) {
 }
 
 /** A dist/ with a wheel and an sdist of `demo-pkg` at `version` (written by Python's zipfile/tarfile). */
-function distDir(version: string, sdistVersion = version): string {
+function distDir(version: string, sdistVersion = version, readme?: { contentType: string; description: string }): string {
   const dir = tempDir('release-checks-');
   mkdirSync(join(dir, 'dist'));
   const py = `
 import io, sys, tarfile, zipfile
-d, v, sv = sys.argv[1], sys.argv[2], sys.argv[3]
-meta = lambda ver: f"Metadata-Version: 2.4\\nName: demo-pkg\\nVersion: {ver}\\n\\n".encode()
+d, v, sv, ct, desc = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+head = f"Description-Content-Type: {ct}\\n" if ct else ""
+meta = lambda ver: (f"Metadata-Version: 2.4\\nName: demo-pkg\\nVersion: {ver}\\n{head}\\n{desc}").encode()
 with zipfile.ZipFile(f"{d}/demo_pkg-{v}-py3-none-any.whl", "w") as z:
     z.writestr(f"demo_pkg-{v}.dist-info/METADATA", meta(v))
-with tarfile.open(f"{d}/demo_pkg-{sv}.tar.gz", "w:gz") as t:
+with tarfile.open(f"{d}/demo_pkg-{sv}.tar.gz", "w:gz") if sv else io.BytesIO() as t:
+    if not sv: sys.exit(0)
     data = meta(sv)
     info = tarfile.TarInfo(f"demo_pkg-{sv}/PKG-INFO")
     info.size = len(data)
     t.addfile(info, io.BytesIO(data))
 `;
-  const r = spawnSync('python3', ['-c', py, join(dir, 'dist'), version, sdistVersion], { encoding: 'utf-8' });
+  const r = spawnSync('python3', ['-c', py, join(dir, 'dist'), version, sdistVersion, readme?.contentType ?? '', readme?.description ?? ''], { encoding: 'utf-8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return dir;
 }
@@ -101,10 +104,32 @@ describe('the build job checks the version against the tag before anything is up
 });
 
 describe('the build job checks the metadata as PyPI would', () => {
-  test('twine check --strict at the pinned version, in the build job (no id-token), before the artifact', () => {
-    const steps = generated().jobs.build.steps!;
+  const steps = generated().jobs.build.steps!;
+  const check = steps.find((s) => s.id === 'check_metadata')!;
+  // twine's console wraps at the terminal width: one long line
+  const withTwine = (env: Record<string, string>) => ({ ...env, PATH: `${TOOLS_BIN}:${process.env.PATH}`, COLUMNS: '400' });
+  const maybe = requireTool('twine') ? test : test.skip;
+
+  test('twine check at the pinned version, in the build job (no id-token), before the artifact', () => {
     expect(steps.find((s) => s.id === 'install_twine')?.run).toBe('uv tool install \'twine==7.0.0\'');
-    expect(steps.find((s) => s.id === 'check_metadata')?.run).toBe('twine check --strict dist/*');
+    expect(check.run).toBe('twine check dist/*');
+  });
+
+  maybe('a description PyPI would refuse to render fails the build, naming the file', () => {
+    // a wheel only: twine checks each file the same way
+    const r = runStep(check.run!, distDir('1.2.3', '', { contentType: 'text/x-rst', description: 'Broken\n=====\n\n.. unknown-directive:: x\n\n`unclosed' }), withTwine({}));
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/Checking dist\/demo_pkg-1\.2\.3-py3-none-any\.whl: .*FAILED/);
+    expect(r.out).toContain('`long_description` has syntax errors in markup and would not be rendered on PyPI');
+  });
+
+  maybe('a valid description, or none at all (PyPI accepts both), passes', () => {
+    const markdown = runStep(check.run!, distDir('1.2.3', '', { contentType: 'text/markdown', description: '# Demo\n\nText.' }), withTwine({}));
+    expect(markdown.out).toMatch(/Checking dist\/demo_pkg-1\.2\.3-py3-none-any\.whl: \S*PASSED/);
+    expect(markdown.status).toBe(0);
+    const none = runStep(check.run!, distDir('1.2.3', ''), withTwine({}));
+    expect(none.out).toContain('`long_description` missing');
+    expect(none.status).toBe(0);
   });
 });
 

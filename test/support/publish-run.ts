@@ -7,6 +7,7 @@ import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
 import type { JobResult, Workflow } from './workflow/types';
 import { OidcIssuerHandle, RunJobOptions, runJob } from './workflow-runner';
+import { SIMPLE_API_PATH } from '../../src/pypi';
 
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 export function distArtifactName(workflow: Workflow): string {
@@ -20,6 +21,13 @@ export function distArtifactName(workflow: Workflow): string {
 
 export interface EmulatedIndex extends OidcIssuerHandle {
   readonly uploadUrl: string;
+  /** The simple API (uv's UV_PUBLISH_CHECK_URL points at the index's). */
+  readonly simpleUrl: string;
+}
+
+/** An index's literal URLs in the workflow (upload URL, simple API) -> the emulator's. */
+function repoint(index: { uploadUrl: string; webUrl: string }, emulated: EmulatedIndex): Array<[string, string]> {
+  return [[index.uploadUrl, emulated.uploadUrl], [`${index.webUrl}${SIMPLE_API_PATH}`, emulated.simpleUrl]];
 }
 
 export function runPublishJob(
@@ -28,7 +36,7 @@ export function runPublishJob(
   emulator: EmulatedIndex,
   extra: Partial<RunJobOptions> = {},
 ): Promise<JobResult> {
-  const urlMap = Object.fromEntries(sample.release.indexes.map((i) => [i.uploadUrl, emulator.uploadUrl]));
+  const urlMap = Object.fromEntries(sample.release.indexes.flatMap((i) => repoint(i, emulator)));
   return runJob({
     workflow: sample.workflow,
     workflowFile: sample.workflowFile,
@@ -58,10 +66,10 @@ export interface ReleaseRun {
  * a job skipped when one it needs did not succeed, as GitHub does.
  */
 export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes, extra: Partial<RunJobOptions> = {}): Promise<ReleaseRun> {
-  const urlMap = Object.fromEntries(sample.release.indexes.map((i) => {
+  const urlMap = Object.fromEntries(sample.release.indexes.flatMap((i) => {
     const emulated = indexes[i.name];
     if (!emulated) throw new Error(`no emulator given for index '${i.name}'`);
-    return [i.uploadUrl, emulated.uploadUrl];
+    return repoint(i, emulated);
   }));
   const artifacts: Record<string, string> = {};
   const jobs = new Map<string, JobResult>();
