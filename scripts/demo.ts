@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
   }, { onSecret: registerSecret });
   try {
     say(`  PyPI ${emulator.pypiUrl} (upload URL ${emulator.uploadUrl}), OIDC issuer ${emulator.oidc.issuer}`);
-    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}`);
+    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}, https://pypi.org/simple/ at ${emulator.simpleUrl}`);
 
     heading(5, 'The build job\'s artifact: sdist and wheel');
     let dists: BuiltDists;
