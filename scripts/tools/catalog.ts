@@ -11,7 +11,7 @@
  * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
  */
 import { join } from 'node:path';
-import { PinnedTool, TOOL_VERSIONS } from '../../src/release/pins';
+import { PinnedTool, TOOL_COMPANIONS, TOOL_VERSIONS } from '../../src/release/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
@@ -36,7 +36,7 @@ export const DEV_TOOL_VERSIONS = {
 export interface ToolEnvironment {
   /** Environment name under .tools/envs/ and the lock file's base name. */
   readonly name: string;
-  /** `package==version`, the set's only top-level requirement. */
+  /** `package==version` (and the companions it must be installed with): the set's top-level requirements. */
   readonly requirement: string;
   readonly version: string;
   /** The lock file, relative to the repository root. */
@@ -65,7 +65,8 @@ export function productLock(tool: PinnedTool): string {
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
   ...(Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((tool) => ({
     name: tool,
-    requirement: `${tool}==${TOOL_VERSIONS[tool]}`,
+    // the tool, and the dependencies it must be installed with (one requirement a line in the lock's input)
+    requirement: [`${tool}==${TOOL_VERSIONS[tool]}`, ...(TOOL_COMPANIONS[tool] ?? [])].join('\n'),
     version: TOOL_VERSIONS[tool],
     lock: productLock(tool),
     commands: PRODUCT_COMMANDS[tool],

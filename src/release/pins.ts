@@ -48,7 +48,17 @@ export function pinnedRequirement(tool: PinnedTool): string {
   return `${tool}==${TOOL_VERSIONS[tool]}`;
 }
 
+/**
+ * Dependencies a tool must be installed with at an exact version, because the tool's own bounds admit a release that
+ * breaks it. pdm 2.29.4 asks for `hishel>=1.4.0`; hishel 2.0.0 removed the `SyncSqliteStorage` pdm uses, so every
+ * `pdm publish` would end in an AttributeError. 1.4.0 is the hishel pdm's own `locked` extra names.
+ */
+export const TOOL_COMPANIONS: Readonly<Partial<Record<PinnedTool, readonly string[]>>> = {
+  pdm: ['hishel==1.4.0'],
+};
+
 /** `uv tool install 'twine==7.0.0'`: how a job installs a pinned tool (uv itself comes from setup-uv). */
 export function uvToolInstallCommand(tool: PinnedTool): string {
-  return `uv tool install '${pinnedRequirement(tool)}'`;
+  const companions = (TOOL_COMPANIONS[tool] ?? []).map((r) => ` --with '${r}'`).join('');
+  return `uv tool install '${pinnedRequirement(tool)}'${companions}`;
 }

@@ -7,7 +7,7 @@ import { Workflow, WorkflowJob, WorkflowStep } from './projects';
 const MINT_USES = './.github/actions/pypi-mint';
 const TOKEN_EXPR = '${{ steps.mint.outputs.api-token }}';
 const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
-const PINNED_INSTALL = /^uv tool install '[a-z0-9-]+==[0-9][0-9a-z.]*'$/;
+const PINNED_INSTALL = /^uv tool install '[a-z0-9-]+==[0-9][0-9a-z.]*'( --with '[a-z0-9-]+==[0-9][0-9a-z.]*')*$/;
 const CACHE_KEYS = ['cache', 'enable-cache', 'package-manager-cache', 'cache-dependency-path'];
 
 export function isPublishJob(job: WorkflowJob): boolean {

@@ -1,11 +1,12 @@
 /**
  * The release guards end to end, with the real pinned tools of `.tools/` against the emulator:
+ * - pdm publishes without running the project's publish hooks (a hook that would write a marker file leaves none);
  * - a tag that does not match the built version stops the build job before anything is handed to a publish job;
  * - re-running a release whose upload partly succeeded finishes, while a changed file under an existing name fails;
  * - the summary job lists what was published.
  * Each guard is also run without its change (the generated step edited back), to show the test would catch it.
  */
-import { copyFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Uploader } from '../../src';
 import { startTestEmulator } from '../support/emulator';
@@ -20,7 +21,7 @@ import type { Workflow } from '../support/workflow/types';
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
 jest.setTimeout(240_000);
 
-const ready = requireTool('uv', 'twine');
+const ready = requireTool('uv', 'twine', 'pdm');
 const maybe = ready ? describe : describe.skip;
 
 function outcomes(job: { steps: Array<{ id: string; outcome: string }> }): string {
@@ -44,6 +45,34 @@ function subset(dists: BuiltDists, keep: (filename: string) => boolean): BuiltDi
 }
 
 maybe('release guards, end to end', () => {
+  test('pdm publishes without running the project\'s pre_publish/post_publish hooks', async () => {
+    const sample = synthesizeSampleRelease({ flavour: 'poetry', release: { uploader: Uploader.PDM } });
+    const markers = tempDir('pdm-hooks-');
+    const pyproject = join(sample.dir, 'pyproject.toml');
+    chmodSync(pyproject, 0o644);
+    appendFileSync(pyproject, [
+      '', '[tool.pdm.scripts]',
+      `pre_publish = {shell = "touch ${markers}/pre_publish"}`,
+      `post_publish = {shell = "touch ${markers}/post_publish"}`, '',
+    ].join('\n'));
+    // what actions/upload-artifact hands over: the files, not uv's hidden dist/.gitignore (pdm uploads all of dist/)
+    const dists = subset(buildDists(sample.dir), () => true);
+    const publisher = emulatorPublisher(sample.trustedPublishers[0]);
+
+    const emulator = await startTestEmulator({ projects: [sample.name], publishers: [publisher] });
+    const job = await runPublishJob(sample, dists, emulator);
+    expect(outcomes(job)).toMatch(/mint:success upload:success$/);
+    expect(emulator.uploads().map((u) => u.filename).sort()).toEqual(dists.files.map((f) => f.filename));
+    expect([existsSync(join(markers, 'pre_publish')), existsSync(join(markers, 'post_publish'))]).toEqual([false, false]);
+
+    // without --skip=:all the same job runs the project's code next to the token
+    const unguarded = withRun(sample.workflow, 'publish_pypi', 'upload', (run) => run.replace(' --skip=:all', ''));
+    const other = await startTestEmulator({ projects: [sample.name], publishers: [publisher] });
+    const hooked = await runPublishJob({ ...sample, workflow: unguarded }, dists, other);
+    expect(hooked.step('upload').outcome).toBe('success');
+    expect(existsSync(join(markers, 'pre_publish'))).toBe(true);
+  });
+
   test('a tag that does not match the version stops the build job: nothing is handed over, nothing uploaded', async () => {
     const sample = synthesizeSampleRelease({ flavour: 'setuptools', release: { uploader: Uploader.TWINE } });
     const emulator = await startTestEmulator({ projects: [sample.name], publishers: [emulatorPublisher(sample.trustedPublishers[0])] });
