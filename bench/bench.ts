@@ -19,7 +19,7 @@ import { startBackend, type Backend } from './backend';
 import { summariseCpuProfile } from './cpu-profile';
 import { printTable, type Row } from './table';
 import { quantile, round, run, runPeakRss } from './timing';
-import { MACHINE_NODE, NODE24 } from '../test/support/node';
+import { MACHINE_NODE, NODE24 } from '../src/rehearsal/node';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'action', 'index.cjs');

@@ -14,13 +14,13 @@
  */
 import { installTools } from './tools/install';
 import { startEmulator } from '../src/emulator';
+import type { StepResult } from '../src/rehearsal';
+import { keepTempDirs, tempDir } from '../src/rehearsal/temp-dirs';
 import { assertNoLeaks, recordOutput, registerSecret, scanStats } from '../test/support/leaks';
 import { runPublishJob } from '../test/support/publish-run';
 import { buildDists, BuiltDists } from '../test/support/python-dists';
 import { emulatorPublisher, synthesizeSampleRelease } from '../test/support/sample-release';
 import { simpleLinks } from '../test/support/simple-index';
-import { keepTempDirs, tempDir } from '../test/support/temp-dirs';
-import type { StepResult } from '../test/support/workflow-runner';
 
 const printed: string[] = [];
 function say(text = ''): void {

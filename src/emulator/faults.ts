@@ -52,17 +52,28 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
     return true;
   }
   const body = typeof fault.body === 'string' ? Buffer.from(fault.body) : fault.body ?? Buffer.alloc(0);
-  const status = fault.status ?? 200;
-  const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', ...fault.headers };
   const partial = fault.reset === 'mid-body' || fault.bodyDelayMs !== undefined;
+  // Mid-body, announce the full length (at least one byte more than the first half) so the client keeps waiting.
+  const announced = fault.reset === 'mid-body' ? Math.max(body.length, 1) * 2 : body.length;
+  const headers: Record<string, string> = {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(announced),
+    ...fault.headers,
+  };
+  // `content-length: ''` means none: the body goes out unannounced (chunked, with `transfer-encoding: chunked`)
+  if (headers['content-length'] === '') delete headers['content-length'];
+  try {
+    res.writeHead(fault.status ?? 200, headers);
+  } catch {
+    // a header Node refuses to send (a fuzzer's control characters): a bare 500 instead
+    res.writeHead(500, { 'content-length': '0' });
+    res.end();
+    return true;
+  }
   if (!partial) {
-    res.writeHead(status, { 'content-length': String(body.length), ...headers });
     res.end(body);
     return true;
   }
-  // Announce the full length (at least one byte more than the first half) so the client keeps waiting for the rest.
-  const announced = fault.reset === 'mid-body' ? Math.max(body.length, 1) * 2 : body.length;
-  res.writeHead(status, { 'content-length': String(announced), ...headers });
   const half = Math.floor(body.length / 2);
   res.flushHeaders();
   // Wait until the first half has left the process, so a reset really lands mid-body.

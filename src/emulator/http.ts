@@ -33,7 +33,7 @@ async function serve(ctx: ServerContext, routeOf: (m: string, p: string) => Rout
       sendText(res, 404, 'Not Found', '404 Not Found');
       return;
     }
-    ctx.log.push({ route, method: req.method ?? 'GET', url: req.url ?? '/', at: ctx.clock.now() });
+    ctx.log.push({ route, method: req.method ?? 'GET', url: req.url ?? '/', at: ctx.clock.now(), accept: req.headers.accept });
     const fault = ctx.faults.next(route);
     if (fault && (await applyFault(fault, req, res))) return;
     await handle(route, req, res, url);

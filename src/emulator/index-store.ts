@@ -18,6 +18,10 @@ export interface StoredFile {
   readonly blake2_256: string;
   readonly md5: string;
   readonly requiresPython?: string;
+  /** Unix seconds (the emulator's clock) when the file was accepted. */
+  readonly uploadTime?: number;
+  /** A wheel's METADATA, served as `<file>.metadata` (undefined for an sdist, or a wheel the emulator cannot read). */
+  readonly metadata?: Buffer;
   readonly content: Buffer;
 }
 

@@ -89,6 +89,7 @@ export interface EmulatorConfig {
  */
 export interface Fault {
   status?: number;
+  /** Sent as given, over a default content-type and content-length; `'content-length': ''` sends none. */
   headers?: Record<string, string>;
   body?: string | Buffer;
   /** Wait this long before doing anything. */
@@ -107,6 +108,8 @@ export interface RequestRecord {
   url: string;
   /** Emulator clock time (ms) when the request arrived. */
   at: number;
+  /** The request's Accept header (what the simple API negotiates on). */
+  accept?: string;
 }
 
 export interface UploadRecord {

@@ -10,6 +10,7 @@ import { epochSeconds, type Clock } from './clock';
 import { sendText } from './http';
 import { normalizeProjectName, type IndexStore, type StoredFile } from './index-store';
 import { MalformedUploadError, parseUploadForm, tokenFromAuthorization, type UploadForm } from './upload-form';
+import { wheelMetadata } from './wheel-metadata';
 
 export interface UploadContext {
   readonly clock: Clock;
@@ -19,7 +20,7 @@ export interface UploadContext {
 
 const INVALID_AUTH = 'Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.';
 const METADATA_HELP = 'See https://packaging.python.org/specifications/core-metadata for more information.';
-const SUPPORTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4'];
+const SUPPORTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 const HEX64 = /^[a-f0-9]{64}$/i;
 
@@ -113,7 +114,8 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
   const existing = project.files.get(filename);
   if (existing) {
     if (existing.sha256 === digests.sha256 && existing.blake2_256 === digests.blake2_256) return existing;
-    return new Refusal(400, `File already exists ('${filename}', with blake2_256 hash '${existing.blake2_256}'). ` +
+    // warehouse names the hash of the file just sent, not of the one it keeps (forklift/legacy.py, file_hashes)
+    return new Refusal(400, `File already exists ('${filename}', with blake2_256 hash '${digests.blake2_256}'). ` +
       'See https://pypi.org/help/#file-name-reuse for more information.');
   }
   if (filetype === 'sdist' && [...project.files.values()].some((f) => f.version === version && f.filetype === 'sdist')) {
@@ -126,6 +128,8 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
     filetype,
     ...digests,
     requiresPython: field(form, 'requires_python') || undefined,
+    uploadTime: epochSeconds(ctx.clock),
+    metadata: filetype === 'bdist_wheel' ? wheelMetadata(filename, data) : undefined,
     content: data,
   };
   project.files.set(filename, stored);
@@ -161,8 +165,10 @@ function checkFormFields(form: UploadForm): Refusal | { name: string; version: s
     return new Refusal(400, "Invalid value for pyversion. Error: Use 'source' as Python version for an sdist.");
   }
   const digestFields = ['md5_digest', 'sha256_digest', 'blake2_256_digest'];
-  if (!digestFields.some((d) => field(form, d))) return new Refusal(400, 'Invalid value for md5_digest. Error: Include at least one message digest.');
-  for (const [digest, algorithm] of [['sha256_digest', 'SHA256'], ['blake2_256_digest', 'blake2b-256']]) {
+  // a form-wide error in warehouse's UploadForm, which legacy.py reports without a field name
+  if (!digestFields.some((d) => field(form, d))) return new Refusal(400, 'Error: Include at least one message digest.');
+  // warehouse/forklift/forms.py: md5_digest is not format-checked (only compared), sha256 and blake2_256 are
+  for (const [digest, algorithm] of [['sha256_digest', 'SHA256'], ['blake2_256_digest', 'BLAKE2']]) {
     const value = field(form, digest);
     if (value && !HEX64.test(value)) return new Refusal(400, `Invalid value for ${digest}. Error: Use a valid, hex-encoded, ${algorithm} message digest.`);
   }

@@ -1,4 +1,5 @@
-import { PinnedTool, uvToolInstallCommand } from './pins';
+import { vendoredRequirementsPath } from './mint-action';
+import { PinnedTool, hashPinnedInstallCommand } from './pins';
 
 /**
  * The tool the build job runs to produce `dist/` (an sdist and a wheel). Each is installed at a pinned version.
@@ -59,7 +60,7 @@ export function buildToolSpec(tool: BuildTool): BuildToolSpec {
   return spec;
 }
 
-/** `uv tool install 'poetry==2.5.1'`, or undefined when the build tool is uv itself. */
+/** The hash-pinned install of the build tool from its vendored set, or undefined when it is uv itself (setup-uv). */
 export function buildToolInstallCommand(spec: BuildToolSpec): string | undefined {
-  return spec.tool ? uvToolInstallCommand(spec.tool) : undefined;
+  return spec.tool ? hashPinnedInstallCommand(spec.tool, vendoredRequirementsPath(spec.tool)) : undefined;
 }

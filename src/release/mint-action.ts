@@ -1,6 +1,7 @@
 import { join } from 'path';
 import { Component, Project, github } from 'projen';
 import { PypiMintActionError } from './errors';
+import { PinnedTool, toolRequirementsFile } from './pins';
 import { PACKAGE_ROOT, Sha256File, ShippedFile } from './shipped-file';
 
 /** Where the shipped action lives in a user's repository. */
@@ -88,4 +89,21 @@ function shippedActionYml(rootActionYml: string): string {
   const lines = rootActionYml.replace(ROOT_RUNS_MAIN, '  main: index.cjs').split('\n');
   const firstKey = lines.findIndex((line) => line !== '' && !line.startsWith('#'));
   return lines.slice(firstKey).join('\n');
+}
+
+/** Where a job finds a pinned tool's locked set: next to the action, so the publish job's sparse checkout has it. */
+export function vendoredRequirementsPath(tool: PinnedTool): string {
+  return `${MINT_ACTION_DIR}/requirements/${tool}.txt`;
+}
+
+/**
+ * Writes the locked set of a tool the workflow installs into the repository (a projen-managed copy of the one this
+ * package ships, like the action), once per tool.
+ */
+export function vendorToolRequirements(project: Project, tool: PinnedTool): void {
+  const path = vendoredRequirementsPath(tool);
+  if (project.root.tryFindFile(path) === undefined) {
+    new ShippedFile(project.root, path, join(PACKAGE_ROOT, toolRequirementsFile(tool)), '#', (body) => body,
+      (source) => new PypiMintActionError(`the locked set of ${tool} is missing at ${source}; this package is broken`));
+  }
 }

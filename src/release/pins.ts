@@ -43,22 +43,58 @@ export const TOOL_VERSIONS = {
 
 export type PinnedTool = keyof typeof TOOL_VERSIONS;
 
-/** `tool==version`, the argument `uv tool install` takes. */
+/** `tool==version`. */
 export function pinnedRequirement(tool: PinnedTool): string {
   return `${tool}==${TOOL_VERSIONS[tool]}`;
 }
 
 /**
- * Dependencies a tool must be installed with at an exact version, because the tool's own bounds admit a release that
- * breaks it. pdm 2.29.4 asks for `hishel>=1.4.0`; hishel 2.0.0 removed the `SyncSqliteStorage` pdm uses, so every
- * `pdm publish` would end in an AttributeError. 1.4.0 is the hishel pdm's own `locked` extra names.
+ * What a tool's locked set is resolved from: the pinned tool, plus any dependency held back to the version the
+ * tool's release was tested with. pdm 2.29.4 names those in its `locked` extra (not usable wheels-only: one of its
+ * pins has no wheel); the newest hishel (2.x) breaks it at the start of every network command (`module 'hishel' has
+ * no attribute 'SyncSqliteStorage'`), so hishel is held at the version that extra names.
  */
-export const TOOL_COMPANIONS: Readonly<Partial<Record<PinnedTool, readonly string[]>>> = {
-  pdm: ['hishel==1.4.0'],
+export function lockInputs(tool: PinnedTool): string[] {
+  return tool === 'pdm' ? [pinnedRequirement(tool), 'hishel==1.4.0'] : [pinnedRequirement(tool)];
+}
+
+/** The commands each pinned tool provides (what its job step runs). */
+export const TOOL_COMMANDS: Readonly<Record<PinnedTool, readonly string[]>> = {
+  uv: ['uv', 'uvx'],
+  build: ['pyproject-build'],
+  twine: ['twine'],
+  poetry: ['poetry'],
+  hatch: ['hatch'],
+  pdm: ['pdm'],
+  flit: ['flit'],
+  maturin: ['maturin'],
 };
 
-/** `uv tool install 'twine==7.0.0'`: how a job installs a pinned tool (uv itself comes from setup-uv). */
-export function uvToolInstallCommand(tool: PinnedTool): string {
-  const companions = (TOOL_COMPANIONS[tool] ?? []).map((r) => ` --with '${r}'`).join('');
-  return `uv tool install '${pinnedRequirement(tool)}'${companions}`;
+/**
+ * The hash-locked requirement set of a tool, relative to this package's root (shipped in the npm package; written by
+ * `npx projen pins:lock` from TOOL_VERSIONS): its full dependency closure, resolved for every Python >= 3.10 and every
+ * platform (Linux x86_64 included), with the sha256 of every wheel PyPI has for each pinned version, wheels only.
+ */
+export function toolRequirementsFile(tool: PinnedTool): string {
+  return `requirements/${tool}.txt`;
+}
+
+/** Where a job keeps the tools it installs: one virtual environment per tool, their commands linked into one bin/. */
+const JOB_TOOLS = '"$RUNNER_TEMP/pypi-mint-tools"';
+
+/**
+ * The `run:` that installs a pinned tool in a job: a fresh virtual environment filled by uv (from setup-uv) from the
+ * tool's locked set, every file checked against its sha256 (`--require-hashes`) and wheels only (`--only-binary
+ * :all:`: nothing is built, so no package's build code runs in the job), repository uv config ignored; then only the
+ * tool's own commands on PATH (not the environment's python).
+ */
+export function hashPinnedInstallCommand(tool: PinnedTool, requirementsPath: string): string {
+  const env = `"$RUNNER_TEMP/pypi-mint-tools/${tool}"`;
+  return [
+    `uv venv --no-config --quiet ${env}`,
+    `uv pip install --no-config --python ${env}/bin/python --require-hashes --only-binary :all: --requirement ${requirementsPath}`,
+    `mkdir -p ${JOB_TOOLS}/bin`,
+    ...TOOL_COMMANDS[tool].map((c) => `ln -s ${env}/bin/${c} ${JOB_TOOLS}/bin/${c}`),
+    `echo ${JOB_TOOLS}/bin >> "$GITHUB_PATH"`,
+  ].join('\n');
 }

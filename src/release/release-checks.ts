@@ -1,6 +1,7 @@
 import { github } from 'projen';
 import { JobPlacement } from './build-job';
-import { uvToolInstallCommand } from './pins';
+import { vendoredRequirementsPath } from './mint-action';
+import { hashPinnedInstallCommand } from './pins';
 
 /**
  * The checks around an upload, as workflow steps: before it (build job: the version agrees with the tag, the
@@ -144,7 +145,7 @@ export function versionCheckStep(where: JobPlacement): github.workflows.JobStep 
  */
 export function metadataCheckSteps(where: JobPlacement): github.workflows.JobStep[] {
   return [
-    { name: 'Install twine (metadata check)', id: 'install_twine', run: uvToolInstallCommand('twine') },
+    { name: 'Install twine (metadata check)', id: 'install_twine', run: hashPinnedInstallCommand('twine', vendoredRequirementsPath('twine')) },
     { name: 'Check the metadata', id: 'check_metadata', workingDirectory: where.projectDir || undefined, run: 'twine check dist/*' },
   ];
 }

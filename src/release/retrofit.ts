@@ -1,7 +1,7 @@
 import { Component, Project, github, javascript } from 'projen';
 import { DIST_ARTIFACT, setupUvStep } from './build-job';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep } from './mint-action';
+import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements } from './mint-action';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from './pins';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderInstallCommand, uploaderSpec } from './uploader';
@@ -84,6 +84,8 @@ export class PypiPublishRetrofit extends Component {
     this.distributionName = distributionName;
     this.indexUrl = options.indexUrl;
     PypiMintAction.ensure(project);
+    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout has it)
+    vendorToolRequirements(project, 'twine');
   }
 
   public preSynthesize(): void {

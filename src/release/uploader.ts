@@ -1,4 +1,5 @@
-import { PinnedTool, uvToolInstallCommand } from './pins';
+import { vendoredRequirementsPath } from './mint-action';
+import { PinnedTool, hashPinnedInstallCommand } from './pins';
 import { UploaderName, uploaderEnv } from '../pypi';
 
 /**
@@ -36,7 +37,7 @@ export class Uploader {
 export interface UploaderSpec {
   /** `Uploader.X` for messages. */
   readonly label: string;
-  /** Installed with `uv tool install` before the mint step; undefined for uv itself (setup-uv provides it). */
+  /** Installed from its hash-locked set before the mint step; undefined for uv itself (setup-uv provides it). */
   readonly tool?: PinnedTool;
   /** Needs the project's pyproject.toml (and README) next to dist/ in the publish job. */
   readonly needsPyproject: boolean;
@@ -95,7 +96,7 @@ export function uploaderSpec(uploader: Uploader): UploaderSpec {
   };
 }
 
-/** `uv tool install 'twine==7.0.0'`, or undefined when the uploader is uv itself. */
+/** The hash-pinned install of the uploader from its vendored set, or undefined when it is uv itself (setup-uv). */
 export function uploaderInstallCommand(spec: UploaderSpec): string | undefined {
-  return spec.tool ? uvToolInstallCommand(spec.tool) : undefined;
+  return spec.tool ? hashPinnedInstallCommand(spec.tool, vendoredRequirementsPath(spec.tool)) : undefined;
 }

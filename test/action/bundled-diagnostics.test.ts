@@ -7,11 +7,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { annotations, oidcEnv, theError } from './harness';
+import { annotations, BundledActionResult, oidcEnv, runBundledAction, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { runtimes } from '../support/node';
-import { BundledActionResult, runBundledAction } from '../support/run-action';
 
 const REF = 'refs/tags/v1.0.0';
 

@@ -6,14 +6,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { annotations, maskedValues, oidcEnv, startRoutingProxy, theError } from './harness';
+import { annotations, maskedValues, oidcEnv, runBundledAction, theError } from './harness';
+import { makeTestCertificate } from './hostile/tls';
 import type { Emulator } from '../../src/emulator';
-import { makeTestCertificate } from '../hostile/tls';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { startHostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
-import { runBundledAction } from '../support/run-action';
+import { startProxy } from '../support/proxy';
 
 describe.each(runtimes())('bundled action under %s', (runtime, node) => {
   let pypi: Emulator;
@@ -162,7 +162,7 @@ describe.each(runtimes())('bundled action under %s', (runtime, node) => {
     // proxy routes upload.pypi.org:443 to a loopback https stand-in whose throwaway CA the child trusts.
     const cert = makeTestCertificate(['upload.pypi.org', '127.0.0.1']);
     const server = await startHostileServer({ tls: cert, onSecret: registerSecret });
-    const proxy = await startRoutingProxy({ 'upload.pypi.org:443': server.port });
+    const proxy = await startProxy({ 'upload.pypi.org:443': `127.0.0.1:${server.port}` });
     try {
       const r = await runBundledAction({
         node,
@@ -179,7 +179,7 @@ describe.each(runtimes())('bundled action under %s', (runtime, node) => {
       expect({ code: r.code, out: r.stdout.split('\n').filter((l) => l.startsWith('::error')) }).toEqual({ code: 0, out: [] });
       expect(r.outputs['api-token']).toMatch(/^pypi-/);
       expect(server.issued()).toContain(r.outputs['api-token']);
-      expect(proxy.connects).toEqual(['upload.pypi.org:443']);
+      expect(proxy.seen.map((s) => `${s.kind} ${s.target}`)).toEqual(['connect upload.pypi.org:443']);
       expect(server.requests().map((q) => q.route)).toEqual(['oidc-token', 'mint-token']);
       expect(JSON.parse(server.requests('mint-token')[0].body)).toEqual({ token: server.issued()[0] });
     } finally {

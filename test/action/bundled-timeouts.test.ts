@@ -3,12 +3,11 @@
  * its headers and then stalls is abandoned, and the next attempt (with a fresh JWT) mints. Kept in its own file
  * because each case waits out the real timeout; the in-process tests cover the other timing rules quickly.
  */
-import { maskedValues, oidcEnv } from './harness';
+import { maskedValues, oidcEnv, runBundledAction } from './harness';
 import { DEFAULT_TIMING } from '../../src/action/retry';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { runtimes } from '../support/node';
-import { runBundledAction } from '../support/run-action';
 
 describe.each(runtimes())('request timeout under %s', (runtime, node) => {
   let emu: Emulator;

@@ -4,13 +4,13 @@
  * on other failures, redirects refused without re-sending anything, response size cap, strict success bodies, and
  * HTTP(S)_PROXY / NO_PROXY.
  */
-import { maskedValues, oidcEnv, startRoutingProxy, theError } from './harness';
+import { maskedValues, oidcEnv, runBundledAction, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { startHostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';
-import { runBundledAction } from '../support/run-action';
+import { startProxy } from '../support/proxy';
 
 const reuse = {
   status: 422,
@@ -136,7 +136,7 @@ describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {
     // 127.0.0.2 has no listener: only the proxy, which routes those ports to the emulator, can reach them
     const pypiPort = Number(new URL(emu.pypiUrl).port);
     const oidcPort = Number(new URL(emu.oidc.issuer).port);
-    const proxy = await startRoutingProxy({ [`127.0.0.2:${pypiPort}`]: pypiPort, [`127.0.0.2:${oidcPort}`]: oidcPort });
+    const proxy = await startProxy({ '127.0.0.2': '127.0.0.1' });
     try {
       const proxied = await runBundledAction({
         node,
@@ -150,12 +150,13 @@ describe.each(runtimes())('HTTP behaviour under %s', (runtime, node) => {
       });
       expect(proxied.code).toBe(0);
       expect(proxied.outputs['api-token']).toMatch(/^pypi-/);
-      expect(proxy.connects).toEqual([`127.0.0.2:${pypiPort}`, `127.0.0.2:${oidcPort}`, `127.0.0.2:${pypiPort}`]);
+      expect(proxy.seen.map((s) => `${s.kind} ${s.target}`))
+        .toEqual([`connect 127.0.0.2:${pypiPort}`, `connect 127.0.0.2:${oidcPort}`, `connect 127.0.0.2:${pypiPort}`]);
 
-      proxy.connects.length = 0;
+      proxy.seen.length = 0;
       const direct = await run({ http_proxy: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
       expect(direct.code).toBe(0);
-      expect(proxy.connects).toEqual([]);
+      expect(proxy.seen).toEqual([]);
     } finally {
       await proxy.close();
     }

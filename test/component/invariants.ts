@@ -7,7 +7,21 @@ import { Workflow, WorkflowJob, WorkflowStep } from './projects';
 const MINT_USES = './.github/actions/pypi-mint';
 const TOKEN_EXPR = '${{ steps.mint.outputs.api-token }}';
 const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
-const PINNED_INSTALL = /^uv tool install '[a-z0-9-]+==[0-9][0-9a-z.]*'( --with '[a-z0-9-]+==[0-9][0-9a-z.]*')*$/;
+/**
+ * A tool install from its vendored, hash-locked set: every line one of these, and the `uv pip install` among them with
+ * hashes required and wheels only.
+ */
+const INSTALL_LINES = [
+  /^uv venv --no-config --quiet "\$RUNNER_TEMP\/pypi-mint-tools\/[a-z]+"$/,
+  /^uv pip install --no-config --python "\$RUNNER_TEMP\/pypi-mint-tools\/[a-z]+"\/bin\/python --require-hashes --only-binary :all: --requirement \.github\/actions\/pypi-mint\/requirements\/[a-z]+\.txt$/,
+  /^mkdir -p "\$RUNNER_TEMP\/pypi-mint-tools"\/bin$/,
+  /^ln -s "\$RUNNER_TEMP\/pypi-mint-tools\/[a-z]+"\/bin\/[a-z-]+ "\$RUNNER_TEMP\/pypi-mint-tools"\/bin\/[a-z-]+$/,
+  /^echo "\$RUNNER_TEMP\/pypi-mint-tools"\/bin >> "\$GITHUB_PATH"$/,
+];
+export function isHashPinnedInstall(run: string): boolean {
+  const lines = run.split('\n');
+  return lines.every((l) => INSTALL_LINES.some((r) => r.test(l))) && lines.some((l) => INSTALL_LINES[1].test(l));
+}
 const CACHE_KEYS = ['cache', 'enable-cache', 'package-manager-cache', 'cache-dependency-path'];
 
 export function isPublishJob(job: WorkflowJob): boolean {
@@ -20,13 +34,14 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
 
   // stable top-level file: .github/workflows/<file>.yml, not a reusable workflow
   if (!/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/.test(path)) v.push(`workflow path ${path} is not a top-level workflow file`);
-  if ('workflow_call' in doc.on) v.push('workflow is reusable (workflow_call): PyPI matches the called file');
+  const on = doc.on as Record<string, unknown>; // projen always writes the mapping form
+  if ('workflow_call' in on) v.push('workflow is reusable (workflow_call): PyPI matches the called file');
 
   // permissions
   if (!isEmptyObject(doc.permissions)) v.push(`top-level permissions is ${JSON.stringify(doc.permissions)}, not {}`);
 
   // triggers
-  for (const t of ['pull_request_target', 'workflow_run']) if (t in doc.on) v.push(`dangerous trigger ${t}`);
+  for (const t of ['pull_request_target', 'workflow_run']) if (t in on) v.push(`dangerous trigger ${t}`);
 
   const publishJobs = Object.entries(doc.jobs).filter(([, job]) => isPublishJob(job));
   if (publishJobs.length === 0) v.push('no publish job');
@@ -55,6 +70,9 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
       // dist/ only (jsii-pacmak's Python distributions: dist/python/)
       if (!/^([A-Za-z0-9._-]+\/)*dist\/(python\/)?$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
     }
+    // the build tool comes from its hash-locked set too (uv itself from setup-uv)
+    const install = steps(job).find((x) => x.id === 'install_build_tool');
+    if (install !== undefined && !isHashPinnedInstall(String(install.run))) v.push(`job ${id}: installs its build tool with ${JSON.stringify(install.run)}, not from a hash-locked set`);
   }
 
   for (const [id, job] of Object.entries(doc.jobs)) {
@@ -122,7 +140,7 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   }
   steps.forEach((s, i) => {
     if (s.run === undefined || i === mintAt + 1) return;
-    if (!PINNED_INSTALL.test(s.run)) v.push(`publish job ${id}: step ${s.id} runs ${JSON.stringify(s.run)}, which is neither the upload nor a pinned tool install`);
+    if (!isHashPinnedInstall(s.run)) v.push(`publish job ${id}: step ${s.id} runs ${JSON.stringify(s.run)}, which is neither the upload nor a hash-pinned tool install`);
     if (i > mintAt) v.push(`publish job ${id}: step ${s.id} runs after the mint step`);
   });
   for (const s of steps) {

@@ -37,34 +37,9 @@ export interface SynthesizedWorkflow {
   readonly doc: Workflow;
 }
 
-/** The parts of a workflow document the tests read. */
-export interface Workflow {
-  name?: string;
-  on: Record<string, unknown>;
-  permissions?: unknown;
-  concurrency?: unknown;
-  jobs: Record<string, WorkflowJob>;
-}
-export interface WorkflowJob {
-  'name'?: string;
-  'needs'?: string | string[];
-  'permissions'?: Record<string, string> | string;
-  'environment'?: { name?: string; url?: string } | string;
-  'steps'?: WorkflowStep[];
-  'uses'?: string;
-  'if'?: string;
-  'runs-on'?: unknown;
-}
-export interface WorkflowStep {
-  id?: string;
-  if?: string;
-  name?: string;
-  uses?: string;
-  run?: string;
-  shell?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
+import type { Workflow } from '../../src/rehearsal/types';
+
+export type { Workflow, WorkflowJob, WorkflowStep } from '../../src/rehearsal/types';
 
 /** Synthesizes the project (once) and returns every file plus the parsed workflows. */
 export function synth(project: Project): { files: Record<string, unknown>; workflows: SynthesizedWorkflow[] } {

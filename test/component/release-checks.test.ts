@@ -7,9 +7,10 @@ import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { isHashPinnedInstall } from './invariants';
 import { pythonProject, synth, workflowAt } from './projects';
 import { PypiRelease, Uploader } from '../../src';
-import { tempDir } from '../support/temp-dirs';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { TOOLS_BIN, requireTool } from '../support/tools';
 
 function generated(uploader = Uploader.UV) {
@@ -110,8 +111,10 @@ describe('the build job checks the metadata as PyPI would', () => {
   const withTwine = (env: Record<string, string>) => ({ ...env, PATH: `${TOOLS_BIN}:${process.env.PATH}`, COLUMNS: '400' });
   const maybe = requireTool('twine') ? test : test.skip;
 
-  test('twine check at the pinned version, in the build job (no id-token), before the artifact', () => {
-    expect(steps.find((s) => s.id === 'install_twine')?.run).toBe('uv tool install \'twine==7.0.0\'');
+  test('twine check from its hash-locked set, in the build job (no id-token), before the artifact', () => {
+    const install = String(steps.find((s) => s.id === 'install_twine')?.run);
+    expect(isHashPinnedInstall(install)).toBe(true);
+    expect(install).toContain('--requirement .github/actions/pypi-mint/requirements/twine.txt');
     expect(check.run).toBe('twine check dist/*');
   });
 

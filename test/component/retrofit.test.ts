@@ -6,7 +6,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
 import { parse, stringify } from 'yaml';
-import { releaseWorkflowViolations } from './invariants';
+import { isHashPinnedInstall, releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { Workflow, synth, tempOutdir, workflowAt } from './projects';
 import { PypiPublishRetrofit } from '../../src';
@@ -58,7 +58,9 @@ function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'htt
   expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
   const steps = job.steps ?? [];
   expect(steps.map((s) => s.id)).toEqual(['checkout_mint_action', 'download_distributions', 'setup_uv', 'install_uploader', 'mint', 'upload']);
-  expect(steps.find((s) => s.id === 'install_uploader')?.run).toBe('uv tool install \'twine==7.0.0\'');
+  const install = String(steps.find((s) => s.id === 'install_uploader')?.run);
+  expect(isHashPinnedInstall(install)).toBe(true);
+  expect(install).toContain('--requirement .github/actions/pypi-mint/requirements/twine.txt');
   const mint = steps.find((s) => s.id === 'mint')!;
   expect(mint.with).toEqual({ 'index-url': indexUrl });
   const upload = steps.find((s) => s.id === 'upload')!;
@@ -80,6 +82,7 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   expectMintingJob(wf.doc, 'https://pypi.org/p/acme-lib');
   expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
   expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
+  expect(String(result.files['.github/actions/pypi-mint/requirements/twine.txt'])).toContain('twine==7.0.0');
   // id-token: write is not handed to any job that did not already need it
   const withIdToken = Object.entries(wf.doc.jobs).filter(([, j]) => typeof j.permissions === 'object' && j.permissions['id-token'] === 'write').map(([id]) => id);
   expect(withIdToken.sort()).toEqual(['release_npm', 'release_pypi']);

@@ -4,12 +4,12 @@
  * shows), never on internals.
  */
 import { PypiIndex, Uploader } from '../../src';
+import type { Workflow } from '../../src/rehearsal/types';
 import { startTestEmulator } from '../support/emulator';
 import { runPublishJob } from '../support/publish-run';
 import { buildDists, BuiltDists } from '../support/python-dists';
 import { changeSampleSource, emulatorPublisher, SampleRelease, synthesizeSampleRelease } from '../support/sample-release';
 import { requireTool } from '../support/tools';
-import type { Workflow } from '../support/workflow/types';
 
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
 jest.setTimeout(180_000);

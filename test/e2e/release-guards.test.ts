@@ -9,14 +9,14 @@
 import { appendFileSync, chmodSync, copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Uploader } from '../../src';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
+import type { Workflow } from '../../src/rehearsal/types';
 import { startTestEmulator } from '../support/emulator';
 import { runPublishJob, runRelease } from '../support/publish-run';
 import { buildDists, BuiltDists } from '../support/python-dists';
 import { changeSampleSource, emulatorPublisher, SampleRelease, synthesizeSampleRelease } from '../support/sample-release';
 import { simpleLinks } from '../support/simple-index';
-import { tempDir } from '../support/temp-dirs';
 import { requireTool } from '../support/tools';
-import type { Workflow } from '../support/workflow/types';
 
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
 jest.setTimeout(240_000);

@@ -2,9 +2,9 @@
  * Which events start the generated release workflow, judged with GitHub's own filter semantics (the harness's
  * trigger check): version tags in both spellings by default, nothing else; releases and manual runs when asked.
  */
+import { createRunContext, RunEvent } from '../../src/rehearsal/run-context';
+import { whyNotTriggered } from '../../src/rehearsal/triggers';
 import { synthesizeSampleRelease } from '../support/sample-release';
-import { createRunContext, RunEvent } from '../support/workflow/run-context';
-import { whyNotTriggered } from '../support/workflow/triggers';
 
 function starts(on: unknown, event: RunEvent): boolean {
   return whyNotTriggered(on, createRunContext({ workflowFile: 'release.yml', event })) === undefined;

@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { cdk, javascript } from 'projen';
 import { parse } from 'yaml';
 import { PypiPublishRetrofit } from '../../src';
+import { runJob } from '../../src/rehearsal';
+import type { Workflow } from '../../src/rehearsal/types';
 import { startTestEmulator } from '../support/emulator';
+import * as leaks from '../support/leaks';
 import { buildDists } from '../support/python-dists';
 import { synthesizeSampleRelease } from '../support/sample-release';
 import { simpleLinks } from '../support/simple-index';
-import { requireTool } from '../support/tools';
-import type { Workflow } from '../support/workflow/types';
-import { runJob } from '../support/workflow-runner';
+import { rehearsalMachine, requireTool } from '../support/tools';
 
 jest.setTimeout(240_000);
 
@@ -70,6 +71,8 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
         release: { result: 'success', outputs: { tag_exists: 'false', latest_commit: sha, artifact_id: '1' } },
         release_pypi_package: { result: 'success' },
       },
+      scan: leaks,
+      ...rehearsalMachine(),
     });
 
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([

@@ -2,10 +2,10 @@
  * The harness's building blocks against GitHub's documented rules: expressions, file commands, workflow commands
  * and masking, tag filters, sparse-checkout selection.
  */
-import { parseFileCommand, StepOutputProcessor } from '../support/workflow/commands';
-import { condition, evaluate, ExpressionContext, interpolate, StrictContext } from '../support/workflow/expressions';
-import { selectCone, selectPatterns } from '../support/workflow/repository-files';
-import { filterPatternToRegExp } from '../support/workflow/triggers';
+import { parseFileCommand, StepOutputProcessor } from '../../src/rehearsal/commands';
+import { condition, evaluate, ExpressionContext, interpolate, StrictContext } from '../../src/rehearsal/expressions';
+import { selectCone, selectPatterns } from '../../src/rehearsal/repository-files';
+import { filterPatternToRegExp } from '../../src/rehearsal/triggers';
 
 const ctx = (jobFailed = false): ExpressionContext => ({
   jobFailed,
@@ -18,17 +18,25 @@ const ctx = (jobFailed = false): ExpressionContext => ({
 });
 
 describe('expressions', () => {
-  test('context paths, hyphenated names, brackets, case-insensitive keys and comparisons', () => {
+  test('context paths, hyphenated names, case-insensitive keys, equality and logic', () => {
     expect(interpolate('${{ steps.mint.outputs.api-token }}', ctx())).toBe('tok');
-    expect(interpolate("${{ steps.mint.outputs['api-token'] }}", ctx())).toBe('tok');
     expect(interpolate('${{ ENV.name }}', ctx())).toBe('World');
     expect(evaluate("github.event_name == 'PUSH'", ctx())).toBe(true);
+    expect(evaluate("github.event_name != 'push'", ctx())).toBe(false);
+    expect(evaluate("!(github.event_name != 'push') && 'yes'", ctx())).toBe('yes');
     expect(evaluate('secrets.MISSING', ctx())).toBeNull();
     expect(interpolate('[${{ secrets.MISSING }}]', ctx())).toBe('[]');
     expect(evaluate("secrets.MISSING || 'fallback'", ctx())).toBe('fallback');
-    expect(evaluate("startsWith(github.ref, 'refs/tags/') && 'yes'", ctx())).toBe('yes');
-    expect(evaluate("format('{0}-{1}', env.NAME, 2)", ctx())).toBe('World-2');
     expect(() => evaluate('steps.other.outputs.x', ctx())).toThrow(/has no 'other'/);
+  });
+
+  test('what no generated workflow uses is refused, not guessed', () => {
+    expect(() => evaluate("startsWith(github.ref, 'refs/tags/')", ctx())).toThrow(/function 'startsWith' is not supported/);
+    expect(() => evaluate("format('{0}', env.NAME)", ctx())).toThrow(/function 'format' is not supported/);
+    expect(() => evaluate('toJSON(github)', ctx())).toThrow(/function 'toJSON' is not supported/);
+    expect(() => evaluate("hashFiles('*.lock')", ctx())).toThrow(/function 'hashFiles' is not supported/);
+    expect(() => evaluate("steps.mint.outputs['api-token']", ctx())).toThrow(/cannot parse/);
+    expect(() => evaluate('github.run_number < 2', ctx())).toThrow(/cannot parse/);
   });
 
   test('if: gets an implicit success() unless it calls a status function', () => {

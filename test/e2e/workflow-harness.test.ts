@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { runJob, RunJobOptions } from '../../src/rehearsal';
+import type { Workflow } from '../../src/rehearsal/types';
 import { TOOL_VERSIONS, pinnedRequirement } from '../../src/release/pins';
-import type { Workflow } from '../support/workflow/types';
-import { runJob, RunJobOptions } from '../support/workflow-runner';
+import * as leaks from '../support/leaks';
+import { rehearsalMachine } from '../support/tools';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const REPO = join(FIXTURES, 'harness-repo');
@@ -35,6 +37,8 @@ function run(workflow: Workflow, extra: Partial<RunJobOptions> = {}) {
     urlMap: { 'https://upload.pypi.org/legacy/': EMULATED_UPLOAD },
     event: { name: 'push', ref: 'refs/tags/v1.2.3' },
     secrets: { PROBE_SECRET: 'probe-secret-value-1234' },
+    scan: leaks,
+    ...rehearsalMachine(),
     ...extra,
   });
 }

@@ -116,3 +116,19 @@ test('the request log records route, method, url and emulator time', async () =>
   expect(Math.abs(entry.at - Date.UTC(2031, 5, 1))).toBeLessThan(60_000);
   expect(own.requests()).toHaveLength(1);
 });
+
+test("`content-length: ''` sends the body unannounced (chunked)", async () => {
+  const body = 'z'.repeat(70_000);
+  em.faults.inject('audience', { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'content-length': '' }, body });
+  const r = await get(`${em.pypiUrl}/_/oidc/audience`);
+  expect(r.headers?.['content-length']).toBeUndefined();
+  expect(r.headers?.['transfer-encoding']).toBe('chunked');
+  expect(r.body).toBe(body);
+});
+
+test('a header Node refuses to send turns the fault into a bare 500', async () => {
+  em.faults.inject('audience', { status: 200, headers: { 'x-bad': 'line\r\nbreak' }, body: 'x' });
+  const r = await get(`${em.pypiUrl}/_/oidc/audience`);
+  expect({ status: r.status, body: r.body }).toEqual({ status: 500, body: '' });
+  expect((await get(`${em.pypiUrl}/_/oidc/audience`)).status).toBe(200);
+});

@@ -1,5 +1,6 @@
 /** A hand-made `/legacy/` upload (what twine sends), so a test can break exactly one field. */
 import { createHash } from 'node:crypto';
+import { blake2b } from '@noble/hashes/blake2b';
 import type { Emulator } from '../../src/emulator';
 
 export interface UploadAnswer {
@@ -11,6 +12,10 @@ export interface UploadAnswer {
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+export function blake2_256(data: Buffer): string {
+  return Buffer.from(blake2b(data, { dkLen: 32 })).toString('hex');
 }
 
 /** The fields twine 4 sends for a wheel, with digests of `content`. */

@@ -6,9 +6,9 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { PypiRelease } from '../../src';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { fnmatchSuperset } from '../../src/release/github-setup';
 import { pythonProject, synth } from '../component/projects';
-import { tempDir } from '../support/temp-dirs';
 
 const FAKE_GH_DIR = join(__dirname, '..', 'support', 'fake-gh');
 const PROJEN_CLI = require.resolve('projen/bin/projen');

@@ -4,6 +4,7 @@
  */
 import { registerSecret } from './leaks';
 import { startEmulator, type Emulator, type EmulatorConfig } from '../../src/emulator';
+import { defaultRunnerClaims } from '../../src/emulator/runner-claims';
 
 const running = new Set<Emulator>();
 
@@ -20,5 +21,8 @@ export async function startTestEmulator(config?: EmulatorConfig): Promise<Emulat
 
 /** The publisher matching the emulator's default runner claims (octo-org/demo, release.yml, environment pypi). */
 export function defaultPublisher(projects: string[] = ['demo-package']) {
-  return { projects, owner: 'octo-org', ownerId: '4242', repository: 'demo', workflow: 'release.yml', environment: 'pypi' };
+  const claims = defaultRunnerClaims();
+  const [owner, repository] = claims.repository.split('/');
+  const workflow = /\/\.github\/workflows\/([^/@]+)@/.exec(claims.job_workflow_ref)![1];
+  return { projects, owner, ownerId: claims.repository_owner_id, repository, workflow, environment: claims.environment };
 }

@@ -1,10 +1,11 @@
 /**
  * A scriptable stand-in for the three servers the mint action talks to (index audience, GitHub OIDC token endpoint,
- * index mint-token), on loopback, over http or https. By default it behaves like a well-mannered PyPI + GitHub pair,
- * so a test can break exactly one answer: `inject(route, ...faults)` replaces the NEXT answers of a route (the same
- * vocabulary as the emulator's faults), `script(route, fn)` answers every request of a route from a function (the
- * fuzzer's hook). Faults include what the emulator cannot do by construction: raw bytes on the socket, a JWT whose
- * `aud` differs from what was asked, a token not starting `pypi-`.
+ * index mint-token), on loopback, over http or https. The emulator plays PyPI faithfully; this server is for
+ * answers a faithful PyPI never gives: `script(route, fn)` answers every request of a route from a function of the
+ * request (the fuzzers' hook, which can echo back what was sent), and its OIDC endpoint hands out JWT-shaped strings
+ * for any audience asked for, signed by nobody. Faults are the emulator's: the same `Fault` vocabulary, played by
+ * the emulator's own `applyFault` (raw bytes, resets, stalls, unannounced bodies), queued with `inject(route, ...)`.
+ * By default it answers like a well-mannered PyPI + GitHub pair, with the emulator's default runner claims.
  *
  * It also serves as a plain recorder (the "other host" a redirect points to): every request is logged, headers and
  * body included, so a test can assert that nobody sent it anything, least of all a JWT.
@@ -13,23 +14,12 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Fault, Route } from '../../src/emulator';
+import { applyFault } from '../../src/emulator/faults';
+import { defaultRunnerClaims, subjectOf } from '../../src/emulator/runner-claims';
 
-export type HostileRoute = 'audience' | 'oidc-token' | 'mint-token' | 'other';
-
-/** One answer. Fields combine: `delayMs`, then `reset`/`raw`, else status + headers, then (after `bodyDelayMs`) body. */
-export interface HostileFault {
-  readonly status?: number;
-  readonly headers?: Record<string, string>;
-  readonly body?: string | Buffer;
-  /** wait before answering at all (slow headers) */
-  readonly delayMs?: number;
-  /** send status and headers, then stall this long before the body (slow body) */
-  readonly bodyDelayMs?: number;
-  /** drop the connection before any byte, or after half of the body */
-  readonly reset?: 'before-headers' | 'mid-body';
-  /** bytes written to the socket as they are (malformed HTTP), then the socket is closed */
-  readonly raw?: string | Buffer;
-}
+/** The emulator's names for the action's three endpoints, plus `other`: any other path (the recorder). */
+export type HostileRoute = Extract<Route, 'audience' | 'oidc-token' | 'mint-token'> | 'other';
 
 export interface RecordedRequest {
   readonly route: HostileRoute;
@@ -49,7 +39,7 @@ export interface HostileServerOptions {
   readonly onSecret?: (secret: string) => void;
 }
 
-export type ScriptedAnswer = (req: RecordedRequest) => HostileFault | undefined;
+export type ScriptedAnswer = (req: RecordedRequest) => Fault | undefined;
 
 export interface HostileServer {
   /** `http(s)://127.0.0.1:PORT`, no trailing slash */
@@ -59,7 +49,8 @@ export interface HostileServer {
   readonly requestToken: string;
   /** `url + '/oidc/token?api-version=2.0'`, the value for ACTIONS_ID_TOKEN_REQUEST_URL */
   readonly oidcRequestUrl: string;
-  inject(route: HostileRoute, ...faults: HostileFault[]): void;
+  /** queue the next answers of `route`; a fault with only delays slows the normal answer down */
+  inject(route: HostileRoute, ...faults: Fault[]): void;
   /** answer every request of `route` from `fn` (undefined = normal behaviour); `undefined` fn removes the script */
   script(route: HostileRoute, fn: ScriptedAnswer | undefined): void;
   clear(): void;
@@ -82,23 +73,14 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   return `${part({ alg: 'RS256', typ: 'JWT', kid: 'hostile' })}.${part(claims)}.${randomBytes(256).toString('base64url')}`;
 }
 
-/** Claims like those of a push on a tag in octo-org/demo, for the given audience. */
+/** The emulator's default runner claims (a tag push in octo-org/demo), as a token for `aud` would carry them. */
 export function runnerClaims(aud: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  const claims = defaultRunnerClaims();
   return {
+    ...claims,
     iss: 'https://token.actions.githubusercontent.com',
     aud,
-    sub: 'repo:octo-org/demo:ref:refs/tags/v1.0.0',
-    repository: 'octo-org/demo',
-    repository_owner: 'octo-org',
-    repository_owner_id: '1001',
-    repository_id: '2002',
-    ref: 'refs/tags/v1.0.0',
-    sha: 'a'.repeat(40),
-    event_name: 'push',
-    actor: 'octocat',
-    run_id: '7',
-    workflow_ref: 'octo-org/demo/.github/workflows/release.yml@refs/tags/v1.0.0',
-    job_workflow_ref: 'octo-org/demo/.github/workflows/release.yml@refs/tags/v1.0.0',
+    sub: subjectOf({ ...claims }),
     jti: randomBytes(12).toString('hex'),
     iat: nowSeconds,
     nbf: nowSeconds,
@@ -112,7 +94,7 @@ export function fakePypiToken(): string {
 }
 
 export async function startHostileServer(options: HostileServerOptions = {}): Promise<HostileServer> {
-  const queued = new Map<HostileRoute, HostileFault[]>();
+  const queued = new Map<HostileRoute, Fault[]>();
   const scripts = new Map<HostileRoute, ScriptedAnswer>();
   const log: RecordedRequest[] = [];
   const issued: string[] = [];
@@ -124,8 +106,8 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
     return secret;
   };
 
-  const normal = (rec: RecordedRequest): HostileFault => {
-    const json = (status: number, value: unknown): HostileFault =>
+  const normal = (rec: RecordedRequest): Fault => {
+    const json = (status: number, value: unknown): Fault =>
       ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
     switch (rec.route) {
       case 'audience':
@@ -146,40 +128,6 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
     }
   };
 
-  const answer = async (req: http.IncomingMessage, res: http.ServerResponse, f: HostileFault) => {
-    const socket = req.socket;
-    if (f.delayMs) await sleep(f.delayMs);
-    if (socket.destroyed) return;
-    if (f.raw !== undefined) {
-      socket.end(f.raw);
-      return;
-    }
-    if (f.reset === 'before-headers') {
-      socket.destroy();
-      return;
-    }
-    const body = f.body === undefined ? Buffer.alloc(0) : Buffer.from(f.body);
-    const headers: Record<string, string> = { 'content-length': String(body.length), ...f.headers };
-    // `content-length: ''` in a fault means "none": the body goes out chunked, its size unannounced
-    if (headers['content-length'] === '') delete headers['content-length'];
-    try {
-      res.writeHead(f.status ?? 200, headers);
-    } catch {
-      // a generated header the http module refuses (bad characters): answer with a bare 500 instead
-      res.writeHead(500, { 'content-length': '0' });
-      res.end();
-      return;
-    }
-    if (f.bodyDelayMs || f.reset === 'mid-body') res.flushHeaders();
-    if (f.bodyDelayMs) await sleep(f.bodyDelayMs);
-    if (f.reset === 'mid-body') {
-      res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))));
-      setTimeout(() => socket.destroy(), 5);
-      return;
-    }
-    if (!socket.destroyed) res.end(body);
-  };
-
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -197,7 +145,7 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
       const fault = queued.get(rec.route)?.shift() ?? scripts.get(rec.route)?.(rec) ?? normal(rec);
       // a fault that only slows things down slows down the normal answer
       const effective = isTimingOnly(fault) ? { ...normal(rec), delayMs: fault.delayMs, bodyDelayMs: fault.bodyDelayMs } : fault;
-      answer(req, res, effective).catch(() => req.socket.destroy());
+      applyFault(effective, req, res).catch(() => req.socket.destroy());
     });
   };
 
@@ -236,7 +184,5 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
   };
 }
 
-const isTimingOnly = (f: HostileFault) =>
+const isTimingOnly = (f: Fault) =>
   f.status === undefined && f.body === undefined && f.raw === undefined && f.reset === undefined && f.headers === undefined;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

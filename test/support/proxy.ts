@@ -5,7 +5,9 @@
  * so a test can assert the action went through it, or did not.
  *
  * `resolve` maps hostnames to loopback addresses the way DNS would on a real network, so a test can use a name like
- * `pypi.test` that only the proxy can reach: then a request that bypasses the proxy cannot succeed by accident.
+ * `pypi.test` that only the proxy can reach: then a request that bypasses the proxy cannot succeed by accident. A
+ * `host:port` key maps that one target to an `address:port` (`upload.pypi.org:443` -> a loopback TLS server). The
+ * proxy never leaves loopback: a target that does not resolve to a loopback address is refused with 403.
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -26,10 +28,19 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
+const isLoopback = (address: string) => /^127\./.test(address) || address === '::1' || address === 'localhost';
+
 export async function startProxy(resolve: Record<string, string> = {}): Promise<TestProxy> {
   const seen: ProxiedTarget[] = [];
   const sockets = new Set<net.Socket>();
-  const lookup = (host: string) => resolve[host.toLowerCase()] ?? host;
+  /** Where `host:port` really is, or undefined when that is off loopback. */
+  const lookup = (host: string, port: number): { host: string; port: number } | undefined => {
+    const exact = resolve[`${host}:${port}`.toLowerCase()];
+    const colon = exact?.lastIndexOf(':') ?? -1;
+    const to = exact !== undefined ? { host: exact.slice(0, colon), port: Number(exact.slice(colon + 1)) }
+      : { host: resolve[host.toLowerCase()] ?? host, port };
+    return isLoopback(to.host) ? to : undefined;
+  };
 
   const server = http.createServer((req, res) => {
     // absolute-URI request: forward it to the origin, stream the answer back
@@ -41,11 +52,16 @@ export async function startProxy(resolve: Record<string, string> = {}): Promise<
       return;
     }
     seen.push({ kind: 'forward', target: target.host, proxyAuthorization: req.headers['proxy-authorization'] });
+    const to = lookup(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80));
+    if (to === undefined) {
+      res.writeHead(403).end('off loopback');
+      return;
+    }
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
     const upstream = http.request(
-      { host: lookup(target.hostname), port: target.port || 80, method: req.method, path: target.pathname + target.search, headers },
+      { host: to.host, port: to.port, method: req.method, path: target.pathname + target.search, headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -59,9 +75,12 @@ export async function startProxy(resolve: Record<string, string> = {}): Promise<
     const target = req.url ?? '';
     seen.push({ kind: 'connect', target, proxyAuthorization: req.headers['proxy-authorization'] });
     const colon = target.lastIndexOf(':');
-    const host = target.slice(0, colon).replace(/^\[|\]$/g, '');
-    const port = Number(target.slice(colon + 1));
-    const upstream = net.connect(port, lookup(host), () => {
+    const to = lookup(target.slice(0, colon).replace(/^\[|\]$/g, ''), Number(target.slice(colon + 1)));
+    if (to === undefined) {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = net.connect(to.port, to.host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       upstream.pipe(client);

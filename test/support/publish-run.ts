@@ -3,11 +3,13 @@
  * writes into the job) repointed at the emulator, the build job's artifact name taken from the workflow itself and
  * filled with the dists the test built, the repository checked out from the synthesized directory.
  */
+import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
-import type { JobResult, Workflow } from './workflow/types';
-import { OidcIssuerHandle, RunJobOptions, runJob } from './workflow-runner';
+import { rehearsalMachine } from './tools';
 import { SIMPLE_API_PATH } from '../../src/pypi';
+import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
+import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 export function distArtifactName(workflow: Workflow): string {
@@ -46,6 +48,8 @@ export function runPublishJob(
     repoDir: sample.dir,
     repository: sample.repository,
     artifacts: { [distArtifactName(sample.workflow)]: dists.dir },
+    scan: leaks,
+    ...rehearsalMachine(),
     ...extra,
   });
 }
@@ -58,6 +62,8 @@ export interface ReleaseRun {
   readonly jobs: Map<string, JobResult>;
   /** Jobs GitHub would skip because a job they need failed. */
   readonly skipped: string[];
+  /** The run's artifacts, name -> directory (the build job's `dist/` under the workflow's artifact name). */
+  readonly artifacts: Record<string, string>;
 }
 
 /**
@@ -95,9 +101,11 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       repository: sample.repository,
       artifacts,
       needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
+      scan: leaks,
+      ...rehearsalMachine(),
       ...extra,
     });
     jobs.set(ready, result);
   }
-  return { jobs, skipped };
+  return { jobs, skipped, artifacts };
 }

@@ -4,11 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordOutput } from './leaks';
-import { tempDir } from './temp-dirs';
 import { tool, toolEnv } from './tools';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export interface DistFile {
   readonly filename: string;
@@ -44,8 +44,9 @@ export function uvBuild(projectDir: string, outDir: string): void {
 export function buildDists(projectDir: string): BuiltDists {
   const dir = tempDir('dist-');
   uvBuild(projectDir, dir);
-  // uv also writes a .gitignore into the output directory
-  const files = readdirSync(dir).filter((f) => /\.(whl|tar\.gz)$/.test(f)).sort().map((filename) => {
+  // uv also writes a .gitignore there, which actions/upload-artifact leaves out of the artifact (a hidden file)
+  rmSync(join(dir, '.gitignore'), { force: true });
+  const files = readdirSync(dir).sort().map((filename) => {
     const path = join(dir, filename);
     return { filename, path, sha256: sha256File(path), size: statSync(path).size };
   });

@@ -8,11 +8,12 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, python } from 'projen';
 import { parse } from 'yaml';
-import { tempDir } from './temp-dirs';
 import { PypiRelease, PypiReleaseOptions, TrustedPublisher } from '../../src';
-import type { Workflow } from './workflow/types';
+import { defaultRunnerClaims } from '../../src/emulator/runner-claims';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
+import type { Workflow } from '../../src/rehearsal/types';
 
-export type SampleFlavour = 'setuptools' | 'poetry';
+export type SampleFlavour = 'setuptools' | 'poetry' | 'uv';
 
 export interface SampleReleaseOptions {
   readonly flavour: SampleFlavour;
@@ -20,8 +21,13 @@ export interface SampleReleaseOptions {
   readonly name?: string;
   /** @default '1.0.0' (the default run is a push of tag v1.0.0) */
   readonly version?: string;
-  /** @default 'octo-org/demo' (the emulator's default runner claims) */
+  /** @default the repository of the emulator's default runner claims */
   readonly repository?: string;
+  /**
+   * The PEP 517 backend of a `uv` sample (projen's uv projects declare none, so builds fall back to setuptools):
+   * what a project built with BuildTool.HATCH, PDM or FLIT would have.
+   */
+  readonly buildBackend?: 'hatchling' | 'pdm-backend' | 'flit_core';
   /** Passed to PypiRelease (uploader, indexes, workflowFileName, ...). */
   readonly release?: Omit<PypiReleaseOptions, 'repository'>;
 }
@@ -40,6 +46,12 @@ export interface SampleRelease {
   readonly trustedPublishers: TrustedPublisher[];
 }
 
+const BACKENDS = {
+  'hatchling': { 'requires': ['hatchling'], 'build-backend': 'hatchling.build' },
+  'pdm-backend': { 'requires': ['pdm-backend'], 'build-backend': 'pdm.backend' },
+  'flit_core': { 'requires': ['flit_core>=3.4,<4'], 'build-backend': 'flit_core.buildapi' },
+} as const;
+
 /** projen's post-synth step would `pip install`/`poetry install` the project; synthesis alone is what we need. */
 function withoutPostSynth<T>(fn: () => T): T {
   const before = process.env.PROJEN_DISABLE_POST;
@@ -55,7 +67,7 @@ function withoutPostSynth<T>(fn: () => T): T {
 export function synthesizeSampleRelease(opts: SampleReleaseOptions): SampleRelease {
   const name = opts.name ?? 'pypi-mint-sample';
   const version = opts.version ?? '1.0.0';
-  const repository = opts.repository ?? 'octo-org/demo';
+  const repository = opts.repository ?? defaultRunnerClaims().repository;
   const dir = tempDir(`sample-${opts.flavour}-`);
   const { release, trustedPublishers } = withoutPostSynth(() => {
     const project = new python.PythonProject({
@@ -68,10 +80,17 @@ export function synthesizeSampleRelease(opts: SampleReleaseOptions): SampleRelea
       homepage: `https://github.com/${repository}`,
       setuptools: opts.flavour === 'setuptools',
       poetry: opts.flavour === 'poetry',
+      uv: opts.flavour === 'uv',
       pytest: false,
       outdir: dir,
       logging: { level: LogLevel.WARN },
     });
+    // projen's uv projects ask for Python >= 3.12; the tests' Python may be older (the locks cover >= 3.10)
+    if (opts.flavour === 'uv') project.tryFindObjectFile('pyproject.toml')?.addOverride('project.requires-python', '>=3.10');
+    if (opts.buildBackend !== undefined) {
+      if (opts.flavour !== 'uv') throw new Error('buildBackend is for uv samples (a [project] table, no backend of its own)');
+      project.tryFindObjectFile('pyproject.toml')?.addOverride('build-system', BACKENDS[opts.buildBackend]);
+    }
     const r = new PypiRelease(project, { repository, ...opts.release });
     project.synth();
     return { release: r, trustedPublishers: r.trustedPublishers() };
@@ -96,12 +115,12 @@ export function changeSampleSource(sample: SampleRelease, line: string): void {
   writeFileSync(init, `${readFileSync(init, 'utf8')}\n${line}\n`);
 }
 
-/** The emulator's publisher config for a trusted publisher the component asks for (owner id as the run has it). */
+/** The emulator's publisher config for a trusted publisher the component asks for (owner id as a default run has it). */
 export function emulatorPublisher(tp: TrustedPublisher, overrides: { ownerId?: string; projects?: string[] } = {}) {
   return {
     projects: overrides.projects ?? [tp.distributionName],
     owner: tp.owner,
-    ownerId: overrides.ownerId ?? '4242',
+    ownerId: overrides.ownerId ?? defaultRunnerClaims().repository_owner_id,
     repository: tp.repositoryName,
     workflow: tp.workflowFileName,
     environment: tp.environment,

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { recordOutput } from './leaks';
 import { DistFile, sha256File } from './python-dists';
-import { tempDir } from './temp-dirs';
-import { tool, toolEnv } from './tools';
+import { installedPython, tool, toolEnv } from './tools';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export interface SimpleLink {
   readonly filename: string;
@@ -49,4 +49,25 @@ export async function pipDownload(simpleUrl: string, requirement: string, kind: 
     const path = join(dir, filename);
     return { filename, path, sha256: sha256File(path), size: 0 };
   });
+}
+
+/**
+ * `uv pip install --no-deps name==version` from the index into a fresh virtual environment, the wheel (`kind:
+ * 'wheel'`) or built from the sdist (`kind: 'sdist'`; its build backend comes from PyPI, the default index, while the
+ * project itself can only come from the index under test, uv's first index). uv checks each file against the sha256
+ * the index lists. Returns the version the environment then reports for the distribution.
+ */
+export async function uvInstall(simpleUrl: string, name: string, version: string, kind: 'wheel' | 'sdist'): Promise<string> {
+  const venv = tempDir('uv-install-');
+  const run = async (command: string, args: string[]) => {
+    const r = await promisify(execFile)(command, args, { encoding: 'utf8', timeout: 180_000, env: toolEnv() });
+    recordOutput(`${command} ${args[0]} (${name} ${kind})`, `${r.stdout}\n${r.stderr}`, false);
+    return r.stdout;
+  };
+  await run(tool('uv'), ['venv', '--quiet', '--python', installedPython(), venv]);
+  await run(tool('uv'), ['pip', 'install', '--python', join(venv, 'bin', 'python'), '--no-deps', '--no-cache',
+    '--index', simpleUrl, '--default-index', 'https://pypi.org/simple',
+    kind === 'wheel' ? '--only-binary' : '--no-binary', name, `${name}==${version}`]);
+  const script = `import importlib.metadata as m; print(m.version(${JSON.stringify(name)}))`;
+  return (await run(join(venv, 'bin', 'python'), ['-c', script])).trim();
 }

@@ -1,19 +1,24 @@
 /**
  * The Python tools the tests drive, as `npx projen tools:install` installs them into `.tools/` (the versions of
- * src/pins.ts, from the hash-locked sets; see scripts/tools/catalog.ts). The test task installs them first. A tool
+ * src/release/pins.ts, from the hash-locked sets; see scripts/tools/catalog.ts). The test task installs them first. A tool
  * that is not there lets a local run skip its tests with a hint; under `CI=true` it fails them, so a green CI run
  * always means the real tool ran.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tempDir } from './temp-dirs';
-import { TOOLS_BIN, TOOLS_CACHE, networkEnv, toolCommand } from '../../scripts/tools/catalog';
+import { existsSync, readFileSync } from 'node:fs';
+import { TOOLS_BIN, TOOLS_CACHE, TOOLS_MANIFEST, networkEnv, toolCommand } from '../../scripts/tools/catalog';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export { TOOLS_BIN, TOOLS_CACHE } from '../../scripts/tools/catalog';
 
 /** Absolute path of an installed command: `tool('twine')` -> <repo>/.tools/bin/twine. */
 export function tool(command: string): string {
   return toolCommand(command);
+}
+
+/** The interpreter the installer made the environments from (a real executable, for `uv venv --python`). */
+export function installedPython(): string {
+  return (JSON.parse(readFileSync(TOOLS_MANIFEST, 'utf8')) as { python: { executable: string } }).python.executable;
 }
 
 const probed = new Map<string, string | undefined>();
@@ -65,6 +70,16 @@ export function toolEnv(extra: Record<string, string | undefined> = {}): NodeJS.
     UV_PYTHON_DOWNLOADS: 'never',
     ...extra,
   };
+}
+
+/**
+ * What the rehearsal runner gets from this machine for a job: the Python and the uv of .tools/ (a runner's Python;
+ * the uv setup-uv installs), uv's run-wide cache, and the variables through which this machine reaches PyPI.
+ */
+export function rehearsalMachine(): { tools: Record<string, string | null>; uvCacheDir: string; machineEnv: Record<string, string> } {
+  const tools: Record<string, string | null> = {};
+  for (const name of ['python', 'uv']) tools[name] = existsSync(tool(name)) ? tool(name) : null;
+  return { tools, uvCacheDir: TOOLS_CACHE, machineEnv: networkEnv() };
 }
 
 export interface ToolRun {

@@ -1,6 +1,6 @@
 /**
  * The same fuzzing through the BUNDLED action as a child process (production timing): at least 200 generated
- * cases per run under Node 24 (issue 5), and 50 more under the machine's Node. To keep a run within minutes, a case's generated answer is served once (the
+ * cases per run under Node 24, and 50 more under the machine's Node. To keep a run within minutes, a case's generated answer is served once (the
  * next request of that endpoint gets the normal answer) and Retry-After stays small; retryable answers therefore
  * end in a retry that mints, the others in a refusal. Cases run a few at a time, each against its own server.
  * `FUZZ_SEED` replays a run; a failure names the case's label and the seed.
@@ -8,10 +8,10 @@
 import * as fc from 'fast-check';
 import { caseArbitrary } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
-import { runChild } from './harness';
-import { startHostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
+import { startHostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { runChild } from '../harness';
 
 const CASES = Number(process.env.FUZZ_CHILD_RUNS ?? 200);
 const MACHINE_CASES = Math.ceil(CASES / 4);

@@ -4,13 +4,16 @@
  * the `github` expression context, and the claims of the job's OIDC tokens (repository, ref, sha, workflow_ref,
  * job_workflow_ref naming the workflow FILE, event_name, environment), which is what PyPI matches publishers on.
  */
-import { randomBytes } from 'node:crypto';
 import type { Value } from './expressions';
+import { defaultRunnerClaims } from '../emulator/runner-claims';
+
+/** The run's defaults are the emulator's: a job run with no options mints for the emulator's default publisher. */
+const DEFAULTS = defaultRunnerClaims();
 
 export interface RunEvent {
   /** `push` (default), `release`, `workflow_dispatch`, ... */
   readonly name: string;
-  /** The ref the run is for. @default 'refs/tags/v1.0.0' (a push event) or the default branch (dispatch). */
+  /** The ref the run is for. @default the emulator's default ref (a push event) or the default branch (dispatch). */
   readonly ref?: string;
   readonly sha?: string;
   /** Extra payload fields merged over the generated event JSON. */
@@ -18,19 +21,16 @@ export interface RunEvent {
 }
 
 export interface RunContextOptions {
-  /** `owner/name`. @default 'octo-org/demo' (the emulator's default runner claims) */
+  /** `owner/name`. @default the emulator's default runner claims, as every default here */
   readonly repository?: string;
-  /** @default '4242' */
   readonly repositoryOwnerId?: string;
-  /** @default '987654' */
   readonly repositoryId?: string;
   /** The workflow's file name under `.github/workflows/` (what PyPI's publisher is keyed on). */
   readonly workflowFile: string;
   /** The workflow's `name:`. @default the file name */
   readonly workflowName?: string;
-  /** @default a tag push of v1.0.0 */
+  /** @default a push of the default ref */
   readonly event?: RunEvent;
-  /** @default 'octocat' */
   readonly actor?: string;
 }
 
@@ -56,17 +56,17 @@ export interface RunContext {
 }
 
 export function createRunContext(opts: RunContextOptions): RunContext {
-  const repository = opts.repository ?? 'octo-org/demo';
+  const repository = opts.repository ?? DEFAULTS.repository;
   const [owner, repoName] = repository.split('/');
   if (!owner || !repoName) throw new Error(`repository must be owner/name, got '${repository}'`);
   const eventName = opts.event?.name ?? 'push';
-  const ref = opts.event?.ref ?? (eventName === 'workflow_dispatch' ? 'refs/heads/main' : 'refs/tags/v1.0.0');
+  const ref = opts.event?.ref ?? (eventName === 'workflow_dispatch' ? 'refs/heads/main' : DEFAULTS.ref);
   const refType = ref.startsWith('refs/tags/') ? 'tag' : 'branch';
   const refName = ref.replace(/^refs\/(tags|heads)\//, '');
-  const sha = opts.event?.sha ?? randomBytes(20).toString('hex');
-  const actor = opts.actor ?? 'octocat';
-  const ownerId = opts.repositoryOwnerId ?? '4242';
-  const repositoryId = opts.repositoryId ?? '987654';
+  const sha = opts.event?.sha ?? DEFAULTS.sha;
+  const actor = opts.actor ?? DEFAULTS.actor;
+  const ownerId = opts.repositoryOwnerId ?? DEFAULTS.repository_owner_id;
+  const repositoryId = opts.repositoryId ?? DEFAULTS.repository_id;
   const workflowRef = `${repository}/.github/workflows/${opts.workflowFile}@${ref}`;
   const repo = {
     id: Number(repositoryId),
@@ -78,7 +78,7 @@ export function createRunContext(opts: RunContextOptions): RunContext {
     default_branch: 'main',
     html_url: `https://github.com/${repository}`,
   };
-  const sender = { login: actor, id: 583231, type: 'User' };
+  const sender = { login: actor, id: Number(DEFAULTS.actor_id), type: 'User' };
   const base: Record<string, unknown> = eventName === 'release'
     ? { action: 'published', release: { tag_name: refName, name: refName, draft: false, prerelease: false, target_commitish: 'main' } }
     : eventName === 'workflow_dispatch'
@@ -96,9 +96,9 @@ export function createRunContext(opts: RunContextOptions): RunContext {
     refType,
     sha,
     actor,
-    actorId: '583231',
-    runId: String(7_000_000_000 + Math.floor(Math.random() * 1e6)),
-    runNumber: '12',
+    actorId: DEFAULTS.actor_id,
+    runId: DEFAULTS.run_id,
+    runNumber: DEFAULTS.run_number,
     workflowFile: opts.workflowFile,
     workflowName: opts.workflowName ?? opts.workflowFile,
     workflowRef,
@@ -185,20 +185,20 @@ export function githubContext(ctx: RunContext, jobId: string, workspace: string,
 }
 
 /**
- * The claims GitHub puts in this job's OIDC tokens. `environment` is the job's environment, absent when it has none
- * (so the emulator forgets any default). `job_workflow_ref` names the file that runs the job: for a top-level
+ * The claims GitHub puts in this job's OIDC tokens: the run's, over the emulator's defaults for the rest
+ * (visibility, run attempt, runner environment, ...). `environment` is the job's environment, absent when it has
+ * none (so the emulator forgets any default). `job_workflow_ref` names the file that runs the job: for a top-level
  * workflow, the same file as `workflow_ref`.
  */
 export function oidcClaims(ctx: RunContext, environment: string | undefined): Record<string, string | undefined> {
   return {
+    ...DEFAULTS,
     repository: ctx.repository,
     repository_owner: ctx.owner,
     repository_owner_id: ctx.ownerId,
     repository_id: ctx.repositoryId,
-    repository_visibility: 'public',
     ref: ctx.ref,
     ref_type: ctx.refType,
-    ref_protected: 'false',
     sha: ctx.sha,
     workflow: ctx.workflowName,
     workflow_ref: ctx.workflowRef,
@@ -211,9 +211,5 @@ export function oidcClaims(ctx: RunContext, environment: string | undefined): Re
     actor_id: ctx.actorId,
     run_id: ctx.runId,
     run_number: ctx.runNumber,
-    run_attempt: '1',
-    runner_environment: 'github-hosted',
-    head_ref: '',
-    base_ref: '',
   };
 }

@@ -1,14 +1,14 @@
 /**
- * Hostile inputs (issue 5, item 5): an `index-url`, `audience` or `export-env` a workflow author (or an injected
+ * Hostile inputs: an `index-url`, `audience` or `export-env` a workflow author (or an injected
  * expression) could hand the action. Each must be refused with a clear error before ANY request: a server that
  * would otherwise have been asked (index and OIDC endpoints both on it) logs nothing; nothing is written; a
  * credential inside the input (URL userinfo) never reaches the log. Bundled action, Node 24 and machine Node.
  * (A NUL byte is not among them: neither the runner nor the OS can put one in an environment variable.)
  */
-import { errorMessage, failureProblems, runChild } from './harness';
-import { startHostileServer, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
+import { startHostileServer, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { errorMessage, failureProblems, runChild } from '../harness';
 
 /** A password in a URL: if the action ever prints it, the leak scanner fails the file. */
 const USERINFO_PASSWORD = 'hunter2-userinfo-password-7b1c9e';

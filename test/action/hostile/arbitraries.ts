@@ -5,8 +5,9 @@
  * bodies, resets and malformed HTTP. A generated answer is a function of the request, so it can echo what was sent.
  */
 import * as fc from 'fast-check';
-import type { HostileFault, HostileRoute, RecordedRequest } from '../support/hostile-server';
-import { fakeJwt, fakePypiToken, runnerClaims } from '../support/hostile-server';
+import type { Fault } from '../../../src/emulator';
+import type { HostileRoute, RecordedRequest } from '../../support/hostile-server';
+import { fakeJwt, fakePypiToken, runnerClaims } from '../../support/hostile-server';
 
 /** A line an injected description tries to start; the property checks no output line ever begins with it. */
 export const INJECTION_MARKER = 'INJECTED-LINE';
@@ -16,7 +17,7 @@ export interface GeneratedAnswer {
   readonly label: string;
   /** a well-formed success: the action must succeed with exactly this token (mint) / this audience or JWT */
   readonly canonical: boolean;
-  build(req: RecordedRequest, secrets: string[]): HostileFault;
+  build(req: RecordedRequest, secrets: string[]): Fault;
 }
 
 const jsonHeaders = { 'content-type': 'application/json' };
@@ -148,7 +149,7 @@ const body = (route: HostileRoute) => fc.oneof(
 );
 
 /** Transport-level misbehaviour, rarer than bad answers. */
-const transport = fc.constantFrom<HostileFault>(
+const transport = fc.constantFrom<Fault>(
   { reset: 'before-headers' },
   { reset: 'mid-body', status: 200, headers: jsonHeaders, body: '{"token": "pypi-' + 'x'.repeat(100) + '"}' },
   { raw: 'HTTP/1.1 200 OK\r\nContent-Length: zz\r\n\r\n{}' },
@@ -184,7 +185,7 @@ function canonical(route: HostileRoute): fc.Arbitrary<GeneratedAnswer> {
   return fc.constant({
     label: 'canonical success',
     canonical: true,
-    build: (req: RecordedRequest, secrets: string[]): HostileFault => {
+    build: (req: RecordedRequest, secrets: string[]): Fault => {
       if (route === 'audience') return { status: 200, headers: jsonHeaders, body: JSON.stringify({ audience: 'pypi' }) };
       if (route === 'oidc-token') {
         const aud = new URL(req.url, 'http://x').searchParams.get('audience') ?? '';

@@ -1,16 +1,16 @@
 /**
- * Proxies (issue 5, item 4): the bundled action behind a real CONNECT proxy on loopback, as on a self-hosted runner.
+ * Proxies: the bundled action behind a real CONNECT proxy on loopback, as on a self-hosted runner.
  * The index and the OIDC endpoint are served over https as `pypi.test`, a name only the proxy can resolve: a run
  * that should go through the proxy succeeds only if it did, and a run that NO_PROXY sends direct must fail to
  * resolve the name (and the proxy must have seen nothing). Plain-http loopback targets follow HTTP_PROXY, not
  * HTTPS_PROXY. Node 24 and the machine's Node.
  */
-import { errorMessage, failureProblems, runChild, type Endpoints } from './harness';
+import { errorMessage, failureProblems, runChild, type Endpoints } from '../harness';
 import { makeTestCertificate, type TestCertificate } from './tls';
-import { startHostileServer, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
-import { startProxy, type TestProxy } from '../support/proxy';
+import { startHostileServer, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { startProxy, type TestProxy } from '../../support/proxy';
 
 const PROXY_PASSWORD = 'proxy-password-3f9a1c7e5d';
 registerSecret(PROXY_PASSWORD);

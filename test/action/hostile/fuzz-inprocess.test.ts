@@ -2,14 +2,14 @@
  * Property-based fuzzing of server answers (status x headers x body), in-process: `runAction` (the action's own
  * modules) against a real loopback server that answers one endpoint with a generated response, every time it is
  * asked (so retryable answers exhaust the retries). Timing is shortened in-process; the code paths are production's.
- * At least 10,000 cases per run (issue 5): FUZZ_RUNS per endpoint, three endpoints. `FUZZ_SEED` replays a run.
+ * At least 10,000 cases per run: FUZZ_RUNS per endpoint, three endpoints. `FUZZ_SEED` replays a run.
  */
 import * as fc from 'fast-check';
 import { answerFor } from './arbitraries';
 import { propertyProblems } from './fuzz-property';
-import { runInProcess, type Endpoints } from './harness';
-import { startHostileServer, type HostileRoute, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
+import { startHostileServer, type HostileRoute, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { runInProcess, type Endpoints } from '../harness';
 
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 3_400);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;

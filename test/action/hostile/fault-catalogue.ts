@@ -1,27 +1,26 @@
 /**
- * The fault matrix of issue 5, item 1: every way one of the three endpoints (audience, OIDC token, mint-token) can
+ * The fault matrix: every way one of the three endpoints (audience, OIDC token, mint-token) can
  * misbehave, what the action must make of it (retry or stop), and the reason it must give. Used in-process (every
  * case, persistent and transient, with short timing) and with the bundled action as a child (production timing).
  * `slowMs` is how long a slow fault stalls: past the request timeout of the timing in use.
  */
-import type { HostileFault, HostileRoute } from '../support/hostile-server';
-import { fakeJwt, runnerClaims } from '../support/hostile-server';
+import type { Fault } from '../../../src/emulator';
+import { fakeJwt, runnerClaims } from '../../support/hostile-server';
 
-export const ROUTES: HostileRoute[] = ['audience', 'oidc-token', 'mint-token'];
+export const ROUTES = ['audience', 'oidc-token', 'mint-token'] as const;
+export type Endpoint = (typeof ROUTES)[number];
 
 export interface FaultCase {
   readonly name: string;
-  readonly build: (ctx: { otherHost: string; slowMs: number }) => HostileFault;
+  readonly build: (ctx: { otherHost: string; slowMs: number }) => Fault;
   /** the action must try again (fresh JWT for the exchange) rather than stop */
   readonly retryable: boolean;
   /** the first line of the error annotation when the fault persists */
   readonly reason: RegExp;
   /** routes this case applies to (default: all three) */
-  readonly routes?: HostileRoute[];
+  readonly routes?: Endpoint[];
   /** a redirect: the other host must receive nothing */
   readonly redirect?: boolean;
-  /** the emulator's faults cannot express it (a body without Content-Length): serve it from the hostile server */
-  readonly hostileServerOnly?: boolean;
 }
 
 const html = (title: string) => `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1>` +
@@ -67,7 +66,6 @@ export const FAULTS: FaultCase[] = [
     build: () => ({ status: 200, headers: { ...json, 'transfer-encoding': 'chunked', 'content-length': '' }, body: 'y'.repeat(3 * 1024 * 1024) }),
     retryable: false,
     reason: /more than \d+ KiB/,
-    hostileServerOnly: true,
   },
   { name: 'slow headers', build: ({ slowMs }) => ({ delayMs: slowMs }), retryable: true, reason: /did not answer within/ },
   {
@@ -121,7 +119,7 @@ export const FAULTS: FaultCase[] = [
 ];
 
 /** The (route, fault name, fault) rows of the matrix, for `describe.each`. */
-export function matrix(): Array<[HostileRoute, string, FaultCase]> {
+export function matrix(): Array<[Endpoint, string, FaultCase]> {
   return ROUTES.flatMap((route) => FAULTS.filter((f) => !f.routes || f.routes.includes(route))
-    .map((f): [HostileRoute, string, FaultCase] => [route, f.name, f]));
+    .map((f): [Endpoint, string, FaultCase] => [route, f.name, f]));
 }

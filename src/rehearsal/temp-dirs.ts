@@ -21,7 +21,8 @@ function removeAll(): void {
 
 // Under jest, a test file's process outlives the file (and jest's `process` does not see 'exit'): clean after the
 // file. Anywhere else (the demo), when the process exits.
-if (typeof afterAll === 'function') afterAll(removeAll);
+const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
+if (typeof jestAfterAll === 'function') jestAfterAll(removeAll);
 else process.once('exit', removeAll);
 
 export function tempDir(prefix: string): string {

@@ -7,27 +7,25 @@
  * The job's upload URLs (the literal `https://upload.pypi.org/legacy/` the component writes into `with:`/`env:`) are
  * repointed at the emulator through `urlMap`. `run:` steps run for real (tool installs from PyPI included); the
  * actions that would need GitHub (checkout, artifacts, setup-python, setup-uv) are replaced by the documented
- * stand-ins of `workflow/stand-ins.ts`; anything the harness cannot execute faithfully throws, so a test fails
- * instead of passing quietly. Every output it captures goes to the leak scanner.
+ * stand-ins of `stand-ins.ts`; anything the harness cannot execute faithfully throws, so a test fails
+ * instead of passing quietly. Every secret it makes and every output it captures go to the caller's leak scanner (`scan`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { recordOutput, registerSecret } from './leaks';
-import { parseFileCommand, parsePathFile, StepOutputProcessor } from './workflow/commands';
-import { executeStep } from './workflow/execute-step';
-import { ExpressionContext, StrictContext, Value, condition, interpolate } from './workflow/expressions';
-import { BASE_PATH, mapValues, oidcGranted, renderStepLog, scalarRecord, stepIds } from './workflow/job-parts';
-import { RunContextOptions, createRunContext, githubContext, githubEnv, oidcClaims } from './workflow/run-context';
-import { DEFAULT_STAND_INS, StandIn } from './workflow/stand-ins';
-import { Toolbox, ToolboxOptions } from './workflow/toolbox';
-import { whyNotTriggered } from './workflow/triggers';
-import type { JobResult, StepResult, Workflow, WorkflowStep } from './workflow/types';
-import { networkEnv } from '../../scripts/tools/catalog';
+import { parseFileCommand, parsePathFile, StepOutputProcessor } from './commands';
+import { executeStep } from './execute-step';
+import { ExpressionContext, StrictContext, Value, condition, interpolate } from './expressions';
+import { BASE_PATH, mapValues, oidcGranted, renderStepLog, scalarRecord, stepIds } from './job-parts';
+import { RunContextOptions, createRunContext, githubContext, githubEnv, oidcClaims } from './run-context';
+import { DEFAULT_STAND_INS, StandIn } from './stand-ins';
+import { Toolbox, ToolboxOptions } from './toolbox';
+import { whyNotTriggered } from './triggers';
+import type { JobResult, StepResult, Workflow, WorkflowStep } from './types';
 
-export type { JobResult, StepResult, Workflow } from './workflow/types';
+export type { JobResult, StepResult, Workflow } from './types';
 
 /** The GitHub OIDC side of an emulator: where the job asks for tokens, and the claims it signs. */
 export interface OidcIssuerHandle {
@@ -49,7 +47,12 @@ export interface RunJobOptions extends RunContextOptions {
    * this same object, so passing it to the next job hands the build job's `dist/` to the publish job.
    */
   readonly artifacts?: Record<string, string>;
+  /** The machine's tools a runner would have (python) or an action would install (uv); see toolbox.ts. */
   readonly tools?: ToolboxOptions['tools'];
+  /** Where setup-uv's stand-in points uv's cache (a run-wide one saves downloads). @default the job's temp dir */
+  readonly uvCacheDir?: string;
+  /** Variables of this machine every step needs to reach the network (proxy, CA bundle). @default none */
+  readonly machineEnv?: Record<string, string>;
   /** Extra stand-ins, tried before the default ones. */
   readonly standIns?: StandIn[];
   /** Results and outputs of the jobs this one `needs`. @default every needed job succeeded, no outputs */
@@ -65,10 +68,19 @@ export interface RunJobOptions extends RunContextOptions {
    * @default false
    */
   readonly tolerateMissingTools?: boolean;
+  /** Where every secret the run creates and every output it captures go: the caller's leak scanner. */
+  readonly scan: OutputScan;
   /** Called before each step that will run (e.g. to advance the emulator's clock between mint and upload). */
   beforeStep?(step: WorkflowStep, index: number, done: readonly StepResult[]): void | Promise<void>;
-  /** Where captured output goes. @default the leak scanner */
-  record?(label: string, text: string, allowMaskCommands: boolean): void;
+}
+
+/**
+ * A leak scanner's two hooks. `allowMaskCommands` is true for a step's stdout, where `::add-mask::<secret>` is the one
+ * place a secret may appear.
+ */
+export interface OutputScan {
+  registerSecret(secret: string): void;
+  recordOutput(label: string, text: string, allowMaskCommands: boolean): void;
 }
 
 export async function runJob(opts: RunJobOptions): Promise<JobResult> {
@@ -80,7 +92,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   const ctx = createRunContext({ ...opts, workflowName: opts.workflowName ?? workflow.name });
   const notTriggered = whyNotTriggered(workflow.on, ctx);
   if (notTriggered) throw new Error(`GitHub would not run this workflow: ${notTriggered}`);
-  const record = opts.record ?? recordOutput;
+  const record = opts.scan.recordOutput;
   const urlMap = opts.urlMap ?? {};
   const repoint = (v: string) => Object.entries(urlMap).reduce((s, [from, to]) => s.split(from).join(to), v);
 
@@ -96,9 +108,9 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   for (const d of [dirs.workspace, dirs.temp, dirs.toolCache, dirs.home, dirs.files]) mkdirSync(d, { recursive: true });
   writeFileSync(dirs.eventPath, JSON.stringify(ctx.payload, null, 2));
   try {
-    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools });
+    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools, uvCacheDir: opts.uvCacheDir ?? join(root, 'uv-cache') });
     const githubToken = `ghs_${randomBytes(18).toString('base64url')}`; // stands in for GITHUB_TOKEN; the runner masks it
-    registerSecret(githubToken);
+    opts.scan.registerSecret(githubToken);
 
     const idTokenGranted = oidcGranted(job, workflow, ctx.eventName, ctx.payload);
     const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name;
@@ -186,7 +198,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         // ~/.local/bin is on a GitHub-hosted runner's PATH: where `uv tool install` and pipx put commands
         PATH: [tools.binDir, ...extraPath, join(dirs.home, '.local', 'bin'), dirname(process.execPath), BASE_PATH].join(':'),
         // this machine's way to PyPI (proxy, CA bundle), which a job's real tool installs need
-        ...networkEnv(),
+        ...opts.machineEnv,
         ...(idTokenGranted ? oidcRequestEnv : {}),
         ...envBefore,
         ...mapValues(scalarRecord(step.env), evaluate),

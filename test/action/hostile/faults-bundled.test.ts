@@ -8,77 +8,58 @@
  * - a representative subset under the machine's Node.
  * Runs concurrently (most of the time is spent waiting on timers), a handful at a time.
  */
-import { FAULTS, matrix, type FaultCase } from './fault-catalogue';
-import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from './harness';
-import type { Route } from '../../src/emulator';
-import { startTestEmulator, defaultPublisher } from '../support/emulator';
-import { startHostileServer, type HostileFault, type HostileRoute, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
-import { MACHINE_NODE, NODE24 } from '../support/node';
+import { FAULTS, matrix, type Endpoint, type FaultCase } from './fault-catalogue';
+import type { Emulator } from '../../../src/emulator';
+import { startTestEmulator, defaultPublisher } from '../../support/emulator';
+import { startHostileServer, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { MACHINE_NODE, NODE24 } from '../../support/node';
+import { PRODUCTION_TOTAL_MS, STARTUP_SLACK_MS, errorMessage, failureProblems, runChild, type Endpoints } from '../harness';
 
 /** Past the action's 10 s request timeout. */
 const SLOW_MS = 12_000;
 const ATTEMPTS = 5;
 
 /**
- * Where the faults come from: the emulator, or for the few faults it cannot express, the hostile server. Each
- * concurrent test gets its own, so injected faults and request logs do not mix.
+ * The emulator the faults come from, and the recorder redirects point at ("the other host"). Each concurrent test
+ * gets its own, so injected faults and request logs do not mix.
  */
 interface Backend {
   readonly ep: Endpoints;
-  /** the "other host" redirects point at */
+  readonly emu: Emulator;
   readonly other: HostileServer;
-  issued(): string[];
-  inject(route: HostileRoute, ...faults: HostileFault[]): void;
-  requests(route: HostileRoute): unknown[];
   close(): Promise<void>;
 }
 
-async function backendFor(fault: FaultCase): Promise<Backend> {
+async function startBackend(): Promise<Backend> {
   const other = await startHostileServer({ onSecret: registerSecret });
-  if (!fault.hostileServerOnly) {
-    const emu = await startTestEmulator({ projects: ['demo-package'], publishers: [defaultPublisher()] });
-    return {
-      ep: { indexUrl: emu.uploadUrl, oidcRequestUrl: emu.oidc.requestUrl, requestToken: emu.oidc.requestToken },
-      other,
-      issued: () => emu.issuedSecrets(),
-      inject: (route, ...faults) => emu.faults.inject(route as Route, ...faults),
-      requests: (route) => emu.requests(route as Route),
-      close: () => other.close(),
-    };
-  }
-  const server = await startHostileServer({ onSecret: registerSecret });
+  const emu = await startTestEmulator({ projects: ['demo-package'], publishers: [defaultPublisher()] });
   return {
-    ep: { indexUrl: `${server.url}/legacy/`, oidcRequestUrl: server.oidcRequestUrl, requestToken: server.requestToken },
+    ep: { indexUrl: emu.uploadUrl, oidcRequestUrl: emu.oidc.requestUrl, requestToken: emu.oidc.requestToken },
+    emu,
     other,
-    issued: () => server.issued(),
-    inject: (route, ...faults) => server.inject(route, ...faults),
-    requests: (route) => server.requests(route),
-    close: async () => {
-      await other.close();
-      await server.close();
-    },
+    close: () => other.close(),
   };
 }
 
-async function once(node: string, route: HostileRoute, fault: FaultCase, label: string) {
-  const b = await backendFor(fault);
+async function once(node: string, route: Endpoint, fault: FaultCase, label: string) {
+  const b = await startBackend();
   try {
-    b.inject(route, fault.build({ otherHost: b.other.url, slowMs: SLOW_MS }));
+    b.emu.faults.inject(route, fault.build({ otherHost: b.other.url, slowMs: SLOW_MS }));
     const r = await runChild(node, b.ep, { label });
     expect(r.durationMs).toBeLessThan(PRODUCTION_TOTAL_MS + STARTUP_SLACK_MS);
     if (fault.retryable) {
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(b.issued()).toContain(r.outputs['api-token']);
-      expect(b.requests(route)).toHaveLength(2);
+      expect(b.emu.issuedSecrets()).toContain(r.outputs['api-token']);
+      expect(b.emu.requests(route)).toHaveLength(2);
       expect(r.stdout).toMatch(/retrying in \d+\.\d s with a fresh OIDC token/);
     } else {
       expect(failureProblems(r)).toEqual([]);
       expect(errorMessage(r.stdout)).toMatch(fault.reason);
-      expect(b.requests(route)).toHaveLength(1);
+      expect(b.emu.requests(route)).toHaveLength(1);
     }
     if (fault.redirect) expect(b.other.requests()).toEqual([]);
-    if (route === 'oidc-token' && !fault.retryable) expect(b.requests('mint-token')).toEqual([]);
+    if (route === 'oidc-token' && !fault.retryable) expect(b.emu.requests('mint-token')).toEqual([]);
   } finally {
     await b.close();
   }
@@ -93,7 +74,7 @@ describe('bundled action under Node 24, each fault once', () => {
 const byName = (name: string) => FAULTS.find((f) => f.name === name)!;
 
 describe('bundled action under Node 24, faults that never clear', () => {
-  const persistent: Array<[HostileRoute, string]> = [
+  const persistent: Array<[Endpoint, string]> = [
     ['audience', '503 with an HTML body'],
     ['oidc-token', '502 with an HTML body'],
     ['mint-token', '429 with Retry-After'],
@@ -102,14 +83,14 @@ describe('bundled action under Node 24, faults that never clear', () => {
   ];
   test.concurrent.each(persistent)('%s: %s, every time', async (route, name) => {
     const fault = byName(name);
-    const b = await backendFor(fault);
+    const b = await startBackend();
     try {
-      b.inject(route, ...Array.from({ length: ATTEMPTS + 1 }, () => fault.build({ otherHost: b.other.url, slowMs: SLOW_MS })));
+      b.emu.faults.inject(route, ...Array.from({ length: ATTEMPTS + 1 }, () => fault.build({ otherHost: b.other.url, slowMs: SLOW_MS })));
       const r = await runChild(NODE24, b.ep, { label: `node24 persistent ${route} ${name}` });
       expect(failureProblems(r)).toEqual([]);
       expect(errorMessage(r.stdout)).toMatch(fault.reason);
       expect(r.stdout).toMatch(/gave up after \d attempts?: (retry limit reached|the next attempt would pass the 60 s time limit)/);
-      expect(b.requests(route).length).toBeLessThanOrEqual(ATTEMPTS);
+      expect(b.emu.requests(route).length).toBeLessThanOrEqual(ATTEMPTS);
       expect(r.durationMs).toBeLessThan(PRODUCTION_TOTAL_MS + STARTUP_SLACK_MS);
     } finally {
       await b.close();
@@ -118,7 +99,7 @@ describe('bundled action under Node 24, faults that never clear', () => {
 });
 
 describe(`bundled action under the machine's Node (${MACHINE_NODE}), a representative subset`, () => {
-  const subset: Array<[HostileRoute, string]> = [
+  const subset: Array<[Endpoint, string]> = [
     ['audience', '503 with an HTML body'],
     ['audience', '302 redirect to another host'],
     ['oidc-token', 'an OIDC token whose aud differs'],

@@ -5,9 +5,10 @@
  * fresh JWT for every exchange attempt).
  */
 import { matrix } from './fault-catalogue';
-import { FAST_TIMING, errorMessage, failureProblems, parseCommandFile, runInProcess, type Endpoints } from './harness';
-import { startHostileServer, type HostileServer } from '../support/hostile-server';
-import { registerSecret } from '../support/leaks';
+import { parseFileCommand } from '../../../src/rehearsal/commands';
+import { startHostileServer, type HostileServer } from '../../support/hostile-server';
+import { registerSecret } from '../../support/leaks';
+import { FAST_TIMING, errorMessage, failureProblems, runInProcess, type Endpoints } from '../harness';
 
 let server: HostileServer;
 let other: HostileServer;
@@ -56,7 +57,7 @@ describe.each(matrix())('%s answers with %s', (route, _name, fault) => {
       server.inject(route, build());
       const r = await runInProcess(ep, { label: `${route} ${fault.name} (transient)` });
       expect(r.code).toBe(0);
-      const outputs = parseCommandFile(r.outputFile);
+      const outputs = parseFileCommand(r.outputFile, 'GITHUB_OUTPUT');
       expect(outputs['api-token']).toBe(server.issued().filter((s) => s.startsWith('pypi-')).pop());
       expect(server.requests(route)).toHaveLength(2);
       expect(r.stdout).toMatch(/retrying in \d+\.\d s with a fresh OIDC token/);

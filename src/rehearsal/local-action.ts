@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { MACHINE_NODE, NODE24 } from '../node';
+import { MACHINE_NODE, NODE24 } from './node';
 
 export interface LocalAction {
   readonly dir: string;

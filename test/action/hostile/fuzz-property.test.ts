@@ -1,7 +1,7 @@
 /** The fuzz property must be able to fail: each kind of bad run it exists to catch is caught. */
 import { INJECTION_MARKER } from './arbitraries';
 import { propertyProblems, type CaseRun } from './fuzz-property';
-import { fakeJwt, fakePypiToken, runnerClaims } from '../support/hostile-server';
+import { fakeJwt, fakePypiToken, runnerClaims } from '../../support/hostile-server';
 
 const token = fakePypiToken();
 const jwt = fakeJwt(runnerClaims('pypi'));

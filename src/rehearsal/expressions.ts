@@ -1,8 +1,10 @@
 /**
- * GitHub Actions expressions (`${{ ... }}` and `if:` conditions), the part of the language a release workflow uses:
- * context paths (`steps.mint.outputs.api-token`, `github.ref`, `env.X`, `secrets.X`, `needs.build.outputs.x`),
- * literals, `! == != < > <= >= && ||`, parentheses and the common functions. Anything else (an unknown context, a
- * step id the job does not have, `hashFiles`, ...) throws: a harness that guessed would let a broken workflow pass.
+ * GitHub Actions expressions (`${{ ... }}` and `if:` conditions), the part of the language generated workflows use
+ * (this package's release jobs, and projen's build and release workflows it retrofits): context paths
+ * (`steps.mint.outputs.api-token`, `github.ref`, `env.X`, `secrets.X`, `needs.release.outputs.x`), literals,
+ * `! == != && ||`, parentheses and the status functions. Anything else (an unknown context or function, a step id
+ * the job does not have, an ordering comparison, `[...]`) throws: a runner that guessed would let a broken
+ * workflow pass.
  */
 
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
@@ -21,7 +23,7 @@ export interface ExpressionContext {
 
 export class ExpressionError extends Error {}
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|('(?:[^']|'')*')|(==|!=|<=|>=|&&|\|\||[!<>()[\].,*])|([A-Za-z_][A-Za-z0-9_-]*))/y;
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|('(?:[^']|'')*')|(==|!=|&&|\|\||[!().,])|([A-Za-z_][A-Za-z0-9_-]*))/y;
 
 type Token = { kind: 'num' | 'str' | 'op' | 'id'; text: string };
 
@@ -53,17 +55,11 @@ function toNumber(v: Value): number {
   return NaN;
 }
 
-/** GitHub compares strings case-insensitively and coerces mixed types to numbers. */
-function compare(a: Value, b: Value): number {
-  if (typeof a === 'string' && typeof b === 'string') {
-    const x = a.toLowerCase();
-    const y = b.toLowerCase();
-    return x === y ? 0 : x < y ? -1 : 1;
-  }
-  if (typeof a === 'object' || typeof b === 'object') return a === b ? 0 : NaN;
-  const x = toNumber(a);
-  const y = toNumber(b);
-  return x === y ? 0 : x < y ? -1 : x > y ? 1 : NaN;
+/** `==` as GitHub defines it: strings case-insensitively, mixed types coerced to numbers, objects by identity. */
+function equals(a: Value, b: Value): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  if (typeof a === 'object' || typeof b === 'object') return a === b;
+  return toNumber(a) === toNumber(b);
 }
 
 export function stringify(v: Value | StrictContext): string {
@@ -80,10 +76,12 @@ function property(obj: Value | StrictContext, key: string): Value | StrictContex
     return obj.entries[found];
   }
   if (obj === null || typeof obj !== 'object') return null;
-  if (Array.isArray(obj)) return /^\d+$/.test(key) ? obj[Number(key)] ?? null : null;
+  if (Array.isArray(obj)) return null;
   const found = Object.keys(obj).find((k) => k.toLowerCase() === key.toLowerCase());
   return found === undefined ? null : obj[found];
 }
+
+const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'];
 
 class Parser {
   private pos = 0;
@@ -127,18 +125,11 @@ class Parser {
   }
   private comparison(): Value | StrictContext {
     const left = this.unary();
-    for (const op of ['==', '!=', '<=', '>=', '<', '>']) {
+    for (const op of ['==', '!=']) {
       if (this.peek(op)) {
         this.pos++;
-        const c = compare(left as Value, this.unary() as Value);
-        switch (op) {
-          case '==': return c === 0;
-          case '!=': return c !== 0;
-          case '<=': return c <= 0;
-          case '>=': return c >= 0;
-          case '<': return c < 0;
-          default: return c > 0;
-        }
+        const same = equals(left as Value, this.unary() as Value);
+        return op === '==' ? same : !same;
       }
     }
     return left;
@@ -167,47 +158,28 @@ class Parser {
     const name = Object.keys(this.ctx.contexts).find((k) => k.toLowerCase() === t.text.toLowerCase());
     if (name === undefined) this.fail(`unknown context '${t.text}'`);
     let v: Value | StrictContext = this.ctx.contexts[name];
-    for (;;) {
-      if (this.peek('.')) {
-        this.pos++;
-        const key = this.tokens[this.pos++];
-        if (key === undefined || key.kind !== 'id') this.fail('expected a property name after "."');
-        v = property(v, key.text);
-      } else if (this.peek('[')) {
-        this.pos++;
-        const key = this.or();
-        this.expect(']');
-        v = property(v, stringify(key));
-      } else {
-        return v;
-      }
+    while (this.peek('.')) {
+      this.pos++;
+      const key = this.tokens[this.pos++];
+      if (key === undefined || key.kind !== 'id') this.fail('expected a property name after "."');
+      v = property(v, key.text);
     }
+    return v;
   }
   private call(name: string): Value {
     this.expect('(');
-    const args: Array<Value | StrictContext> = [];
-    while (!this.peek(')')) {
-      args.push(this.or());
+    let args = 0;
+    for (; !this.peek(')'); args++) {
+      this.or();
       if (!this.peek(')')) this.expect(',');
     }
     this.expect(')');
-    const s = (i: number) => stringify(args[i] ?? null).toLowerCase();
+    if (args > 0 || !STATUS_FUNCTIONS.includes(name.toLowerCase())) this.fail(`function '${name}' is not supported by the harness`);
     switch (name.toLowerCase()) {
       case 'success': return !this.ctx.jobFailed;
       case 'failure': return this.ctx.jobFailed;
-      case 'always': return true;
       case 'cancelled': return false;
-      case 'contains': {
-        const hay = args[0];
-        if (Array.isArray(hay)) return hay.some((x) => compare(x, args[1] as Value) === 0);
-        return s(0).includes(s(1));
-      }
-      case 'startswith': return s(0).startsWith(s(1));
-      case 'endswith': return s(0).endsWith(s(1));
-      case 'format': return stringify(args[0] ?? null).replace(/\{(\d+)\}/g, (_, i) => stringify(args[1 + Number(i)] ?? null));
-      case 'tojson': return JSON.stringify(args[0] instanceof StrictContext ? args[0].entries : args[0] ?? null, null, 2);
-      case 'fromjson': return JSON.parse(stringify(args[0] ?? null)) as Value;
-      default: this.fail(`function '${name}' is not supported by the harness`);
+      default: return true; // always()
     }
   }
 }

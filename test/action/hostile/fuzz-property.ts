@@ -5,8 +5,9 @@
  * any captured output, never a line a server's text managed to start (workflow-command injection).
  */
 import { INJECTION_MARKER } from './arbitraries';
-import { failureProblems, parseCommandFile } from './harness';
-import { findLeaks } from '../support/leaks';
+import { parseFileCommand } from '../../../src/rehearsal/commands';
+import { findLeaks } from '../../support/leaks';
+import { failureProblems } from '../harness';
 
 export interface CaseRun {
   readonly code: number | null;
@@ -31,7 +32,7 @@ const VALID_TOKEN = /^pypi-[\x21-\x7e]+$/;
 export function propertyProblems(r: CaseRun, ctx: CaseContext): string[] {
   const problems: string[] = [];
   if (r.code === 0) {
-    const token = parseCommandFile(r.outputFile)['api-token'];
+    const token = parseFileCommand(r.outputFile, 'GITHUB_OUTPUT')['api-token'];
     if (typeof token !== 'string' || !VALID_TOKEN.test(token)) problems.push('exit 0 without a valid pypi- token in api-token');
     else if (!ctx.secrets.includes(token)) problems.push('exit 0 with a token no server gave');
     if (r.envFile !== '') problems.push('GITHUB_ENV written though export-env was empty');

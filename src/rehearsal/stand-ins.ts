@@ -14,8 +14,8 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { tempDir } from '../temp-dirs';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
+import { tempDir } from './temp-dirs';
 import type { Toolbox } from './toolbox';
 import type { WorkflowStep } from './types';
 

@@ -38,8 +38,11 @@ export interface WorkflowJob {
 
 export interface Workflow {
   readonly name?: string;
-  readonly on: unknown;
+  /** One event, a list of events, or events with their filters (what projen writes). */
+  readonly on: string | string[] | Record<string, unknown>;
   readonly permissions?: Permissions;
+  /** read by the component's tests; a single job's run does not depend on it */
+  readonly concurrency?: unknown;
   readonly env?: Record<string, Scalar>;
   readonly defaults?: WorkflowJob['defaults'];
   readonly jobs: Record<string, WorkflowJob>;
