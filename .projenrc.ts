@@ -1,4 +1,5 @@
 import { cdk, github, javascript } from 'projen';
+import { OwnWorkflows } from './projenrc/own-workflows';
 import { PypiPublishRetrofit } from './src';
 
 const project = new cdk.JsiiProject({
@@ -180,12 +181,14 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
 project.addTask('typecheck:runtime', {
-  description: 'Type-check the action, the emulator and the rehearsal runner with their own tsconfigs',
+  description: 'Type-check the action, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
   steps: [
     { exec: 'tsc -p src/action/tsconfig.json' },
     { exec: 'tsc -p src/attest/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
     { exec: 'tsc -p src/rehearsal/tsconfig.json' },
+    // the GitHub-side setup script is shipped as plain CommonJS (copied into user repositories); @ts-check'ed here
+    { exec: 'tsc -p github-setup/tsconfig.json' },
   ],
 });
 project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
@@ -236,11 +239,14 @@ project.addTask('bench', {
   ],
 });
 
-project.npmignore?.addPatterns('/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');
+project.npmignore?.addPatterns('/github-setup/tsconfig.json', '/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');
 project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
 
 // --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
 // (adds .github/actions/pypi-mint/ and rewires release_pypi: mint step, TWINE_PASSWORD from its output, environment)
 new PypiPublishRetrofit(project, { environment: 'pypi' });
+
+// --- this repository's own workflows: actions pinned by commit, no persisted credentials where a job does not push
+new OwnWorkflows(project);
 
 project.synth();

@@ -113,8 +113,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     say(`  PyPI ${emulator.pypiUrl} (upload URL ${emulator.uploadUrl}), OIDC issuer ${emulator.oidc.issuer}`);
     say(`  Sigstore (Fulcio and Rekor) ${emulator.sigstore.fulcioUrl}`);
-    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}; https://fulcio.sigstore.dev and ` +
-      'https://rekor.sigstore.dev at the emulator\'s Sigstore');
+    say(`  https://upload.pypi.org/legacy/ in the job is repointed at ${emulator.uploadUrl}, https://pypi.org/simple/ at ${emulator.simpleUrl}, ` +
+      'https://fulcio.sigstore.dev and https://rekor.sigstore.dev at the emulator\'s Sigstore');
 
     heading(5, 'The build job\'s artifact: sdist and wheel');
     let dists: BuiltDists;

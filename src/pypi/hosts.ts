@@ -50,6 +50,9 @@ export const DEFAULT_UPLOAD_URL = PYPI.uploadUrl;
 export const OIDC_AUDIENCE_PATH = '/_/oidc/audience';
 export const OIDC_MINT_TOKEN_PATH = '/_/oidc/mint-token';
 
+/** The simple repository API (PEP 503/691), under the web root: what installers and uv's `--check-url` read. */
+export const SIMPLE_API_PATH = '/simple/';
+
 /** PyPI's troubleshooting page for trusted publishing. */
 export const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
 

@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { Component, Project, github } from 'projen';
 import { PypiAttestActionError } from './errors';
-import { ShippedFile } from './mint-action';
+import { Sha256File, ShippedFile } from './shipped-file';
 
 /** Where the shipped attest action lives in a user's repository. */
 export const ATTEST_ACTION_DIR = '.github/actions/pypi-attest';
@@ -54,9 +54,10 @@ export class PypiAttestAction extends Component {
     if (project.parent) {
       throw new PypiAttestActionError('add it to the root project (workflows and actions live at the repository root)');
     }
-    const missing = { what: 'the attest action', task: 'bundle:attest', error: PypiAttestActionError };
+    const missing = (path: string) => new PypiAttestActionError(`the attest action is missing at ${path}; this package was built without it (run "npx projen bundle:attest" in projen-pypi-mint)`);
     new ShippedFile(project, `${ATTEST_ACTION_DIR}/action.yml`, join(ATTEST_SOURCE_DIR, 'action.yml'), '#', shippedActionYml, missing);
-    new ShippedFile(project, `${ATTEST_ACTION_DIR}/index.cjs`, join(ATTEST_SOURCE_DIR, 'index.cjs'), '//', (body) => body, missing);
+    const bundle = new ShippedFile(project, `${ATTEST_ACTION_DIR}/index.cjs`, join(ATTEST_SOURCE_DIR, 'index.cjs'), '//', (body) => body, missing);
+    new Sha256File(project, `${ATTEST_ACTION_DIR}/index.cjs.sha256`, bundle, 'index.cjs');
   }
 }
 

@@ -1,6 +1,7 @@
 import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
+import { metadataCheckSteps, versionCheckStep } from './release-checks';
 
 const { JobPermission } = github.workflows;
 
@@ -29,8 +30,9 @@ export function setupUvStep(): github.workflows.JobStep {
 }
 
 /**
- * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool and
- * hands `dist/` (only) to the publish jobs as an artifact.
+ * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool, checks
+ * the version against the tag and the metadata as PyPI would, and hands `dist/` (only) to the publish jobs as an
+ * artifact.
  */
 export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workflows.Job {
   const install = buildToolInstallCommand(spec);
@@ -49,6 +51,9 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workf
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
       { name: 'Build sdist and wheel', id: 'build', workingDirectory, run: spec.run },
+      // before anything leaves this job: the version the tag promises, and metadata PyPI accepts
+      versionCheckStep(where),
+      ...metadataCheckSteps(where),
       {
         name: 'Upload distributions',
         id: 'upload_distributions',

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { Component, FileBase, Project, github } from 'projen';
+import { Component, Project, github } from 'projen';
 import { PypiMintActionError } from './errors';
 import { PinnedTool, toolRequirementsFile } from './pins';
+import { PACKAGE_ROOT, Sha256File, ShippedFile } from './shipped-file';
 
 /** Where the shipped action lives in a user's repository. */
 export const MINT_ACTION_DIR = '.github/actions/pypi-mint';
@@ -43,10 +43,8 @@ export function mintStep(indexUrl: string, audience?: string): github.workflows.
 
 /**
  * This package's action: the root `action.yml` (the one contract, also what `uses: <owner>/projen-pypi-mint@<sha>`
- * runs) and its bundle. `__dirname` is `lib/release/` once compiled and `src/release/` under ts-node or ts-jest: both
- * sit two levels below the package root, which the npm package ships `action.yml` and `action/` in.
+ * runs) and its bundle, at the package root.
  */
-const PACKAGE_ROOT = join(__dirname, '..', '..');
 const ACTION_YML_SOURCE = join(PACKAGE_ROOT, 'action.yml');
 const BUNDLE_SOURCE = join(PACKAGE_ROOT, 'action', 'index.cjs');
 /** The root action.yml runs `action/index.cjs`; the copy sits next to its bundle. */
@@ -76,8 +74,10 @@ export class PypiMintAction extends Component {
     if (project.parent) {
       throw new PypiMintActionError('add it to the root project (workflows and actions live at the repository root)');
     }
-    new ShippedFile(project, `${MINT_ACTION_DIR}/action.yml`, ACTION_YML_SOURCE, '#', shippedActionYml);
-    new ShippedFile(project, `${MINT_ACTION_DIR}/index.cjs`, BUNDLE_SOURCE, '//', (body) => body);
+    const missing = (path: string) => new PypiMintActionError(`the mint action is missing at ${path}; this package was built without it (run "npx projen bundle:action" in projen-pypi-mint)`);
+    new ShippedFile(project, `${MINT_ACTION_DIR}/action.yml`, ACTION_YML_SOURCE, '#', shippedActionYml, missing);
+    const bundle = new ShippedFile(project, `${MINT_ACTION_DIR}/index.cjs`, BUNDLE_SOURCE, '//', (body) => body, missing);
+    new Sha256File(project, `${MINT_ACTION_DIR}/index.cjs.sha256`, bundle, 'index.cjs');
   }
 }
 
@@ -106,36 +106,7 @@ export function vendoredRequirementsPath(tool: PinnedTool): string {
 export function vendorToolRequirements(project: Project, tool: PinnedTool): void {
   const path = vendoredRequirementsPath(tool);
   if (project.root.tryFindFile(path) === undefined) {
-    new ShippedFile(project.root, path, join(PACKAGE_ROOT, toolRequirementsFile(tool)), '#', (body) => body);
-  }
-}
-
-/** A copy of a file this package ships, with projen's marker on the first line (after a shebang, if any). */
-export class ShippedFile extends FileBase {
-  public constructor(
-    project: Project,
-    filePath: string,
-    private readonly sourcePath: string,
-    private readonly commentPrefix: string,
-    private readonly transform: (body: string) => string,
-    /** What to say when the source is missing: the action and the task that builds it. */
-    private readonly missing: { readonly what: string; readonly task: string; readonly error: new (m: string) => Error } =
-    { what: 'the mint action', task: 'bundle:action', error: PypiMintActionError },
-  ) {
-    super(project, filePath, { readonly: true, committed: true });
-  }
-
-  protected synthesizeContent(): string {
-    if (!existsSync(this.sourcePath)) {
-      throw new this.missing.error(`${this.missing.what} is missing at ${this.sourcePath}; this package was built without it (run "npx projen ${this.missing.task}" in projen-pypi-mint)`);
-    }
-    const body = this.transform(readFileSync(this.sourcePath, 'utf-8'));
-    if (!this.marker) return body;
-    const markerLine = `${this.commentPrefix} ${this.marker}\n`;
-    if (body.startsWith('#!')) {
-      const eol = body.indexOf('\n') + 1;
-      return body.slice(0, eol) + markerLine + body.slice(eol);
-    }
-    return markerLine + body;
+    new ShippedFile(project.root, path, join(PACKAGE_ROOT, toolRequirementsFile(tool)), '#', (body) => body,
+      (source) => new PypiMintActionError(`the locked set of ${tool} is missing at ${source}; this package is broken`));
   }
 }

@@ -10,6 +10,11 @@ import { github } from 'projen';
 /** astral-sh/setup-uv v8.1.0: installs the pinned uv and puts `uv tool` binaries on PATH. */
 export const SETUP_UV_ACTION = 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b';
 
+/** actions/setup-node v7.0.0 by commit (projen's ActionRefs names it by tag): the retrofit's packaging job. */
+export const SETUP_NODE_ACTION = 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020';
+/** actions/setup-python v7.0.0 by commit (projen's ActionRefs names it by tag): the retrofit's packaging job. */
+export const SETUP_PYTHON_ACTION = 'actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97';
+
 /**
  * The release each SHA pin stands for, written as a `# vX.Y.Z` comment after the `uses:` line (what zizmor and
  * Dependabot read). projen pins actions/* itself (github.ActionRefs); a SHA re-pinned by the user through
@@ -20,6 +25,8 @@ export const PIN_VERSIONS: Readonly<Record<string, string>> = {
   [github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT]: 'v7.0.1',
   [github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT]: 'v8.0.1',
   [SETUP_UV_ACTION]: 'v8.1.0',
+  [SETUP_NODE_ACTION]: 'v7.0.0',
+  [SETUP_PYTHON_ACTION]: 'v7.0.0',
 };
 
 /** The Python tools the build and publish jobs install, each at an exact version. */

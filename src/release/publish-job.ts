@@ -3,7 +3,9 @@ import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
 import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
+import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
 
@@ -58,21 +60,53 @@ export function publishJob(
 }
 
 function uploadStep(index: PypiIndex, spec: UploaderSpec, where: JobPlacement, attest?: AttestationSettings): github.workflows.JobStep {
-  const env = spec.env(MINTED_TOKEN, index.uploadUrl);
-  let run = spec.run;
-  if (attest && spec.attestedRun) {
-    run = spec.attestedRun;
-    // an uploader that must be told (twine) is told only when the attest step wrote every attestation
-    if (attest.continueWithoutAttestations && spec.attestedRun !== spec.run) {
-      env.ATTESTED = ATTESTED;
-      run = `if [ "$ATTESTED" = true ]; then\n  ${spec.attestedRun}\nelse\n  ${spec.run}\nfi`;
-    }
-  }
   return {
     name: `Upload to ${index.displayName}`,
     id: 'upload',
     workingDirectory: where.projectDir || undefined,
-    env,
-    run,
+    ...uploadCommand(spec, spec.env(MINTED_TOKEN, index.uploadUrl, `${index.webUrl}${SIMPLE_API_PATH}`), attest),
+  };
+}
+
+/**
+ * The upload step's `run:` and `env:`: with attestations, the uploader's attested command; an uploader that must be
+ * told (twine) is told only when the attest step wrote every attestation (it may have been allowed to skip them).
+ */
+export function uploadCommand(spec: UploaderSpec, env: Record<string, string>, attest?: AttestationSettings): { env: Record<string, string>; run: string } {
+  if (!attest || !spec.attestedRun) return { env, run: spec.run };
+  if (attest.continueWithoutAttestations && spec.attestedRun !== spec.run) {
+    return {
+      env: { ...env, ATTESTED },
+      run: `if [ "$ATTESTED" = true ]; then\n  ${spec.attestedRun}\nelse\n  ${spec.run}\nfi`,
+    };
+  }
+  return { env, run: spec.attestedRun };
+}
+
+/** Job id of the job that lists what an index's publish job published. */
+export function summaryJobId(index: PypiIndex): string {
+  return `summary_${index.name.replace(/-/g, '_')}`;
+}
+
+/**
+ * After a successful publish job: the files it uploaded (the artifact it uploaded from), with size and sha256, and
+ * the project's page, in the run's summary. A job of its own, without `id-token`, so that nothing but the upload
+ * runs after the mint step.
+ */
+export function summaryJob(index: PypiIndex, distributionName: string, where: JobPlacement): github.workflows.Job {
+  return {
+    name: `Published to ${index.displayName}`,
+    needs: [publishJobId(index)],
+    runsOn: where.runsOn,
+    permissions: { contents: JobPermission.READ },
+    steps: [
+      {
+        name: 'Download distributions',
+        id: 'download_distributions',
+        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
+        with: { name: DIST_ARTIFACT, path: distDir(where) },
+      },
+      publishedSummaryStep(index.displayName, index.projectUrl(distributionName), where),
+    ],
   };
 }

@@ -4,11 +4,12 @@ import { PypiAttestAction } from './attest-action';
 import { buildJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
+import { PypiGithubSetup } from './github-setup';
 import { PypiIndex } from './indexes';
 import { PypiMintAction, vendorToolRequirements } from './mint-action';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
-import { AttestationSettings, publishJob, publishJobId } from './publish-job';
-import { PypiReleaseTriggers, renderTriggers } from './triggers';
+import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
   validateWorkflowFileName,
@@ -105,6 +106,22 @@ export interface PypiReleaseOptions {
    * @default false
    */
   readonly continueWithoutAttestations?: boolean;
+
+  /**
+   * GitHub users ("octocat") or teams ("octo-org/release-team") who must approve every publish job: required
+   * reviewers on each index's environment, applied by `npx projen pypi:github-setup` (at most 6).
+   *
+   * @default - none: the task leaves the environments' reviewers as they are, and anyone who may push a release tag
+   * publishes
+   */
+  readonly reviewers?: string[];
+
+  /**
+   * Whether the person who started a release may approve it themselves (GitHub's `prevent_self_review`).
+   *
+   * @default - as the environment has it (GitHub's default: self-review allowed)
+   */
+  readonly preventSelfReview?: boolean;
 }
 
 /**
@@ -126,6 +143,7 @@ export class PypiRelease extends Component {
 
   private readonly publishers: TrustedPublisher[];
   private readonly notes: string[] = [];
+  private readonly githubSetup: PypiGithubSetup;
 
   public constructor(project: Project, options: PypiReleaseOptions = {}) {
     // validated before the construct exists, so a clash is reported in our words rather than as a construct id clash
@@ -169,6 +187,7 @@ export class PypiRelease extends Component {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
       const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i]));
+      this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
     }
     if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
 
@@ -182,11 +201,20 @@ export class PypiRelease extends Component {
       projectSettingsUrl: index.projectSettingsUrl(this.distributionName),
       pendingPublisherUrl: index.pendingPublisherUrl(),
     }));
+    this.githubSetup = PypiGithubSetup.ensure(project);
+    this.githubSetup.addRelease({
+      repository,
+      environments: this.indexes.map((i) => i.environment),
+      workflowTagPatterns: options.triggers?.tagPatterns ?? DEFAULT_TAG_PATTERNS,
+      reviewers: options.reviewers,
+      preventSelfReview: options.preventSelfReview,
+    });
     // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
-    editRenderedWorkflow(this.workflow, headerComment(renderTrustedPublisherGuide(this.publishers)), permissionsFirst, annotatePins);
+    editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins);
     PypiMintAction.ensure(project);
     // the locked sets the build and publish jobs install their tools from, next to the action
-    for (const tool of [buildToolSpec(buildTool).tool, spec.tool]) if (tool) vendorToolRequirements(project, tool);
+    // the build tool, the uploader, and twine for the build job's metadata check
+    for (const tool of [buildToolSpec(buildTool).tool, spec.tool, 'twine' as const]) if (tool) vendorToolRequirements(project, tool);
   }
 
   /** The trusted-publisher settings to enter on each index, in publishing order. */
@@ -195,7 +223,7 @@ export class PypiRelease extends Component {
   }
 
   public preSynthesize(): void {
-    this.project.logger.info(renderTrustedPublisherGuide(this.publishers).join('\n'));
+    this.project.logger.info(this.guide().join('\n'));
     for (const note of this.notes) this.project.logger.info(note);
   }
 
@@ -214,6 +242,11 @@ export class PypiRelease extends Component {
     if ([PYPI.uploadUrl, TESTPYPI.uploadUrl].includes(index.uploadUrl)) return settings;
     this.notes.push(`PypiRelease: no PEP 740 attestations for ${index.displayName} (a custom index may not accept them); set attestations: true if it does.`);
     return undefined;
+  }
+
+  /** What to set up on the indexes and on GitHub: the workflow's header and the synth log. */
+  private guide(): string[] {
+    return [...renderTrustedPublisherGuide(this.publishers), '', ...this.githubSetup.guide(this.indexes.map((i) => i.environment))];
   }
 }
 

@@ -1,11 +1,13 @@
 import { Component, Project, github, javascript } from 'projen';
-import { ATTESTED, ATTEST_ACTION_DIR, PypiAttestAction, attestStep } from './attest-action';
-import { setupUvStep } from './build-job';
+import { ATTEST_ACTION_DIR, PypiAttestAction, attestStep } from './attest-action';
+import { DIST_ARTIFACT, setupUvStep } from './build-job';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements, vendoredRequirementsPath } from './mint-action';
-import { hashPinnedInstallCommand } from './pins';
+import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements } from './mint-action';
+import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from './pins';
+import { AttestationSettings, uploadCommand } from './publish-job';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
-import { DEFAULT_UPLOAD_URL, PYPI, projectPageUrl, webRootForUploadUrl } from '../pypi';
+import { Uploader, uploaderInstallCommand, uploaderSpec } from './uploader';
+import { DEFAULT_UPLOAD_URL, PYPI, SIMPLE_API_PATH, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -40,10 +42,10 @@ export interface PypiPublishRetrofitOptions {
   readonly jobId?: string;
 
   /**
-   * Keep PEP 740 attestations. publib signs (with pypi-attestations) only when it does the OIDC exchange itself
-   * (`PYPI_TRUSTED_PUBLISHER`), which the retrofit removes; instead the shipped attest step signs `dist/python/`
-   * right before the mint, and the pinned twine uploads with `--attestations` in place of `publib-pypi` (which has
-   * no way to pass that flag otherwise), keeping its `--skip-existing` and `PUBLIB_DRYRUN`.
+   * Keep PEP 740 attestations. publib signs (with pypi-attestations) only inside its own OIDC exchange
+   * (`PYPI_TRUSTED_PUBLISHER`), which the retrofit replaces; instead the publish job runs the shipped attest step on
+   * the downloaded distributions before it installs anything or mints, and the pinned twine uploads them with
+   * `--attestations`.
    *
    * @default true
    */
@@ -57,20 +59,22 @@ export interface PypiPublishRetrofitOptions {
   readonly continueWithoutAttestations?: boolean;
 }
 
-/** Where publib-pypi finds the distributions jsii-pacmak built (its default directory). */
-const PYTHON_DIST_DIR = 'dist/python/';
-
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
+
+/** Where projen's `package:python` (jsii-pacmak) leaves the wheel and the sdist. */
+const JSII_PYTHON_DIST = 'dist/python/';
 
 /** publib's switches for its own (unmasked, unchecked) token exchange: the mint step replaces it. */
 const PUBLIB_OIDC_ENV = ['PYPI_TRUSTED_PUBLISHER', 'PYPI_DISABLE_ATTESTATIONS'];
 
 /**
  * Rewires the PyPI publish job of projen's own release pipeline (`Release` with `publishToPypi`, e.g. a
- * `cdk.JsiiProject`) to mint its token with the shipped step: a sparse checkout of `.github/actions/pypi-mint`, the
- * mint step right before publib, publib fed through `TWINE_USERNAME=__token__` / `TWINE_PASSWORD` from the mint
- * output, `PYPI_TRUSTED_PUBLISHER` dropped, `id-token: write` kept on that job, and an environment.
+ * `cdk.JsiiProject`) into the shape of PypiRelease's jobs: a packaging job without `id-token` (projen's steps up to
+ * publib: the release artifact, `npx projen package:python`, setup actions pinned by commit) that hands
+ * `dist/python/` over as an artifact, and the publish job (same id, conditions and place before projen's GitHub
+ * release) that checks out only the shipped actions, downloads the distributions, signs them (PEP 740, unless
+ * `attestations: false`), installs the pinned twine, mints with the shipped step and uploads. No `publib@latest`, no build next to `id-token: write`, an environment.
  *
  * Create it after the project (in `.projenrc`), so projen's Release has added the job when this rewires it.
  */
@@ -82,8 +86,7 @@ export class PypiPublishRetrofit extends Component {
 
   private readonly distributionName: string;
   private readonly indexUrl?: string;
-  private readonly attestations: boolean;
-  private readonly continueWithoutAttestations: boolean;
+  private readonly attest?: AttestationSettings;
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
@@ -100,13 +103,13 @@ export class PypiPublishRetrofit extends Component {
     this.jobId = jobId;
     this.distributionName = distributionName;
     this.indexUrl = options.indexUrl;
-    this.attestations = options.attestations ?? true;
-    this.continueWithoutAttestations = options.continueWithoutAttestations ?? false;
-    PypiMintAction.ensure(project);
-    if (this.attestations) {
+    if (options.attestations ?? true) {
+      this.attest = { continueWithoutAttestations: options.continueWithoutAttestations ?? false };
       PypiAttestAction.ensure(project);
-      vendorToolRequirements(project, 'twine');
     }
+    PypiMintAction.ensure(project);
+    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout has it)
+    vendorToolRequirements(project, 'twine');
   }
 
   public preSynthesize(): void {
@@ -116,67 +119,87 @@ export class PypiPublishRetrofit extends Component {
       throw new PypiPublishRetrofitConfigError(`no workflow has a "${this.jobId}" job; the retrofit needs projen's Release with publishToPypi (e.g. cdk.JsiiProject({ publishToPypi: {...} }))`);
     }
     for (const workflow of workflows) {
-      workflow.updateJob(this.jobId, this.rewire(workflow.getJob(this.jobId) as Job, workflow.name));
+      const { packaging, publishing } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
+      workflow.addJob(this.packageJobId, packaging);
+      workflow.updateJob(this.jobId, publishing);
     }
   }
 
-  private rewire(job: Job, workflowName: string): Job {
-    const steps = [...job.steps];
-    const publishAt = steps.findIndex((s) => s.run?.includes('publib-pypi'));
+  /**
+   * Splits projen's job in two: everything up to publib becomes a packaging job without `id-token` that hands
+   * `dist/python/` over as an artifact; the job keeps its id (projen's GitHub release still waits for it) and only
+   * downloads, installs the pinned uploader, mints and uploads, like PypiRelease's publish jobs.
+   */
+  private rewire(job: Job, workflowName: string): { packaging: Job; publishing: Job } {
+    const publishAt = job.steps.findIndex((s) => s.run?.includes('publib-pypi'));
     if (publishAt < 0) {
       throw new PypiPublishRetrofitConfigError(`the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
     }
-    const publish = steps[publishAt];
+    const publish = job.steps[publishAt];
     const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? DEFAULT_UPLOAD_URL;
-    steps[publishAt] = {
-      ...publish,
-      env: {
-        ...withoutPublibOidc(publish.env),
-        TWINE_USERNAME: '__token__',
-        TWINE_PASSWORD: MINTED_TOKEN,
-        ...(this.attestations && this.continueWithoutAttestations ? { ATTESTED } : {}),
-      },
-      ...(this.attestations ? { run: twineUpload(this.continueWithoutAttestations) } : {}),
-    };
-    // the mint runs right before the upload: the token's 15 minutes start as late as possible
-    steps.splice(publishAt, 0, mintStep(indexUrl));
-    if (this.attestations) {
-      // sign what this job built, before any tool is installed; then the pinned twine the upload runs
-      steps.splice(publishAt, 0,
-        attestStep(PYTHON_DIST_DIR, this.continueWithoutAttestations),
-        setupUvStep(),
-        { name: 'Install twine', id: 'install_twine', run: hashPinnedInstallCommand('twine', vendoredRequirementsPath('twine')) });
-    }
-    const hardened = steps.map(withoutPersistedCredentials);
-    return {
+    const { idToken: _dropped, ...readOnly } = job.permissions;
+    const { node, python, ...otherTools } = job.tools ?? {};
+    const packaging: Job = {
       ...job,
+      name: 'Package the Python distributions',
+      // projen renders `tools` as setup steps pinned by tag: the same steps here, pinned by commit
+      tools: Object.keys(otherTools).length ? otherTools : undefined,
       env: job.env ? withoutPublibOidc(job.env) : undefined,
-      permissions: { ...job.permissions, idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
-      environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
-      // the actions are checked out first: actions/checkout would empty a workspace holding the downloaded artifacts
+      permissions: { ...readOnly, contents: github.workflows.JobPermission.READ },
+      environment: undefined,
       steps: [
-        this.attestations ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
-        ...hardened,
+        ...(node ? [{ name: 'Set up Node.js', id: 'setup_node', uses: SETUP_NODE_ACTION, with: { 'node-version': node.version, 'package-manager-cache': false } }] : []),
+        ...(python ? [{ name: 'Set up Python', id: 'setup_python', uses: SETUP_PYTHON_ACTION, with: { 'python-version': python.version } }] : []),
+        ...job.steps.slice(0, publishAt).map(withoutPersistedCredentials).map(pinnedSetupAction),
+        {
+          name: 'Upload the Python distributions',
+          id: 'upload_python_distributions',
+          uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
+          with: { 'name': DIST_ARTIFACT, 'path': JSII_PYTHON_DIST, 'if-no-files-found': 'error' },
+        },
       ],
     };
+    const spec = uploaderSpec(Uploader.TWINE);
+    const install = uploaderInstallCommand(spec);
+    // publib's dry run (workflow_dispatch input): no token is minted and nothing uploaded
+    const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? { if: '${{ !inputs.dry_run }}' } : {};
+    const publishing: Job = {
+      name: job.name,
+      needs: [...new Set([...(job.needs ?? []), this.packageJobId])],
+      if: job.if,
+      runsOn: job.runsOn,
+      permissions: { idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
+      environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
+      steps: [
+        // the actions are checked out first: actions/checkout would empty a workspace holding the downloaded files
+        this.attest ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
+        {
+          name: 'Download the Python distributions',
+          id: 'download_distributions',
+          uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
+          with: { name: DIST_ARTIFACT, path: 'dist/' },
+        },
+        // sign what this job downloaded, before any tool is installed
+        ...(this.attest ? [{ ...attestStep('dist/', this.attest.continueWithoutAttestations), ...dryRun }] : []),
+        setupUvStep(),
+        ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
+        // the mint runs right before the upload: the token's 15 minutes start as late as possible
+        { ...mintStep(indexUrl), ...dryRun },
+        {
+          name: 'Upload to PyPI',
+          id: 'upload',
+          ...dryRun,
+          ...uploadCommand(spec, spec.env(MINTED_TOKEN, indexUrl, `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`), this.attest),
+        },
+      ],
+    };
+    return { packaging, publishing };
   }
-}
 
-/**
- * publib-pypi's upload (`twine upload --verbose --skip-existing`, honouring PUBLIB_DRYRUN) with `--attestations`.
- * With continue-without-attestations the attest step may have written none, and twine refuses the flag then: it is
- * passed only when the step says it signed every file.
- */
-function twineUpload(continueWithoutAttestations: boolean): string {
-  const twine = `twine upload --non-interactive --verbose --skip-existing${'$'}{flag} ${PYTHON_DIST_DIR}*`;
-  const lines = ['if [ "${PUBLIB_DRYRUN:-}" = "true" ]; then', `  echo "Dry run: would upload" ${PYTHON_DIST_DIR}*`];
-  if (continueWithoutAttestations) {
-    lines.push('elif [ "$ATTESTED" = true ]; then', `  ${twine.replace('${flag}', ' --attestations')}`,
-      'else', `  ${twine.replace('${flag}', '')}`);
-  } else {
-    lines.push('else', `  ${twine.replace('${flag}', ' --attestations')}`);
+  /** Id of the packaging job the retrofit adds. */
+  public get packageJobId(): string {
+    return `${this.jobId}_package`;
   }
-  return [...lines, 'fi'].join('\n');
 }
 
 function jsiiPythonDistName(project: Project): string | undefined {
@@ -192,6 +215,13 @@ function stringEnv(holder: { env?: Record<string, string> }, name: string): stri
 
 function withoutPublibOidc(env: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(env ?? {}).filter(([name]) => !PUBLIB_OIDC_ENV.includes(name)));
+}
+
+/** projen's setup-node and setup-python, pinned by commit instead of by tag. */
+function pinnedSetupAction(step: JobStep): JobStep {
+  if (step.uses?.startsWith('actions/setup-node@')) return { ...step, uses: SETUP_NODE_ACTION };
+  if (step.uses?.startsWith('actions/setup-python@')) return { ...step, uses: SETUP_PYTHON_ACTION };
+  return step;
 }
 
 /** Every checkout in the job stops leaving the GITHUB_TOKEN in .git/config. */

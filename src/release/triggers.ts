@@ -35,7 +35,8 @@ export interface PypiReleaseTriggers {
   readonly manualDispatch?: boolean;
 }
 
-const DEFAULT_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+*', '[0-9]+.[0-9]+.[0-9]+*'];
+/** Version tags, `v1.2.3` and `1.2.3`, pre-releases included (GitHub's workflow filter syntax). */
+export const DEFAULT_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+*', '[0-9]+.[0-9]+.[0-9]+*'];
 
 /** The workflow's `on:`; refuses a set of triggers that could never start it. */
 export function renderTriggers(triggers: PypiReleaseTriggers): github.workflows.Triggers {

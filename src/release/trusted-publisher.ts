@@ -97,9 +97,5 @@ export function renderTrustedPublisherGuide(publishers: TrustedPublisher[]): str
       row('New project', `${p.pendingPublisherUrl} (add a pending publisher)`),
     );
   }
-  lines.push(
-    '',
-    'Also create the GitHub environments named above (Settings > Environments) and require a reviewer on them.',
-  );
   return lines;
 }

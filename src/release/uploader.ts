@@ -50,8 +50,11 @@ export interface UploaderSpec {
    * for tools that cannot upload attestations.
    */
   readonly attestedRun?: string;
-  /** The upload step's `env:`; `token` is a `${{ }}` expression, `uploadUrl` a literal. */
-  env(token: string, uploadUrl: string): Record<string, string>;
+  /**
+   * The upload step's `env:`; `token` is a `${{ }}` expression, `uploadUrl` and `simpleUrl` (the index's simple
+   * API, where uv looks for files already there) literals.
+   */
+  env(token: string, uploadUrl: string, simpleUrl: string): Record<string, string>;
 }
 
 /** The repository name the poetry upload step defines (by URL) and publishes to: any index, not only PyPI. */
@@ -59,6 +62,14 @@ const POETRY_REPOSITORY = 'upload';
 
 type SpecBody = Omit<UploaderSpec, 'env'>;
 
+/*
+ * Re-runs: PyPI (warehouse) answers an upload of a file it already has, byte for byte, with 200, and a different
+ * file under an existing name with 400 "File already exists". So a re-run of a partly successful release finishes
+ * with every uploader, and a changed file still fails with PyPI's message. uv also skips identical files itself
+ * (UV_PUBLISH_CHECK_URL: it compares hashes on the simple API), which finishes re-runs on indexes that refuse
+ * duplicates. The --skip-existing of twine, poetry, pdm and maturin is not used: it skips on that 400 too, i.e.
+ * would turn a changed file into a warning.
+ */
 const SPECS: Record<UploaderName, SpecBody> = {
   // never let uv attempt its own OIDC exchange: the token comes from the mint step
   uv: {
@@ -86,7 +97,8 @@ const SPECS: Record<UploaderName, SpecBody> = {
     run: `poetry publish --no-interaction --repository ${POETRY_REPOSITORY}`,
   },
   hatch: { label: 'Uploader.HATCH', tool: 'hatch', needsPyproject: false, rebuildsFromSource: false, run: 'hatch publish --no-prompt dist/*' },
-  pdm: { label: 'Uploader.PDM', tool: 'pdm', needsPyproject: true, rebuildsFromSource: false, run: 'pdm publish --no-build' },
+  // --skip=:all: no pre_publish/post_publish hook of [tool.pdm.scripts], i.e. no project code next to the token
+  pdm: { label: 'Uploader.PDM', tool: 'pdm', needsPyproject: true, rebuildsFromSource: false, run: 'pdm publish --no-build --skip=:all' },
   flit: { label: 'Uploader.FLIT', tool: 'flit', needsPyproject: true, rebuildsFromSource: true, run: 'flit publish' },
   maturin: { label: 'Uploader.MATURIN', tool: 'maturin', needsPyproject: false, rebuildsFromSource: false, run: 'maturin upload --non-interactive dist/*' },
 };
@@ -97,9 +109,10 @@ export function uploaderSpec(uploader: Uploader): UploaderSpec {
   if (!body) throw new Error(`unknown uploader ${uploader.name}`);
   return {
     ...body,
-    env: (token, uploadUrl) => Object.fromEntries(
-      uploaderEnv(name, token, uploadUrl, { poetryRepository: POETRY_REPOSITORY }).map((v) => [v.name, v.value]),
-    ),
+    env: (token, uploadUrl, simpleUrl) => ({
+      ...Object.fromEntries(uploaderEnv(name, token, uploadUrl, { poetryRepository: POETRY_REPOSITORY }).map((v) => [v.name, v.value])),
+      ...(name === 'uv' ? { UV_PUBLISH_CHECK_URL: simpleUrl } : {}),
+    }),
   };
 }
 

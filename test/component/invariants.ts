@@ -68,7 +68,8 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
   for (const [id, job] of builders) {
     if (isPublishJob(job)) v.push(`job ${id} both builds and publishes`);
     for (const s of steps(job).filter((x) => x.uses?.startsWith('actions/upload-artifact@'))) {
-      if (!/^([A-Za-z0-9._-]+\/)*dist\/$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
+      // dist/ only (jsii-pacmak's Python distributions: dist/python/)
+      if (!/^([A-Za-z0-9._-]+\/)*dist\/(python\/)?$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
     }
     // the build tool comes from its hash-locked set too (uv itself from setup-uv)
     const install = steps(job).find((x) => x.id === 'install_build_tool');
@@ -136,7 +137,10 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   } else {
     const tokenVars = Object.entries(upload.env ?? {}).filter(([, value]) => value === TOKEN_EXPR);
     if (tokenVars.length !== 1) v.push(`publish job ${id}: upload step takes the token in ${tokenVars.length} env vars`);
-    const urlValues = Object.values(upload.env ?? {}).filter((value) => typeof value === 'string' && /^https:\/\//.test(value));
+    // uv's UV_PUBLISH_CHECK_URL (the index's simple API, read to skip identical files on a re-run) is the one other URL
+    const urlValues = Object.entries(upload.env ?? {})
+      .filter(([name, value]) => name !== 'UV_PUBLISH_CHECK_URL' && typeof value === 'string' && /^https:\/\//.test(value))
+      .map(([, value]) => value);
     if (urlValues.length !== 1 || urlValues[0] !== mint.with?.['index-url']) {
       v.push(`publish job ${id}: upload URL env ${JSON.stringify(urlValues)} is not the literal index-url ${JSON.stringify(mint.with?.['index-url'])}`);
     }

@@ -34,3 +34,21 @@ test('shellcheck finds nothing at all in the release_pypi job', () => {
   expect(blocks.length).toBeGreaterThan(0);
   expect(shellcheckFindings(blocks)).toEqual([]);
 });
+
+const docOf = (file: string) => parse(readFileSync(join(DIR, file), 'utf-8')) as Workflow;
+
+test('every action the project\'s workflows use is pinned to a full commit SHA', () => {
+  const refs = FILES.flatMap((file) => Object.entries(docOf(file).jobs).flatMap(([id, job]) =>
+    (job.steps ?? []).filter((s) => s.uses !== undefined && !s.uses.startsWith('./')).map((s) => `${file} ${id}: ${s.uses}`)));
+  expect(refs.length).toBeGreaterThan(10);
+  expect(refs.filter((r) => !/@[0-9a-f]{40}$/.test(r))).toEqual([]);
+});
+
+// the jobs that push with the checkout's credentials: projen's self-mutation commit, create-pull-request's branch
+const PUSHING = ['build.yml self-mutation', 'upgrade-main.yml pr'];
+
+test('a checkout keeps the GITHUB_TOKEN in .git/config only in a job that pushes with it', () => {
+  const persisting = FILES.flatMap((file) => Object.entries(docOf(file).jobs).flatMap(([id, job]) =>
+    (job.steps ?? []).filter((s) => s.uses?.startsWith('actions/checkout@') && s.with?.['persist-credentials'] !== false).map(() => `${file} ${id}`)));
+  expect(persisting.sort()).toEqual(PUSHING);
+});

@@ -1,15 +1,16 @@
 /**
- * PypiPublishRetrofit turns the release_pypi job of projen's own Release (publib + PYPI_TRUSTED_PUBLISHER) into a
- * job that mints with the shipped step and uploads with TWINE_USERNAME/TWINE_PASSWORD from the mint output. It keeps
- * the PEP 740 attestations publib made in its own exchange: the shipped attest step signs dist/python/ and the pinned
- * twine uploads them with --attestations (publib-pypi cannot pass that flag); `attestations: false` keeps publib.
+ * PypiPublishRetrofit splits the release_pypi job of projen's own Release (publib + PYPI_TRUSTED_PUBLISHER) into a
+ * packaging job without id-token and a publish job shaped like PypiRelease's: download, attest, install the pinned
+ * twine, mint, upload. It keeps the PEP 740 attestations publib made in its own exchange: the shipped attest step
+ * signs what the job downloaded and twine uploads them with --attestations; `attestations: false` leaves them out.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { isHashPinnedInstall, releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
-import { Workflow, WorkflowJob, synth, tempOutdir, workflowAt } from './projects';
+import { Workflow, synth, tempOutdir, workflowAt } from './projects';
 import { PypiPublishRetrofit } from '../../src';
 
 const ACME_PYPI: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true };
@@ -28,40 +29,58 @@ function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = ACME_PYPI, extra: Par
   });
 }
 
-/** The rewired job, checked the same way in a fresh project and in this repository's own release.yml. */
-function expectMintingJob(job: WorkflowJob, environmentUrl: string, attested = true) {
-  const steps = job.steps ?? [];
-  const ids = steps.map((s) => s.id);
+/**
+ * The retrofitted PyPI jobs, checked the same way in a fresh project and in this repository's own release.yml:
+ * every invariant of PypiRelease's workflows (on a workflow made of just these two jobs: projen's other jobs have
+ * their own rules), plus what projen's pipeline relies on.
+ */
+function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'https://upload.pypi.org/legacy/', attested = true) {
+  const packaging = doc.jobs.release_pypi_package;
+  const job = doc.jobs.release_pypi;
+  const ours: Workflow = { on: doc.on, permissions: {}, jobs: { release_pypi_package: packaging, release_pypi: job } };
+  expect(releaseWorkflowViolations('.github/workflows/release.yml', stringify(ours), ours)).toEqual([]);
+
+  // packaging: projen's steps up to publib, without id-token, pinned setup actions, dist/python/ handed over
+  expect(packaging.permissions).toEqual({ contents: 'read' });
+  const packSteps = packaging.steps ?? [];
+  expect(packSteps.slice(0, 2).map((s) => s.uses)).toEqual([
+    'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020', 'actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97',
+  ]);
+  expect(packSteps.find((s) => s.id === 'download_build_artifacts')?.with).toEqual({ 'artifact-ids': '${{ needs.release.outputs.artifact_id }}', 'path': 'dist' });
+  expect(packSteps.some((s) => s.run === 'cd .repo && npx projen package:python')).toBe(true);
+  expect(packSteps[packSteps.length - 1].with).toEqual({ 'name': 'python-distributions', 'path': 'dist/python/', 'if-no-files-found': 'error' });
+
+  // publishing: the same conditions and place in projen's pipeline, then what PypiRelease's publish jobs do
+  const condition = 'needs.release.outputs.tag_exists != \'true\' && needs.release.outputs.latest_commit == github.sha';
+  expect(packaging.if).toBe(condition);
+  expect(job.if).toBe(condition);
+  expect(job.needs).toEqual(['release', 'release_pypi_package']);
+  expect([doc.jobs.release_github.needs].flat()).toContain('release_pypi');
   expect(job.environment).toEqual({ name: 'pypi', url: environmentUrl });
   expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
-  // the actions are checked out first (sparse, no persisted token), the mint step comes right before the upload
+  const steps = job.steps ?? [];
   const checkout = steps.find((s) => s.id === 'checkout_mint_action');
   const sparse = attested ? '/.github/actions/pypi-mint/\n/.github/actions/pypi-attest/' : '/.github/actions/pypi-mint/';
   expect(checkout?.with).toEqual({ 'persist-credentials': false, 'sparse-checkout': sparse, 'sparse-checkout-cone-mode': false });
-  expect(ids.indexOf('checkout_mint_action')).toBeLessThan(ids.indexOf('download_build_artifacts'));
-  const mintAt = ids.indexOf('mint');
-  expect(steps[mintAt].uses).toBe('./.github/actions/pypi-mint');
-  expect(steps[mintAt].with).toEqual({ 'index-url': 'https://upload.pypi.org/legacy/' });
-  const publish = steps[mintAt + 1];
-  if (attested) {
-    // what pacmak built in this job is signed right after, then the pinned twine uploads it with the attestations
-    expect(ids.slice(ids.indexOf('collect_python_artifact') + 1, mintAt + 2)).toEqual(['attest', 'setup_uv', 'install_twine', 'mint', 'release']);
-    expect(steps[mintAt - 3]).toMatchObject({ uses: './.github/actions/pypi-attest', with: { 'packages-dir': 'dist/python/' } });
-    // twine from its hash-locked set, vendored next to the mint action (which the sparse checkout brings)
-    expect(steps[mintAt - 1].run).toContain('--require-hashes --only-binary :all: --requirement .github/actions/pypi-mint/requirements/twine.txt');
-    expect(publish.run).toContain('twine upload --non-interactive --verbose --skip-existing --attestations dist/python/*');
-    expect(publish.run).toContain('PUBLIB_DRYRUN');
-    expect(publish.run).not.toContain('publib-pypi');
-  } else {
-    expect(publish.run).toContain('publib-pypi');
-    expect(ids).not.toContain('attest');
-  }
-  expect(publish.env).toMatchObject({ TWINE_USERNAME: '__token__', TWINE_PASSWORD: '${{ steps.mint.outputs.api-token }}' });
-  // publib's own exchange is off; the token is nowhere else
-  expect(JSON.stringify(job)).not.toContain('PYPI_TRUSTED_PUBLISHER');
-  expect(JSON.stringify(job).split('steps.mint.outputs.api-token')).toHaveLength(2);
-  for (const s of steps.filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(s.with?.['persist-credentials']).toBe(false);
-  expect(steps.some((s) => s.run?.includes('${{'))).toBe(false);
+  // what this job downloaded is signed before anything is installed or minted
+  expect(steps.map((s) => s.id)).toEqual(['checkout_mint_action', 'download_distributions',
+    ...(attested ? ['attest'] : []), 'setup_uv', 'install_uploader', 'mint', 'upload']);
+  if (attested) expect(steps.find((s) => s.id === 'attest')).toMatchObject({ uses: './.github/actions/pypi-attest', with: { 'packages-dir': 'dist/' } });
+  const install = String(steps.find((s) => s.id === 'install_uploader')?.run);
+  expect(isHashPinnedInstall(install)).toBe(true);
+  expect(install).toContain('--requirement .github/actions/pypi-mint/requirements/twine.txt');
+  const mint = steps.find((s) => s.id === 'mint')!;
+  expect(mint.with).toEqual({ 'index-url': indexUrl });
+  const upload = steps.find((s) => s.id === 'upload')!;
+  expect(upload.run).toBe(attested ? 'twine upload --non-interactive --attestations dist/*' : 'twine upload --non-interactive dist/*');
+  expect(upload.env).toEqual({ TWINE_USERNAME: '__token__', TWINE_PASSWORD: '${{ steps.mint.outputs.api-token }}', TWINE_REPOSITORY_URL: indexUrl });
+  // projen's dry run mints nothing and uploads nothing
+  const attest = steps.filter((s) => s.id === 'attest');
+  expect([...attest, mint, upload].map((s) => s.if)).toEqual([...attest, mint, upload].map(() => '${{ !inputs.dry_run }}'));
+  const both = JSON.stringify([packaging, job]);
+  expect(both).not.toContain('publib');
+  expect(both).not.toContain('PYPI_TRUSTED_PUBLISHER');
+  expect(both).not.toMatch(/@latest|@v\d/);
 }
 
 test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step', async () => {
@@ -69,11 +88,12 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   new PypiPublishRetrofit(project);
   const result = synth(project);
   const wf = workflowAt(result, '.github/workflows/release.yml');
-  expectMintingJob(wf.doc.jobs.release_pypi, 'https://pypi.org/p/acme-lib');
+  expectMintingJob(wf.doc, 'https://pypi.org/p/acme-lib');
   expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
   expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
   expect(result.files['.github/actions/pypi-attest/index.cjs']).toBeDefined();
   expect(result.files['.github/actions/pypi-attest/action.yml']).toBeDefined();
+  expect(String(result.files['.github/actions/pypi-mint/requirements/twine.txt'])).toContain('twine==7.0.0');
   // id-token: write is not handed to any job that did not already need it
   const withIdToken = Object.entries(wf.doc.jobs).filter(([, j]) => typeof j.permissions === 'object' && j.permissions['id-token'] === 'write').map(([id]) => id);
   expect(withIdToken.sort()).toEqual(['release_npm', 'release_pypi']);
@@ -81,11 +101,11 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   expect(shellcheckFindings(runBlocks(wf.path, wf.doc).filter((b) => b.where.includes('release_pypi')))).toEqual([]);
 });
 
-test('attestations: false keeps publib-pypi and adds no attest step', () => {
+test('attestations: false signs nothing and adds no attest step', () => {
   const project = jsiiProject();
   new PypiPublishRetrofit(project, { attestations: false });
   const result = synth(project);
-  expectMintingJob(workflowAt(result, '.github/workflows/release.yml').doc.jobs.release_pypi, 'https://pypi.org/p/acme-lib', false);
+  expectMintingJob(workflowAt(result, '.github/workflows/release.yml').doc, 'https://pypi.org/p/acme-lib', undefined, false);
   expect(result.files['.github/actions/pypi-attest/action.yml']).toBeUndefined();
 });
 
@@ -94,10 +114,10 @@ test('continueWithoutAttestations: twine gets --attestations only when the attes
   new PypiPublishRetrofit(project, { continueWithoutAttestations: true });
   const wf = workflowAt(synth(project), '.github/workflows/release.yml');
   const steps = wf.doc.jobs.release_pypi.steps ?? [];
-  expect(steps.find((s) => s.id === 'attest')?.with).toEqual({ 'packages-dir': 'dist/python/', 'continue-without-attestations': true });
-  const upload = steps.find((s) => s.id === 'release')!;
+  expect(steps.find((s) => s.id === 'attest')?.with).toEqual({ 'packages-dir': 'dist/', 'continue-without-attestations': true });
+  const upload = steps.find((s) => s.id === 'upload')!;
   expect(upload.env?.ATTESTED).toBe('${{ steps.attest.outputs.attested }}');
-  expect(upload.run).toMatch(/elif \[ "\$ATTESTED" = true \]; then\n {2}twine upload .* --attestations dist\/python\/\*\nelse\n {2}twine upload --non-interactive --verbose --skip-existing dist\/python\/\*\nfi$/);
+  expect(upload.run).toBe('if [ "$ATTESTED" = true ]; then\n  twine upload --non-interactive --attestations dist/*\nelse\n  twine upload --non-interactive dist/*\nfi');
   expect(shellcheckFindings(runBlocks(wf.path, wf.doc).filter((b) => b.where.includes('release_pypi')))).toEqual([]);
 });
 
@@ -106,16 +126,17 @@ test('every release branch workflow gets the same rewiring', () => {
   new PypiPublishRetrofit(project);
   const result = synth(project);
   for (const path of ['.github/workflows/release.yml', '.github/workflows/release-v1.yml']) {
-    expectMintingJob(workflowAt(result, path).doc.jobs.release_pypi, 'https://pypi.org/p/acme-lib');
+    expectMintingJob(workflowAt(result, path).doc, 'https://pypi.org/p/acme-lib');
   }
 });
 
 test('the index URL follows twineRegistryUrl, e.g. TestPyPI', () => {
   const project = jsiiProject({ ...ACME_PYPI, twineRegistryUrl: 'https://test.pypi.org/legacy/' });
   new PypiPublishRetrofit(project, { environment: 'testpypi' });
-  const job = workflowAt(synth(project), '.github/workflows/release.yml').doc.jobs.release_pypi;
-  expect(job.steps?.find((s) => s.id === 'mint')?.with).toEqual({ 'index-url': 'https://test.pypi.org/legacy/' });
-  expect(job.environment).toEqual({ name: 'testpypi', url: 'https://test.pypi.org/p/acme-lib' });
+  const doc = workflowAt(synth(project), '.github/workflows/release.yml').doc;
+  expect(doc.jobs.release_pypi.environment).toEqual({ name: 'testpypi', url: 'https://test.pypi.org/p/acme-lib' });
+  expect(doc.jobs.release_pypi.steps?.find((s) => s.id === 'upload')?.env?.TWINE_REPOSITORY_URL).toBe('https://test.pypi.org/legacy/');
+  expect(doc.jobs.release_pypi.steps?.find((s) => s.id === 'mint')?.with).toEqual({ 'index-url': 'https://test.pypi.org/legacy/' });
 });
 
 test('a project without a PyPI publish job is told what the retrofit needs', () => {
@@ -138,7 +159,7 @@ test('a project without a PyPI publish job is told what the retrofit needs', () 
 test('this repository dogfoods it: its own release_pypi job mints with the shipped step', () => {
   const root = join(__dirname, '..', '..');
   const doc = parse(readFileSync(join(root, '.github/workflows/release.yml'), 'utf-8')) as Workflow;
-  expectMintingJob(doc.jobs.release_pypi, 'https://pypi.org/p/projen-pypi-mint');
+  expectMintingJob(doc, 'https://pypi.org/p/projen-pypi-mint');
   const copy = readFileSync(join(root, '.github/actions/pypi-mint/index.cjs'), 'utf-8');
   const bundle = readFileSync(join(root, 'action/index.cjs'), 'utf-8');
   if (!copy.endsWith(bundle)) {

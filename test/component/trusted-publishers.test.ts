@@ -80,7 +80,12 @@ test('synth logs the settings once', () => {
   for (const p of r.trustedPublishers()) {
     expect(guides[0]).toContain(`Environment name:  ${p.environment}`);
     expect(guides[0]).toContain(p.projectSettingsUrl);
+    // and the GitHub side: each environment deploys only release tags
+    expect(guides[0]).toContain(`Environment "${p.environment}" (the one its index's trusted publisher names):`);
   }
+  expect(guides[0]).toContain('npx projen pypi:github-setup');
+  expect(guides[0]).toContain('GitHub creates a missing\nenvironment on first use, unprotected.');
+  expect(guides[0]).toContain('Tag ruleset "pypi-release-tags"');
 });
 
 test('version comments follow the SHA pins projen and this package chose, and only those', () => {

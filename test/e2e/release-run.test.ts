@@ -27,7 +27,7 @@ maybe('a whole release run: build job, then TestPyPI, then PyPI', () => {
 
     const run = await runRelease(sample, { testpypi: testIndex, pypi: pypiIndex });
 
-    expect([...run.jobs.keys()]).toEqual(['build', 'publish_testpypi', 'publish_pypi']);
+    expect([...run.jobs.keys()]).toEqual(['build', 'publish_testpypi', 'summary_testpypi', 'publish_pypi', 'summary_pypi']);
     const build = run.jobs.get('build')!;
     expect(build.idTokenGranted).toBe(false);
     expect(build.step('build').log).toMatch(/Building pypi-mint-sample \(1\.0\.0\)/);
@@ -55,7 +55,7 @@ maybe('a whole release run: build job, then TestPyPI, then PyPI', () => {
     const run = await runRelease(sample, { testpypi: testIndex, pypi: pypiIndex });
 
     expect(run.jobs.get('publish_testpypi')!.step('mint').outcome).toBe('failure');
-    expect(run.skipped).toEqual(['publish_pypi']);
+    expect(run.skipped).toEqual(['summary_testpypi', 'publish_pypi', 'summary_pypi']);
     expect(pypiIndex.requests('mint-token')).toEqual([]);
     expect(pypiIndex.uploads()).toEqual([]);
   });

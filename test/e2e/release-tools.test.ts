@@ -46,14 +46,16 @@ const CASES: Array<[string, ToolCase]> = [
     built: /Successfully built dist\/pypi_mint_sample-1\.0\.0-py3-none-any\.whl/,
     uploaded: (f) => new RegExp(`Uploading ${esc(f)}`),
     refused: /403 Forbidden[\s\S]*Invalid API Token: token is expired/,
-    exists: /400 Bad Request[\s\S]*File already exists/,
+    // uv compares hashes on the index's simple API first (UV_PUBLISH_CHECK_URL) and sends nothing
+    exists: /Local file and index file do not match for `pypi_mint_sample-1\.0\.0/,
   }],
   ['pypa build + uv publish (the defaults of a setuptools project)', {
     flavour: 'setuptools',
     built: /Successfully built pypi_mint_sample-1\.0\.0\.tar\.gz and pypi_mint_sample-1\.0\.0-py3-none-any\.whl/,
     uploaded: (f) => new RegExp(`Uploading ${esc(f)}`),
     refused: /403 Forbidden[\s\S]*Invalid API Token: token is expired/,
-    exists: /400 Bad Request[\s\S]*File already exists/,
+    // uv compares hashes on the index's simple API first (UV_PUBLISH_CHECK_URL) and sends nothing
+    exists: /Local file and index file do not match for `pypi_mint_sample-1\.0\.0/,
   }],
   ['uv build + twine upload', {
     flavour: 'setuptools',

@@ -7,6 +7,7 @@ import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
 import { rehearsalMachine } from './tools';
+import { SIMPLE_API_PATH } from '../../src/pypi';
 import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
 import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
@@ -24,6 +25,8 @@ export interface EmulatedIndex extends OidcIssuerHandle {
   readonly uploadUrl: string;
   /** Fulcio and Rekor stand-ins: the attest step's default public-good URLs are repointed at them. */
   readonly sigstore?: { readonly fulcioUrl: string; readonly rekorUrl: string };
+  /** The simple API (uv's UV_PUBLISH_CHECK_URL points at the index's). */
+  readonly simpleUrl: string;
 }
 
 /** Sigstore's public-good instance (the attest action's defaults) -> the emulator's stand-ins. */
@@ -32,13 +35,18 @@ function sigstoreUrlMap(index: EmulatedIndex): Record<string, string> {
   return { 'https://fulcio.sigstore.dev': index.sigstore.fulcioUrl, 'https://rekor.sigstore.dev': index.sigstore.rekorUrl };
 }
 
+/** An index's literal URLs in the workflow (upload URL, simple API) -> the emulator's. */
+function repoint(index: { uploadUrl: string; webUrl: string }, emulated: EmulatedIndex): Array<[string, string]> {
+  return [[index.uploadUrl, emulated.uploadUrl], [`${index.webUrl}${SIMPLE_API_PATH}`, emulated.simpleUrl]];
+}
+
 export function runPublishJob(
   sample: SampleRelease,
   dists: BuiltDists,
   emulator: EmulatedIndex,
   extra: Partial<RunJobOptions> = {},
 ): Promise<JobResult> {
-  const urlMap = { ...Object.fromEntries(sample.release.indexes.map((i) => [i.uploadUrl, emulator.uploadUrl])), ...sigstoreUrlMap(emulator) };
+  const urlMap = { ...Object.fromEntries(sample.release.indexes.flatMap((i) => repoint(i, emulator))), ...sigstoreUrlMap(emulator) };
   return runJob({
     workflow: sample.workflow,
     workflowFile: sample.workflowFile,
@@ -72,10 +80,10 @@ export interface ReleaseRun {
  * a job skipped when one it needs did not succeed, as GitHub does.
  */
 export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes, extra: Partial<RunJobOptions> = {}): Promise<ReleaseRun> {
-  const urlMap = Object.fromEntries(sample.release.indexes.map((i) => {
+  const urlMap = Object.fromEntries(sample.release.indexes.flatMap((i) => {
     const emulated = indexes[i.name];
     if (!emulated) throw new Error(`no emulator given for index '${i.name}'`);
-    return [i.uploadUrl, emulated.uploadUrl];
+    return repoint(i, emulated);
   }));
   const artifacts: Record<string, string> = {};
   const jobs = new Map<string, JobResult>();

@@ -1,0 +1,257 @@
+/**
+ * The GitHub side as code: the plan the component writes, and the shipped script applying it through a fake `gh`
+ * that answers as GitHub's REST API does (test/support/fake-gh/gh) and records every call.
+ */
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { PypiRelease } from '../../src';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
+import { fnmatchSuperset } from '../../src/release/github-setup';
+import { pythonProject, synth } from '../component/projects';
+
+const FAKE_GH_DIR = join(__dirname, '..', 'support', 'fake-gh');
+const PROJEN_CLI = require.resolve('projen/bin/projen');
+
+interface Logged { argv: string[]; method?: string; path?: string; body?: any }
+interface FakeState {
+  loggedIn: boolean;
+  login: string;
+  repos: Record<string, { private?: boolean; plan?: string; admin: boolean; environments?: Record<string, any>; rulesets?: any[] }>;
+  users: Record<string, number>;
+  teams: Record<string, number>;
+  failures?: { method: string; path: string; status: number; body: unknown }[];
+}
+
+function freshState(overrides: Partial<FakeState> = {}): FakeState {
+  return {
+    loggedIn: true,
+    login: 'octo-admin',
+    repos: { 'octo-org/demo': { admin: true } },
+    users: { 'octo-admin': 101, 'octocat': 583231 },
+    teams: { 'octo-org/release-team': 4242 },
+    ...overrides,
+  };
+}
+
+/** A synthesized project with a release to PyPI and TestPyPI, reviewers set. */
+function synthesized(extra: Partial<ConstructorParameters<typeof PypiRelease>[1]> = {}) {
+  const project = pythonProject('uv');
+  new PypiRelease(project, { testPypiFirst: true, reviewers: ['octocat', 'octo-org/release-team'], ...extra });
+  const { files } = synth(project);
+  const dir = tempDir('github-setup-');
+  mkdirSync(join(dir, '.github', 'pypi-github-setup'), { recursive: true });
+  for (const f of ['setup.cjs', 'plan.json']) {
+    const text = files[`.github/pypi-github-setup/${f}`];
+    writeFileSync(join(dir, '.github', 'pypi-github-setup', f), typeof text === 'string' ? text : JSON.stringify(text));
+  }
+  return { files, dir };
+}
+
+/** Runs the task's command line in `dir` with the fake gh (or none) on PATH. */
+function runSetup(dir: string, state: FakeState | undefined, args: string[] = [], withGh = true) {
+  const statePath = join(dir, 'gh-state.json');
+  const logPath = join(dir, 'gh-calls.jsonl');
+  if (state) writeFileSync(statePath, JSON.stringify(state));
+  writeFileSync(logPath, '');
+  // the task as users run it: projen's CLI reads .projen/tasks.json and appends the arguments (receiveArgs)
+  const command = `node ${PROJEN_CLI} pypi:github-setup ${args.join(' ')}`;
+  // PATH: the fake gh (when wanted) and a directory holding only `node` (the fake's shebang needs it)
+  const binDir = join(dir, 'bin');
+  if (!existsSync(binDir)) {
+    mkdirSync(binDir);
+    symlinkSync(process.execPath, join(binDir, 'node'));
+  }
+  const result = spawnSync('/bin/sh', ['-c', command], {
+    cwd: dir,
+    encoding: 'utf-8',
+    env: { PATH: withGh ? `${FAKE_GH_DIR}:${binDir}` : binDir, FAKE_GH_STATE: statePath, FAKE_GH_LOG: logPath, HOME: dir },
+  });
+  const calls: Logged[] = readFileSync(logPath, 'utf-8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const after: FakeState | undefined = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf-8')) : undefined;
+  // projen's task runner announces the command (and a failure) on stderr with its own marker; the rest is the script's
+  const stderr = result.stderr.split('\n').filter((l) => !l.startsWith('👾 ')).join('\n');
+  return { status: result.status, stdout: result.stdout, stderr, projenLog: result.stderr, calls, state: after };
+}
+
+function setup(extra: Partial<ConstructorParameters<typeof PypiRelease>[1]> = {}) {
+  const { files, dir } = synthesized(extra);
+  mkdirSync(join(dir, '.projen'));
+  writeFileSync(join(dir, '.projen', 'tasks.json'), JSON.stringify(files['.projen/tasks.json']));
+  return { files, dir };
+}
+
+const writes = (calls: Logged[]) => calls.filter((c) => c.method && c.method !== 'GET');
+
+describe('the plan and the guide', () => {
+  test('workflow tag filters become fnmatch patterns that admit every tag the workflow starts on', () => {
+    expect(fnmatchSuperset('v[0-9]+.[0-9]+.[0-9]+*')).toBe('v[0-9]*.[0-9]*.[0-9]*');
+    expect(fnmatchSuperset('[0-9]+.[0-9]+.[0-9]+*')).toBe('[0-9]*.[0-9]*.[0-9]*');
+    expect(fnmatchSuperset('release-v?1.*')).toBe('release-*1.*');
+    expect(fnmatchSuperset('releases/**')).toBe('releases/**');
+    expect(fnmatchSuperset('!v*-dev')).toBeUndefined();
+  });
+
+  test('the component writes the script, its plan and the task; header and synth log prescribe the same', () => {
+    const { files } = setup();
+    expect(files['.github/pypi-github-setup/plan.json']).toEqual({
+      '//': expect.stringContaining('Generated by projen'),
+      'repository': 'octo-org/demo',
+      'environments': [
+        { name: 'testpypi', tagPatterns: ['v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*'], reviewers: ['octocat', 'octo-org/release-team'] },
+        { name: 'pypi', tagPatterns: ['v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*'], reviewers: ['octocat', 'octo-org/release-team'] },
+      ],
+      'tagRuleset': { name: 'pypi-release-tags', tagPatterns: ['v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*'] },
+    });
+    const script = String(files['.github/pypi-github-setup/setup.cjs']);
+    const source = readFileSync(join(__dirname, '..', '..', 'github-setup', 'setup.cjs'), 'utf-8');
+    expect(script.replace(/^\/\/ ~~ Generated by projen.*\n/m, '')).toBe(source);
+    const tasks = files['.projen/tasks.json'] as any;
+    expect(tasks.tasks['pypi:github-setup'].steps[0].exec).toBe('node .github/pypi-github-setup/setup.cjs .github/pypi-github-setup/plan.json');
+    const header = String(files['.github/workflows/release.yml']);
+    expect(header).toContain('# GitHub side: PyPI does not check which commit a tag points at');
+    expect(header).toContain('npx projen pypi:github-setup');
+    expect(header).toContain('environment on first use, unprotected.');
+    expect(header).toContain('#   Environment "pypi" (the one its index\'s trusted publisher names):\n#     deployments only from tags matching v[0-9]*.[0-9]*.[0-9]*, [0-9]*.[0-9]*.[0-9]*\n');
+    expect(header).toContain('#     required reviewers: octocat, octo-org/release-team');
+    expect(header).toContain('Tag ruleset "pypi-release-tags": only repository admins create, move or delete tags');
+    expect(header).toContain('GitHub Enterprise for required reviewers');
+  });
+
+  test('synth refuses reviewers GitHub would refuse', () => {
+    expect(() => setup({ reviewers: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toThrow(/at most 6/);
+    expect(() => setup({ reviewers: ['not a login'] })).toThrow(/neither a GitHub login/);
+  });
+});
+
+describe('npx projen pypi:github-setup, against a fake gh', () => {
+  test('creates each environment with its tag deployment policies and reviewers, and the tag ruleset', () => {
+    const { dir } = setup({ preventSelfReview: true });
+    const run = runSetup(dir, freshState());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const w = writes(run.calls);
+    const envPut = w.find((c) => c.method === 'PUT' && c.path === '/repos/octo-org/demo/environments/pypi');
+    expect(envPut?.body).toEqual({
+      wait_timer: 0,
+      prevent_self_review: true,
+      reviewers: [{ type: 'User', id: 583231 }, { type: 'Team', id: 4242 }],
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+    });
+    expect(w.filter((c) => c.path === '/repos/octo-org/demo/environments/pypi/deployment-branch-policies').map((c) => [c.method, c.body]))
+      .toEqual([['POST', { name: 'v[0-9]*.[0-9]*.[0-9]*', type: 'tag' }], ['POST', { name: '[0-9]*.[0-9]*.[0-9]*', type: 'tag' }]]);
+    const ruleset = w.find((c) => c.path === '/repos/octo-org/demo/rulesets');
+    expect(ruleset?.method).toBe('POST');
+    expect(ruleset?.body).toEqual({
+      name: 'pypi-release-tags',
+      target: 'tag',
+      enforcement: 'active',
+      conditions: { ref_name: { include: ['refs/tags/v[0-9]*.[0-9]*.[0-9]*', 'refs/tags/[0-9]*.[0-9]*.[0-9]*'], exclude: [] } },
+      rules: [{ type: 'creation' }, { type: 'update' }, { type: 'deletion' }],
+      bypass_actors: [{ actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }],
+    });
+    expect(w).toHaveLength(2 * 3 + 1);
+    // every gh api call reads the status line, sends JSON on stdin, and names the API version
+    for (const c of run.calls.filter((x) => x.method)) {
+      expect(c.argv).toEqual(expect.arrayContaining(['--include', 'X-GitHub-Api-Version: 2022-11-28']));
+    }
+    expect(run.stdout).toContain('7 changes applied.');
+    expect(run.state?.repos['octo-org/demo'].environments?.testpypi.policies.map((p: any) => p.name)).toEqual(['v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*']);
+  });
+
+  test('a second run changes nothing and says so', () => {
+    const { dir } = setup();
+    const first = runSetup(dir, freshState());
+    expect(first.status).toBe(0);
+    const second = runSetup(dir, undefined);
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    expect(writes(second.calls)).toEqual([]);
+    expect(second.stdout).toContain('Nothing to change: the environments and the tag ruleset are already as configured.');
+  });
+
+  test('brings drifted settings back: branch policies go, reviewers and the ruleset are corrected, hand-added bypass actors stay', () => {
+    const { dir } = setup();
+    const state = freshState();
+    state.repos['octo-org/demo'].environments = {
+      pypi: { id: 7, wait_timer: 5, prevent_self_review: false, reviewers: [{ type: 'User', id: 101 }], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true }, policies: [{ id: 70, name: 'main', type: 'branch' }, { id: 71, name: 'v[0-9]*.[0-9]*.[0-9]*', type: 'tag' }] },
+      testpypi: { id: 8, wait_timer: 0, prevent_self_review: false, reviewers: [], deployment_branch_policy: null, policies: [] },
+    };
+    state.repos['octo-org/demo'].rulesets = [{ id: 90, name: 'pypi-release-tags', target: 'tag', enforcement: 'evaluate', conditions: { ref_name: { include: ['refs/tags/v*'], exclude: [] } }, rules: [{ type: 'deletion' }], bypass_actors: [{ actor_id: 4242, actor_type: 'Team', bypass_mode: 'always' }] }];
+    const run = runSetup(dir, state);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const w = writes(run.calls);
+    expect(w.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'PUT /repos/octo-org/demo/environments/testpypi',
+      'POST /repos/octo-org/demo/environments/testpypi/deployment-branch-policies',
+      'POST /repos/octo-org/demo/environments/testpypi/deployment-branch-policies',
+      'PUT /repos/octo-org/demo/environments/pypi',
+      'POST /repos/octo-org/demo/environments/pypi/deployment-branch-policies',
+      'DELETE /repos/octo-org/demo/environments/pypi/deployment-branch-policies/70',
+      'PUT /repos/octo-org/demo/rulesets/90',
+    ]);
+    // the wait timer nobody configured here is kept
+    expect(w[3].body.wait_timer).toBe(5);
+    expect(w[6].body.bypass_actors).toEqual([{ actor_id: 4242, actor_type: 'Team', bypass_mode: 'always' }, { actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }]);
+    expect(run.stdout).toContain('remove the deployment policy for branch main');
+    expect(writes(runSetup(dir, undefined).calls)).toEqual([]);
+  });
+
+  test('without reviewers in the options, reviewers set by hand are kept, and the run warns about none', () => {
+    const { dir } = setup({ reviewers: undefined });
+    const state = freshState();
+    state.repos['octo-org/demo'].environments = { pypi: { id: 7, wait_timer: 0, prevent_self_review: true, reviewers: [{ type: 'User', id: 583231 }], deployment_branch_policy: null, policies: [] } };
+    const run = runSetup(dir, state);
+    expect(run.status).toBe(0);
+    const put = writes(run.calls).find((c) => c.path === '/repos/octo-org/demo/environments/pypi');
+    expect(put?.body.reviewers).toEqual([{ type: 'User', id: 583231 }]);
+    expect(put?.body.prevent_self_review).toBe(true);
+    expect(run.stdout).toContain('Note: an environment without required reviewers');
+  });
+
+  test('--dry-run reads, prints the calls it would make, and sends none', () => {
+    const { dir } = setup();
+    const run = runSetup(dir, freshState(), ['--dry-run']);
+    expect(run.stderr).toBe('');
+    expect(run.projenLog).toContain('setup.cjs .github/pypi-github-setup/plan.json --dry-run');
+    expect(run.status).toBe(0);
+    expect(writes(run.calls)).toEqual([]);
+    expect(run.stdout).toContain('gh api --method PUT /repos/octo-org/demo/environments/pypi --input -');
+    expect(run.stdout).toContain('gh api --method POST /repos/octo-org/demo/rulesets --input -');
+    expect(run.stdout).toContain('"custom_branch_policies": true');
+    expect(run.stdout).toContain('dry run: 7 changes would be made; nothing was sent.');
+    expect(run.state?.repos['octo-org/demo'].environments).toBeUndefined();
+  });
+
+  describe('every failure ends with one clear message and exit 1', () => {
+    const cases: [string, () => ReturnType<typeof runSetup>, RegExp][] = [
+      ['no gh on PATH', () => runSetup(setup().dir, freshState(), [], false), /the GitHub CLI \(gh\) is not on PATH: install it/],
+      ['gh not logged in', () => runSetup(setup().dir, freshState({ loggedIn: false })), /gh is not logged in to GitHub: run "gh auth login"/],
+      ['403 on an environment', () => runSetup(setup().dir, freshState({ failures: [{ method: 'PUT', path: '/repos/octo-org/demo/environments/testpypi', status: 403, body: { message: 'Resource not accessible by personal access token', status: '403' } }] })),
+        /PUT \/repos\/octo-org\/demo\/environments\/testpypi failed \(HTTP 403: Resource not accessible by personal access token\)\. GitHub refused: this needs admin rights/],
+      ['403 for a private repository without the plan', () => runSetup(setup().dir, freshState({ repos: { 'octo-org/demo': { admin: true, private: true, plan: 'free' } } })),
+        /POST \/repos\/octo-org\/demo\/rulesets failed \(HTTP 403: Upgrade to GitHub Pro or make this repository public to enable this feature\.\)/],
+      ['not an admin', () => runSetup(setup().dir, freshState({ repos: { 'octo-org/demo': { admin: false } } })), /is not an admin of octo-org\/demo/],
+      ['404 repository', () => runSetup(setup().dir, freshState({ repos: {} })), /GET \/repos\/octo-org\/demo failed \(HTTP 404: Not Found\)\. GitHub answered 404 Not Found: the repository/],
+      ['404 reviewer', () => runSetup(setup({ reviewers: ['ghost-user'] }).dir, freshState()), /reviewer "ghost-user" does not exist/],
+      ['422 on the ruleset', () => runSetup(setup().dir, freshState({ failures: [{ method: 'POST', path: '/repos/octo-org/demo/rulesets', status: 422, body: { message: 'Validation Failed', errors: ['Invalid target patterns: \'refs/tags/[\''], status: '422' } }] })),
+        /POST \/repos\/octo-org\/demo\/rulesets failed \(HTTP 422: Validation Failed: Invalid target patterns: 'refs\/tags\/\['\)\. GitHub refused the request as invalid/],
+    ];
+    test.each(cases)('%s', (_name, run, message) => {
+      const result = run();
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^pypi:github-setup: /);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+
+  test('server text cannot drive the terminal', () => {
+    const run = runSetup(setup().dir, freshState({ failures: [{ method: 'GET', path: '/repos/octo-org/demo', status: 403, body: { message: 'nope\u001b]8;;https://evil.example\u0007click\u001b[2J' } }] }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.stderr).toContain('nope?]8;;https://evil.example?click?[2J');
+  });
+});
