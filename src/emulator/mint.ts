@@ -71,7 +71,7 @@ function tokenFromBody(body: string): string | { description: string } {
   return token;
 }
 
-/** The whole exchange, in PROTOCOL.md section 2's order. */
+/** The whole exchange, in warehouse's order (warehouse/oidc/views.py, mint_token and its helpers). */
 export async function mintFromBody(ctx: MintContext, body: string): Promise<MintOutcome> {
   const token = tokenFromBody(body);
   if (typeof token !== 'string') return { ok: false, code: 'invalid-payload', description: token.description };

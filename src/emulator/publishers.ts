@@ -1,7 +1,7 @@
 /**
  * Trusted-publisher matching, as warehouse `oidc/models/github.py` does it: look the publisher up by repository,
  * owner, owner id and the workflow filename taken from `job_workflow_ref`, then check the claims one by one.
- * Failure reasons use PyPI's own wording (PROTOCOL.md section 2), since the action shows them to users.
+ * Failure reasons use PyPI's own wording (warehouse/oidc/models/github.py and views.py), since the action shows them to users.
  */
 import type { ClaimSet } from './runner-claims';
 import type { PendingPublisherConfig, PublisherConfig } from './types';

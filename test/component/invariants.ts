@@ -1,5 +1,5 @@
 /**
- * DESIGN.md's invariants of every generated release workflow, as a checker that lists every violation (so a
+ * The invariants of every generated release workflow (docs/architecture.md), as a checker that lists every violation (so a
  * failing matrix cell says exactly what is wrong, not just "expected true").
  */
 import { Workflow, WorkflowJob, WorkflowStep } from './projects';

@@ -1,5 +1,5 @@
 /**
- * Every DESIGN.md invariant, actionlint and shellcheck, over the options matrix: pip/setuptools, poetry and uv
+ * Every invariant of docs/architecture.md, actionlint and shellcheck, over the options matrix: pip/setuptools, poetry and uv
  * projects x every build tool x every uploader, with index sets and triggers rotating through the cells.
  * Combinations that cannot work must be refused at synth instead.
  */
