@@ -106,60 +106,40 @@ const project = new cdk.JsiiProject({
   },
 });
 
-// --- the mint action: one committed esbuild bundle, checked against its source on every build ---------------------
-const ACTION_BUNDLE = 'action/index.cjs';
-const esbuildAction = (outfile: string) =>
-  'esbuild src/action/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ' +
-  `--legal-comments=eof --tsconfig=src/action/tsconfig.json --log-level=warning --outfile=${outfile}`;
-project.addTask('bundle:action', {
-  description: `Regenerate ${ACTION_BUNDLE} from src/action (commit the result)`,
-  steps: [
-    { exec: esbuildAction(ACTION_BUNDLE) },
-    // re-synthesize so this repository's own copy (.github/actions/pypi-mint/index.cjs) follows the new bundle
-    { spawn: 'default' },
-  ],
-});
-project.addTask('check:bundle', {
-  description: `Fail when the committed ${ACTION_BUNDLE} differs from a fresh build of src/action`,
-  steps: [
-    { exec: esbuildAction('.cache/bundle-check/index.cjs') },
-    {
-      // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
-      exec: 'node -e "const fs = require(\'fs\'); ' +
-        `if (!fs.readFileSync('${ACTION_BUNDLE}').equals(fs.readFileSync('.cache/bundle-check/index.cjs'))) { ` +
-        `console.error('${ACTION_BUNDLE} is out of date with src/action: run npx projen bundle:action and commit it'); ` +
-        'process.exit(1); }"',
-    },
-  ],
-});
-
-// --- the attest action: its own committed bundle (sigstore-js is large; the mint bundle stays small and fast) ------
-const ATTEST_BUNDLE = 'attest/index.cjs';
-const esbuildAttest = (outfile: string) =>
-  'esbuild src/attest/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 --minify ' +
-  // minipass-fetch loads iconv-lite optionally (try/require) for textConverted(), which nothing here calls
-  '--external:iconv-lite ' +
-  `--legal-comments=eof --tsconfig=src/attest/tsconfig.json --log-level=warning --outfile=${outfile}`;
-project.addTask('bundle:attest', {
-  description: `Regenerate ${ATTEST_BUNDLE} from src/attest (commit the result)`,
-  steps: [
-    { exec: esbuildAttest(ATTEST_BUNDLE) },
-    // re-synthesize so this repository's own copy (.github/actions/pypi-attest/index.cjs) follows the new bundle
-    { spawn: 'default' },
-  ],
-});
-project.addTask('check:bundle-attest', {
-  description: `Fail when the committed ${ATTEST_BUNDLE} differs from a fresh build of src/attest`,
-  steps: [
-    { exec: esbuildAttest('.cache/bundle-check/attest.cjs') },
-    {
-      exec: 'node -e "const fs = require(\'fs\'); ' +
-        `if (!fs.readFileSync('${ATTEST_BUNDLE}').equals(fs.readFileSync('.cache/bundle-check/attest.cjs'))) { ` +
-        `console.error('${ATTEST_BUNDLE} is out of date with src/attest: run npx projen bundle:attest and commit it'); ` +
-        'process.exit(1); }"',
-    },
-  ],
-});
+// --- the shipped steps: one committed esbuild bundle each, checked against its source on every build -------------
+/**
+ * `bundle:<name>` regenerates `<name>/index.cjs` from `src/<name>` (and re-synthesizes, so this repository's own copy
+ * in `.github/actions/` follows); `<check>` fails the build when the committed bundle differs from a fresh one.
+ */
+function shippedStepBundle(name: string, check: string, extraFlags: string[] = []): void {
+  const bundle = `${name}/index.cjs`;
+  const esbuild = (outfile: string) =>
+    `esbuild src/${name}/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ` +
+    [...extraFlags, `--legal-comments=eof --tsconfig=src/${name}/tsconfig.json --log-level=warning --outfile=${outfile}`].join(' ');
+  project.addTask(`bundle:${name}`, {
+    description: `Regenerate ${bundle} from src/${name} (commit the result)`,
+    steps: [{ exec: esbuild(bundle) }, { spawn: 'default' }],
+  });
+  const fresh = `.cache/bundle-check/${name}.cjs`;
+  project.addTask(check, {
+    description: `Fail when the committed ${bundle} differs from a fresh build of src/${name}`,
+    steps: [
+      { exec: esbuild(fresh) },
+      {
+        // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
+        exec: 'node -e "const fs = require(\'fs\'); ' +
+          `if (!fs.readFileSync('${bundle}').equals(fs.readFileSync('${fresh}'))) { ` +
+          `console.error('${bundle} is out of date with src/${name}: run npx projen bundle:${name} and commit it'); ` +
+          'process.exit(1); }"',
+      },
+    ],
+  });
+}
+// the mint step: small and fast, not minified (a reviewer can read the committed bundle)
+shippedStepBundle('action', 'check:bundle');
+// the attest step: its own bundle (sigstore-js is large; the mint bundle stays small and fast). minipass-fetch loads
+// iconv-lite optionally (try/require) for textConverted(), which nothing here calls.
+shippedStepBundle('attest', 'check:bundle-attest', ['--minify', '--external:iconv-lite']);
 
 // --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
 project.addTask('bundle:emulator', {
