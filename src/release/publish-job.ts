@@ -72,7 +72,9 @@ function uploadStep(index: PypiIndex, spec: UploaderSpec, where: JobPlacement, a
  * The upload step's `run:` and `env:`: with attestations, the uploader's attested command; an uploader that must be
  * told (twine) is told only when the attest step wrote every attestation (it may have been allowed to skip them).
  */
-export function uploadCommand(spec: UploaderSpec, env: Record<string, string>, attest?: AttestationSettings): { env: Record<string, string>; run: string } {
+export function uploadCommand(
+  spec: UploaderSpec, env: Record<string, string>, attest?: AttestationSettings,
+): { env: Record<string, string>; run: string } {
   if (!attest || !spec.attestedRun) return { env, run: spec.run };
   if (attest.continueWithoutAttestations && spec.attestedRun !== spec.run) {
     return {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { runAttest, type Timing } from '../../src/attest/run';
 import type { Emulator } from '../../src/emulator';
 import { AttestationVerifier, type Attestation } from '../../src/emulator/sigstore/attestation';
+import { parseFileCommand } from '../../src/rehearsal/commands';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { defaultPublisher } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
-import { parseFileCommand } from '../../src/rehearsal/commands';
 
 /** The step's environment in a job with `id-token: write`, pointed at the emulator's Sigstore. */
 export function attestEnv(emu: Emulator, inputs: Record<string, string> = {}): Record<string, string> {

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Project, Testing, python } from 'projen';
+import { Project, Testing, cdk, javascript, python } from 'projen';
 import { parse } from 'yaml';
 
 export type PythonFlavour = 'pip' | 'poetry' | 'uv';
@@ -54,4 +54,22 @@ export function workflowAt(result: { workflows: SynthesizedWorkflow[] }, path: s
   const found = result.workflows.find((w) => w.path === path);
   if (!found) throw new Error(`no workflow at ${path}; have ${result.workflows.map((w) => w.path).join(', ')}`);
   return found;
+}
+
+/** A jsii library's Python target, as projen's own release pipeline publishes it. */
+export const ACME_PYPI: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true };
+
+/** A jsii library with projen's release pipeline (its release_pypi job is what PypiPublishRetrofit rewires). */
+export function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = ACME_PYPI, extra: Partial<cdk.JsiiProjectOptions> = {}) {
+  return new cdk.JsiiProject({
+    name: 'acme-lib',
+    author: 'Acme',
+    authorAddress: 'dev@acme.example',
+    repositoryUrl: 'https://github.com/acme/acme-lib.git',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    outdir: tempOutdir(),
+    publishToPypi,
+    ...extra,
+  });
 }

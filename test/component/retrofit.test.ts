@@ -10,24 +10,8 @@ import { cdk, javascript } from 'projen';
 import { parse, stringify } from 'yaml';
 import { isHashPinnedInstall, releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
-import { Workflow, synth, tempOutdir, workflowAt } from './projects';
+import { ACME_PYPI, Workflow, jsiiProject, synth, tempOutdir, workflowAt } from './projects';
 import { PypiPublishRetrofit } from '../../src';
-
-const ACME_PYPI: cdk.JsiiPythonTarget = { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true };
-
-function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = ACME_PYPI, extra: Partial<cdk.JsiiProjectOptions> = {}) {
-  return new cdk.JsiiProject({
-    name: 'acme-lib',
-    author: 'Acme',
-    authorAddress: 'dev@acme.example',
-    repositoryUrl: 'https://github.com/acme/acme-lib.git',
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    outdir: tempOutdir(),
-    publishToPypi,
-    ...extra,
-  });
-}
 
 /**
  * The retrofitted PyPI jobs, checked the same way in a fresh project and in this repository's own release.yml:

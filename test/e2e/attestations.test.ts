@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { Uploader } from '../../src';
 import type { Emulator } from '../../src/emulator';
 import { AttestationVerifier, type Provenance } from '../../src/emulator/sigstore/attestation';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
 import { runPublishJob } from '../support/publish-run';
 import { havePypiAttestations, runPypiAttestations } from '../support/pypi-attestations';
 import { buildDists, type BuiltDists } from '../support/python-dists';
 import { emulatorPublisher, synthesizeSampleRelease, type SampleRelease } from '../support/sample-release';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { requireTool, tool } from '../support/tools';
 
 // builds, Node 24 for two actions and a real uploader per test: generous on a loaded 2-core machine, still bounded

@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cdk, javascript } from 'projen';
 import { parse } from 'yaml';
 import { PypiPublishRetrofit } from '../../src';
 import { runJob } from '../../src/rehearsal';
 import type { Workflow } from '../../src/rehearsal/types';
+import { ACME_PYPI, jsiiProject } from '../component/projects';
 import { startTestEmulator } from '../support/emulator';
 import * as leaks from '../support/leaks';
 import { buildDists } from '../support/python-dists';
@@ -28,16 +28,7 @@ function retrofittedRelease(): { dir: string; workflow: Workflow } {
   process.env.PROJEN_DISABLE_POST = 'true';
   try {
     const dir = mkdtempSync(join(tmpdir(), 'retrofit-run-'));
-    const project = new cdk.JsiiProject({
-      name: 'acme-lib',
-      author: 'Acme',
-      authorAddress: 'dev@acme.example',
-      repositoryUrl: 'https://github.com/acme/acme-lib.git',
-      defaultReleaseBranch: 'main',
-      packageManager: javascript.NodePackageManager.NPM,
-      outdir: dir,
-      publishToPypi: { distName: 'acme-lib', module: 'acme_lib', trustedPublishing: true },
-    });
+    const project = jsiiProject(ACME_PYPI, { outdir: dir });
     new PypiPublishRetrofit(project);
     project.synth();
     return { dir, workflow: parse(readFileSync(join(dir, '.github/workflows/release.yml'), 'utf-8')) as Workflow };
@@ -48,7 +39,7 @@ function retrofittedRelease(): { dir: string; workflow: Workflow } {
 }
 
 maybe('the retrofitted release_pypi job, against the emulator', () => {
-  test('downloads the packaging job\'s distributions, mints, and uploads them with the pinned twine', async () => {
+  test('downloads the packaging job\'s distributions, attests, mints, and uploads them with their attestations with the pinned twine', async () => {
     const { dir, workflow } = retrofittedRelease();
     // what jsii-pacmak's Python target would have left in dist/python/: an sdist and a wheel of acme-lib
     const dists = buildDists(synthesizeSampleRelease({ flavour: 'setuptools', name: 'acme-lib', repository: 'acme/acme-lib' }).dir);
@@ -62,7 +53,13 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
       workflowFile: 'release.yml',
       jobId: 'release_pypi',
       issuer: emulator,
-      urlMap: { 'https://upload.pypi.org/legacy/': emulator.uploadUrl, 'https://pypi.org/simple/': emulator.simpleUrl },
+      urlMap: {
+        'https://upload.pypi.org/legacy/': emulator.uploadUrl,
+        'https://pypi.org/simple/': emulator.simpleUrl,
+        // the attest step's Sigstore (public-good Fulcio and Rekor) -> the emulator's
+        'https://fulcio.sigstore.dev': emulator.sigstore.fulcioUrl,
+        'https://rekor.sigstore.dev': emulator.sigstore.rekorUrl,
+      },
       repoDir: dir,
       repository: 'acme/acme-lib',
       event: { name: 'push', ref: 'refs/heads/main', sha },
@@ -76,7 +73,7 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
     });
 
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout_mint_action:success', 'download_distributions:success', 'setup_uv:success',
+      'checkout_mint_action:success', 'download_distributions:success', 'attest:success', 'setup_uv:success',
       'install_uploader:success', 'mint:success', 'upload:success',
     ]);
     expect(job.idTokenGranted).toBe(true);
@@ -88,5 +85,9 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
     for (const f of dists.files) expect(job.step('upload').log).toContain(`Uploading ${f.filename}`);
     const served = (await simpleLinks(emulator.simpleUrl, 'acme-lib')).map((l) => [l.filename, l.sha256]).sort();
     expect(served).toEqual(dists.files.map((f) => [f.filename, f.sha256]).sort());
+    // the attestations publib used to make survive the retrofit: twine uploaded one per file and PyPI's checks took it
+    expect(workflow.jobs.release_pypi.steps?.find((s) => s.id === 'upload')?.run).toContain('--attestations');
+    expect(emulator.uploads().map((u) => [u.filename, u.provenance !== undefined]).sort())
+      .toEqual(dists.files.map((f) => [f.filename, true]).sort());
   });
 });

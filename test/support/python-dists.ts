@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordOutput } from './leaks';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { tool, toolEnv } from './tools';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export interface DistFile {
   readonly filename: string;

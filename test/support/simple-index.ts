@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { recordOutput } from './leaks';
 import { DistFile, sha256File } from './python-dists';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { installedPython, tool, toolEnv } from './tools';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export interface SimpleLink {
   readonly filename: string;

@@ -6,8 +6,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { TOOLS_BIN, TOOLS_CACHE, TOOLS_MANIFEST, networkEnv, toolCommand } from '../../scripts/tools/catalog';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 
 export { TOOLS_BIN, TOOLS_CACHE } from '../../scripts/tools/catalog';
 
