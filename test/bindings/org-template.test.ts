@@ -107,7 +107,7 @@ test('projen new --from <template tarball> acme-python creates a repository with
   expect(releaseWorkflowViolations('.github/workflows/release.yml', text, doc)).toEqual([]);
   expect(await actionlintFindings(text, '.github/workflows/release.yml')).toEqual([]);
   expect(shellcheckFindings(runBlocks('.github/workflows/release.yml', doc))).toEqual([]);
-  expect(Object.keys(doc.jobs)).toEqual(['build', 'publish_testpypi', 'publish_pypi']);
+  expect(Object.keys(doc.jobs)).toEqual(['build', 'publish_testpypi', 'summary_testpypi', 'publish_pypi', 'summary_pypi']);
   expect(Object.keys(doc.on).sort()).toEqual(['push', 'workflow_dispatch']);
   expect(doc.jobs.build.steps?.find((s) => s.id === 'build')?.run).toBe('uv build --out-dir dist');
   expect(text).toContain('#   Owner:             acme-corp\n#   Repository name:   acme-widgets\n');
@@ -127,7 +127,7 @@ test('the repository\'s projenrc overrides one default (PyPI only), keeping the 
 
   const { text, doc } = releaseWorkflow();
   expect(releaseWorkflowViolations('.github/workflows/release.yml', text, doc)).toEqual([]);
-  expect(Object.keys(doc.jobs)).toEqual(['build', 'publish_pypi']);
+  expect(Object.keys(doc.jobs)).toEqual(['build', 'publish_pypi', 'summary_pypi']);
   expect(Object.keys(doc.on).sort()).toEqual(['push', 'workflow_dispatch']);
   expect(doc.jobs.build.steps?.find((s) => s.id === 'build')?.run).toBe('uv build --out-dir dist');
 }, 300_000);
@@ -148,7 +148,8 @@ test('upgrading projen-pypi-mint and re-running projen updates the vendored acti
   synthRepo('npx projen (upgrade)');
   expect(vendoredBundle()).toBe(bundle);
   const changed = run('git status', 'git', ['status', '--porcelain'], repo).split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
-  expect(changed).toEqual(['.github/actions/pypi-mint/index.cjs', 'package-lock.json', 'package.json']);
+  // the bundle and its recorded sha256 (what a reviewer sees change when the diff of the bundle is collapsed)
+  expect(changed).toEqual(['.github/actions/pypi-mint/index.cjs', '.github/actions/pypi-mint/index.cjs.sha256', 'package-lock.json', 'package.json']);
   const { text, doc } = releaseWorkflow();
   expect(releaseWorkflowViolations('.github/workflows/release.yml', text, doc)).toEqual([]);
 }, 300_000);
