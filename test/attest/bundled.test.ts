@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { attestationFiles, readAttestation, SDIST, verifyLikePypi, WHEEL, workspaceWith } from './harness';
 import { DEFAULT_TIMING } from '../../src/attest/timing';
 import type { Emulator } from '../../src/emulator';
-import { annotations, maskedValues, ATTEST_BUNDLE, runBundledAction } from '../action/harness';
+import { annotations, maskedValues, ATTEST_BUNDLE, runBundledAction } from '../mint/harness';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { recordOutput } from '../support/leaks';
 import { NODE24 } from '../support/node';

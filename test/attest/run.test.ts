@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { attestationFiles, attestEnv, readAttestation, runInProcess, SDIST, statementOf, verifyLikePypi, WHEEL, workspaceWith } from './harness';
 import type { Emulator } from '../../src/emulator';
 import type { Fault } from '../../src/emulator/types';
-import { annotations, maskedValues, theError } from '../action/harness';
+import { annotations, maskedValues, theError } from '../mint/harness';
 import { startTestEmulator, defaultPublisher } from '../support/emulator';
 import { publishStatement, signStatement } from '../support/pep740';
 

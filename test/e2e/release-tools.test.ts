@@ -10,9 +10,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildTool, Uploader } from '../../src';
+import { DIST_ARTIFACT } from '../../src/component/build-job';
 import type { Emulator } from '../../src/emulator';
 import type { JobResult } from '../../src/rehearsal/types';
-import { DIST_ARTIFACT } from '../../src/release/build-job';
 import { startTestEmulator } from '../support/emulator';
 import { runPublishJob, runRelease } from '../support/publish-run';
 import { buildDists, BuiltDists, sha256File } from '../support/python-dists';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ACTION_BUNDLE, runBundledAction } from '../action/harness';
+import { ACTION_BUNDLE, runBundledAction } from '../mint/harness';
 import { EMULATOR_CLI, exitOf, startEmulatorCli } from '../support/emulator-cli';
 import { recordOutput, registerSecret } from '../support/leaks';
 import { runtimes } from '../support/node';

@@ -6,8 +6,8 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { PypiRelease } from '../../src';
+import { fnmatchSuperset } from '../../src/component/github-setup';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
-import { fnmatchSuperset } from '../../src/release/github-setup';
 import { pythonProject, synth } from '../component/projects';
 
 const FAKE_GH_DIR = join(__dirname, '..', 'support', 'fake-gh');

@@ -4,7 +4,7 @@
  */
 import { registerSecret } from './leaks';
 import { startEmulator, type Emulator, type EmulatorConfig } from '../../src/emulator';
-import { defaultRunnerClaims } from '../../src/emulator/runner-claims';
+import { defaultRunnerClaims } from '../../src/emulator/github-oidc/runner-claims';
 
 const running = new Set<Emulator>();
 

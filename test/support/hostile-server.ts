@@ -16,7 +16,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Fault, Route } from '../../src/emulator';
 import { applyFault } from '../../src/emulator/faults';
-import { defaultRunnerClaims, subjectOf } from '../../src/emulator/runner-claims';
+import { defaultRunnerClaims, subjectOf } from '../../src/emulator/github-oidc/runner-claims';
 
 /** The emulator's names for the action's three endpoints, plus `other`: any other path (the recorder). */
 export type HostileRoute = Extract<Route, 'audience' | 'oidc-token' | 'mint-token'> | 'other';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LogLevel, python } from 'projen';
 import { parse } from 'yaml';
 import { PypiRelease, PypiReleaseOptions, TrustedPublisher } from '../../src';
-import { defaultRunnerClaims } from '../../src/emulator/runner-claims';
+import { defaultRunnerClaims } from '../../src/emulator/github-oidc/runner-claims';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import type { Workflow } from '../../src/rehearsal/types';
 

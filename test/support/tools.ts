@@ -1,6 +1,6 @@
 /**
  * The Python tools the tests drive, as `npx projen tools:install` installs them into `.tools/` (the versions of
- * src/release/pins.ts, from the hash-locked sets; see scripts/tools/catalog.ts). The test task installs them first. A tool
+ * src/component/pins.ts, from the hash-locked sets; see scripts/tools/catalog.ts). The test task installs them first. A tool
  * that is not there lets a local run skip its tests with a hint; under `CI=true` it fails them, so a green CI run
  * always means the real tool ran.
  */

@@ -91,7 +91,7 @@ var init_file_command = __esm({
   }
 });
 
-// src/action/main.ts
+// src/mint/main.ts
 var import_node_os2 = require("node:os");
 
 // src/pypi/hosts.ts
@@ -194,7 +194,7 @@ function uploaderEnv(tool, token, uploadUrl, options = {}) {
   }
 }
 
-// src/action/messages.ts
+// src/mint/messages.ts
 var TROUBLESHOOTING = TROUBLESHOOTING_URL;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
@@ -520,10 +520,10 @@ var labels = {
   handedOver: (exported) => `It is available as the step output \`api-token\`${exported.length ? ` and, as asked, in ${exported.map(code).join(", ")}` : ""}.`
 };
 
-// src/action/run.ts
+// src/mint/run.ts
 var import_node_fs3 = require("node:fs");
 
-// src/action/http.ts
+// src/mint/http.ts
 var http = __toESM(require("node:http"));
 var USER_AGENT = "projen-pypi-mint (trusted publishing mint action)";
 function createHttp(deps, limits) {
@@ -781,7 +781,7 @@ function connectionOver(socket, target) {
   };
 }
 
-// src/action/inputs.ts
+// src/mint/inputs.ts
 function readInputs(env) {
   const index = resolveIndexUrl(readInput(env, "index-url"));
   return {
@@ -873,7 +873,7 @@ function parseExportEnv(raw, index) {
   return targets;
 }
 
-// src/action/audience.ts
+// src/mint/audience.ts
 async function audienceFor(ctx, index, input) {
   if (input !== void 0) {
     ctx.print.log(logs.audience(index.displayName, input, "input"));
@@ -902,7 +902,7 @@ async function discoverAudience(ctx, index) {
   return audience;
 }
 
-// src/action/diagnose.ts
+// src/mint/diagnose.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
 
@@ -988,7 +988,7 @@ function decodeJwt(jwt) {
   return result;
 }
 
-// src/action/oidc.ts
+// src/mint/oidc.ts
 function oidcRequestConfig(env) {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
   const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
@@ -1048,7 +1048,7 @@ function workflowFilename(jobWorkflowRef) {
   return m ? m[1] : void 0;
 }
 
-// src/action/diagnose.ts
+// src/mint/diagnose.ts
 function runWarnings(claims, runner) {
   const out = [];
   if ((claimText(claims, "event_name") ?? runner.eventName) === "pull_request_target") out.push(explanations.pullRequestTarget());
@@ -1134,7 +1134,7 @@ function distProjects(dirs) {
   return [...names].sort().slice(0, 10);
 }
 
-// src/action/exchange.ts
+// src/mint/exchange.ts
 var DEFAULT_LIFETIME_SECONDS = 900;
 var MAX_ERRORS_SHOWN = 20;
 var TOKEN_SHAPE = /^pypi-[A-Za-z0-9_=-]+$/;
@@ -1182,7 +1182,7 @@ async function mintToken(ctx, index, jwt) {
   return { token, expires: Math.floor(expiresRaw) };
 }
 
-// src/action/export.ts
+// src/mint/export.ts
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
 function requireOutputFile(env) {
@@ -1256,7 +1256,7 @@ function requireWritable(path, what) {
 }
 var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl, { poetryRepository: t.poetryRepository });
 
-// src/action/redact.ts
+// src/mint/redact.ts
 var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 var TOKEN_SHAPE2 = /pypi-[A-Za-z0-9_-]{40,}/g;
 var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
@@ -1284,7 +1284,7 @@ var Redactor = class {
   }
 };
 
-// src/action/report.ts
+// src/mint/report.ts
 init_utils();
 function createPrinter(io2, redactor) {
   const out = (line) => io2.write(neutralise(line));
@@ -1392,7 +1392,7 @@ function renderSuccessSummary(indexName, audience, expiresIso, exported) {
   return [`## ${labels.mintedHeading}`, "", prose(labels.minted(indexName, audience, expiresIso)), prose(labels.handedOver(exported)), ""].join("\n");
 }
 
-// src/action/run.ts
+// src/mint/run.ts
 var MAX_RESPONSE_BYTES = 64 * 1024;
 async function runAction(env, io2, timing) {
   const t = { ...DEFAULT_TIMING, ...timing };
@@ -1537,7 +1537,7 @@ ${note}`, { retryable: false, retryNote: note });
   }
 }
 
-// src/action/main.ts
+// src/mint/main.ts
 var io = { write: (line) => void process.stdout.write(`${line}${import_node_os2.EOL}`) };
 var decided;
 function finish(code2) {

@@ -10,9 +10,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 // eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
 import { initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio';
 import type { Clock } from '../clock';
+import type { ClaimSet } from '../github-oidc/runner-claims';
 import { BodyTooLargeError, readBody, sendJson } from '../http';
-import type { ClaimSet } from '../runner-claims';
-import { peekIssuer, verifySignedToken, type IssuerKeyRing } from '../verify';
+import { peekIssuer, verifySignedToken, type IssuerKeyRing } from '../pypi/verify';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
 
