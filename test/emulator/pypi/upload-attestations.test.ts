@@ -84,7 +84,7 @@ describe('accepted attestations', () => {
   });
 
   test('the fixture-shaped provenance: same keys as what PyPI serves for a real file', async () => {
-    const real = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'pep740', 'pypi_attestations-0.0.19.tar.gz.provenance'), 'utf8'));
+    const real = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'pep740', 'pypi_attestations-0.0.19.tar.gz.provenance'), 'utf8'));
     const file = freshWheel();
     expect((await uploadWith(file, [await attest(em, file.filename, file.content)])).status).toBe(200);
     const ours = await (await fetch(`${em.pypiUrl}/integrity/demo-package/${file.version}/${file.filename}/provenance`)).json();
@@ -197,7 +197,7 @@ describe("PyPI's refusals, in PyPI's order and words", () => {
   });
 
   test("a real attestation from the public-good instance: not this index's trusted root", async () => {
-    const dir = join(__dirname, '..', 'fixtures', 'pep740');
+    const dir = join(__dirname, '..', '..', 'fixtures', 'pep740');
     const sdist = readFileSync(join(dir, 'pypi_attestations-0.0.19.tar.gz'));
     const attestation = JSON.parse(readFileSync(join(dir, 'pypi_attestations-0.0.19.tar.gz.publish.attestation'), 'utf8'));
     em.addProject('pypi-attestations');

@@ -10,7 +10,7 @@ import { AttestationVerifier, parseAttestations, parseDistFilename, sameDistribu
 import { startTestEmulator } from '../../support/emulator';
 import { productionTrustedRoot } from '../../support/pep740';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'pep740');
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'pep740');
 const SDIST = 'pypi_attestations-0.0.19.tar.gz';
 const sdist = readFileSync(join(FIXTURES, SDIST));
 const attestationJson = readFileSync(join(FIXTURES, `${SDIST}.publish.attestation`), 'utf8');

@@ -109,7 +109,7 @@ maybe('pypi-attestations does not accept the emulator\'s attestations against Si
 });
 
 maybe('the real pypi-attestations 0.0.19 artifacts verify with pypi-attestations against the production root, offline', async () => {
-  const fixtures = join(__dirname, '..', 'fixtures', 'pep740');
+  const fixtures = join(__dirname, '..', '..', 'fixtures', 'pep740');
   const run = await runPypiAttestations(['verify', 'pypi', '--offline', '--repository', 'https://github.com/trailofbits/pypi-attestations',
     '--provenance-file', join(fixtures, 'pypi_attestations-0.0.19.tar.gz.provenance'), join(fixtures, 'pypi_attestations-0.0.19.tar.gz')],
   productionTrustedRoot(), fixtures);
