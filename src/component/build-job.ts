@@ -1,7 +1,7 @@
 import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
-import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
+import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, JobPlacement, distDir, distJobOutputs, distSha256Step } from './placement';
 import { metadataCheckSteps, versionCheckStep } from './release-checks';
 
 const { JobPermission } = github.workflows;
@@ -28,6 +28,8 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workf
     name: 'Build distributions',
     runsOn: where.runsOn,
     permissions: { contents: JobPermission.READ },
+    // what the publish jobs download (by id) and check the files against (by sha256)
+    outputs: distJobOutputs(),
     steps: [
       {
         name: 'Checkout',
@@ -41,9 +43,10 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workf
       // before anything leaves this job: the version the tag promises, and metadata PyPI accepts
       versionCheckStep(where),
       ...metadataCheckSteps(where),
+      distSha256Step(distDir(where)),
       {
         name: 'Upload distributions',
-        id: 'upload_distributions',
+        id: DIST_UPLOAD_STEP_ID,
         uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
         with: { 'name': DIST_ARTIFACT, 'path': distDir(where), 'if-no-files-found': 'error' },
       },

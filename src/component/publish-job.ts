@@ -3,12 +3,15 @@ import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
 import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
-import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
+import { DIST_ARTIFACT, JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
 import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
+
+/** Job id of the build job. */
+export const BUILD_JOB_ID = 'build';
 
 /** Job id of an index's publish job. */
 export function publishJobId(index: PypiIndex): string {
@@ -37,12 +40,12 @@ export interface PublishTarget {
 export interface PublishStepsOptions {
   readonly target: PublishTarget;
   readonly uploader: UploaderSpec;
+  /** The distribution (project) name: poetry and pdm upload from a generated project of that name. */
+  readonly distributionName: string;
+  /** The id of the job that uploaded the distributions and output their artifact id and sha256 list. */
+  readonly distJob: string;
   /** The distributions' directory, relative to the repository root (with a trailing slash). */
   readonly distDir: string;
-  /** The upload step's working directory (a subproject's directory), if not the repository root. */
-  readonly workingDirectory?: string;
-  /** Extra paths the sparse checkout takes besides the actions (the uploader's metadata files). */
-  readonly checkoutPaths?: string[];
   /** Attest before the upload (undefined: no attestations). */
   readonly attest?: AttestationSettings;
   /** An `if:` for the steps that sign, mint or upload (e.g. a dry-run input); the checkout and download always run. */
@@ -52,25 +55,20 @@ export interface PublishStepsOptions {
 /**
  * The steps of every publish job, PypiRelease's and the retrofit's, in the one order that keeps the token's exposure
  * small: check out only the shipped actions (before the download: checkout empties a workspace that is not a git
- * checkout), download the distributions, sign them (before any tool is installed: the attestations are for exactly
- * what was downloaded), install the pinned uploader, mint right before the upload (the token's 15 minutes start as
- * late as possible), upload. Nothing runs after the upload in the job that holds the token.
+ * checkout), download the distributions by the artifact id the build job output, check them against its sha256
+ * list, sign them (before any tool is installed: the attestations are for exactly what was built), install the
+ * pinned uploader, mint right before the upload (the token's 15 minutes start as late as possible), upload from a
+ * scratch directory. Nothing runs after the upload in the job that holds the token.
  */
 export function publishSteps(options: PublishStepsOptions): github.workflows.JobStep[] {
   const { target, uploader: spec, attest } = options;
   const install = uploaderInstallCommand(spec);
   const when = options.condition ? { if: options.condition } : {};
-  const checkoutPaths = options.checkoutPaths ?? [];
+  const upload = uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest);
   return [
-    attest
-      ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`, ...checkoutPaths], 'Check out the mint and attest actions')
-      : checkoutMintActionStep(checkoutPaths),
-    {
-      name: 'Download distributions',
-      id: 'download_distributions',
-      uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-      with: { name: DIST_ARTIFACT, path: options.distDir },
-    },
+    attest ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
+    distDownloadStep(options.distJob, options.distDir),
+    distSha256CheckStep(options.distJob, options.distDir),
     ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations), ...when }] : []),
     setupUvStep(),
     ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
@@ -79,9 +77,31 @@ export function publishSteps(options: PublishStepsOptions): github.workflows.Job
       name: `Upload to ${target.displayName}`,
       id: 'upload',
       ...when,
-      workingDirectory: options.workingDirectory,
-      ...uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest),
+      env: upload.env,
+      run: [...scratchDirectory(options.distDir, spec.needsProject ? options.distributionName : undefined), upload.run].join('\n'),
     },
+  ];
+}
+
+/** Where the upload step runs its uploader: a directory of its own under the runner's temp, outside the checkout. */
+export const UPLOAD_SCRATCH_DIR = '"$RUNNER_TEMP/pypi-mint-upload"';
+
+/**
+ * The upload step's first lines: the uploader runs in a fresh directory that holds nothing of the repository's, only
+ * `dist` (a link to the downloaded distributions) and, for the uploaders that upload from a project (poetry, pdm),
+ * a generated pyproject.toml with the distribution's name. So no pyproject.toml, uv.toml, poetry.toml, pdm.toml,
+ * hatch.toml or .pypirc the repository controls can redirect the upload, turn TLS off, add options or plugins, or run
+ * hooks in the job that holds the token, wherever the checkout put files.
+ */
+function scratchDirectory(dir: string, projectName: string | undefined): string[] {
+  return [
+    `rm -rf ${UPLOAD_SCRATCH_DIR} && mkdir ${UPLOAD_SCRATCH_DIR}`,
+    `ln -s "$GITHUB_WORKSPACE/${dir.replace(/\/$/, '')}" ${UPLOAD_SCRATCH_DIR}/dist`,
+    // the name is a validated distribution name ([A-Za-z0-9._-]): safe in single quotes and in a TOML string
+    ...(projectName === undefined ? [] : [
+      `printf '%s\\n' '[project]' 'name = "${projectName}"' 'version = "0"' > ${UPLOAD_SCRATCH_DIR}/pyproject.toml`,
+    ]),
+    `cd ${UPLOAD_SCRATCH_DIR}`,
   ];
 }
 
@@ -94,7 +114,6 @@ export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
   attest?: AttestationSettings,
 ): github.workflows.Job {
-  const prefix = where.projectDir ? `/${where.projectDir}` : '';
   return {
     name: `Publish to ${index.displayName}`,
     needs,
@@ -104,9 +123,9 @@ export function publishJob(
     steps: publishSteps({
       target: { displayName: index.displayName, uploadUrl: index.uploadUrl, audience: index.audience, simpleUrl: `${index.webUrl}${SIMPLE_API_PATH}` },
       uploader: spec,
+      distributionName,
+      distJob: BUILD_JOB_ID,
       distDir: distDir(where),
-      workingDirectory: where.projectDir || undefined,
-      checkoutPaths: spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [],
       attest,
     }),
   };

@@ -9,7 +9,7 @@ import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
-import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { AttestationSettings, BUILD_JOB_ID, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
@@ -181,12 +181,12 @@ export class PypiRelease extends Component {
     // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
-    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
+    this.workflow.addJob(BUILD_JOB_ID, buildJob(buildToolSpec(buildTool), where));
     const spec = uploaderSpec(uploader);
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
     for (const [i, index] of this.indexes.entries()) {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
-      const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
+      const needs = options.testPypiFirst && index.name === PYPI.name ? [BUILD_JOB_ID, publishJobId(this.indexes[0])] : [BUILD_JOB_ID];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i]));
       this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
     }

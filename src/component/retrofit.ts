@@ -3,7 +3,7 @@ import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
 import { PypiMintAction } from './mint-action';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
-import { DIST_ARTIFACT } from './placement';
+import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, distJobOutputs, distSha256Step } from './placement';
 import { AttestationSettings, publishSteps } from './publish-job';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderSpec } from './uploader';
@@ -147,13 +147,16 @@ export class PypiPublishRetrofit extends Component {
       env: job.env ? withoutPublibOidc(job.env) : undefined,
       permissions: { ...readOnly, contents: github.workflows.JobPermission.READ },
       environment: undefined,
+      // what the publish job downloads (by id) and checks the files against (by sha256)
+      outputs: { ...job.outputs, ...distJobOutputs() },
       steps: [
         ...(node ? [{ name: 'Set up Node.js', id: 'setup_node', uses: SETUP_NODE_ACTION, with: { 'node-version': node.version, 'package-manager-cache': false } }] : []),
         ...(python ? [{ name: 'Set up Python', id: 'setup_python', uses: SETUP_PYTHON_ACTION, with: { 'python-version': python.version } }] : []),
         ...job.steps.slice(0, publishAt).map(withoutPersistedCredentials).map(pinnedSetupAction),
+        distSha256Step(JSII_PYTHON_DIST),
         {
           name: 'Upload the Python distributions',
-          id: 'upload_python_distributions',
+          id: DIST_UPLOAD_STEP_ID,
           uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
           with: { 'name': DIST_ARTIFACT, 'path': JSII_PYTHON_DIST, 'if-no-files-found': 'error' },
         },
@@ -176,6 +179,8 @@ export class PypiPublishRetrofit extends Component {
           simpleUrl: `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`,
         },
         uploader: uploaderSpec(Uploader.TWINE),
+        distributionName: this.distributionName,
+        distJob: this.packageJobId,
         distDir: 'dist/',
         attest: this.attest,
         condition: dryRun,

@@ -11,7 +11,7 @@
  * instead of passing quietly. Every secret it makes and every output it captures go to the caller's leak scanner (`scan`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -47,6 +47,11 @@ export interface RunJobOptions extends RunContextOptions {
    * this same object, so passing it to the next job hands the build job's `dist/` to the publish job.
    */
   readonly artifacts?: Record<string, string>;
+  /**
+   * The run's artifact ids -> artifact name: download-artifact's `artifact-ids` reads them, upload-artifact adds to
+   * them (its `artifact-id` output). Share one object across the jobs of a run. @default none
+   */
+  readonly artifactIds?: Record<string, string>;
   /** The machine's tools a runner would have (python) or an action would install (uv); see toolbox.ts. */
   readonly tools?: ToolboxOptions['tools'];
   /** Where setup-uv's stand-in points uv's cache (a run-wide one saves downloads). @default the job's temp dir */
@@ -237,6 +242,8 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           workspace: dirs.workspace,
           repoDir: opts.repoDir,
           artifacts: opts.artifacts ?? {},
+          artifactIds: opts.artifactIds ?? {},
+          setOutput: (name: string, value: string) => appendFileSync(files.output, `${name}=${value}\n`),
           tools,
           checkedOut,
           tolerateMissingTools: opts.tolerateMissingTools,
@@ -280,9 +287,13 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
       });
     }
 
+    // the job's `outputs:`, evaluated once every step has run (as the runner does), for the jobs that need this one
+    const jobOutputs = Object.fromEntries(Object.entries(scalarRecord(job.outputs))
+      .map(([name, expression]) => [name, interpolate(expression, exprContext(levelEnv))]));
     return {
       jobId: opts.jobId,
       conclusion: jobFailed ? 'failure' : 'success',
+      outputs: jobOutputs,
       steps: results,
       log: results.map(renderStepLog).join('\n'),
       annotations: results.flatMap((r) => r.annotations),

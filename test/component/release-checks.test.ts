@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { isHashPinnedInstall } from './invariants';
-import { pythonProject, synth, workflowAt } from './projects';
+import { pythonProject, synth, uploaderCommand, workflowAt } from './projects';
 import { PypiRelease, Uploader } from '../../src';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { TOOLS_BIN, requireTool } from '../support/tools';
@@ -164,7 +164,7 @@ describe('the publish job says what it published', () => {
 
 describe('uploaders: no project scripts, re-runs finish', () => {
   test('pdm publishes without running any hook of the project', () => {
-    expect(generated(Uploader.PDM).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.run).toBe('pdm publish --no-build --skip=:all');
+    expect(uploaderCommand(generated(Uploader.PDM).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.run)).toBe('pdm publish --no-build --skip=:all');
   });
 
   test('uv skips files the index already has with the same hash', () => {
