@@ -1,13 +1,16 @@
-import { Component, Project, github, javascript } from 'projen';
+import { Component, Project, github, javascript, release } from 'projen';
 import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
+import { PypiGithubSetup, validateReviewers } from './github-setup';
 import { PypiMintAction } from './mint-action';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
 import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, distJobOutputs, distSha256Step } from './placement';
+import { discoverRepository } from './project';
 import { AttestationSettings, publishSteps } from './publish-job';
-import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
+import { TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderSpec } from './uploader';
-import { PYPI, SIMPLE_API_PATH, knownIndexForHost, projectPageUrl, webRootForUploadUrl } from '../pypi';
+import { editRenderedWorkflow, headerComment } from './workflow-file';
+import { PYPI, SIMPLE_API_PATH, knownIndexForHost, pendingPublisherUrl, projectPageUrl, projectPublishingUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -57,6 +60,30 @@ export interface PypiPublishRetrofitOptions {
    * @default false
    */
   readonly continueWithoutAttestations?: boolean;
+
+  /**
+   * The GitHub repository, "owner/name": the trusted publisher on PyPI names it, and `npx projen pypi:github-setup`
+   * protects its environment.
+   *
+   * @default - the project's git `origin` remote, else package.json `repository`; synth fails with an explanation
+   * when neither is a GitHub URL
+   */
+  readonly repository?: string;
+
+  /**
+   * GitHub users ("octocat") or teams ("octo-org/release-team") who must approve every PyPI release: required
+   * reviewers on the environment, applied by `npx projen pypi:github-setup` (at most 6).
+   *
+   * @default - none: the task leaves the environment's reviewers as they are
+   */
+  readonly reviewers?: string[];
+
+  /**
+   * Whether the person who started a release may approve it themselves (GitHub's `prevent_self_review`).
+   *
+   * @default - as the environment has it (GitHub's default: self-review allowed)
+   */
+  readonly preventSelfReview?: boolean;
 }
 
 type Job = github.workflows.Job;
@@ -87,6 +114,8 @@ export class PypiPublishRetrofit extends Component {
   private readonly distributionName: string;
   private readonly indexUrl?: string;
   private readonly attest?: AttestationSettings;
+  private readonly repository: string;
+  private readonly githubSetup: PypiGithubSetup;
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
@@ -98,7 +127,18 @@ export class PypiPublishRetrofit extends Component {
     }
     validateDistributionName(distributionName, PypiPublishRetrofitConfigError);
     const jobId = options.jobId ?? 'release_pypi';
+    const repository = options.repository ?? discoverRepository(project);
+    if (!repository) {
+      throw new PypiPublishRetrofitConfigError('cannot tell which GitHub repository publishes: set `repository: "owner/name"` (nothing was found in the git origin remote or package.json)');
+    }
+    parseRepository(repository, PypiPublishRetrofitConfigError);
+    if (options.reviewers) validateReviewers(options.reviewers, PypiPublishRetrofitConfigError);
+    const branches = release.Release.of(project)?.branches ?? [];
+    if (branches.length === 0) {
+      throw new PypiPublishRetrofitConfigError('the project has no release branches; the retrofit rewires projen\'s Release (e.g. cdk.JsiiProject with publishToPypi)');
+    }
     super(project, `PypiPublishRetrofit#${jobId}`);
+    this.repository = repository;
     this.environment = environment;
     this.jobId = jobId;
     this.distributionName = distributionName;
@@ -110,6 +150,16 @@ export class PypiPublishRetrofit extends Component {
     PypiMintAction.ensure(project);
     // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout has it)
     vendorToolRequirements(project, 'twine');
+    // projen's release publishes on pushes to its release branches: the environment deploys from those only
+    this.githubSetup = PypiGithubSetup.ensure(project);
+    this.githubSetup.addRelease({
+      repository,
+      environments: [environment],
+      workflowTagPatterns: [],
+      branches,
+      reviewers: options.reviewers,
+      preventSelfReview: options.preventSelfReview,
+    });
   }
 
   public preSynthesize(): void {
@@ -118,11 +168,45 @@ export class PypiPublishRetrofit extends Component {
     if (workflows.length === 0) {
       throw new PypiPublishRetrofitConfigError(`no workflow has a "${this.jobId}" job; the retrofit needs projen's Release with publishToPypi (e.g. cdk.JsiiProject({ publishToPypi: {...} }))`);
     }
+    const guides: string[][] = [];
     for (const workflow of workflows) {
-      const { packaging, publishing } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
+      const { packaging, publishing, indexUrl } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
       workflow.addJob(this.packageJobId, packaging);
       workflow.updateJob(this.jobId, publishing);
+      const guide = this.guide(workflow.file?.path.split('/').pop() ?? `${workflow.name}.yml`, indexUrl);
+      editRenderedWorkflow(workflow, headerComment(guide));
+      guides.push(guide);
     }
+    for (const guide of guides) this.project.logger.info(guide.join('\n'));
+  }
+
+  /**
+   * What to change on PyPI and on GitHub, for the workflow's header and the synth log. The publisher must name the
+   * environment: one registered without it (what projen's own trusted publishing needs) accepts a token from any job
+   * of the workflow that may request one, such as projen's release_npm.
+   */
+  private guide(workflowFileName: string, indexUrl: string): string[] {
+    const webRoot = webRootForUploadUrl(indexUrl);
+    const { owner, repositoryName } = parseRepository(this.repository, PypiPublishRetrofitConfigError);
+    const publisher: TrustedPublisher = {
+      indexName: knownIndexForHost(new URL(indexUrl).hostname)?.displayName ?? new URL(indexUrl).host,
+      distributionName: this.distributionName,
+      owner,
+      repositoryName,
+      workflowFileName,
+      environment: this.environment,
+      projectSettingsUrl: projectPublishingUrl(webRoot, this.distributionName),
+      pendingPublisherUrl: pendingPublisherUrl(webRoot),
+    };
+    return [
+      ...renderTrustedPublisherGuide([publisher]),
+      '',
+      `Migrating from projen's trusted publishing: its publisher on ${publisher.indexName} has no environment, and then`,
+      `accepts a token from any job of ${workflowFileName} that may request one (release_npm too). Edit that publisher`,
+      `(or add this one and remove it) so that its Environment name is "${this.environment}".`,
+      '',
+      ...this.githubSetup.guide([this.environment]),
+    ];
   }
 
   /**
@@ -130,7 +214,7 @@ export class PypiPublishRetrofit extends Component {
    * `dist/python/` over as an artifact; the job keeps its id (projen's GitHub release still waits for it) and only
    * downloads, installs the pinned uploader, mints and uploads, like PypiRelease's publish jobs.
    */
-  private rewire(job: Job, workflowName: string): { packaging: Job; publishing: Job } {
+  private rewire(job: Job, workflowName: string): { packaging: Job; publishing: Job; indexUrl: string } {
     const publishAt = job.steps.findIndex((s) => s.run?.includes('publib-pypi'));
     if (publishAt < 0) {
       throw new PypiPublishRetrofitConfigError(`the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
@@ -186,7 +270,7 @@ export class PypiPublishRetrofit extends Component {
         condition: dryRun,
       }),
     };
-    return { packaging, publishing };
+    return { packaging, publishing, indexUrl };
   }
 
   /** Id of the packaging job the retrofit adds. */
