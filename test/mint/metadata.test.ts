@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_INDEX_URL, readInput } from '../../src/mint/inputs';
+import { readInput } from '../../src/kit/inputs';
+import { DEFAULT_INDEX_URL } from '../../src/mint/inputs';
 
 const root = join(__dirname, '..', '..');
 const actionYml = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
