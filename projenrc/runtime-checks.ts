@@ -6,8 +6,9 @@ import { cdk } from 'projen';
 export function setupRuntimeChecks(project: cdk.JsiiProject): void {
   // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
   project.addTask('typecheck:runtime', {
-    description: 'Type-check the action, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
+    description: 'Type-check the runner kit, both steps, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
     steps: [
+      { exec: 'tsc -p src/kit/tsconfig.json' },
       { exec: 'tsc -p src/mint/tsconfig.json' },
       { exec: 'tsc -p src/attest/tsconfig.json' },
       { exec: 'tsc -p src/emulator/tsconfig.json' },
