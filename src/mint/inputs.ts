@@ -11,7 +11,7 @@
 import { ExportTarget } from './export';
 import { ActionFailure, failures } from './messages';
 import { isLoopbackHost, readInput, requireSecureUrl as requireSecureUrlOf } from '../kit/inputs';
-import { DEFAULT_UPLOAD_URL, OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, knownIndexForHost } from '../pypi';
+import { OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, PYPI, knownIndexForHost } from '../pypi';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,7 +34,6 @@ export function readInputs(env: Env): ActionInputs {
 
 // --- index-url ---------------------------------------------------------------------------------------------------
 
-export const DEFAULT_INDEX_URL = DEFAULT_UPLOAD_URL;
 
 export interface IndexEndpoints {
   /** scheme://host[:port] that serves `/_/oidc/*`. */
@@ -57,7 +56,7 @@ export const requireSecureUrl = (raw: string, what: string, fail: (message: stri
   requireSecureUrlOf(raw, what, fail, failures.url);
 
 export function resolveIndexUrl(input: string): IndexEndpoints {
-  const raw = input.trim() === '' ? DEFAULT_INDEX_URL : input.trim();
+  const raw = input.trim() === '' ? PYPI.uploadUrl : input.trim();
   const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, failures.invalidUrl);
   if (url.search || url.hash) throw failures.invalidUrl(failures.url.queryOrFragment(raw));
 
