@@ -61,7 +61,7 @@ async function refused(workspace: string, dist: string, title: string, opts?: Pa
 const json = (b: Buffer) => JSON.parse(b.toString('utf8'));
 const flipBase64 = (b64: string) => {
   const bytes = Buffer.from(b64, 'base64');
-  bytes[bytes.length - 1] ^= 0x01;
+  bytes[bytes.length - 1] = (bytes[bytes.length - 1] + 1) % 256;
   return bytes.toString('base64');
 };
 const flipHex = (hex: string) => `${hex.slice(0, -1)}${hex.endsWith('0') ? '1' : '0'}`;
