@@ -150,7 +150,15 @@ project.addTask('bundle:emulator', {
 });
 project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
 
-// The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+// --- the rehearsal (`npx projen pypi:rehearse` in a user's project): the runner, the emulator and yaml in one file ---
+project.addTask('bundle:rehearsal', {
+  description: 'Bundle the rehearsal runner CLI (with the emulator) into lib/rehearsal/cli.cjs',
+  exec: 'esbuild src/rehearsal/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
+    '--banner:js="#!/usr/bin/env node" --outfile=lib/rehearsal/cli.cjs',
+});
+project.addBins({ 'pypi-mint-rehearse': 'lib/rehearsal/cli.cjs' });
+
+// The rehearsal is bundled with its dependencies (yaml, the emulator's): they stay devDependencies.
 project.eslint?.addOverride({
   files: ['src/rehearsal/**'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
@@ -174,9 +182,11 @@ project.addTask('typecheck:runtime', {
 });
 project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
 project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
+project.postCompileTask.spawn(project.tasks.tryFind('bundle:rehearsal')!);
 project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
 project.postCompileTask.spawn(project.tasks.tryFind('check:bundle-attest')!);
 project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
+project.testTask.prependSpawn(project.tasks.tryFind('bundle:rehearsal')!);
 
 // `package` packs JavaScript only: the Python bindings are already built during `test`, where the `.projenrc.py`
 // tests run `package:python` (jsii-pacmak, about 85 s on two cores) into dist/python once per run; packaging them
