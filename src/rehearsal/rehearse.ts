@@ -82,6 +82,12 @@ export interface RehearsalResult {
   readonly indexes: IndexVerdict[];
   readonly installed?: { version: string; modules: string[]; ok: boolean; detail?: string };
   readonly durationMs: number;
+  /**
+   * Where the time went: `toolsMs` is spent inside the processes of `run:` steps and local actions and of the
+   * checks' tools (pypi-attestations, uv, python); `overheadMs`, the rest, is the runner's and the emulator's own
+   * (setup, stand-ins, emulator start, orchestration, the report).
+   */
+  readonly timing?: { readonly totalMs: number; readonly toolsMs: number; readonly overheadMs: number };
 }
 
 /** A refusal the user fixes (a missing tag, a trigger that would not fire): printed as is, no stack. */
@@ -189,8 +195,12 @@ function sha256(path: string): string {
 
 const run = promisify(execFile);
 
+/** Time spent inside the checks' tool processes (part of RehearsalResult.timing). */
+let checkToolsMs = 0;
+
 /** Runs a tool without blocking the event loop (the emulator answers from this same process); output recorded. */
 async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, cwd?: string): Promise<{ ok: boolean; out: string }> {
+  const started = Date.now();
   try {
     const r = await run(command, args, { env, cwd, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
     leaks.recordOutput(`${label} stdout`, r.stdout, false);
@@ -201,6 +211,8 @@ async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, lab
     leaks.recordOutput(`${label} stdout`, err.stdout ?? '', false);
     leaks.recordOutput(`${label} stderr`, err.stderr ?? err.message, false);
     return { ok: false, out: `${err.stdout ?? ''}${err.stderr ?? err.message}` };
+  } finally {
+    checkToolsMs += Date.now() - started;
   }
 }
 
@@ -278,6 +290,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     opts.out(line);
   };
   if (opts.keep) keepTempDirs();
+  checkToolsMs = 0;
   const empty = (stopped: string): RehearsalResult => ({ ok: false, stopped, jobs: [], skipped: [], indexes: [], durationMs: Date.now() - started });
 
   say(`Rehearsing the release of tag '${opts.tag}': .github/workflows/${opts.workflowFile}, ${opts.repository}, project ${opts.project}`);
@@ -463,7 +476,10 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       ? `Verdict: PASS in ${seconds} s: a push of tag '${opts.tag}' would publish ${built.length} file(s) to ${opts.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
       : `Verdict: FAIL in ${seconds} s: see the failed steps and checks above.`);
     if (opts.keep) say(`Kept: ${work}${relative(work, selfDir) ? '' : ''}`);
-    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: Date.now() - started };
+    const totalMs = Date.now() - started;
+    const stepsMs = jobs.flatMap((j) => j.steps).filter((st) => st.kind !== 'stand-in').reduce((sum, st) => sum + st.durationMs, 0);
+    const toolsMs = stepsMs + checkToolsMs;
+    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing: { totalMs, toolsMs, overheadMs: totalMs - toolsMs } };
   } finally {
     for (const e of emulators.values()) await e.close();
   }
