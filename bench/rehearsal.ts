@@ -45,7 +45,9 @@ async function main(): Promise<number> {
       workflowFile: release.workflowFile,
       repository: release.repository,
       project: release.name,
-      indexes: release.release.indexes.map((ix) => ({ name: ix.name, displayName: ix.displayName, uploadUrl: ix.uploadUrl, webUrl: ix.webUrl, environment: ix.environment })),
+      indexes: release.release.indexes.map((ix) => ({
+        name: ix.name, displayName: ix.displayName, uploadUrl: ix.uploadUrl, webUrl: ix.webUrl, environment: ix.environment,
+      })),
       cacheDir: join(TOOLS_DIR, 'rehearse-cache'),
       out: (l) => lines.push(l),
     });

@@ -532,7 +532,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     const totalMs = Date.now() - started;
     const stepsMs = jobs.flatMap((j) => j.steps).filter((st) => st.kind !== 'stand-in').reduce((sum, st) => sum + st.durationMs, 0);
     const toolsMs = stepsMs + checkToolsMs;
-    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing: { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs: cpuMs(process.cpuUsage(cpuStart)), phases } };
+    const timing = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs: cpuMs(process.cpuUsage(cpuStart)), phases };
+    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
   }
