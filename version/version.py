@@ -73,6 +73,10 @@ def msg_no_version_field(path):
             "its [project] table.")
 
 
+def msg_not_toml(path, error):
+    return f"{path} is not valid TOML ({error}); nothing was written."
+
+
 def msg_edit_changed_more(path):
     return f"Editing the version in {path} would change more than the version; nothing was written."
 
@@ -193,12 +197,16 @@ def parse(text):
 TAG_CHARACTERS = re.compile(r"[A-Za-z0-9._+!/-]+")
 
 
+# what may come before the version in a tag: nothing, or a name ending in - _ / (pkg-v1.2.3, pkg/1.2.3)
+TAG_PREFIX = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9._/-]*[-_/])?")
+
+
 def tag_version(tag):
     """The version a tag names: the whole tag (v1.2.3, 1.2.3), or its tail after a prefix (pkg-v1.2.3, pkg/1.2.3)."""
     if not TAG_CHARACTERS.fullmatch(tag):
         return None
     for i, c in enumerate(tag):
-        if c.isdigit() and (i == 0 or tag[i - 1] in "-_/v"):
+        if (c.isdigit() or c in "vV") and TAG_PREFIX.fullmatch(tag[:i]):
             version = parse(tag[i:])
             if version is not None:
                 return version
@@ -333,7 +341,10 @@ def load_toml(text):
         import tomllib
     except ImportError:
         return None
-    return tomllib.loads(text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise Failure(TITLE_STAMP, msg_not_toml("pyproject.toml", error), "pyproject.toml")
 
 
 TOOL_COMMANDS = {
