@@ -52,6 +52,11 @@ function refuseUnknownInputs(ctx: StandInContext, known: string[]): void {
   if (unknown.length) throw new Error(`${ctx.step.uses}: inputs ${unknown.join(', ')} are beyond what the harness emulates`);
 }
 
+/** Whether the owner may execute the file (git's one mode bit). */
+function isExecutable(path: string): boolean {
+  return (statSync(path).mode & 0o100) !== 0; // eslint-disable-line no-bitwise
+}
+
 const checkout: StandIn = {
   describe: 'actions/checkout -> copy the repository files (sparse rules applied)',
   matches: (s) => actionName(s.uses) === 'actions/checkout',
@@ -76,7 +81,7 @@ const checkout: StandIn = {
       mkdirSync(dirname(join(target, f)), { recursive: true });
       cpSync(join(ctx.repoDir, f), join(target, f));
       // git knows two modes, 644 and 755: projen's read-only generated files are writable in a checkout
-      chmodSync(join(target, f), statSync(join(ctx.repoDir, f)).mode & 0o100 ? 0o755 : 0o644);
+      chmodSync(join(target, f), isExecutable(join(ctx.repoDir, f)) ? 0o755 : 0o644);
     }
     ctx.checkedOut.add(target);
     ctx.log(`[stand-in for ${ctx.step.uses}] ${files.length} file(s) of the repository placed in '${target}'`);

@@ -56,8 +56,17 @@ maybe('version from the tag, end to end', () => {
     test.each(HOSTILE)('%j is refused before anything runs with it', async (tag) => {
       const sample = synthesizeSampleRelease({ flavour: 'uv', version: '0.0.0', release: { versionFromTag: true } });
       const job = await runJob({
-        workflow: sample.workflow, workflowFile: sample.workflowFile, jobId: 'build', issuer: fakeIssuer, repoDir: sample.dir,
-        repository: sample.repository, event: { name: 'push', ref: `refs/tags/${tag}` }, scan: leaks, ...rehearsalMachine(), artifacts: {}, keepTemp: true,
+        workflow: sample.workflow,
+        workflowFile: sample.workflowFile,
+        jobId: 'build',
+        issuer: fakeIssuer,
+        repoDir: sample.dir,
+        repository: sample.repository,
+        event: { name: 'push', ref: `refs/tags/${tag}` },
+        scan: leaks,
+        ...rehearsalMachine(),
+        artifacts: {},
+        keepTemp: true,
       });
       expect(outcomes(job)).toMatch(/stamp_version:failure build:skipped check_version:skipped/);
       expect(job.annotations.map((a) => a.title)).toEqual(['Tag is not a version']);
@@ -73,8 +82,16 @@ maybe('version from the tag, end to end', () => {
       const step = unsafe.jobs.build.steps!.find((s) => s.id === 'stamp_version')! as { run?: string };
       step.run = 'uv version --frozen ${{ github.ref_name }}';
       const job = await runJob({
-        workflow: unsafe, workflowFile: sample.workflowFile, jobId: 'build', issuer: fakeIssuer, repoDir: sample.dir,
-        repository: sample.repository, event: { name: 'push', ref: 'refs/tags/1.0.0$(touch x)' }, scan: leaks, ...rehearsalMachine(), artifacts: {},
+        workflow: unsafe,
+        workflowFile: sample.workflowFile,
+        jobId: 'build',
+        issuer: fakeIssuer,
+        repoDir: sample.dir,
+        repository: sample.repository,
+        event: { name: 'push', ref: 'refs/tags/1.0.0$(touch x)' },
+        scan: leaks,
+        ...rehearsalMachine(),
+        artifacts: {},
         keepTemp: true,
       });
       expect(existsSync(join(job.workspace, 'x'))).toBe(true);
@@ -84,8 +101,17 @@ maybe('version from the tag, end to end', () => {
   test('a run that is not on a tag has no version to build: the build job says so', async () => {
     const sample = synthesizeSampleRelease({ flavour: 'uv', version: '0.0.0', release: { versionFromTag: true, triggers: { manualDispatch: true } } });
     const job = await runJob({
-      workflow: sample.workflow, workflowFile: sample.workflowFile, jobId: 'build', issuer: fakeIssuer, repoDir: sample.dir,
-      repository: sample.repository, event: { name: 'workflow_dispatch', ref: 'refs/heads/main' }, scan: leaks, ...rehearsalMachine(), artifacts: {}, keepTemp: true,
+      workflow: sample.workflow,
+      workflowFile: sample.workflowFile,
+      jobId: 'build',
+      issuer: fakeIssuer,
+      repoDir: sample.dir,
+      repository: sample.repository,
+      event: { name: 'workflow_dispatch', ref: 'refs/heads/main' },
+      scan: leaks,
+      ...rehearsalMachine(),
+      artifacts: {},
+      keepTemp: true,
     });
     expect(outcomes(job)).toMatch(/stamp_version:failure build:skipped/);
     expect(job.annotations.map((a) => a.title)).toEqual(['Not a release tag']);

@@ -45,7 +45,10 @@ json.dump({"single": [[t, theirs(t), ours(t)] for t in data["single"]], "pairs":
 function compare(single: string[], pairs: Array<[string, string]> = []) {
   const r = spawnSync(PACKAGING_PYTHON, ['-c', COMPARE, SCRIPT], { input: JSON.stringify({ single, pairs }), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as { single: Array<[string, string | null, string | null]>; pairs: Array<[string, string, boolean | null, boolean | null]> };
+  return JSON.parse(r.stdout) as {
+    single: Array<[string, string | null, string | null]>;
+    pairs: Array<[string, string, boolean | null, boolean | null]>;
+  };
 }
 
 const FIXED = [
@@ -102,7 +105,8 @@ function runScript(args: string[], cwd: string, env: Record<string, string>): Ru
   const output = join(tempDir('version-output-'), 'output');
   writeFileSync(output, '');
   const r = spawnSync(tool('python'), [SCRIPT, ...args], {
-    cwd, encoding: 'utf8',
+    cwd,
+    encoding: 'utf8',
     env: { PATH: `${join(cwd, '..', 'bin')}:/usr/bin:/bin`, GITHUB_OUTPUT: output, GITHUB_EVENT_NAME: 'push', GITHUB_REF_TYPE: 'tag', ...env },
   });
   const out = `${r.stdout}${r.stderr}`;
