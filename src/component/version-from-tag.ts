@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Project, github } from 'projen';
-import type { JobPlacement } from './build-job';
+import type { JobPlacement } from './placement';
 import { BuildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import { PythonProjectKind, hasPyproject } from './project';
