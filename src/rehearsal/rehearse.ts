@@ -399,6 +399,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
 
     // every job in needs order; a job whose needs did not all succeed is skipped, as GitHub does
     const artifacts: Record<string, string> = {};
+    const artifactIds: Record<string, string> = {};
     const jobs: JobResult[] = [];
     const skipped: string[] = [];
     const pending = Object.keys(workflow.jobs);
@@ -431,7 +432,9 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
           repository: opts.repository,
           event: { name: 'push', ref: `refs/tags/${opts.tag}`, sha: tagState.sha },
           artifacts,
-          needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs: {} }])),
+          artifactIds,
+          // what the publish jobs read: the build job's artifact id and sha256 list
+          needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs: jobs.find((j) => j.jobId === n)!.outputs }])),
           scan,
           tools: { python: machine.python, uv: machine.uv },
           uvCacheDir: machine.uvCache,
