@@ -1,7 +1,7 @@
 import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
-import { metadataCheckSteps, versionCheckStep } from './release-checks';
+import { SdistCheckSettings, metadataCheckSteps, sdistCheckStep, versionCheckStep } from './release-checks';
 
 const { JobPermission } = github.workflows;
 
@@ -31,10 +31,10 @@ export function setupUvStep(): github.workflows.JobStep {
 
 /**
  * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool, checks
- * the version against the tag and the metadata as PyPI would, and hands `dist/` (only) to the publish jobs as an
+ * the version against the tag, the sdist for files that are not the package's and the metadata as PyPI would, and hands `dist/` (only) to the publish jobs as an
  * artifact.
  */
-export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workflows.Job {
+export function buildJob(spec: BuildToolSpec, where: JobPlacement, sdist?: SdistCheckSettings): github.workflows.Job {
   const install = buildToolInstallCommand(spec);
   const workingDirectory = where.projectDir || undefined;
   return {
@@ -53,6 +53,7 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workf
       { name: 'Build sdist and wheel', id: 'build', workingDirectory, run: spec.run },
       // before anything leaves this job: the version the tag promises, and metadata PyPI accepts
       versionCheckStep(where),
+      ...(sdist ? [sdistCheckStep(where, sdist)] : []),
       ...metadataCheckSteps(where),
       {
         name: 'Upload distributions',
