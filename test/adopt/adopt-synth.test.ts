@@ -69,7 +69,7 @@ describe('default tag patterns', () => {
   test('the synthesized workflow carries them', () => {
     const project = pythonProject('uv', { version: '3.10' });
     new PypiRelease(project, { repository: 'octo-org/demo' });
-    const wf = workflowAt(synth(project), '.github/workflows/release.yml').doc as { on: { push: { tags: string[] } } };
+    const wf = workflowAt(synth(project), '.github/workflows/release.yml').doc as unknown as { on: { push: { tags: string[] } } };
     expect(wf.on.push.tags).toEqual(DEFAULT_TAG_PATTERNS);
   });
 
