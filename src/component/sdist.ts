@@ -55,8 +55,9 @@ const bare = (p: ForeignPath) => p.replace(/\/$/, '');
 
 /** Where each backend takes its sdist exclusions in pyproject.toml (setuptools: MANIFEST.in instead). */
 const TOML_EXCLUSIONS: Partial<Record<SdistBackend, TomlExclusion>> = {
-  // gitignore-style, anchored at the project root
-  'hatchling': { table: ['tool', 'hatch', 'build', 'targets', 'sdist'], key: 'exclude', render: (p) => `/${bare(p)}` },
+  // gitignore-style, anchored at the project root; `dir/**` rather than `dir`, or projen's `!/.projen/tasks.json`
+  // lines in .gitignore (which hatchling reads after these) would bring the files back
+  'hatchling': { table: ['tool', 'hatch', 'build', 'targets', 'sdist'], key: 'exclude', render: (p) => (p.endsWith('/') ? `/${p}**` : `/${p}`) },
   // paths relative to pyproject.toml; a directory excludes everything inside
   'flit_core': { table: ['tool', 'flit', 'sdist'], key: 'exclude', render: bare },
   // globs relative to pyproject.toml

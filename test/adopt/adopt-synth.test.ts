@@ -119,7 +119,7 @@ describe("the project's own pyproject.toml", () => {
 
 describe('sdist exclusions', () => {
   const CASES: Array<[string, string, string[]]> = [
-    ['hatchling', '[build-system]\nrequires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n', ['[tool.hatch.build.targets.sdist]', 'exclude = [', '  "/.projen",', '  "/package.json",', '  "/.github/actions/pypi-mint",']],
+    ['hatchling', '[build-system]\nrequires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n', ['[tool.hatch.build.targets.sdist]', 'exclude = [', '  "/.projen/**",', '  "/package.json",', '  "/.github/actions/pypi-mint/**",']],
     ['flit_core', '[build-system]\nrequires = ["flit_core>=3.4"]\nbuild-backend = "flit_core.buildapi"\n', ['[tool.flit.sdist]', '  ".projenrc.ts",']],
     ['poetry-core', '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n', ['[tool.poetry]', '  ".projen/**/*",']],
     ['pdm-backend', '[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n', ['[tool.pdm.build]', 'excludes = [']],
@@ -150,7 +150,7 @@ describe('sdist exclusions', () => {
 
   test('existing exclusions are kept in the printed lines', () => {
     const { project } = adopted(pyproject('[project]\nname = "demo-pkg"\nversion = "1.0"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[tool.hatch.build.targets.sdist]\nexclude = ["/docs"]\n'));
-    expect(infoLog(project)).toContain('    exclude = [\n      "/docs",\n      "/.projen",');
+    expect(infoLog(project)).toContain('    exclude = [\n      "/docs",\n      "/.projen/**",');
   });
 
   test('where projen writes pyproject.toml (poetry), the component writes the exclusion', () => {
