@@ -21,12 +21,22 @@ export function setupBundles(project: cdk.JsiiProject): void {
       '--banner:js="#!/usr/bin/env node" --outfile=lib/emulator/cli.cjs',
   });
   project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
+
+  // --- the rehearsal (`npx projen pypi:rehearse` in a user's project): the runner, the emulator and yaml in one file ---
+  project.addTask('bundle:rehearsal', {
+    description: 'Bundle the rehearsal runner CLI (with the emulator) into lib/rehearsal/cli.cjs',
+    exec: 'esbuild src/rehearsal/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
+      '--banner:js="#!/usr/bin/env node" --outfile=lib/rehearsal/cli.cjs',
+  });
+  project.addBins({ 'pypi-mint-rehearse': 'lib/rehearsal/cli.cjs' });
   for (const bundle of ['/action/index.cjs', '/attest/index.cjs']) project.annotateGenerated(bundle);
 
   project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
+  project.postCompileTask.spawn(project.tasks.tryFind('bundle:rehearsal')!);
   project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
   project.postCompileTask.spawn(project.tasks.tryFind('check:bundle-attest')!);
   project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
+  project.testTask.prependSpawn(project.tasks.tryFind('bundle:rehearsal')!);
 }
 
 /**

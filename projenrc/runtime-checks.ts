@@ -19,7 +19,7 @@ export function setupRuntimeChecks(project: cdk.JsiiProject): void {
   });
   project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
 
-  // The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+  // The rehearsal is bundled with its dependencies (yaml, the emulator's): they stay devDependencies.
   project.eslint?.addOverride({
     files: ['src/rehearsal/**'],
     rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },

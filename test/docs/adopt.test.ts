@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adoptByTheDocs } from '../support/adopt';
+import { adoptByTheDocs, rehearsalEnv } from '../support/adopt';
+import { recordOutput } from '../support/leaks';
 import { packNpm } from '../support/local-package';
 import { sdistMembers } from '../support/sdist';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
@@ -48,7 +49,7 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   }
   // projen logs nothing inside a jest worker; the reader's shell is not one
   const { JEST_WORKER_ID: _worker, NODE_ENV: _nodeEnv, ...machine } = process.env;
-  const env = { ...machine, ...GIT_ENV };
+  const env = rehearsalEnv({ ...machine, ...GIT_ENV });
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
   execFileSync('git', ['add', '-A'], { cwd: dir });
   execFileSync('git', ['commit', '-q', '-m', 'existing project'], { cwd: dir, env });
@@ -56,8 +57,10 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
 
   const result = adoptByTheDocs({
     dir, tarball: packNpm(tempDir('adopt-pack-')), name: 'example', moduleName: 'example', repository: 'octo-org/example',
-    readme: 'README.md', ignores: ['.venv/', '/site/'], attributes: [['.git_archival.txt', 'export-subst']], env,
+    readme: 'README.md', ignores: ['.venv/', '/site/'], attributes: [['.git_archival.txt', 'export-subst']], env, version: '2024.1',
   });
+  recordOutput('docs/adopt.md run', result.outputs.map((o) => o.output).join('\n'), false);
+  expect(result.rehearsal?.output).toMatch(/publish/i);
 
   // synth asked for hatchling's exclusion, and is quiet once it is there
   expect(result.outputs.map((o) => o.output).join('\n')).toContain('(build backend hatchling): add to pyproject.toml');
@@ -80,7 +83,7 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   for (const path of ['.projen/tasks.json', '.github/workflows/release.yml', '.github/actions/pypi-mint/action.yml', '.github/actions/pypi-attest/action.yml', 'tsconfig.projen.json', 'package-lock.json']) {
     expect([path, existsSync(join(dir, path))]).toEqual([path, true]);
   }
-  // committed, and nothing left over
+  // committed, and nothing left over (the rehearsal leaves the tree as it was)
   expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
   expect(execFileSync('git', ['ls-files'], { cwd: dir, encoding: 'utf8' })).not.toMatch(/^node_modules\//m);
   // the sdist: the same files as before adoption

@@ -8,6 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './local-package';
+import { NODE24 } from './node';
+import { installedPython } from './tools';
+import { TOOLS_DIR } from '../../scripts/tools/catalog';
 
 const DOC = join(REPO_ROOT, 'docs', 'adopt.md');
 
@@ -43,11 +46,15 @@ export interface AdoptionInput {
   readonly ignores: string[];
   readonly attributes: Array<[string, ...string[]]>;
   readonly env: NodeJS.ProcessEnv;
+  /** The version the project releases (the page's example tags `v2024.1`). */
+  readonly version: string;
 }
 
 export interface AdoptionResult {
   /** Each sh block's combined output, in order. */
   readonly outputs: Array<{ line: number; output: string }>;
+  /** The rehearsal's output and how long it took. */
+  readonly rehearsal?: { output: string; seconds: number };
   /** The sdist lines synth printed (and that were added), or undefined when it printed none. */
   readonly sdistAdvice?: { file: string; lines: string[] };
   /** The output of the synth after the lines were added. */
@@ -90,15 +97,18 @@ export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
   const outputs: Array<{ line: number; output: string }> = [];
   let sdistAdvice: { file: string; lines: string[] } | undefined;
   let finalSynth = '';
+  let rehearsal: { output: string; seconds: number } | undefined;
   for (const block of adoptDocBlocks()) {
     if (block.lang === 'ts') {
       writeFileSync(join(input.dir, '.projenrc.ts'), projenrcFor(input));
       continue;
     }
     if (block.lang !== 'sh') continue;
-    const script = block.code.replace(/ projen-pypi-mint$/m, ` ${input.tarball}`);
+    const script = block.code.replace(/ projen-pypi-mint$/m, ` ${input.tarball}`).split('v2024.1').join(`v${input.version}`);
+    const started = Date.now();
     const output = bash(script, input.dir, input.env);
     outputs.push({ line: block.line, output });
+    if (/pypi:rehearse/.test(block.code)) rehearsal = { output, seconds: (Date.now() - started) / 1000 };
     if (/npx projen$/m.test(block.code)) {
       // the step the page leaves to the reader: add the printed lines, synth again
       sdistAdvice = sdistAdviceIn(output);
@@ -110,5 +120,14 @@ export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
       }
     }
   }
-  return { outputs, sdistAdvice, finalSynth };
+  return { outputs, sdistAdvice, finalSynth, rehearsal };
+}
+
+/**
+ * What `npx projen pypi:rehearse` needs from this machine, as a reader's shell would have it: a Python with pip
+ * (`PYTHON`), a Node 24 (`PYPI_MINT_NODE24`), and a cache for the pinned uv and pypi-attestations that every run of
+ * the test suite shares (`XDG_CACHE_HOME`).
+ */
+export function rehearsalEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...base, PYTHON: installedPython(), PYPI_MINT_NODE24: NODE24, XDG_CACHE_HOME: join(TOOLS_DIR, 'adopt-cache') };
 }
