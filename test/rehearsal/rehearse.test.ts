@@ -72,7 +72,8 @@ function git(dir: string, ...args: string[]): string {
  */
 function sampleRepo(form: '$/' | './', opts: { hatchVcs?: boolean; versionFromTag?: boolean; tag?: string } = {}): SampleRepo {
   const sample = synthesizeSampleRelease({
-    flavour: 'uv', buildBackend: 'hatchling',
+    flavour: 'uv',
+    buildBackend: 'hatchling',
     ...(opts.versionFromTag ? { version: '0.0.0', release: { versionFromTag: true } } : {}),
   });
   const workflowPath = join(sample.dir, '.github', 'workflows', sample.workflowFile);
