@@ -59,8 +59,9 @@ function findPython(uvCache: string): { python: string; version: string } {
   const candidate = process.env.PYTHON || 'python3';
   let out: string;
   try {
-    out = execFileSync(candidate, ['-c', 'import sys, pip; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'],
-      { encoding: 'utf8', env: isolatedToolEnv(uvCache, { PATH: process.env.PATH ?? '/usr/bin:/bin' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(candidate, ['-c', 'import sys, importlib.util; assert importlib.util.find_spec("pip"), "no pip"; ' +
+      'print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'],
+    { encoding: 'utf8', env: isolatedToolEnv(uvCache, { PATH: process.env.PATH ?? '/usr/bin:/bin' }), stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     throw new Error(MESSAGES.noPython(candidate, (e as Error).message.split('\n')[0]));
   }

@@ -211,7 +211,7 @@ describe('an inclusion proof that names another root hash (its Merkle path and c
     const entry = good.verification_material.transparency_entries[0] as { inclusionProof: { rootHash: string } };
     const calculated = Buffer.from(entry.inclusionProof.rootHash, 'base64').toString('hex');
     const other = Buffer.from(entry.inclusionProof.rootHash, 'base64');
-    other[0] ^= 0xff;
+    other[0] = (other[0] + 1) % 256;
     const attestation: Attestation = JSON.parse(JSON.stringify(good));
     (attestation.verification_material.transparency_entries[0] as { inclusionProof: { rootHash: string } }).inclusionProof.rootHash = other.toString('base64');
 
