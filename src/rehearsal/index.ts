@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseFileCommand, parsePathFile, StepOutputProcessor } from './commands';
 import { executeStep, refuseUrls } from './execute-step';
-import { ExpressionContext, StrictContext, Value, condition, interpolate } from './expressions';
+import { ExpressionContext, ExpressionError, StrictContext, Value, condition, interpolate } from './expressions';
 import { BASE_PATH, mapValues, oidcGranted, renderStepLog, scalarRecord, stepIds } from './job-parts';
 import { selfReference } from './local-action';
 import { RunContextOptions, createRunContext, githubContext, githubEnv, oidcClaims } from './run-context';
@@ -319,9 +319,16 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
       });
     }
 
-    // the job's `outputs:`, evaluated once every step has run (as the runner does), for the jobs that need this one
-    const jobOutputs = Object.fromEntries(Object.entries(scalarRecord(job.outputs))
-      .map(([name, expression]) => [name, interpolate(expression, exprContext(levelEnv))]));
+    // the job's `outputs:`, evaluated once every step has run (as the runner does), for the jobs that need this one;
+    // one that names a step the job does not have is empty, as on GitHub (a test may run a job cut short)
+    const jobOutputs = Object.fromEntries(Object.entries(scalarRecord(job.outputs)).map(([name, expression]) => {
+      try {
+        return [name, interpolate(expression, exprContext(levelEnv))];
+      } catch (e) {
+        if (e instanceof ExpressionError) return [name, ''];
+        throw e;
+      }
+    }));
     return {
       jobId: opts.jobId,
       conclusion: jobFailed ? 'failure' : 'success',
