@@ -54,6 +54,8 @@ export interface RunJobOptions extends RunContextOptions {
    * @default copy
    */
   readonly checkoutFrom?: 'copy' | 'git';
+  /** With `checkoutFrom: 'git'`: a depth-1 clone at the run's ref made beforehand, copied by default checkouts. */
+  readonly pristineClone?: { readonly dir: string; readonly files: number };
   /**
    * Refuses a URL a step of a job with an OIDC token would reach (the rehearsal's loopback rule): returns why, or
    * undefined to allow it. Checked on every `with:` input (action defaults included), `env:` value and `run:` script
@@ -276,7 +278,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           setOutput: (name: string, value: string) => appendFileSync(files.output, `${name}=${value}\n`),
           tools,
           checkedOut,
-          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha } : undefined,
+          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha, pristine: opts.pristineClone } : undefined,
           tolerateMissingTools: opts.tolerateMissingTools,
         },
       });

@@ -38,7 +38,15 @@ export interface StandInContext {
    * Set when the checkout is a git clone of repoDir (a rehearsal of a tag push): the run's ref and commit. Unset:
    * repoDir's files are copied (no `.git`).
    */
-  readonly checkoutFrom?: { readonly ref: string; readonly sha: string };
+  readonly checkoutFrom?: {
+    readonly ref: string;
+    readonly sha: string;
+    /**
+     * A clone made for the run the way this stand-in makes one (fetch-depth 1 at the run's ref): a checkout with the
+     * default depth and no sparse rules copies it instead of cloning again.
+     */
+    readonly pristine?: { readonly dir: string; readonly files: number };
+  };
   /** Demo mode: a missing tool is a warning here and the step that runs it fails instead. @default false */
   readonly tolerateMissingTools?: boolean;
   log(line: string): void;
@@ -118,6 +126,14 @@ function gitCheckout(ctx: StandInContext, target: string, sparse: string[]): boo
   if (!/^\d+$/.test(depth)) throw new Error(`${ctx.step.uses}: fetch-depth '${depth}' is not a number`);
   const refName = from.ref.replace(/^refs\/(tags|heads)\//, '');
   const ref = ctx.inputs.ref && ctx.inputs.ref !== '' ? ctx.inputs.ref : refName;
+  if (from.pristine !== undefined && depth === '1' && ref === refName && sparse.length === 0) {
+    cpSync(from.pristine.dir, target, { recursive: true, verbatimSymlinks: true });
+    ctx.checkedOut.add(target);
+    ctx.log(`[stand-in for ${ctx.step.uses}] git clone of ${ref} at ${from.sha.slice(0, 12)} (fetch-depth 1), ` +
+      `${from.pristine.files} file(s) in '${target}', .git included`);
+    if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
+    return true;
+  }
   try {
     git(['clone', '--quiet', '-c', 'advice.detachedHead=false', ...(depth === '0' ? [] : ['--depth', depth]),
       ...(sparse.length > 0 ? ['--no-checkout'] : []), '--branch', ref, `file://${ctx.repoDir}`, target]);
