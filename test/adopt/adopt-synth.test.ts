@@ -150,7 +150,7 @@ describe('sdist exclusions', () => {
 
   test('existing exclusions are kept in the printed lines', () => {
     const { project } = adopted(pyproject('[project]\nname = "demo-pkg"\nversion = "1.0"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[tool.hatch.build.targets.sdist]\nexclude = ["/docs"]\n'));
-    expect(infoLog(project)).toContain('    exclude = [\n      "/docs",\n      "/.projen/**",');
+    expect(infoLog(project)).toContain('add to pyproject.toml, in its [tool.hatch.build.targets.sdist] table (as its exclude key, in place of any it has)\n\n    exclude = [\n      "/docs",\n      "/.projen/**",');
   });
 
   test('where projen writes pyproject.toml (poetry), the component writes the exclusion', () => {

@@ -87,9 +87,34 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** The lines synth asked to add, parsed from its log. */
-export function sdistAdviceIn(log: string): { file: string; lines: string[] } | undefined {
-  const at = /out of your sdist \(build backend [^)]+\): add to (\S+)\n\n((?: {4}.*\n)+)/.exec(log);
-  return at ? { file: at[1], lines: at[2].trimEnd().split('\n').map((l) => l.slice(4)) } : undefined;
+export function sdistAdviceIn(log: string): { file: string; lines: string[]; intoTable?: string } | undefined {
+  const at = /out of your sdist \(build backend [^)]+\): add to (\S+?)(?:, in its (\[\S+\]) table \([^)]*\))?\n\n((?: {4}.*\n)+)/.exec(log);
+  return at ? { file: at[1], intoTable: at[2], lines: at[3].trimEnd().split('\n').map((l) => l.slice(4)) } : undefined;
+}
+
+/** What the reader does with the advice: append it, or put the key into the table the file already has. */
+function applyAdvice(dir: string, advice: { file: string; lines: string[]; intoTable?: string }): void {
+  const path = join(dir, advice.file);
+  if (!advice.intoTable) {
+    appendFileSync(path, `\n${advice.lines.join('\n')}\n`);
+    return;
+  }
+  const text = readFileSync(path, 'utf8').split('\n');
+  const header = text.findIndex((l) => l.trim() === advice.intoTable);
+  if (header < 0) throw new Error(`${advice.file} has no ${advice.intoTable} table`);
+  let end = header + 1;
+  while (end < text.length && !/^\s*\[/.test(text[end])) end++;
+  const key = advice.lines[0].split(' ')[0];
+  const body = text.slice(header + 1, end);
+  const at = body.findIndex((l) => l.trim().startsWith(`${key} `) || l.trim().startsWith(`${key}=`));
+  if (at >= 0) {
+    let stop = at;
+    while (!body[stop].includes(']')) stop++;
+    body.splice(at, stop - at + 1, ...advice.lines);
+  } else {
+    body.unshift(...advice.lines);
+  }
+  writeFileSync(path, [...text.slice(0, header + 1), ...body, ...text.slice(end)].join('\n'));
 }
 
 /** Follows docs/adopt.md in `input.dir` (a git repository with its own pyproject.toml). */
@@ -113,7 +138,7 @@ export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
       // the step the page leaves to the reader: add the printed lines, synth again
       sdistAdvice = sdistAdviceIn(output);
       if (sdistAdvice) {
-        appendFileSync(join(input.dir, sdistAdvice.file), `\n${sdistAdvice.lines.join('\n')}\n`);
+        applyAdvice(input.dir, sdistAdvice);
         finalSynth = bash('npx projen', input.dir, input.env);
       } else {
         finalSynth = output;
