@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Project, github } from 'projen';
-import type { JobPlacement } from './placement';
 import { BuildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
+import type { JobPlacement } from './placement';
 import { PythonProjectKind, hasPyproject } from './project';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 

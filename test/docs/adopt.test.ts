@@ -6,11 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { adoptByTheDocs, rehearsalEnv } from '../support/adopt';
 import { recordOutput } from '../support/leaks';
 import { packNpm } from '../support/local-package';
 import { sdistMembers } from '../support/sdist';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { requireTool, tool, toolEnv } from '../support/tools';
 
 const PYPROJECT = `[build-system]
@@ -56,8 +56,16 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   const sdistBefore = buildSdist(dir);
 
   const result = adoptByTheDocs({
-    dir, tarball: packNpm(tempDir('adopt-pack-')), name: 'example', moduleName: 'example', repository: 'octo-org/example',
-    readme: 'README.md', ignores: ['.venv/', '/site/'], attributes: [['.git_archival.txt', 'export-subst']], env, version: '2024.1',
+    dir,
+    tarball: packNpm(tempDir('adopt-pack-')),
+    name: 'example',
+    moduleName: 'example',
+    repository: 'octo-org/example',
+    readme: 'README.md',
+    ignores: ['.venv/', '/site/'],
+    attributes: [['.git_archival.txt', 'export-subst']],
+    env,
+    version: '2024.1',
   });
   recordOutput('docs/adopt.md run', result.outputs.map((o) => o.output).join('\n'), false);
   expect(result.rehearsal?.output).toMatch(/publish/i);
