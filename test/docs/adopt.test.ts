@@ -40,7 +40,7 @@ const EXISTING: Record<string, string> = {
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 'Octo', GIT_AUTHOR_EMAIL: 'octo@example.com', GIT_COMMITTER_NAME: 'Octo', GIT_COMMITTER_EMAIL: 'octo@example.com' };
 
-test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its files', () => {
+test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its files', async () => {
   if (!requireTool('uv')) return;
   const dir = tempDir('adopt-doc-');
   for (const [path, text] of Object.entries(EXISTING)) {
@@ -55,7 +55,7 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   execFileSync('git', ['commit', '-q', '-m', 'existing project'], { cwd: dir, env });
   const sdistBefore = buildSdist(dir);
 
-  const result = adoptByTheDocs({
+  const result = await adoptByTheDocs({
     dir,
     tarball: packNpm(tempDir('adopt-pack-')),
     name: 'example',
@@ -96,7 +96,7 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   expect(execFileSync('git', ['ls-files'], { cwd: dir, encoding: 'utf8' })).not.toMatch(/^node_modules\//m);
   // the sdist: the same files as before adoption
   expect(buildSdist(dir)).toEqual(sdistBefore);
-});
+}, 900_000);
 
 function buildSdist(dir: string): string[] {
   const out = tempDir('adopt-sdist-');

@@ -9,7 +9,7 @@
  * The four: setuptools + setuptools-scm (pluggy, src/ layout), hatchling + hatch-vcs (iniconfig, src/ layout),
  * flit_core (idna, a two-part version), poetry-core (tomlkit, a static version in [tool.poetry]).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -148,63 +148,99 @@ afterAll(() => {
   if (figures.length) console.log(`real projects (rehearsal time, sdist before -> after adoption):\n${figures.join('\n')}`);
 });
 
-describe.each(PROJECTS)('$name $version ($backend)', (p) => {
-  test('adopted by docs/adopt.md, rehearsed with npx projen pypi:rehearse, sdist free of our files', async () => {
-    if (!ready) return;
-    const dir = repositoryFrom(await download(p), p);
-    git(dir, 'tag', `v${p.version}`); // versions from git tags need it for the "before" build too
-    const before = buildSdist(dir);
-    git(dir, 'tag', '-d', `v${p.version}`);
+/** At most two adoptions at a time (a 2-core machine), the rest of the file waiting on their results. */
+function pool(size: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (job) => {
+    if (running >= size) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await job();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+const slot = pool(2);
 
-    const result = adoptByTheDocs(inputFor(p, dir, tarball));
-    recordOutput(`adopt ${p.name}`, result.outputs.map((o) => o.output).join('\n'), false);
-    expect(result.finalSynth).not.toContain('out of your sdist');
-    expect(result.rehearsal?.output).toContain(p.name);
+/** Each project's adopted repository, for the failure rehearsals. */
+const adopted = new Map<string, { promise: Promise<string>; resolve(dir: string): void; reject(e: unknown): void }>(
+  PROJECTS.map((p) => {
+    let resolve!: (dir: string) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<string>((res, rej) => { resolve = res; reject = rej; });
+    promise.catch(() => undefined);
+    return [p.name, { promise, resolve, reject }];
+  }),
+);
 
-    const after = buildSdist(dir);
-    // the same files as before; .gitattributes (the project's lines plus projen's) is new in backends that take every
-    // tracked file when the project had none
-    expect(after.members.filter((m) => m !== '.gitattributes' || before.members.includes(m))).toEqual(before.members);
-    const foreign = foreignPaths('release.yml');
-    expect(after.members.filter((m) => foreign.some((f) => m === f || (f.endsWith('/') && m.startsWith(f))))).toEqual([]);
-    figures.push(`  ${p.name} ${p.version} (${p.backend}): rehearsal ${result.rehearsal!.seconds.toFixed(1)} s, sdist ${before.size} -> ${after.size} bytes`);
-  }, 900_000);
-});
+const BEFORE_TAG = 'v0.0.1'; // on the commit before adoption: a tag on the wrong commit
 
-describe('the mistakes users make, rehearsed (iniconfig)', () => {
+test.concurrent.each(PROJECTS)('$name $version ($backend): adopted by docs/adopt.md, rehearsed with npx projen pypi:rehearse, sdist free of our files', async (p) => {
+  if (!ready) return;
+  const waiter = adopted.get(p.name)!;
+  try {
+    await slot(async () => {
+      const dir = repositoryFrom(await download(p), p);
+      git(dir, 'tag', `v${p.version}`); // versions from git tags need it for the "before" build too
+      const before = buildSdist(dir);
+      git(dir, 'tag', '-d', `v${p.version}`);
+      git(dir, 'tag', BEFORE_TAG);
+
+      const result = await adoptByTheDocs(inputFor(p, dir, tarball));
+      recordOutput(`adopt ${p.name}`, result.outputs.map((o) => o.output).join('\n'), false);
+      expect(result.finalSynth).not.toContain('out of your sdist');
+      expect(result.rehearsal?.output).toContain(p.name);
+
+      const after = buildSdist(dir);
+      // the same files as before; .gitattributes (the project's lines plus projen's) is new in backends that take
+      // every tracked file when the project had none
+      expect(after.members.filter((m) => m !== '.gitattributes' || before.members.includes(m))).toEqual(before.members);
+      const foreign = foreignPaths('release.yml');
+      expect(after.members.filter((m) => foreign.some((f) => m === f || (f.endsWith('/') && m.startsWith(f))))).toEqual([]);
+      figures.push(`  ${p.name} ${p.version} (${p.backend}): rehearsal ${result.rehearsal!.seconds.toFixed(1)} s, sdist ${before.size} -> ${after.size} bytes`);
+      waiter.resolve(dir);
+    });
+  } catch (e) {
+    waiter.reject(e);
+    throw e;
+  }
+}, 1_800_000);
+
+describe('the mistakes users make, rehearsed (iniconfig, once adopted above)', () => {
   const p = PROJECTS[1];
-  let dir: string;
 
-  beforeAll(async () => {
-    if (!ready) return;
-    dir = repositoryFrom(await download(p), p);
-    git(dir, 'tag', 'v1.9.9'); // a tag on the commit before adoption: no release workflow there
-    adoptByTheDocs(inputFor(p, dir, tarball));
-  }, 900_000);
-
-  function rehearse(...args: string[]): { status: number | null; output: string } {
-    const r = spawnSync('npx', ['projen', 'pypi:rehearse', ...args], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 600_000 });
-    const output = `${r.stdout}${r.stderr}`;
-    recordOutput(`rehearse ${args.join(' ')}`, output, false);
-    return { status: r.status, output };
+  async function rehearse(...args: string[]): Promise<{ status: number | null; output: string }> {
+    const dir = await adopted.get(p.name)!.promise;
+    return new Promise((resolve) => {
+      execFile('npx', ['projen', 'pypi:rehearse', ...args], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const output = `${stdout}${stderr}`;
+          recordOutput(`rehearse ${args.join(' ')}`, output, false);
+          resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, output });
+        });
+    });
   }
 
-  test('a tag on the wrong commit: refused, saying the workflow is not there', () => {
+  test('a tag on the wrong commit: refused, saying the workflow is not there', async () => {
     if (!ready) return;
-    const r = rehearse('--tag', 'v1.9.9');
+    const r = await rehearse('--tag', BEFORE_TAG);
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/release\.yml/);
-  }, 600_000);
+  }, 1_800_000);
 
-  test('a publisher registered with another workflow and environment: the mint step fails with PyPI\'s reason', () => {
+  test('a publisher registered with another workflow and environment: the mint step fails with PyPI\'s reason', async () => {
     if (!ready) return;
-    const r = rehearse('--tag', `v${p.version}`, '--publisher', `octo-org/${p.name}:publish.yml@release`);
+    const r = await rehearse('--tag', `v${p.version}`, '--publisher', `octo-org/${p.name}:publish.yml@release`);
     expect(r.status).toBe(1);
     expect(r.output).toMatch(/publisher/i);
   }, 600_000);
 
-  test('a name that is not the project\'s: synth refuses, naming both and where each came from', () => {
+  test('a name that is not the project\'s: synth refuses, naming both and where each came from', async () => {
     if (!ready) return;
+    const dir = await adopted.get(p.name)!.promise;
     writeFileSync(join(dir, '.projenrc.ts'), projenrcFor({ ...inputFor(p, dir, tarball), name: 'ini-config-tools' }));
     const r = spawnSync('npx', ['projen'], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 600_000 });
     expect(r.status).not.toBe(0);

@@ -4,7 +4,7 @@
  * attribute lines) and the package itself: this working tree's `npm pack` instead of the registry's release. The one
  * step the page leaves to the reader (adding the sdist lines synth prints) is done from the printed text.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './local-package';
@@ -79,11 +79,16 @@ export function projenrcFor(input: AdoptionInput): string {
   return code;
 }
 
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): string {
-  const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 600_000 });
-  const output = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0) throw new Error(`docs/adopt.md block failed (exit ${r.status}) in ${cwd}:\n${script}\n${output}`);
-  return output;
+/** One block in bash, without blocking the event loop (other adoptions run at the same time). */
+function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error) reject(new Error(`docs/adopt.md block failed (exit ${String(error.code)}) in ${cwd}:\n${script}\n${output}`));
+        else resolve(output);
+      });
+  });
 }
 
 /** The lines synth asked to add, parsed from its log. */
@@ -118,7 +123,7 @@ function applyAdvice(dir: string, advice: { file: string; lines: string[]; intoT
 }
 
 /** Follows docs/adopt.md in `input.dir` (a git repository with its own pyproject.toml). */
-export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
+export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResult> {
   const outputs: Array<{ line: number; output: string }> = [];
   let sdistAdvice: { file: string; lines: string[] } | undefined;
   let finalSynth = '';
@@ -131,7 +136,7 @@ export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
     if (block.lang !== 'sh') continue;
     const script = block.code.replace(/ projen-pypi-mint$/m, ` ${input.tarball}`).split('v2024.1').join(`v${input.version}`);
     const started = Date.now();
-    const output = bash(script, input.dir, input.env);
+    const output = await bash(script, input.dir, input.env);
     outputs.push({ line: block.line, output });
     if (/pypi:rehearse/.test(block.code)) rehearsal = { output, seconds: (Date.now() - started) / 1000 };
     if (/npx projen$/m.test(block.code)) {
@@ -139,7 +144,7 @@ export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
       sdistAdvice = sdistAdviceIn(output);
       if (sdistAdvice) {
         applyAdvice(input.dir, sdistAdvice);
-        finalSynth = bash('npx projen', input.dir, input.env);
+        finalSynth = await bash('npx projen', input.dir, input.env);
       } else {
         finalSynth = output;
       }
