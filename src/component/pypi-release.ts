@@ -275,12 +275,13 @@ export class PypiRelease extends Component {
       return { paths, fix: 'Exclude them in the pyproject.toml options of .projenrc (the build backend is ' + backend + ').' };
     }
     const advice = missingExclusions(this.project, backend, pyproject, paths);
+    const where = advice?.intoTable ? `${advice.file}, in its ${advice.intoTable} table (as its ${advice.lines[0].split(' ')[0]} key, in place of any it has)` : advice?.file;
     const fix = advice
-      ? `Add to ${advice.file} (${backend}):\n${advice.lines.join('\n')}`
+      ? `Add to ${where} (${backend}):\n${advice.lines.join('\n')}`
       : `Check the sdist exclusions (${backend}) in ${backend.startsWith('setuptools') ? 'MANIFEST.in' : 'pyproject.toml'}; they are: ${paths.join(', ')}.`;
     if (advice) {
       this.notes.push([
-        `PypiRelease: keep projen's, npm's and the release workflow's files out of your sdist (build backend ${backend}): add to ${advice.file}`,
+        `PypiRelease: keep projen's, npm's and the release workflow's files out of your sdist (build backend ${backend}): add to ${where}`,
         '',
         ...advice.lines.map((l) => `    ${l}`),
         '',
