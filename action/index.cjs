@@ -1,3 +1,4 @@
+/*! projen-pypi-mint mint step (Apache-2.0). Bundled: @actions/core (MIT, Copyright GitHub); jose (MIT, Copyright Filip Skokan). Licence texts: https://www.apache.org/licenses/LICENSE-2.0, https://opensource.org/license/mit */
 "use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
