@@ -11,8 +11,16 @@ const ROOT = join(__dirname, '..', '..');
 
 test.each([['mint', 'action/index.cjs'], ['attest', 'attest/index.cjs']])('the %s step\'s bundle names every package in it', (source, bundle) => {
   const result = buildSync({
-    entryPoints: [join(ROOT, 'src', source, 'main.ts')], bundle: true, platform: 'node', target: 'node24', format: 'cjs',
-    tsconfig: join(ROOT, 'src', source, 'tsconfig.json'), write: false, metafile: true, logLevel: 'silent', outfile: 'out.cjs',
+    entryPoints: [join(ROOT, 'src', source, 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    tsconfig: join(ROOT, 'src', source, 'tsconfig.json'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outfile: 'out.cjs',
   });
   const packages = new Set(Object.keys(result.metafile!.inputs)
     .map((p) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]).filter((p): p is string => p !== undefined));
