@@ -126,7 +126,7 @@ describe('the printer under fuzzing', () => {
 describe('the redactor on hostile text', () => {
   test('a megabyte of text made to backtrack is redacted at once (the patterns are linear; before, 60 KB of `A` took 11 s)', () => {
     const r = new Redactor();
-    for (const text of ['A'.repeat(1 << 20), 'eyJ'.repeat(350_000), 'http://x'.repeat(130_000), 'eyJa.'.repeat(200_000)]) {
+    for (const text of ['A'.repeat(1024 * 1024), 'eyJ'.repeat(350_000), 'http://x'.repeat(130_000), 'eyJa.'.repeat(200_000)]) {
       expect(r.redact(text, 100).length).toBeLessThan(200);
     }
   });
