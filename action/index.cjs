@@ -1,3 +1,4 @@
+/*! projen-pypi-mint mint step (Apache-2.0). Bundled: @actions/core (MIT, Copyright GitHub); jose (MIT, Copyright Filip Skokan). Licence texts: https://www.apache.org/licenses/LICENSE-2.0, https://opensource.org/license/mit */
 "use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -1437,9 +1438,9 @@ function command(name, message, properties = {}) {
 }
 
 // src/kit/redact.ts
-var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+var JWT_SHAPE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 var TOKEN_SHAPE2 = /pypi-[A-Za-z0-9_-]{40,}/g;
-var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+var URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@]{0,4096}@/gi;
 var Redactor = class {
   secrets = /* @__PURE__ */ new Set();
   /** Remember a secret (and its common encodings) so it is cut out of any text shown later. */

@@ -12,7 +12,7 @@ import { X509Certificate as NodeCertificate, generateKeyPairSync, sign, type Key
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
 import { failures } from './messages';
-import { parseJsonBody, retryAfterMs, isTransientStatus, type HttpResponse, type HttpSend } from '../kit/http';
+import { parseJsonBody, retryAfterMs, isTransientStatus, serverSaid, type HttpSend } from '../kit/http';
 import { claimText, type OidcToken } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
 
@@ -34,18 +34,6 @@ export interface EphemeralKey {
 /** The run's key pair: never leaves this process. */
 export function ephemeralKey(): EphemeralKey {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-}
-
-/** A server's own short error text (JSON `message`/`error` or one line of plain text), redacted before it is cut. */
-export function serverSaid(res: HttpResponse, redactor: Redactor): string {
-  const parsed = parseJsonBody(res.body) as { message?: unknown; error?: unknown } | undefined;
-  let text = '';
-  if (parsed !== undefined) {
-    text = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
-  } else if (!/html/i.test(res.headers['content-type'] ?? '')) {
-    text = res.body.toString('utf8');
-  }
-  return redactor.redact(text.replace(/\s+/g, ' ').trim(), 300);
 }
 
 export async function requestCertificate(fulcioUrl: string, token: OidcToken, key: EphemeralKey, send: HttpSend,
