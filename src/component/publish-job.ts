@@ -4,7 +4,6 @@ import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
 import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
-import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { SIMPLE_API_PATH } from '../pypi';
 
@@ -127,32 +126,4 @@ export function uploadCommand(
     };
   }
   return { env, run: spec.attestedRun };
-}
-
-/** Job id of the job that lists what an index's publish job published. */
-export function summaryJobId(index: PypiIndex): string {
-  return `summary_${index.name.replace(/-/g, '_')}`;
-}
-
-/**
- * After a successful publish job: the files it uploaded (the artifact it uploaded from), with size and sha256, and
- * the project's page, in the run's summary. A job of its own, without `id-token`, so that nothing but the upload
- * runs after the mint step.
- */
-export function summaryJob(index: PypiIndex, distributionName: string, where: JobPlacement): github.workflows.Job {
-  return {
-    name: `Published to ${index.displayName}`,
-    needs: [publishJobId(index)],
-    runsOn: where.runsOn,
-    permissions: { contents: JobPermission.READ },
-    steps: [
-      {
-        name: 'Download distributions',
-        id: 'download_distributions',
-        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: distDir(where) },
-      },
-      publishedSummaryStep(index.displayName, index.projectUrl(distributionName), where),
-    ],
-  };
 }

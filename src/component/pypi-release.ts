@@ -9,7 +9,8 @@ import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
-import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { AttestationSettings, publishJob, publishJobId } from './publish-job';
+import { vendorVerifyScript, verifyJob, verifyJobId } from './verify-job';
 import { addRehearseTask } from './rehearse-task';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
@@ -205,9 +206,11 @@ export class PypiRelease extends Component {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
       const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i]));
-      this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
+      const expected = { repository, workflowFileName: this.workflowFileName, environment: index.environment };
+      this.workflow.addJob(verifyJobId(index), verifyJob(index, this.distributionName, where, expected, attested[i] !== undefined));
     }
     if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
+    vendorVerifyScript(project);
 
     this.publishers = this.indexes.map((index) => ({
       indexName: index.displayName,

@@ -144,29 +144,44 @@ describe('the build job checks the metadata as PyPI would', () => {
   });
 });
 
-describe('the publish job says what it published', () => {
-  test('the step summary lists each file with its size and sha256, and the project page', () => {
-    const summaryStep = generated().jobs.summary_pypi.steps!.find((s) => s.id === 'summary')!;
-    const dir = distDir('1.2.3');
-    const r = runStep(summaryStep.run!, dir, summaryStep.env as Record<string, string>);
-    expect(r.status).toBe(0);
-    const sha = (f: string) => createHash('sha256').update(readFileSync(join(dir, 'dist', f))).digest('hex');
-    const size = (f: string) => readFileSync(join(dir, 'dist', f)).length;
-    expect(r.summary).toBe([
-      '### Published to PyPI', '', 'Project: https://pypi.org/p/demo-pkg', '',
-      '| file | size (bytes) | sha256 |', '|---|---:|---|',
-      `| demo_pkg-1.2.3-py3-none-any.whl | ${size('demo_pkg-1.2.3-py3-none-any.whl')} | ${sha('demo_pkg-1.2.3-py3-none-any.whl')} |`,
-      `| demo_pkg-1.2.3.tar.gz | ${size('demo_pkg-1.2.3.tar.gz')} | ${sha('demo_pkg-1.2.3.tar.gz')} |`,
-      '',
-    ].join('\n'));
-  });
-
-  test('a job of its own after a successful publish job: nothing but the upload runs after the mint step', () => {
+describe('after the publish job: installable, and provenance verified (verify/verify.py, tested in test/e2e/verify-release.test.ts)', () => {
+  test('a job of its own after a successful publish job, read-only: nothing but the upload runs after the mint step', () => {
     const { jobs } = generated();
     expect(jobs.publish_pypi.steps!.map((s) => s.id).slice(-2)).toEqual(['mint', 'upload']);
     expect([jobs.summary_pypi.needs].flat()).toEqual(['publish_pypi']);
     expect(jobs.summary_pypi.permissions).toEqual({ contents: 'read' });
     expect(jobs.summary_pypi.if).toBeUndefined();
+  });
+
+  test('it runs the vendored script for the expected publisher, with pypi-attestations from the vendored hash-locked set', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, {});
+    const out = synth(project);
+    const steps = workflowAt(out, '.github/workflows/release.yml').doc.jobs.summary_pypi.steps!;
+    expect(steps.map((s) => s.id)).toEqual(['checkout_verify', 'download_distributions', 'setup_uv', 'install_verifier', 'verify']);
+    expect(steps.find((s) => s.id === 'install_verifier')!.run!.split('\n')).toEqual([
+      'uv venv --no-config --quiet "$RUNNER_TEMP/pypi-mint-verify"',
+      'uv pip install --no-config --python "$RUNNER_TEMP/pypi-mint-verify"/bin/python --require-hashes --only-binary :all: --requirement .github/actions/pypi-verify/requirements.txt',
+    ]);
+    const verify = steps.find((s) => s.id === 'verify')!;
+    expect(verify.run).toBe('"$RUNNER_TEMP/pypi-mint-verify"/bin/python .github/actions/pypi-verify/verify.py');
+    expect(verify.env).toEqual({
+      DIST_DIR: 'dist/', PROJECT: 'demo-pkg', SIMPLE_URL: 'https://pypi.org/simple/', PROJECT_URL: 'https://pypi.org/p/demo-pkg',
+      INDEX_NAME: 'PyPI', ATTESTATIONS: 'true', PUBLISHER_REPOSITORY: expect.stringMatching(/^[^/]+\/[^/]+$/), PUBLISHER_WORKFLOW: 'release.yml',
+      PUBLISHER_ENVIRONMENT: 'pypi', SIGSTORE_URL: 'https://fulcio.sigstore.dev', WAIT_SECONDS: '600',
+    });
+    const shipped = readFileSync(join(__dirname, '..', '..', 'verify', 'verify.py'), 'utf8');
+    expect(String(out.files['.github/actions/pypi-verify/verify.py'])).toContain(shipped.split('\n').slice(1).join('\n'));
+    expect(String(out.files['.github/actions/pypi-verify/requirements.txt'])).toContain('pypi-attestations==0.0.30');
+  });
+
+  test('with attestations off it still checks the files, with the runner\'s python3 and nothing installed', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, { attestations: false });
+    const steps = workflowAt(synth(project), '.github/workflows/release.yml').doc.jobs.summary_pypi.steps!;
+    expect(steps.map((s) => s.id)).toEqual(['checkout_verify', 'download_distributions', 'verify']);
+    expect(steps[2].run).toBe('python3 .github/actions/pypi-verify/verify.py');
+    expect(steps[2].env).toMatchObject({ ATTESTATIONS: 'false' });
   });
 });
 

@@ -99,7 +99,7 @@ maybe('release guards, end to end', () => {
     expect([...ok.jobs.values()].map((j) => j.conclusion)).toEqual(['success', 'success', 'success']);
     const summary = ok.jobs.get('summary_pypi')!.summary;
     expect(summary).toContain(`Project: https://pypi.org/p/${sample.name}`);
-    for (const u of emulator.uploads()) expect(summary).toMatch(new RegExp(`\\| ${u.filename.replace(/\./g, '\\.')} \\| \\d+ \\| ${u.sha256} \\|`));
+    for (const u of emulator.uploads()) expect(summary).toMatch(new RegExp(`\\| ${u.filename.replace(/\./g, '\\.')} \\| \\d+ \\| ${u.sha256} \\| installable \\|`));
   });
 
   describe.each([['uv', Uploader.UV], ['twine', Uploader.TWINE]] as const)('re-runs with %s', (_name, uploader) => {

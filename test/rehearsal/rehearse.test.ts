@@ -154,7 +154,7 @@ const haveTools = requireTool('python', 'uv');
     expect(out).toMatch(/✗ Mint a short-lived PyPI token [\d.]+ s/);
     expect(out).toContain('    Annotations:\n      Error (Mint a short-lived PyPI token)');
     expect(out).toMatch(/- Upload to PyPI \(skipped\)/);
-    expect(out).toContain('- summary_pypi (Published to PyPI): skipped (a job it needs did not succeed)');
+    expect(out).toContain('- summary_pypi (Verify the release on PyPI): skipped (a job it needs did not succeed)');
     expect(out).toContain('✗ PyPI: pypi_mint_sample-1.0.0-py3-none-any.whl NOT on the index');
     expect(out).toMatch(/Verdict: FAIL in [\d.]+ s/);
     expectReadable(out);
