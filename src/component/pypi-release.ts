@@ -1,7 +1,7 @@
 import { relative, sep } from 'path';
 import { Component, JsonPatch, Project, github } from 'projen';
 import { PypiAttestAction } from './attest-action';
-import { buildJob } from './build-job';
+import { buildJob, pullRequestChecksJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import { PypiGithubSetup } from './github-setup';
@@ -10,7 +10,8 @@ import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { AttestationSettings, publishJob, publishJobId } from './publish-job';
-import { vendorVerifyScript, verifyJob, verifyJobId } from './verify-job';
+import { vendorVerifyScripts } from './verify-files';
+import { verifyJob, verifyJobId } from './verify-job';
 import { addRehearseTask } from './rehearse-task';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
@@ -140,6 +141,17 @@ export interface PypiReleaseOptions {
    * @default false - the version in the repository is what is built, and it must match the tag
    */
   readonly versionFromTag?: boolean;
+
+  /**
+   * Run the build job's checks on every pull request too, in a workflow of their own
+   * (`.github/workflows/<workflow>-checks.yml`, `contents: read` only, no token, nothing uploaded): the build with the
+   * pinned tool, PyPI's upload rules (`.github/actions/pypi-verify/precheck.py`: archive kinds, Metadata-Version,
+   * PEP 625 sdist names, normalised wheel names, entry points, license fields) and `twine check`. A change that would
+   * burn a version at release time is red before the tag.
+   *
+   * @default true
+   */
+  readonly pullRequestChecks?: boolean;
 }
 
 /**
@@ -200,6 +212,17 @@ export class PypiRelease extends Component {
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
     this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where, stamp));
+    if (options.pullRequestChecks ?? true) {
+      const checks = new github.GithubWorkflow(gh, `${this.workflowFileName.replace(/\.ya?ml$/, '')}-checks`, {
+        fileName: this.workflowFileName.replace(/(\.ya?ml)$/, '-checks$1'),
+        limitConcurrency: true,
+        concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
+      });
+      checks.file?.patch(JsonPatch.add('/permissions', { contents: 'read' }));
+      checks.on({ pullRequest: {} });
+      checks.addJob('check', pullRequestChecksJob(buildToolSpec(buildTool), where));
+      editRenderedWorkflow(checks, headerComment([`PyPI's upload rules on every pull request (PypiRelease's pullRequestChecks): what ${this.workflowFileName} would refuse is red before the tag.`]), annotatePins);
+    }
     const spec = uploaderSpec(uploader);
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
     for (const [i, index] of this.indexes.entries()) {
@@ -210,7 +233,7 @@ export class PypiRelease extends Component {
       this.workflow.addJob(verifyJobId(index), verifyJob(index, this.distributionName, where, expected, attested[i] !== undefined));
     }
     if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
-    vendorVerifyScript(project);
+    vendorVerifyScripts(project);
 
     this.publishers = this.indexes.map((index) => ({
       indexName: index.displayName,

@@ -1,19 +1,13 @@
-import { join } from 'path';
-import { Project, github } from 'projen';
-import { PypiReleaseConfigError } from './errors';
+import { github } from 'projen';
 import { PypiIndex } from './indexes';
 import { JobPlacement, DIST_ARTIFACT, distDir } from './placement';
 import { publishJobId } from './publish-job';
 import { setupUvStep } from './build-job';
-import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
-import { PYPI_ATTESTATIONS_LOCK, SIMPLE_API_PATH } from '../pypi';
+import { VERIFY_DIR, VERIFY_REQUIREMENTS, VERIFY_SCRIPT } from './verify-files';
+import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
 
-/** Where the verify script and the verifier's locked set live in a user's repository. */
-export const VERIFY_DIR = '.github/actions/pypi-verify';
-const VERIFY_SCRIPT = `${VERIFY_DIR}/verify.py`;
-const VERIFY_REQUIREMENTS = `${VERIFY_DIR}/requirements.txt`;
 /** The public Sigstore instance the attest step signs with (a rehearsal repoints it at its loopback stand-in). */
 const SIGSTORE_URL = 'https://fulcio.sigstore.dev';
 /** How long the job waits for the index to serve a new release (PyPI's CDN usually takes seconds to a few minutes). */
@@ -27,18 +21,6 @@ export interface ExpectedPublisher {
   readonly repository: string;
   readonly workflowFileName: string;
   readonly environment: string;
-}
-
-/**
- * Writes the verify script (this package's `verify/verify.py`) and pypi-attestations' hash-locked set into the
- * repository at `.github/actions/pypi-verify/`, as projen-managed files, once.
- */
-export function vendorVerifyScript(project: Project): void {
-  const root = project.root;
-  if (root.tryFindFile(VERIFY_SCRIPT) !== undefined) return;
-  const missing = (source: string) => new PypiReleaseConfigError(`${source} is missing; this package was built without the verify script`);
-  new ShippedFile(root, VERIFY_SCRIPT, join(PACKAGE_ROOT, 'verify', 'verify.py'), '#', (body) => body, missing, { executable: true });
-  new ShippedFile(root, VERIFY_REQUIREMENTS, join(PACKAGE_ROOT, PYPI_ATTESTATIONS_LOCK), '#', (body) => body, missing);
 }
 
 /** Job id of the job that checks what an index's publish job published. */

@@ -4,7 +4,6 @@
  * minimal but real archives (a wheel's METADATA, an sdist's PKG-INFO), which is all the checks read.
  */
 import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { isHashPinnedInstall } from './invariants';
@@ -192,5 +191,33 @@ describe('uploaders: no project scripts, re-runs finish', () => {
 
   test('uv skips files the index already has with the same hash', () => {
     expect(generated(Uploader.UV).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.env).toMatchObject({ UV_PUBLISH_CHECK_URL: 'https://pypi.org/simple/' });
+  });
+});
+
+describe('the same checks on every pull request (pullRequestChecks, on by default)', () => {
+  test('a workflow of its own: pull_request, contents: read only, no token, the build and the upload-rule checks, nothing uploaded', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, {});
+    const out = synth(project);
+    const { doc, text } = workflowAt(out, '.github/workflows/release-checks.yml');
+    expect(doc.on).toEqual({ pull_request: {} });
+    expect(doc.permissions).toEqual({ contents: 'read' });
+    expect(Object.keys(doc.jobs)).toEqual(['check']);
+    expect(doc.jobs.check.permissions).toEqual({ contents: 'read' });
+    expect(doc.jobs.check.steps!.map((s) => s.id)).toEqual(['checkout', 'setup_uv', 'build', 'check_upload_rules', 'install_twine', 'check_metadata']);
+    expect(doc.jobs.check.steps!.find((s) => s.id === 'check_upload_rules')!.run).toBe('python3 .github/actions/pypi-verify/precheck.py dist/');
+    expect(text).not.toMatch(/id-token|secrets\.|upload-artifact|pypi-mint@|\.\/\.github\/actions\/pypi-mint/);
+    // the release's build job runs the same check before its artifact leaves the job
+    const build = workflowAt(out, '.github/workflows/release.yml').doc.jobs.build.steps!.map((s) => s.id);
+    expect(build.indexOf('check_upload_rules')).toBeGreaterThan(build.indexOf('build'));
+    expect(build.indexOf('check_upload_rules')).toBeLessThan(build.indexOf('upload_distributions'));
+    const shipped = readFileSync(join(__dirname, '..', '..', 'verify', 'precheck.py'), 'utf8');
+    expect(String(out.files['.github/actions/pypi-verify/precheck.py'])).toContain(shipped.split('\n').slice(1).join('\n'));
+  });
+
+  test('pullRequestChecks: false leaves it out', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, { pullRequestChecks: false });
+    expect(synth(project).workflows.map((w) => w.path)).not.toContain('.github/workflows/release-checks.yml');
   });
 });
