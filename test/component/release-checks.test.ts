@@ -204,7 +204,7 @@ describe('the same checks on every pull request (pullRequestChecks, on by defaul
     expect(doc.permissions).toEqual({ contents: 'read' });
     expect(Object.keys(doc.jobs)).toEqual(['check']);
     expect(doc.jobs.check.permissions).toEqual({ contents: 'read' });
-    expect(doc.jobs.check.steps!.map((s) => s.id)).toEqual(['checkout', 'setup_uv', 'build', 'check_upload_rules', 'install_twine', 'check_metadata']);
+    expect(doc.jobs.check.steps!.map((s) => s.id)).toEqual(['checkout', 'setup_uv', 'build', 'check_sdist', 'check_upload_rules', 'install_twine', 'check_metadata']);
     expect(doc.jobs.check.steps!.find((s) => s.id === 'check_upload_rules')!.run).toBe('python3 .github/actions/pypi-verify/precheck.py dist/');
     expect(text).not.toMatch(/id-token|secrets\.|upload-artifact|pypi-mint@|\.\/\.github\/actions\/pypi-mint/);
     // the release's build job runs the same check before its artifact leaves the job
