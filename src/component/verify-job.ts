@@ -1,8 +1,8 @@
 import { github } from 'projen';
+import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { JobPlacement, DIST_ARTIFACT, distDir } from './placement';
 import { publishJobId } from './publish-job';
-import { setupUvStep } from './build-job';
 import { VERIFY_DIR, VERIFY_REQUIREMENTS, VERIFY_SCRIPT } from './verify-files';
 import { SIMPLE_API_PATH } from '../pypi';
 

@@ -165,9 +165,17 @@ describe('after the publish job: installable, and provenance verified (verify/ve
     const verify = steps.find((s) => s.id === 'verify')!;
     expect(verify.run).toBe('"$RUNNER_TEMP/pypi-mint-verify"/bin/python .github/actions/pypi-verify/verify.py');
     expect(verify.env).toEqual({
-      DIST_DIR: 'dist/', PROJECT: 'demo-pkg', SIMPLE_URL: 'https://pypi.org/simple/', PROJECT_URL: 'https://pypi.org/p/demo-pkg',
-      INDEX_NAME: 'PyPI', ATTESTATIONS: 'true', PUBLISHER_REPOSITORY: expect.stringMatching(/^[^/]+\/[^/]+$/), PUBLISHER_WORKFLOW: 'release.yml',
-      PUBLISHER_ENVIRONMENT: 'pypi', SIGSTORE_URL: 'https://fulcio.sigstore.dev', WAIT_SECONDS: '600',
+      DIST_DIR: 'dist/',
+      PROJECT: 'demo-pkg',
+      SIMPLE_URL: 'https://pypi.org/simple/',
+      PROJECT_URL: 'https://pypi.org/p/demo-pkg',
+      INDEX_NAME: 'PyPI',
+      ATTESTATIONS: 'true',
+      PUBLISHER_REPOSITORY: expect.stringMatching(/^[^/]+\/[^/]+$/),
+      PUBLISHER_WORKFLOW: 'release.yml',
+      PUBLISHER_ENVIRONMENT: 'pypi',
+      SIGSTORE_URL: 'https://fulcio.sigstore.dev',
+      WAIT_SECONDS: '600',
     });
     const shipped = readFileSync(join(__dirname, '..', '..', 'verify', 'verify.py'), 'utf8');
     expect(String(out.files['.github/actions/pypi-verify/verify.py'])).toContain(shipped.split('\n').slice(1).join('\n'));

@@ -29,20 +29,24 @@ interface Fixture {
 }
 
 let n = 0;
-function wheel(label: string, options: { metadataVersion?: string; entryPoints?: string; fileName?: string; without?: string[]; glue?: Buffer } = {}): Fixture {
+interface WheelFixture { metadataVersion?: string; entryPoints?: string; fileName?: string; without?: string[]; glue?: Buffer }
+function wheel(label: string, options: WheelFixture = {}): Fixture {
   const version = `0.${++n}`;
   const metadataVersion = options.metadataVersion ?? '2.1';
   const filename = `${options.fileName ?? 'agree_pkg'}-${version}-py3-none-any.whl`;
-  const built = wheelArchive(filename, NAME, version, { metadata: coreMetadata(NAME, version, metadataVersion), entryPoints: options.entryPoints, without: options.without });
+  const metadata = coreMetadata(NAME, version, metadataVersion);
+  const built = wheelArchive(filename, NAME, version, { metadata, entryPoints: options.entryPoints, without: options.without });
   return { label, filename, content: options.glue ? Buffer.concat([options.glue, built]) : built, version, metadataVersion, sdist: false };
 }
 
-function sdist(label: string, options: { metadataVersion?: string; stem?: (v: string) => string; ext?: string; content?: (top: string, v: string) => Buffer } = {}): Fixture {
+interface SdistFixture { metadataVersion?: string; stem?: (v: string) => string; ext?: string; content?: (top: string, v: string) => Buffer }
+function sdist(label: string, options: SdistFixture = {}): Fixture {
   const version = `0.${++n}`;
   const metadataVersion = options.metadataVersion ?? '2.1';
   const top = options.stem?.(version) ?? `agree_pkg-${version}`;
   const filename = `${top}${options.ext ?? '.tar.gz'}`;
-  const content = options.content?.(top, version) ?? sdistArchive(filename, NAME, version, { metadata: coreMetadata(NAME, version, metadataVersion), top });
+  const metadata = coreMetadata(NAME, version, metadataVersion);
+  const content = options.content?.(top, version) ?? sdistArchive(filename, NAME, version, { metadata, top });
   return { label, filename, content, version, metadataVersion, sdist: true };
 }
 
