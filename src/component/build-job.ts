@@ -57,3 +57,24 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: Versi
     ],
   };
 }
+
+/**
+ * The pull-request job: the build job's build and checks of what PyPI's upload would refuse (not the tag's version:
+ * a pull request has no tag), `contents: read` only, nothing uploaded anywhere.
+ */
+export function pullRequestChecksJob(spec: BuildToolSpec, where: JobPlacement, sdist?: SdistCheckSettings): github.workflows.Job {
+  const install = buildToolInstallCommand(spec);
+  return {
+    name: "Build and check PyPI's upload rules",
+    runsOn: where.runsOn,
+    permissions: { contents: JobPermission.READ },
+    steps: [
+      { name: 'Checkout', id: 'checkout', uses: github.ActionRefs.ACTIONS_CHECKOUT, with: { 'persist-credentials': false } },
+      setupUvStep(),
+      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
+      { name: 'Build sdist and wheel', id: 'build', workingDirectory: where.projectDir || undefined, run: spec.run },
+      ...(sdist ? [sdistCheckStep(where, sdist)] : []),
+      ...metadataCheckSteps(where),
+    ],
+  };
+}

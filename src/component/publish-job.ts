@@ -3,8 +3,7 @@ import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
 import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
-import { DIST_ARTIFACT, JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
-import { publishedSummaryStep } from './release-checks';
+import { JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { SIMPLE_API_PATH } from '../pypi';
 
@@ -146,32 +145,4 @@ export function uploadCommand(
     };
   }
   return { env, run: spec.attestedRun };
-}
-
-/** Job id of the job that lists what an index's publish job published. */
-export function summaryJobId(index: PypiIndex): string {
-  return `summary_${index.name.replace(/-/g, '_')}`;
-}
-
-/**
- * After a successful publish job: the files it uploaded (the artifact it uploaded from), with size and sha256, and
- * the project's page, in the run's summary. A job of its own, without `id-token`, so that nothing but the upload
- * runs after the mint step.
- */
-export function summaryJob(index: PypiIndex, distributionName: string, where: JobPlacement): github.workflows.Job {
-  return {
-    name: `Published to ${index.displayName}`,
-    needs: [publishJobId(index)],
-    runsOn: where.runsOn,
-    permissions: { contents: JobPermission.READ },
-    steps: [
-      {
-        name: 'Download distributions',
-        id: 'download_distributions',
-        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: distDir(where) },
-      },
-      publishedSummaryStep(index.displayName, index.projectUrl(distributionName), where),
-    ],
-  };
 }

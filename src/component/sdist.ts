@@ -25,8 +25,9 @@ export function foreignPaths(workflowFileName: string): ForeignPath[] {
   return [
     '.projen/', '.projenrc.ts', '.projenrc.py', '.projenrc.js', '.projenrc.json', 'tsconfig.projen.json',
     'package.json', 'package-lock.json', 'node_modules/',
-    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', '.github/actions/pypi-version/', '.github/pypi-github-setup/',
-    `.github/workflows/${workflowFileName}`,
+    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', '.github/actions/pypi-version/', '.github/actions/pypi-verify/',
+    '.github/pypi-github-setup/',
+    `.github/workflows/${workflowFileName}`, `.github/workflows/${workflowFileName.replace(/(\.ya?ml)$/, '-checks$1')}`,
   ];
 }
 

@@ -6,3 +6,4 @@ export * from './hosts';
 export * from './names';
 export * from './publisher-form';
 export * from './uploaders';
+export * from './verifier';

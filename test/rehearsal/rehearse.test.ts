@@ -174,7 +174,7 @@ const haveTools = requireTool('python', 'uv');
     expect(out).toContain('invalid-publisher: valid token, but no corresponding publisher');
     expect(out).toContain('|   Workflow name: `release.yml`');
     expect(out).toMatch(/- Upload to PyPI \(skipped\)/);
-    expect(out).toContain('- summary_pypi (Published to PyPI): skipped (a job it needs did not succeed)');
+    expect(out).toContain('- summary_pypi (Verify the release on PyPI): skipped (a job it needs did not succeed)');
     expect(out).toContain('✗ PyPI: pypi_mint_sample-1.0.0-py3-none-any.whl NOT on the index');
     expect(out).toMatch(/Verdict: FAIL in [\d.]+ s/);
     expectReadable(out);
