@@ -15,7 +15,8 @@ import { readPyproject } from './pyproject';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 
 /** Where the version script lives in a user's repository, next to the shipped actions. */
-export const VERSION_SCRIPT = '.github/actions/pypi-version/version.py';
+export const VERSION_SCRIPT_DIR = '.github/actions/pypi-version';
+export const VERSION_SCRIPT = `${VERSION_SCRIPT_DIR}/version.py`;
 const VERSION_SCRIPT_SOURCE = join(PACKAGE_ROOT, 'version', 'version.py');
 
 /** How the build job writes the tag's version into the project: the project's own tool, or an edit of pyproject.toml. */
@@ -84,19 +85,15 @@ interface VersionFacts {
 
 function versionFacts(project: Project): VersionFacts {
   const pyproject = readPyproject(project);
-  // projen applies a generated file's overrides (addOverride) only when it writes the file
-  const managed = project.tryFindObjectFile('pyproject.toml') as unknown as { rawOverrides?: unknown } | undefined;
-  const data = [pyproject?.data, managed?.rawOverrides];
-  const at = (value: unknown, path: string[]): unknown =>
-    path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
-  const fromData = (path: string[]) => data.map((d) => at(d, path)).find((v): v is string => typeof v === 'string');
+  const at = (path: string[]): unknown =>
+    path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), pyproject?.data);
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const files = ['setup.py', 'setup.cfg'].map((name) => join(project.outdir, name)).filter((path) => existsSync(path));
   return {
-    texts: [...data.map((d) => JSON.stringify(d ?? {})), ...files.map((path) => readFileSync(path, 'utf-8'))],
-    hatchSource: fromData(['tool', 'hatch', 'version', 'source']),
-    pdmSource: fromData(['tool', 'pdm', 'version', 'source']),
-    dynamicVersion: (pyproject?.dynamicVersion ?? false)
-      || [at(managed?.rawOverrides, ['project', 'dynamic'])].some((v) => Array.isArray(v) && v.includes('version')),
+    texts: [JSON.stringify(pyproject?.data ?? {}), ...files.map((path) => readFileSync(path, 'utf-8'))],
+    hatchSource: text(at(['tool', 'hatch', 'version', 'source'])),
+    pdmSource: text(at(['tool', 'pdm', 'version', 'source'])),
+    dynamicVersion: pyproject?.dynamicVersion ?? false,
   };
 }
 
