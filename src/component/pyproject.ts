@@ -34,15 +34,6 @@ export interface PyprojectFacts {
   readonly data: Record<string, unknown>;
 }
 
-/** `base` with `overrides` merged in, table by table (a copy: neither is changed). */
-function withOverrides(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    out[key] = isTable(value) && isTable(out[key]) ? withOverrides(out[key] as Record<string, unknown>, value) : value;
-  }
-  return out;
-}
-
 /** The project's pyproject.toml, generated or hand-written, or undefined when it has none. */
 export function readPyproject(project: Project): PyprojectFacts | undefined {
   const generated = project.tryFindObjectFile('pyproject.toml');
@@ -101,6 +92,17 @@ function facts(data: Record<string, unknown>, source: string, generated: boolean
     buildRequires: Array.isArray(buildSystem.requires) ? buildSystem.requires.map(String) : [],
     data,
   };
+}
+
+/** `data` with projen's raw overrides merged in, table by table (an override replaces anything but a table). */
+function withOverrides(data: Record<string, unknown>, overrides: unknown): Record<string, unknown> {
+  if (!isTable(overrides)) return data;
+  const merged: Record<string, unknown> = { ...data };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined || value === null) delete merged[key];
+    else merged[key] = isTable(value) && isTable(merged[key]) ? withOverrides(merged[key] as Record<string, unknown>, value) : value;
+  }
+  return merged;
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Project } from 'projen';
 import { PyprojectFacts, valueAt } from './pyproject';
+import { VERSION_SCRIPT_DIR } from './version-from-tag';
 
 /** The build backends whose sdist contents we know how to shape. Internal. */
 export type SdistBackend = 'setuptools' | 'setuptools-scm' | 'hatchling' | 'flit_core' | 'poetry-core' | 'pdm-backend' | 'uv_build';
@@ -25,7 +26,7 @@ export function foreignPaths(workflowFileName: string): ForeignPath[] {
   return [
     '.projen/', '.projenrc.ts', '.projenrc.py', '.projenrc.js', '.projenrc.json', 'tsconfig.projen.json',
     'package.json', 'package-lock.json', 'node_modules/',
-    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', '.github/actions/pypi-version/', '.github/actions/pypi-verify/',
+    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', `${VERSION_SCRIPT_DIR}/`, '.github/actions/pypi-verify/',
     '.github/pypi-github-setup/',
     `.github/workflows/${workflowFileName}`, `.github/workflows/${workflowFileName.replace(/(\.ya?ml)$/, '-checks$1')}`,
   ];

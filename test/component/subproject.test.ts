@@ -32,3 +32,18 @@ test('a poetry subproject in packages/demo builds, downloads and uploads there',
   expect(publish.find((s) => s.id === 'upload')?.['working-directory']).toBeUndefined();
   expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
 });
+
+test('versionFromTag in a uv subproject: the version script at the repository root, run in packages/demo', () => {
+  const root = new Project({ name: 'monorepo', outdir: tempOutdir() });
+  new github.GitHub(root);
+  const sub = pythonProject('uv', { parent: root, outdir: 'packages/demo' });
+  new PypiRelease(sub, { versionFromTag: true });
+  const result = synth(root);
+  const build = workflowAt(result, '.github/workflows/release.yml').doc.jobs.build.steps ?? [];
+  for (const id of ['stamp_version', 'check_version']) {
+    expect(build.find((s) => s.id === id)).toMatchObject({ 'working-directory': 'packages/demo' });
+    expect(build.find((s) => s.id === id)?.run).toMatch(/^python3 "\$GITHUB_WORKSPACE\/\.github\/actions\/pypi-version\/version\.py" /);
+  }
+  expect(result.files['.github/actions/pypi-version/version.py']).toBeDefined();
+  expect(result.files['packages/demo/.github/actions/pypi-version/version.py']).toBeUndefined();
+});
