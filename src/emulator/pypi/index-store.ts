@@ -3,7 +3,7 @@
  * already exchanged. Shared by the mint, upload and simple routes.
  */
 import { randomBytes } from 'node:crypto';
-import type { GitHubPublisherIdentity, Provenance } from '../sigstore/attestation';
+import type { AttestationPublisher, Provenance } from '../sigstore/attestation';
 
 /** PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`. */
 export function normalizeProjectName(name: string): string {
@@ -43,7 +43,7 @@ export interface MintedToken {
    * The trusted publisher that minted it, as the identity its attestations must carry (warehouse
    * `attestation_identity`); absent for a token not minted through trusted publishing.
    */
-  readonly publisher?: { readonly kind: 'GitHub'; readonly identity: GitHubPublisherIdentity };
+  readonly publisher?: AttestationPublisher;
 }
 
 /** A minted token: `pypi-` and 132 random bytes in base64url (176 chars; real macaroons are ~180). */

@@ -4,7 +4,8 @@
  * Failure reasons use PyPI's own wording (warehouse/oidc/models/github.py and views.py), since the action shows them to users.
  */
 import type { ClaimSet } from '../github-oidc/runner-claims';
-import type { PendingPublisherConfig, PublisherConfig } from '../types';
+import { sameGitlabIdentity, type GitlabPublisherIdentity } from './gitlab-publishers';
+import type { GitlabPublisherConfig, PendingGitlabPublisherConfig, PendingPublisherConfig, PublisherConfig } from '../types';
 
 /** The identity PyPI keys a GitHub publisher on. */
 export interface PublisherIdentity {
@@ -84,6 +85,27 @@ export function sameIdentity(a: PublisherIdentity, b: PublisherIdentity): boolea
 export class PublisherRegistry {
   readonly publishers: PublisherConfig[] = [];
   readonly pending: PendingPublisherConfig[] = [];
+  readonly gitlab: GitlabPublisherConfig[] = [];
+  readonly pendingGitlab: PendingGitlabPublisherConfig[] = [];
+
+  addGitlab(p: GitlabPublisherConfig): void {
+    this.gitlab.push({ ...p, projects: [...p.projects] });
+  }
+
+  addPendingGitlab(p: PendingGitlabPublisherConfig): void {
+    this.pendingGitlab.push({ ...p });
+  }
+
+  projectsTrustingGitlab(identity: GitlabPublisherIdentity): string[] {
+    return [...new Set(this.gitlab.filter((p) => sameGitlabIdentity(p, identity)).flatMap((p) => p.projects))];
+  }
+
+  reifyGitlab(pending: PendingGitlabPublisherConfig): void {
+    const at = this.pendingGitlab.indexOf(pending);
+    if (at >= 0) this.pendingGitlab.splice(at, 1);
+    const { pypiProject, ...identity } = pending;
+    this.addGitlab({ ...identity, projects: [pypiProject] });
+  }
 
   add(p: PublisherConfig): void {
     this.publishers.push({ ...p, projects: [...p.projects] });

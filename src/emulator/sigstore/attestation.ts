@@ -13,6 +13,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
 /* eslint-enable import/no-extraneous-dependencies */
 import { FULCIO_OID, GITHUB_ISSUER } from './fulcio';
+import { GITLAB_ISSUER } from '../gitlab-oidc/job-claims';
 
 export const PUBLISH_V1 = 'https://docs.pypi.org/attestations/publish/v1';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -31,7 +32,24 @@ export interface Attestation {
 /** PEP 740 provenance: what the Integrity API serves for a file. */
 export interface Provenance {
   version: 1;
-  attestation_bundles: Array<{ publisher: GitHubPublisherIdentity & { kind: 'GitHub' }; attestations: Attestation[] }>;
+  attestation_bundles: Array<{ publisher: ProvenancePublisher; attestations: Attestation[] }>;
+}
+
+/** The publisher of a provenance bundle, as pypi-attestations serialises it (`kind` and the identity's fields). */
+export type ProvenancePublisher = (GitHubPublisherIdentity & { kind: 'GitHub' }) | (GitLabPublisherIdentity & { kind: 'GitLab' });
+
+/** A trusted publisher's attestation identity (warehouse `attestation_identity`), tagged with its kind. */
+export type AttestationPublisher =
+  | { readonly kind: 'GitHub'; readonly identity: GitHubPublisherIdentity }
+  | { readonly kind: 'GitLab'; readonly identity: GitLabPublisherIdentity };
+
+/** pypi-attestations `GitLabPublisher`: the identity warehouse's GitLab publisher attests as. */
+export interface GitLabPublisherIdentity {
+  /** `namespace/project` (subgroups included). */
+  readonly repository: string;
+  /** The top-level pipeline file's path, e.g. `.gitlab-ci.yml`. */
+  readonly workflow_filepath: string;
+  readonly environment: string | null;
 }
 
 /** pypi-attestations `GitHubPublisher`: the identity warehouse's GitHub publisher attests as. */
@@ -126,7 +144,7 @@ export class AttestationVerifier {
    * Verify one attestation for a distribution (file name and sha256) and a GitHub Trusted Publisher; returns the
    * predicate type. Throws VerificationFailed (pypi-attestations' `Verification failed: ...`) or ConversionFailed.
    */
-  verify(attestation: Attestation, publisher: GitHubPublisherIdentity, distribution: { name: string; sha256: string }): string {
+  verify(attestation: Attestation, publisher: AttestationPublisher, distribution: { name: string; sha256: string }): string {
     const fail = (message: string) => new VerificationFailed(message);
     let entity;
     let certificate: X509Certificate;
@@ -141,7 +159,8 @@ export class AttestationVerifier {
     } catch (err) {
       throw fail((err as Error).message);
     }
-    checkGitHubPolicy(certificate, publisher, fail);
+    if (publisher.kind === 'GitLab') checkGitLabPolicy(certificate, publisher.identity, fail);
+    else checkGitHubPolicy(certificate, publisher.identity, fail);
 
     let statement: { _type?: unknown; subject?: unknown; predicateType?: unknown };
     try {
@@ -205,6 +224,33 @@ function checkGitHubPolicy(certificate: X509Certificate, publisher: GitHubPublis
   if (!expected.includes(buildConfigUri)) {
     throw fail(`Certificate's Build Config URI (${pythonExtensionRepr(certificate, FULCIO_OID.buildConfigUri)}) does not match expected ` +
       `Trusted Publisher (${publisher.workflow} @ ${publisher.repository})`);
+  }
+}
+
+/**
+ * pypi-attestations `_GitLabTrustedPublisherPolicy`: issuer GitLab, Source Repository URI
+ * `https://gitlab.com/<repository>`, and Build Config URI `https://gitlab.com/<repository>//<file>@<sha or ref>` with
+ * the certificate's own Source Repository Digest or Ref.
+ */
+function checkGitLabPolicy(certificate: X509Certificate, publisher: GitLabPublisherIdentity, fail: (m: string) => Error): void {
+  const single = (name: string, oid: string, expected: string) => {
+    const value = utf8Extension(certificate, oid);
+    if (value === undefined) throw fail(`Certificate does not contain ${name} (${oid}) extension`);
+    if (value !== expected) throw fail(`Certificate's ${name} does not match (got ${value}, expected ${expected})`);
+  };
+  single('OIDCIssuerV2', FULCIO_OID.issuer, GITLAB_ISSUER);
+  single('OIDCSourceRepositoryURI', FULCIO_OID.sourceRepositoryUri, `${GITLAB_ISSUER}/${publisher.repository}`);
+  const need = (oid: string) => {
+    const value = utf8Extension(certificate, oid);
+    // cryptography's get_extension_for_oid raises ExtensionNotFound
+    if (value === undefined) throw fail(`No <ObjectIdentifier(oid=${oid}, name=Unknown OID)> extension was found`);
+    return value;
+  };
+  const buildConfigUri = need(FULCIO_OID.buildConfigUri);
+  const suffixes = [need(FULCIO_OID.sourceRepositoryDigest), need(FULCIO_OID.sourceRepositoryRef)];
+  if (!suffixes.some((s) => buildConfigUri === `${GITLAB_ISSUER}/${publisher.repository}//${publisher.workflow_filepath}@${s}`)) {
+    throw fail(`Certificate's Build Config URI (${pythonExtensionRepr(certificate, FULCIO_OID.buildConfigUri)}) does not match expected ` +
+      `Trusted Publisher (${publisher.workflow_filepath} @ ${publisher.repository})`);
   }
 }
 
