@@ -13,6 +13,8 @@ import { addMask } from './commands';
 import { AttestFailure, setupFailure } from './failure';
 import type { Secrets } from './secrets';
 import { jsonBody, statusFailure, type Send } from './transport';
+import { idTokenFrom } from '../kit/gitlab-ci';
+import { GITLAB_ID_TOKEN_VARIABLES } from '../pypi/gitlab';
 
 export const SIGSTORE_AUDIENCE = 'sigstore';
 const SERVICE = 'GitHub\'s OIDC token endpoint';
@@ -88,8 +90,44 @@ export async function requestIdentityToken(request: OidcRequest, send: Send, sec
   return { jwt: value, claims };
 }
 
+/**
+ * In a GitLab CI/CD job the token is already there: the `id_tokens` entry SIGSTORE_ID_TOKEN (`aud: sigstore`), signed
+ * by GitLab when the job started. Checked like GitHub's; never printed (GitLab has no runtime masking, so no
+ * `::add-mask::` either). Its claims put the project, the pipeline file and the ref in the certificate.
+ */
+export function gitlabIdentityToken(env: Env, secrets: Secrets): IdentityToken {
+  const variable = GITLAB_ID_TOKEN_VARIABLES.sigstore;
+  const value = idTokenFrom(env, variable);
+  if (!value) {
+    throw setupFailure('No ID token for Sigstore',
+      `The job has no ${variable} variable. Signing needs an \`id_tokens\` entry with the audience sigstore on the ` +
+      `publishing job:\n  id_tokens:\n    ${variable}:\n      aud: sigstore`);
+  }
+  secrets.add(value);
+  let claims: JWTPayload;
+  try {
+    claims = decodeJwt(value);
+  } catch {
+    throw setupFailure('No ID token for Sigstore', `${variable} does not hold a JWT; it was not sent to Fulcio.`);
+  }
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!aud.includes(SIGSTORE_AUDIENCE)) {
+    throw setupFailure('ID token has the wrong audience',
+      `${variable} is a token for audience ${JSON.stringify(claims.aud ?? null).slice(0, 80)}; it was not sent to Fulcio. ` +
+      'Set `aud: sigstore` on that entry of the job\'s `id_tokens`.');
+  }
+  if (typeof claims.sub !== 'string' || claims.sub === '') {
+    throw setupFailure('No ID token for Sigstore', `${variable} has no subject (sub) to prove possession of.`);
+  }
+  if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
+    throw setupFailure('ID token expired', `${variable} expired before signing started (GitLab's ID tokens live as long as the job's timeout).`);
+  }
+  return { jwt: value, claims };
+}
+
 /** The workflow that will be named in the certificate, for the log: `owner/repo/.github/workflows/x.yml@ref`. */
 export function signerIdentity(claims: JWTPayload): string {
   const ref = claims.job_workflow_ref;
+  if (typeof claims.ci_config_ref_uri === 'string') return claims.ci_config_ref_uri;
   return typeof ref === 'string' ? ref : typeof claims.repository === 'string' ? claims.repository : claims.sub ?? '?';
 }

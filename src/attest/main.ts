@@ -1,6 +1,7 @@
 /** Entry point of the bundled attest action (attest/index.cjs): run, print, set the exit code, never a stack. */
 import { EOL } from 'node:os';
 import { runAttest } from './run';
+import { isGitlabCi } from '../kit/gitlab-ci';
 
 const io = { write: (line: string) => void process.stdout.write(`${line}${EOL}`) };
 let decided: number | undefined;
@@ -14,7 +15,9 @@ function finish(code: number): void {
 
 function unexpected(): void {
   // no details: an error from deep inside a request could quote request data
-  io.write('::error title=Unexpected error in the attest step::Signing failed unexpectedly; no attestation was written.');
+  io.write(isGitlabCi(process.env)
+    ? 'ERROR: Unexpected error in the attest step: signing failed unexpectedly; no attestation was written.'
+    : '::error title=Unexpected error in the attest step::Signing failed unexpectedly; no attestation was written.');
   finish(1);
 }
 

@@ -14,7 +14,7 @@ import { errorLine, logLine, warningLine } from './commands';
 import { findDistributions, sha256File } from './distributions';
 import { AttestFailure, setupFailure } from './failure';
 import { certificateIdentity, certificateSigner, ephemeralKey, requestCertificate } from './fulcio';
-import { oidcRequest, requestIdentityToken } from './identity';
+import { gitlabIdentityToken, oidcRequest, requestIdentityToken } from './identity';
 import { AttestInputs, DEFAULT_REKOR_URL, readInputs } from './inputs';
 import { appendSummary, AttestedFile, failureSummary, successSummary, writeOutputs } from './outputs';
 import { IN_TOTO_PAYLOAD_TYPE, publishStatement, toAttestation, type PublishAttestation } from './pep740';
@@ -22,6 +22,7 @@ import { logEntryFor, rekorWitness } from './rekor';
 import { Secrets } from './secrets';
 import { DEFAULT_TIMING, Timing, withAttempts } from './timing';
 import { createTransport } from './transport';
+import { gitlabLogLine, isGitlabCi } from '../kit/gitlab-ci';
 
 export { DEFAULT_TIMING } from './timing';
 export type { Timing } from './timing';
@@ -38,7 +39,11 @@ const REKOR_PARALLEL = 8;
 export async function runAttest(env: Env, io: Io, timing?: Partial<Timing>, cwd = process.cwd()): Promise<number> {
   const t: Timing = { ...DEFAULT_TIMING, ...timing };
   const secrets = new Secrets();
-  const say = (text: string) => io.write(logLine(secrets.redact(text)));
+  const gitlab = isGitlabCi(env);
+  const say = (text: string) => io.write(gitlab ? gitlabLogLine(secrets.redact(text)) : logLine(secrets.redact(text)));
+  // GitLab shows workflow commands as text: plain ERROR/WARNING lines there
+  const warning = (title: string, text: string) => (gitlab ? say(`WARNING: ${title}\n${text}`) : io.write(warningLine(title, text)));
+  const error = (title: string, text: string) => (gitlab ? say(`ERROR: ${title}\n${text}`) : io.write(errorLine(title, text)));
   let inputs: AttestInputs | undefined;
   try {
     inputs = readInputs(env);
@@ -60,13 +65,13 @@ export async function runAttest(env: Env, io: Io, timing?: Partial<Timing>, cwd 
     const message = secrets.redact(failure.message);
     const title = secrets.redact(failure.title);
     if (failure.kind === 'sigstore' && inputs?.continueWithoutAttestations) {
-      io.write(warningLine(`Publishing without attestations: ${title}`,
-        `${message}\ncontinue-without-attestations is on: the distributions are uploaded without PEP 740 attestations.`));
+      warning(`Publishing without attestations: ${title}`,
+        `${message}\ncontinue-without-attestations is on: the distributions are uploaded without PEP 740 attestations.`);
       writeOutputs(env, { attestations: '', attested: 'false' });
       appendSummary(env, secrets.redact(failureSummary(title, message, true)));
       return 0;
     }
-    io.write(errorLine(title, `${message}\nNo attestation was written; the upload must not run.`));
+    error(title, `${message}\nNo attestation was written; the upload must not run.`);
     appendSummary(env, secrets.redact(failureSummary(title, message, false)));
     return 1;
   }
@@ -76,7 +81,8 @@ async function attest(inputs: AttestInputs, env: Env, io: Io, say: (text: string
   t: Timing, deadline: number, cwd: string): Promise<number> {
   const { distributions: dists, hidden } = findDistributions(resolve(cwd, inputs.packagesDir), inputs.packagesDir);
   if (hidden.length > 0) say(`Not signed: ${hidden.join(', ')} (hidden files, which the upload's dist/* does not match either)`);
-  const oidc = oidcRequest(env, secrets);
+  const gitlab = isGitlabCi(env);
+  const oidc = gitlab ? undefined : oidcRequest(env, secrets);
   const send = createTransport(t.requestTimeoutMs, deadline);
   const onRetry = (f: AttestFailure, n: number, pauseMs: number) =>
     say(`Attempt ${n} failed (${f.title}: ${f.message}); trying again in ${(pauseMs / 1000).toFixed(1)} s.`);
@@ -86,7 +92,7 @@ async function attest(inputs: AttestInputs, env: Env, io: Io, say: (text: string
 
   const key = ephemeralKey();
   const cert = await withAttempts(async () => {
-    const identity = await requestIdentityToken(oidc, send, secrets, (line) => io.write(line));
+    const identity = oidc ? await requestIdentityToken(oidc, send, secrets, (line) => io.write(line)) : gitlabIdentityToken(env, secrets);
     return requestCertificate(inputs.fulcioUrl, identity, key, send);
   }, t, deadline, onRetry);
   const signer = certificateIdentity(cert);

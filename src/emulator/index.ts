@@ -41,6 +41,10 @@ export interface Emulator {
    * <oidc.requestToken>` answers `{"value": <jwt>}`, the JWT a GitLab runner would put in an `id_tokens` variable.
    */
   readonly gitlab: { readonly issuer: string; readonly idTokenUrl: string };
+  /** The Sigstore stand-ins: Fulcio and Rekor base URLs (one listener) and the trusted root that verifies them. */
+  readonly sigstore: { readonly fulcioUrl: string; readonly rekorUrl: string; readonly trustedRootUrl: string; trustedRoot(): TrustedRootJson };
+  readonly clock: Clock;
+  readonly faults: { inject(route: Route, ...faults: Fault[]): void; clear(): void };
   /** One `id_tokens` entry for `audience`, signed with the current GitLab job claims. */
   issueGitlabIdToken(audience: string): Promise<string>;
   /** Patch the GitLab job claims of the ID tokens issued from now on (undefined removes a claim), until reset. */
@@ -48,10 +52,6 @@ export interface Emulator {
   resetGitlabJobClaims(): void;
   addGitlabPublisher(p: GitlabPublisherConfig): void;
   addPendingGitlabPublisher(p: PendingGitlabPublisherConfig): void;
-  /** The Sigstore stand-ins: Fulcio and Rekor base URLs (one listener) and the trusted root that verifies them. */
-  readonly sigstore: { readonly fulcioUrl: string; readonly rekorUrl: string; readonly trustedRootUrl: string; trustedRoot(): TrustedRootJson };
-  readonly clock: Clock;
-  readonly faults: { inject(route: Route, ...faults: Fault[]): void; clear(): void };
   /**
    * Patch the claims of the JWTs issued from now on; a key set to undefined removes that claim (standard ones
    * like `iat` or `aud` included). Patches accumulate until `resetRunnerClaims()`.

@@ -2,6 +2,7 @@
 import { EOL } from 'node:os';
 import { logs } from './messages';
 import { runAction } from './run';
+import { isGitlabCi } from '../kit/gitlab-ci';
 
 const io = { write: (line: string) => void process.stdout.write(`${line}${EOL}`) };
 let decided: number | undefined;
@@ -15,7 +16,7 @@ function finish(code: number): void {
 
 function unexpected(): void {
   // no details: an error object from deep in a request could carry request data
-  io.write(logs.crashed);
+  io.write(isGitlabCi(process.env) ? logs.crashedGitlab : logs.crashed);
   finish(1);
 }
 

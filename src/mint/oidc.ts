@@ -13,6 +13,7 @@ import { decodeJwt } from 'jose/jwt/decode';
 import { jsonMember, unexpectedStatus } from './http';
 import { requireSecureUrl } from './inputs';
 import { failures } from './messages';
+import { GITLAB_CLAIMS_THAT_MATTER } from '../pypi';
 import type { Context } from './run';
 
 export interface OidcRequestConfig {
@@ -74,6 +75,11 @@ export const CLAIMS_THAT_MATTER = [
 ] as const;
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** GitLab's claims when the token is one of GitLab's ID tokens, else GitHub's. */
+export function claimsThatMatter(claims: Claims | undefined): readonly string[] {
+  return claims?.project_path !== undefined || claims?.ci_config_ref_uri !== undefined ? GITLAB_CLAIMS_THAT_MATTER : CLAIMS_THAT_MATTER;
+}
 
 /** The payload of a compact JWS, or undefined when it is not one. */
 export function decodeClaims(jwt: string): Claims | undefined {

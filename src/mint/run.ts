@@ -14,6 +14,9 @@ import { ActionInputs, readInputs, resolveIndexUrl } from './inputs';
 import { ActionFailure, failures, logs } from './messages';
 import { Claims, claimText, oidcRequestConfig, requestOidcToken } from './oidc';
 import { Redactor } from './redact';
+import { isGitlabCi } from '../kit/gitlab-ci';
+import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_MINT_OUTPUT_VARIABLE, pipelineFilepath } from '../pypi';
+import { createGitlabPrinter, gitlabExportedNames, gitlabHandOver, gitlabIdToken, gitlabOutputPath } from './gitlab';
 import { Printer, createPrinter, renderAnnotation, renderSuccessSummary, renderSummary } from './report';
 
 type Env = Record<string, string | undefined>;
@@ -36,7 +39,8 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
   const now = Date.now;
   const deadline = now() + t.totalTimeoutMs;
   const redactor = new Redactor();
-  const print = createPrinter(io, redactor);
+  const gitlab = isGitlabCi(env);
+  const print = gitlab ? createGitlabPrinter(io, redactor) : createPrinter(io, redactor);
   const ctx: Context = {
     env,
     now,
@@ -64,6 +68,27 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
   };
 
   try {
+    if (gitlab) {
+      const outputPath = gitlabOutputPath(env);
+      inputs = readInputs(env);
+      const index = inputs.index;
+      const targets = inputs.exportEnv;
+      const audience = await withRetries(() => audienceFor(ctx, index, inputs!.audience), t, deadline, retry);
+      const idToken = gitlabIdToken(env, redactor, audience);
+      claims = idToken.claims;
+      print.log(logs.gotGitlabIdToken(claimText(claims, 'project_path') ?? '?', pipelineFilepath(claimText(claims, 'ci_config_ref_uri')) ?? '?',
+        GITLAB_ID_TOKEN_VARIABLES.index, index.mintUrl.href));
+      // the job's one token: a retry resends it, and a reuse answer ends the run (no fresh token inside the job)
+      const minted = await withRetries(() => mintToken(ctx, index, idToken.jwt).catch((err: unknown) => {
+        throw err instanceof ActionFailure && err.indexErrors.some((e) => e.code === 'invalid-reuse-token')
+          ? err.withSuffix('', { retryable: false }) : err;
+      }), t, deadline, { ...retry, onRetry: (f, attempt, delayMs) => print.log(logs.retryingSameToken(f, attempt, delayMs)) });
+      const expiresIso = new Date(minted.expires * 1000).toISOString();
+      const done = logs.mintedToFile(index.displayName, expiresIso, gitlabExportedNames(targets, index.uploadUrl), GITLAB_MINT_OUTPUT_VARIABLE);
+      gitlabHandOver(outputPath, minted, targets, index.uploadUrl);
+      print.log(done);
+      return 0;
+    }
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
@@ -105,9 +130,10 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
       index,
       audienceInput: inputs?.audience,
       missingOidcVars,
+      gitlab,
       projects: distProjects([process.cwd(), ...(env.GITHUB_WORKSPACE ? [env.GITHUB_WORKSPACE] : [])]),
     });
-    const warnings = runWarnings(claims, runner);
+    const warnings = gitlab ? [] : runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
     print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
     appendSummary(env, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 60_000));

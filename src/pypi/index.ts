@@ -7,3 +7,4 @@ export * from './markdown';
 export * from './names';
 export * from './publisher-form';
 export * from './uploaders';
+export * from './gitlab';

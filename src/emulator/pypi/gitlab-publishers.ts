@@ -4,9 +4,9 @@
  * the pipeline file path taken from `ci_config_ref_uri`, the most specific environment preferred; then `sub`,
  * `project_path`, `ci_config_ref_uri` and `environment` checked in that order, with PyPI's words.
  */
+import type { MatchResult } from './publishers';
 import type { ClaimSet } from '../github-oidc/runner-claims';
 import { GITLAB_HOST } from '../gitlab-oidc/job-claims';
-import type { MatchResult } from './publishers';
 
 /** The identity PyPI keys a GitLab publisher on. */
 export interface GitlabPublisherIdentity {

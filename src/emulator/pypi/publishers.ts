@@ -3,8 +3,8 @@
  * owner, owner id and the workflow filename taken from `job_workflow_ref`, then check the claims one by one.
  * Failure reasons use PyPI's own wording (warehouse/oidc/models/github.py and views.py), since the action shows them to users.
  */
-import type { ClaimSet } from '../github-oidc/runner-claims';
 import { sameGitlabIdentity, type GitlabPublisherIdentity } from './gitlab-publishers';
+import type { ClaimSet } from '../github-oidc/runner-claims';
 import type { GitlabPublisherConfig, PendingGitlabPublisherConfig, PendingPublisherConfig, PublisherConfig } from '../types';
 
 /** The identity PyPI keys a GitHub publisher on. */

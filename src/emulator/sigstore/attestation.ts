@@ -141,10 +141,13 @@ export class AttestationVerifier {
   }
 
   /**
-   * Verify one attestation for a distribution (file name and sha256) and a GitHub Trusted Publisher; returns the
+   * Verify one attestation for a distribution (file name and sha256) and a (GitHub or GitLab) Trusted Publisher; returns the
    * predicate type. Throws VerificationFailed (pypi-attestations' `Verification failed: ...`) or ConversionFailed.
    */
-  verify(attestation: Attestation, publisher: AttestationPublisher, distribution: { name: string; sha256: string }): string {
+  verify(attestation: Attestation, trustedPublisher: AttestationPublisher | GitHubPublisherIdentity,
+    distribution: { name: string; sha256: string }): string {
+    // a bare identity is a GitHub one
+    const publisher: AttestationPublisher = 'kind' in trustedPublisher ? trustedPublisher : { kind: 'GitHub', identity: trustedPublisher };
     const fail = (message: string) => new VerificationFailed(message);
     let entity;
     let certificate: X509Certificate;

@@ -57,13 +57,20 @@ test('a matching token mints once; the same token again is invalid-reuse-token (
 });
 
 test('project path and sub are case-insensitive; subgroups split at the last slash', async () => {
-  em.setGitlabJobClaims({ project_path: 'Octo-Group/Demo', sub: 'project_path:Octo-Group/Demo:ref_type:tag:ref:v1.0.0',
-    ci_config_ref_uri: 'gitlab.com/octo-group/demo//.gitlab-ci.yml@refs/tags/v1.0.0' });
+  em.setGitlabJobClaims({
+    project_path: 'Octo-Group/Demo',
+    sub: 'project_path:Octo-Group/Demo:ref_type:tag:ref:v1.0.0',
+    ci_config_ref_uri: 'gitlab.com/octo-group/demo//.gitlab-ci.yml@refs/tags/v1.0.0',
+  });
   expect((await mint(em, await idToken())).status).toBe(200);
   em.resetGitlabJobClaims();
   em.addGitlabPublisher({ projects: ['deep-package'], namespace: 'org/team', project: 'lib', workflowFilepath: 'ci/release.yml' });
-  em.setGitlabJobClaims({ project_path: 'org/team/lib', sub: 'project_path:org/team/lib:ref_type:tag:ref:v1.0.0',
-    ci_config_ref_uri: 'gitlab.com/org/team/lib//ci/release.yml@refs/tags/v1.0.0', environment: 'anything' });
+  em.setGitlabJobClaims({
+    project_path: 'org/team/lib',
+    sub: 'project_path:org/team/lib:ref_type:tag:ref:v1.0.0',
+    ci_config_ref_uri: 'gitlab.com/org/team/lib//ci/release.yml@refs/tags/v1.0.0',
+    environment: 'anything',
+  });
   const answer = await mint(em, await idToken());
   expect(answer.status).toBe(200);
 });
