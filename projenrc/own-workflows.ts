@@ -2,7 +2,7 @@
  * This repository's own workflows: every action pinned by commit, and no job keeps the GITHUB_TOKEN in .git/config
  * unless it pushes with it.
  */
-import { Component, Project, github } from 'projen';
+import { Component, Project, cdk, github } from 'projen';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from '../src/component/pins';
 
 /** Jobs that push with the checkout's credentials (projen's self-mutation commit), workflow -> job ids. */
@@ -44,4 +44,9 @@ export class OwnWorkflows extends Component {
 function withoutPersistedCredentials(step: github.workflows.JobStep): github.workflows.JobStep {
   if (!step.uses?.startsWith('actions/checkout@') || step.with?.['persist-credentials'] !== undefined) return step;
   return { ...step, with: { ...step.with, 'persist-credentials': false } };
+}
+
+/** Adds OwnWorkflows last, after every component that adds jobs. */
+export function setupOwnWorkflows(project: cdk.JsiiProject): void {
+  new OwnWorkflows(project);
 }

@@ -1,8 +1,9 @@
 import { github } from 'projen';
 import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
-import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
+import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
 import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { SIMPLE_API_PATH } from '../pypi';
@@ -20,51 +21,94 @@ export interface AttestationSettings {
   readonly continueWithoutAttestations: boolean;
 }
 
+/** Where a publish job uploads: what the mint step and the uploader are told. */
+export interface PublishTarget {
+  /** For step names: "PyPI", "TestPyPI", a custom index's display name. */
+  readonly displayName: string;
+  /** The upload URL (the mint step discovers the audience from it unless `audience` is given). */
+  readonly uploadUrl: string;
+  /** The OIDC audience, when the mint step must not discover it. */
+  readonly audience?: string;
+  /** The index's simple API, where uv looks for files already there. */
+  readonly simpleUrl: string;
+}
+
+/** What publishSteps needs to know about the job around them. */
+export interface PublishStepsOptions {
+  readonly target: PublishTarget;
+  readonly uploader: UploaderSpec;
+  /** The distributions' directory, relative to the repository root (with a trailing slash). */
+  readonly distDir: string;
+  /** The upload step's working directory (a subproject's directory), if not the repository root. */
+  readonly workingDirectory?: string;
+  /** Extra paths the sparse checkout takes besides the actions (the uploader's metadata files). */
+  readonly checkoutPaths?: string[];
+  /** Attest before the upload (undefined: no attestations). */
+  readonly attest?: AttestationSettings;
+  /** An `if:` for the steps that sign, mint or upload (e.g. a dry-run input); the checkout and download always run. */
+  readonly condition?: string;
+}
+
+/**
+ * The steps of every publish job, PypiRelease's and the retrofit's, in the one order that keeps the token's exposure
+ * small: check out only the shipped actions (before the download: checkout empties a workspace that is not a git
+ * checkout), download the distributions, sign them (before any tool is installed: the attestations are for exactly
+ * what was downloaded), install the pinned uploader, mint right before the upload (the token's 15 minutes start as
+ * late as possible), upload. Nothing runs after the upload in the job that holds the token.
+ */
+export function publishSteps(options: PublishStepsOptions): github.workflows.JobStep[] {
+  const { target, uploader: spec, attest } = options;
+  const install = uploaderInstallCommand(spec);
+  const when = options.condition ? { if: options.condition } : {};
+  const checkoutPaths = options.checkoutPaths ?? [];
+  return [
+    attest
+      ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`, ...checkoutPaths], 'Check out the mint and attest actions')
+      : checkoutMintActionStep(checkoutPaths),
+    {
+      name: 'Download distributions',
+      id: 'download_distributions',
+      uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
+      with: { name: DIST_ARTIFACT, path: options.distDir },
+    },
+    ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations), ...when }] : []),
+    setupUvStep(),
+    ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
+    { ...mintStep(target.uploadUrl, target.audience), ...when },
+    {
+      name: `Upload to ${target.displayName}`,
+      id: 'upload',
+      ...when,
+      workingDirectory: options.workingDirectory,
+      ...uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest),
+    },
+  ];
+}
+
 /**
  * One publish job per index: the only job with `id-token: write`. It never builds and never installs project
- * dependencies: it checks out the actions, downloads `dist/`, signs it (PEP 740 attestations, when on), installs
- * the pinned uploader, mints, uploads. Each job signs its own download, so TestPyPI's and PyPI's jobs never meet
- * an attestation they did not write.
+ * dependencies: publishSteps. Each job signs its own download, so TestPyPI's and PyPI's jobs never meet an
+ * attestation they did not write.
  */
 export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
   attest?: AttestationSettings,
 ): github.workflows.Job {
-  const install = uploaderInstallCommand(spec);
   const prefix = where.projectDir ? `/${where.projectDir}` : '';
-  const metadata = spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [];
   return {
     name: `Publish to ${index.displayName}`,
     needs,
     runsOn: where.runsOn,
     permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
     environment: { name: index.environment, url: index.projectUrl(distributionName) },
-    steps: [
-      attest
-        ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`, ...metadata], 'Check out the mint and attest actions')
-        : checkoutMintActionStep(metadata),
-      {
-        name: 'Download distributions',
-        id: 'download_distributions',
-        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: distDir(where) },
-      },
-      // signed before any tool is installed: the attestations are for exactly what was downloaded
-      ...(attest ? [attestStep(distDir(where), attest.continueWithoutAttestations)] : []),
-      setupUvStep(),
-      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-      mintStep(index.uploadUrl, index.audience),
-      uploadStep(index, spec, where, attest),
-    ],
-  };
-}
-
-function uploadStep(index: PypiIndex, spec: UploaderSpec, where: JobPlacement, attest?: AttestationSettings): github.workflows.JobStep {
-  return {
-    name: `Upload to ${index.displayName}`,
-    id: 'upload',
-    workingDirectory: where.projectDir || undefined,
-    ...uploadCommand(spec, spec.env(MINTED_TOKEN, index.uploadUrl, `${index.webUrl}${SIMPLE_API_PATH}`), attest),
+    steps: publishSteps({
+      target: { displayName: index.displayName, uploadUrl: index.uploadUrl, audience: index.audience, simpleUrl: `${index.webUrl}${SIMPLE_API_PATH}` },
+      uploader: spec,
+      distDir: distDir(where),
+      workingDirectory: where.projectDir || undefined,
+      checkoutPaths: spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [],
+      attest,
+    }),
   };
 }
 

@@ -6,9 +6,11 @@ import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import { PypiGithubSetup } from './github-setup';
 import { PypiIndex } from './indexes';
-import { PypiMintAction, vendorToolRequirements } from './mint-action';
+import { PypiMintAction } from './mint-action';
+import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { addRehearseTask } from './rehearse-task';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
@@ -212,6 +214,7 @@ export class PypiRelease extends Component {
     // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
     editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins);
     PypiMintAction.ensure(project);
+    addRehearseTask(project, this);
     // the locked sets the build and publish jobs install their tools from, next to the action
     // the build tool, the uploader, and twine for the build job's metadata check
     for (const tool of [buildToolSpec(buildTool).tool, spec.tool, 'twine' as const]) if (tool) vendorToolRequirements(project, tool);

@@ -1,13 +1,13 @@
 import { Component, Project, github, javascript } from 'projen';
-import { ATTEST_ACTION_DIR, PypiAttestAction, attestStep } from './attest-action';
-import { DIST_ARTIFACT, setupUvStep } from './build-job';
+import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements } from './mint-action';
-import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from './pins';
-import { AttestationSettings, uploadCommand } from './publish-job';
+import { PypiMintAction } from './mint-action';
+import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
+import { DIST_ARTIFACT } from './placement';
+import { AttestationSettings, publishSteps } from './publish-job';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
-import { Uploader, uploaderInstallCommand, uploaderSpec } from './uploader';
-import { DEFAULT_UPLOAD_URL, PYPI, SIMPLE_API_PATH, projectPageUrl, webRootForUploadUrl } from '../pypi';
+import { Uploader, uploaderSpec } from './uploader';
+import { PYPI, SIMPLE_API_PATH, knownIndexForHost, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -136,7 +136,7 @@ export class PypiPublishRetrofit extends Component {
       throw new PypiPublishRetrofitConfigError(`the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
     }
     const publish = job.steps[publishAt];
-    const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? DEFAULT_UPLOAD_URL;
+    const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? PYPI.uploadUrl;
     const { idToken: _dropped, ...readOnly } = job.permissions;
     const { node, python, ...otherTools } = job.tools ?? {};
     const packaging: Job = {
@@ -159,10 +159,9 @@ export class PypiPublishRetrofit extends Component {
         },
       ],
     };
-    const spec = uploaderSpec(Uploader.TWINE);
-    const install = uploaderInstallCommand(spec);
     // publib's dry run (workflow_dispatch input): no token is minted and nothing uploaded
-    const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? { if: '${{ !inputs.dry_run }}' } : {};
+    const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? '${{ !inputs.dry_run }}' : undefined;
+    const known = knownIndexForHost(new URL(indexUrl).hostname);
     const publishing: Job = {
       name: job.name,
       needs: [...new Set([...(job.needs ?? []), this.packageJobId])],
@@ -170,28 +169,17 @@ export class PypiPublishRetrofit extends Component {
       runsOn: job.runsOn,
       permissions: { idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
       environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
-      steps: [
-        // the actions are checked out first: actions/checkout would empty a workspace holding the downloaded files
-        this.attest ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
-        {
-          name: 'Download the Python distributions',
-          id: 'download_distributions',
-          uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-          with: { name: DIST_ARTIFACT, path: 'dist/' },
+      steps: publishSteps({
+        target: {
+          displayName: known?.displayName ?? new URL(indexUrl).host,
+          uploadUrl: indexUrl,
+          simpleUrl: `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`,
         },
-        // sign what this job downloaded, before any tool is installed
-        ...(this.attest ? [{ ...attestStep('dist/', this.attest.continueWithoutAttestations), ...dryRun }] : []),
-        setupUvStep(),
-        ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-        // the mint runs right before the upload: the token's 15 minutes start as late as possible
-        { ...mintStep(indexUrl), ...dryRun },
-        {
-          name: 'Upload to PyPI',
-          id: 'upload',
-          ...dryRun,
-          ...uploadCommand(spec, spec.env(MINTED_TOKEN, indexUrl, `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`), this.attest),
-        },
-      ],
+        uploader: uploaderSpec(Uploader.TWINE),
+        distDir: 'dist/',
+        attest: this.attest,
+        condition: dryRun,
+      }),
     };
     return { packaging, publishing };
   }

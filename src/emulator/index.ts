@@ -12,7 +12,8 @@ import { runnerClaimsFrom, type ClaimSet } from './github-oidc/runner-claims';
 import { GITLAB_PREFIX, gitlabRouteOf, handleGitlabOidc, issueGitlabIdToken, type GitlabIssuerState } from './gitlab-oidc/issuer';
 import { gitlabJobClaimsFrom } from './gitlab-oidc/job-claims';
 import { closeServer, createRoutedServer, listen, sendText } from './http';
-import { IndexStore, newTokenValue, normalizeProjectName } from './pypi/index-store';
+import { normalizeProjectName } from './names';
+import { IndexStore, newTokenValue } from './pypi/index-store';
 import { handleIntegrity } from './pypi/integrity';
 import { handleAudience, handleMint, type MintContext } from './pypi/mint';
 import { PublisherRegistry } from './pypi/publishers';
@@ -28,7 +29,7 @@ import type {
 
 export * from './types';
 export { EmulatorConfigError, validateConfig } from './config';
-export { normalizeProjectName } from './pypi/index-store';
+export { normalizeProjectName } from './names';
 
 export interface Emulator {
   /** Index root, e.g. http://127.0.0.1:P (serves /_/oidc/audience, /_/oidc/mint-token, /legacy/, /simple/). */

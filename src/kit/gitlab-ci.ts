@@ -6,18 +6,14 @@
  * import this; it imports neither.
  */
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { PRINT_LIMITS, type Io, type Printer } from './commands';
+import type { Redactor } from './redact';
 
 type Env = Record<string, string | undefined>;
 
 /** GitLab sets GITLAB_CI=true in every job (https://docs.gitlab.com/ci/variables/predefined_variables/). */
 export function isGitlabCi(env: Env): boolean {
   return env.GITLAB_CI === 'true' && env.GITHUB_ACTIONS !== 'true';
-}
-
-/** The ID token in `variable`, trimmed, or undefined when the job declares no such `id_tokens` entry. */
-export function idTokenFrom(env: Env, variable: string): string | undefined {
-  const value = env[variable]?.trim();
-  return value ? value : undefined;
 }
 
 /**
@@ -31,6 +27,19 @@ export function gitlabLogLine(text: string): string {
 
 /** Any permission for the group or others (the low six bits of the mode). */
 const groupOrOtherBits = (mode: number) => mode % 0o100 !== 0;
+
+/** Plain lines for a GitLab job log: `::error::` would show as text, and there is no runtime masking, so `mask` prints nothing. */
+export function createGitlabPrinter(io: Io, redactor: Redactor): Printer {
+  const out = (text: string) => {
+    for (const line of text.split('\n')) io.write(gitlabLogLine(line));
+  };
+  return {
+    mask: () => undefined,
+    log: (text) => out(redactor.redact(text, PRINT_LIMITS.log)),
+    warning: (title, text) => out(`WARNING: ${redactor.redact(title, 200)}\n${redactor.redact(text, PRINT_LIMITS.warning)}`),
+    error: (title, text) => out(`ERROR: ${redactor.redact(title, 200)}\n${redactor.redact(text, PRINT_LIMITS.error)}`),
+  };
+}
 
 /** One `export NAME='value'` line, the value single-quoted (POSIX sh: a quote becomes '\''). */
 export function shellExport(name: string, value: string): string {

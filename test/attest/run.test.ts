@@ -118,7 +118,9 @@ describe('refusals before any request', () => {
   });
 
   test.each([
-    ['fulcio-url', 'http://fulcio.example.com', /must use https:\/\//],
+    ['fulcio-url', 'http://fulcio.example.com', /uses http:\/\/ with the non-loopback host/],
+    ['fulcio-url', 'http://127.evil.example', /uses http:\/\/ with the non-loopback host/],
+    ['fulcio-url', 'https://fulcio.example.com', /must be Sigstore's public instance/],
     ['rekor-url', 'https://rekor.example.com/?x=1', /must not have a query/],
     ['continue-without-attestations', 'yes', /must be true or false/],
   ])('input %s=%s is refused', async (input, value, message) => {

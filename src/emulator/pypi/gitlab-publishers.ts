@@ -4,7 +4,6 @@
  * the pipeline file path taken from `ci_config_ref_uri`, the most specific environment preferred; then `sub`,
  * `project_path`, `ci_config_ref_uri` and `environment` checked in that order, with PyPI's words.
  */
-import type { MatchResult } from './publishers';
 import type { ClaimSet } from '../github-oidc/runner-claims';
 import { GITLAB_HOST } from '../gitlab-oidc/job-claims';
 
@@ -16,6 +15,9 @@ export interface GitlabPublisherIdentity {
   readonly environment?: string;
 }
 
+/** The publisher found, or PyPI's reason for finding none (the shape publishers.ts's GitHub matcher returns). */
+export type GitlabMatchResult<P> = { publisher: P } | { reason: string };
+
 /** Required verifiable claims, then required unverifiable ones. */
 const REQUIRED_CLAIMS = ['sub', 'project_path', 'ci_config_ref_uri', 'jti', 'ref_path', 'sha'];
 
@@ -26,7 +28,7 @@ export function workflowFilepathOf(ciConfigRefUri: string): string | undefined {
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-export function matchGitlabPublisher<P extends GitlabPublisherIdentity>(claims: ClaimSet, candidates: readonly P[]): MatchResult<P> {
+export function matchGitlabPublisher<P extends GitlabPublisherIdentity>(claims: ClaimSet, candidates: readonly P[]): GitlabMatchResult<P> {
   for (const name of REQUIRED_CLAIMS) {
     if (claims[name] === undefined || claims[name] === null) return { reason: `Missing claim '${name}'` };
   }

@@ -12,6 +12,7 @@ import { ASN1Obj, X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
 /* eslint-enable import/no-extraneous-dependencies */
+import { normalizeProjectName } from '../names';
 import { FULCIO_OID, GITHUB_ISSUER } from './fulcio';
 import { GITLAB_ISSUER } from '../gitlab-oidc/job-claims';
 
@@ -162,6 +163,7 @@ export class AttestationVerifier {
     } catch (err) {
       throw fail((err as Error).message);
     }
+    checkProofRootHash(attestation.verification_material.transparency_entries[0], fail);
     if (publisher.kind === 'GitLab') checkGitLabPolicy(certificate, publisher.identity, fail);
     else checkGitHubPolicy(certificate, publisher.identity, fail);
 
@@ -190,6 +192,20 @@ export class AttestationVerifier {
     }
     return statement.predicateType as string;
   }
+}
+
+/**
+ * sigstore-python's `_verify_inclusion_proof`: the root hash the inclusion proof states must be the one its Merkle
+ * path leads to. @sigstore/verify compares the path with the checkpoint's root hash only and never reads the proof's
+ * own `rootHash`, so an entry whose proof names another root passes it; pypi-attestations refuses it. The path's
+ * root equals the checkpoint's once @sigstore/verify has passed, so the checkpoint's stands for it here.
+ */
+function checkProofRootHash(entry: Record<string, unknown>, fail: (m: string) => Error): void {
+  const proof = entry.inclusionProof as { rootHash?: unknown; checkpoint?: { envelope?: unknown } } | undefined;
+  const stated = typeof proof?.rootHash === 'string' ? Buffer.from(proof.rootHash, 'base64').toString('hex') : '';
+  const envelope = typeof proof?.checkpoint?.envelope === 'string' ? proof.checkpoint.envelope : '';
+  const calculated = Buffer.from(envelope.split('\n')[2] ?? '', 'base64').toString('hex');
+  if (stated !== calculated) throw fail(`inclusion proof contains invalid root hash: expected ${stated}, calculated ${calculated}`);
 }
 
 /** The text of a Fulcio extension whose value is a DER UTF8String (every one from 1.3.6.1.4.1.57264.1.8 on). */
@@ -275,8 +291,6 @@ function pythonExtensionRepr(certificate: X509Certificate, oid: string): string 
   return `<Extension(oid=${id}, critical=False, value=<UnrecognizedExtension(oid=${id}, value=b'${bytes}')>)>`;
 }
 
-const canonicalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /** What packaging's `parse_wheel_filename` / `parse_sdist_filename` make of a distribution file name. */
 export interface DistName {
   readonly kind: 'wheel' | 'sdist';
@@ -300,14 +314,14 @@ export function parseDistFilename(filename: string): DistName | undefined {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/.test(name) || !validVersion(version)) return undefined;
     const [python, abi, platform] = parts.slice(-3).map((t) => t.split('.'));
     const tags = python.flatMap((p) => abi.flatMap((a) => platform.map((pl) => `${p}-${a}-${pl}`.toLowerCase()))).sort();
-    return { kind: 'wheel', name: canonicalName(name), version, build: parts.length === 6 ? parts[2] : '', tags: [...new Set(tags)].join(' ') };
+    return { kind: 'wheel', name: normalizeProjectName(name), version, build: parts.length === 6 ? parts[2] : '', tags: [...new Set(tags)].join(' ') };
   }
   const ext = ['.tar.gz', '.zip'].find((e) => filename.endsWith(e));
   if (!ext) return undefined;
   const stem = filename.slice(0, -ext.length);
   const dash = stem.lastIndexOf('-');
   if (dash <= 0 || !validVersion(stem.slice(dash + 1))) return undefined;
-  return { kind: 'sdist', name: canonicalName(stem.slice(0, dash)), version: stem.slice(dash + 1) };
+  return { kind: 'sdist', name: normalizeProjectName(stem.slice(0, dash)), version: stem.slice(dash + 1) };
 }
 
 /** Equal as packaging compares the parsed tuples: Version objects compare by PEP 440 (`1.0` == `1.0.0`). */
