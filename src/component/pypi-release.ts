@@ -271,14 +271,14 @@ function githubFor(project: Project, fileName: string): github.GitHub {
   return gh;
 }
 
-function defaultBuildTool(kind: string): BuildTool {
+export function defaultBuildTool(kind: string): BuildTool {
   if (kind === 'uv') return BuildTool.UV;
   if (kind === 'poetry') return BuildTool.POETRY;
   return BuildTool.PYPA_BUILD;
 }
 
 /** Rejects duplicates; with testPypiFirst, makes sure TestPyPI is there and comes before PyPI. */
-function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
+export function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
   if (indexes.length === 0) {
     throw new PypiReleaseConfigError('indexes is empty; publish to at least one index (e.g. [PypiIndex.pypi()])');
   }

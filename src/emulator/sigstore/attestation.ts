@@ -44,6 +44,13 @@ export type AttestationPublisher =
   | { readonly kind: 'GitHub'; readonly identity: GitHubPublisherIdentity }
   | { readonly kind: 'GitLab'; readonly identity: GitLabPublisherIdentity };
 
+/** A publisher as the index stores it, as a provenance bundle names it, or a bare GitHub identity. */
+function asAttestationPublisher(p: AttestationPublisher | ProvenancePublisher | GitHubPublisherIdentity): AttestationPublisher {
+  if ('identity' in p) return p;
+  if ('kind' in p && p.kind === 'GitLab') return { kind: 'GitLab', identity: p };
+  return { kind: 'GitHub', identity: p as GitHubPublisherIdentity };
+}
+
 /** pypi-attestations `GitLabPublisher`: the identity warehouse's GitLab publisher attests as. */
 export interface GitLabPublisherIdentity {
   /** `namespace/project` (subgroups included). */
@@ -145,10 +152,9 @@ export class AttestationVerifier {
    * Verify one attestation for a distribution (file name and sha256) and a (GitHub or GitLab) Trusted Publisher; returns the
    * predicate type. Throws VerificationFailed (pypi-attestations' `Verification failed: ...`) or ConversionFailed.
    */
-  verify(attestation: Attestation, trustedPublisher: AttestationPublisher | GitHubPublisherIdentity,
+  verify(attestation: Attestation, trustedPublisher: AttestationPublisher | ProvenancePublisher | GitHubPublisherIdentity,
     distribution: { name: string; sha256: string }): string {
-    // a bare identity is a GitHub one
-    const publisher: AttestationPublisher = 'kind' in trustedPublisher ? trustedPublisher : { kind: 'GitHub', identity: trustedPublisher };
+    const publisher = asAttestationPublisher(trustedPublisher);
     const fail = (message: string) => new VerificationFailed(message);
     let entity;
     let certificate: X509Certificate;
