@@ -47,14 +47,14 @@ export interface GitlabRehearsalOptions {
   readonly tag: string;
   readonly projectPath: string;
   readonly commitSha: string;
-  /** One JWT for an `id_tokens` entry: audience, the job's environment (if any). */
-  idToken(audience: string, job: { name: string; environment?: string }): Promise<string>;
   /** The machine's environment for every job (PATH with python3, HOME, proxies, UV_CACHE_DIR...). */
   readonly machineEnv: Record<string, string>;
   /** URL -> URL replacements applied to job variables (PyPI's upload URL -> the emulator's). */
   readonly urlMap?: ReadonlyArray<readonly [string, string]>;
   /** Variables added to jobs with id_tokens (e.g. the attest step's Fulcio and Rekor URLs). */
   readonly extraVariables?: Record<string, string>;
+  /** One JWT for an `id_tokens` entry: audience, the job's environment (if any). */
+  idToken(audience: string, job: { name: string; environment?: string }): Promise<string>;
   /** Every line a job printed (for the caller's leak scanner). */
   onOutput?(job: string, text: string): void;
 }
