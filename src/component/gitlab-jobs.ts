@@ -7,7 +7,6 @@ import { gitlab } from 'projen';
 import { BuildToolSpec } from './build-tool';
 import { PypiIndex } from './indexes';
 import { NODE_REQUIREMENTS_FILE, PinnedTool, TOOL_COMMANDS, toolRequirementsFile } from './pins';
-import { versionCheckStep } from './release-checks';
 import { POETRY_REPOSITORY, UploaderSpec } from './uploader';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_MINT_OUTPUT_VARIABLE, SIMPLE_API_PATH } from '../pypi';
 
@@ -15,6 +14,8 @@ import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_MINT_OUTPUT_VARIABLE, SIMPLE_API_PATH
 export const GITLAB_STEPS_DIR = '.gitlab/pypi-mint';
 export const GITLAB_MINT_STEP = `${GITLAB_STEPS_DIR}/mint.cjs`;
 export const GITLAB_ATTEST_STEP = `${GITLAB_STEPS_DIR}/attest.cjs`;
+/** The version check (version/version.py, which reads CI_COMMIT_TAG in a GitLab job). */
+export const GITLAB_VERSION_SCRIPT = `${GITLAB_STEPS_DIR}/version.py`;
 
 /** The vendored locked set of a tool (or of Node) next to the steps. */
 export const gitlabRequirementsPath = (file: string) => `${GITLAB_STEPS_DIR}/${file}`;
@@ -87,8 +88,8 @@ export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement): 
       installUv(),
       ...tools.map(installTool),
       inProject(where, spec.run),
-      // the release checks the GitHub build job runs, fed GitLab's tag (the script reads GitHub's variable names)
-      inProject(where, `GITHUB_REF_TYPE=tag GITHUB_REF_NAME="$CI_COMMIT_TAG" ${versionCheckStep({ runsOn: [], projectDir: '' }).run}`),
+      // the release checks the GitHub build job runs: every distribution has the tag's version, metadata PyPI accepts
+      inProject(where, `python3 "$CI_PROJECT_DIR/${GITLAB_VERSION_SCRIPT}" check dist`),
       inProject(where, 'twine check dist/*'),
     ],
     artifacts: { paths: [distPath(where)], expireIn: '1 week', when: gitlab.CacheWhen.ON_SUCCESS },

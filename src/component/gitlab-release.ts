@@ -3,7 +3,7 @@ import { Component, Project, YamlFile, gitlab } from 'projen';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import {
-  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GitlabJobPlacement, gitlabBuildJob, gitlabPublishJob, gitlabPublishJobName,
+  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GITLAB_VERSION_SCRIPT, GitlabJobPlacement, gitlabBuildJob, gitlabPublishJob, gitlabPublishJobName,
   gitlabRequirementsPath,
 } from './gitlab-jobs';
 import { PypiIndex } from './indexes';
@@ -219,6 +219,7 @@ export class PypiGitlabRelease extends Component {
     // the shipped steps and the locked sets the jobs install from, next to each other and read-only
     const broken = (source: string) => new PypiReleaseConfigError(`${source} is missing from this package; it is broken`);
     new ShippedFile(project.root, GITLAB_MINT_STEP, join(PACKAGE_ROOT, 'action', 'index.cjs'), '//', (b) => b, broken);
+    new ShippedFile(project.root, GITLAB_VERSION_SCRIPT, join(PACKAGE_ROOT, 'version', 'version.py'), '#', (b) => b, broken);
     if (attests.some((a) => a)) new ShippedFile(project.root, GITLAB_ATTEST_STEP, join(PACKAGE_ROOT, 'attest', 'index.cjs'), '//', (b) => b, broken);
     const tools = new Set<PinnedTool>(['uv', 'twine', ...(build.tool ? [build.tool] : []), ...(spec.tool ? [spec.tool] : [])]);
     for (const file of [...[...tools].map(toolRequirementsFile), NODE_REQUIREMENTS_FILE]) {

@@ -7,15 +7,16 @@
  * provenance verifies with pypi-attestations for the expected identity, and the version installs from the emulator
  * into a fresh environment where each top-level module imports. Everything captured goes to the leak scanner.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { RefusedUrlError } from './execute-step';
 import { runJob, type OutputScan } from './index';
 import * as leaks from './leaks';
+import { selfReference } from './local-action';
 import { prepareMachine, isolatedToolEnv, type Machine } from './machine';
 import { MESSAGES } from './messages';
 import { NODE24_VARIABLE } from './node';
@@ -87,7 +88,15 @@ export interface RehearsalResult {
    * checks' tools (pypi-attestations, uv, python); `overheadMs`, the rest, is the runner's and the emulator's own
    * (setup, stand-ins, emulator start, orchestration, the report).
    */
-  readonly timing?: { readonly totalMs: number; readonly toolsMs: number; readonly overheadMs: number };
+  readonly timing?: {
+    readonly totalMs: number;
+    readonly toolsMs: number;
+    readonly overheadMs: number;
+    /** CPU time of this process (the runner and the emulators), which other load on the machine does not inflate. */
+    readonly ownCpuMs: number;
+    /** Wall time per phase (tools included). */
+    readonly phases: Record<string, number>;
+  };
 }
 
 /** A refusal the user fixes (a missing tag, a trigger that would not fire): printed as is, no stack. */
@@ -179,6 +188,26 @@ function describePublisher(p: RehearsalPublisher): string {
   return `${p.owner}/${p.repository}, workflow ${p.workflow}, ${p.environment === undefined ? 'any environment' : `environment ${p.environment}`}`;
 }
 
+/** The files under `paths` at commit `sha` into `dir` (`git archive | tar -x`): what `uses: $/path` reads. */
+function extractTree(repo: string, sha: string, paths: string[], dir: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const archive = spawn('git', ['-C', repo, 'archive', '--format=tar', sha, '--', ...paths], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+    archive.stdout.pipe(tar.stdin);
+    let errors = '';
+    archive.stderr.on('data', (b: Buffer) => {
+      errors += b.toString();
+    });
+    tar.on('close', (code) => {
+      // a path the commit does not have: git refuses the whole archive; each step then fails with the runner's message
+      if (code === 0 || /did not match any files/.test(errors)) resolvePromise();
+      else reject(new Error(`git archive ${sha} -- ${paths.join(' ')} failed: ${errors.trim()}`));
+    });
+    tar.on('error', reject);
+    archive.on('error', reject);
+  });
+}
+
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 function distArtifactName(workflow: Workflow): string | undefined {
   for (const job of Object.values(workflow.jobs)) {
@@ -194,6 +223,10 @@ function sha256(path: string): string {
 }
 
 const run = promisify(execFile);
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return Math.round((usage.user + usage.system) / 1000);
+}
 
 /** Time spent inside the checks' tool processes (part of RehearsalResult.timing). */
 let checkToolsMs = 0;
@@ -294,7 +327,16 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
   const empty = (stopped: string): RehearsalResult => ({ ok: false, stopped, jobs: [], skipped: [], indexes: [], durationMs: Date.now() - started });
 
   say(`Rehearsing the release of tag '${opts.tag}': .github/workflows/${opts.workflowFile}, ${opts.repository}, project ${opts.project}`);
+  const cpuStart = process.cpuUsage();
+  const phases: Record<string, number> = {};
+  let lastMark = started;
+  const mark = (phase: string) => {
+    const now = Date.now();
+    phases[phase] = (phases[phase] ?? 0) + now - lastMark;
+    lastMark = now;
+  };
   const tagState = checkRepository(opts);
+  mark('trigger, tag, working tree');
   const workflow = parse(tagState.workflowText) as Workflow;
   for (const p of opts.publishers ?? []) {
     if (p.index !== undefined && !opts.indexes.some((i) => i.name === p.index)) {
@@ -302,41 +344,54 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }
   }
   say(`Tag '${opts.tag}' at ${tagState.sha.slice(0, 12)}; the trigger matches.`);
-  say();
-  say('This machine:');
-  const machine = prepareMachine(opts.cacheDir, (l) => say(`  ${l}`));
-  process.env[NODE24_VARIABLE] = machine.node24;
 
   const work = tempDir('pypi-rehearse-');
-  // the running commit's tree, where `uses: $/...` actions come from
+  // the running commit's tree, where `uses: $/...` actions come from: only the directories the workflow names
   const selfDir = join(work, 'self');
-  execFileSync('git', ['clone', '--quiet', '-c', 'advice.detachedHead=false', '--depth', '1', '--branch', opts.tag, `file://${tagState.root}`, selfDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  mkdirSync(selfDir, { recursive: true });
+  const selfPaths = [...new Set(Object.values(workflow.jobs).flatMap((j) => j.steps ?? [])
+    .map((st) => selfReference(st.uses)).filter((r) => r?.kind === 'self-repository').map((r) => r!.path))];
 
+  // the machine's tools, the emulators and the $/ tree, side by side
+  const [owner] = opts.repository.split('/');
   const emulators = new Map<string, Emulator>();
+  const starting = Promise.allSettled(opts.indexes.map((index) => {
+    const p = publisherFor(index, opts);
+    return startEmulator({
+      projects: [opts.project],
+      publishers: [{
+        projects: [opts.project],
+        owner: p.owner,
+        ownerId: p.owner === owner ? defaultRunnerClaims().repository_owner_id : '1',
+        repository: p.repository,
+        workflow: p.workflow,
+        environment: p.environment,
+      }],
+    }, { onSecret: leaks.registerSecret });
+  }));
+  const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
   const scan: OutputScan = leaks;
   try {
+    const machineLines: string[] = [];
+    const machine = await prepareMachine(opts.cacheDir, (l) => machineLines.push(l)).finally(async () => {
+      // started ones are closed in the finally below, failed ones have nothing to close
+      for (const [i, r] of (await starting).entries()) if (r.status === 'fulfilled') emulators.set(opts.indexes[i].name, r.value);
+    });
+    process.env[NODE24_VARIABLE] = machine.node24;
+    say();
+    say('This machine:');
+    for (const l of machineLines) say(`  ${l}`);
+    const failed = (await starting).find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     say();
     say('The emulator (nothing real is contacted: uploads, GitHub OIDC, Fulcio and Rekor stay on loopback):');
-    const [owner] = opts.repository.split('/');
     for (const index of opts.indexes) {
-      const p = publisherFor(index, opts);
-      const emulator = await startEmulator({
-        projects: [opts.project],
-        publishers: [{
-          projects: [opts.project],
-          owner: p.owner,
-          ownerId: p.owner === owner ? defaultRunnerClaims().repository_owner_id : '1',
-          repository: p.repository,
-          workflow: p.workflow,
-          environment: p.environment,
-        }],
-      }, { onSecret: leaks.registerSecret });
-      emulators.set(index.name, emulator);
-      say(`  ${index.displayName}: ${index.uploadUrl} -> ${emulator.uploadUrl}; publisher ${describePublisher(p)}` +
+      say(`  ${index.displayName}: ${index.uploadUrl} -> ${emulators.get(index.name)!.uploadUrl}; publisher ${describePublisher(publisherFor(index, opts))}` +
         `${opts.publishers?.length ? ' (as given)' : ' (the component\'s settings)'}`);
     }
+    await selfTree;
     const first = emulators.get(opts.indexes[0].name)!;
+    mark('machine (python, uv, pypi-attestations, node 24), emulators, $/ tree');
     say(`  GitHub OIDC issuer ${first.oidc.issuer}; Fulcio and Rekor ${first.sigstore.fulcioUrl}`);
 
     const urlMapFor = (emulator: Emulator): Record<string, string> => ({
@@ -404,6 +459,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     // the checks a user makes after a release
     say();
     say('Checks:');
+    mark('jobs');
     const artifactName = distArtifactName(workflow);
     const distDir = artifactName === undefined ? undefined : artifacts[artifactName];
     const built = distDir === undefined ? [] : readdirSync(distDir).filter((f) => !f.startsWith('.') && statSync(join(distDir, f)).isFile())
@@ -452,6 +508,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       say('  - not installed: the index does not serve every built file');
     }
 
+    mark('checks');
     const summary = renderSummary(jobs);
     if (summary.length > 0) {
       say();
@@ -462,6 +519,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     const { secrets, outputs } = leaks.scanStats();
     let leakProblem: string | undefined;
     try {
+      mark('summaries');
       leaks.assertNoLeaks();
     } catch (e) {
       leakProblem = MESSAGES.leak((e as Error).message.split('\n').slice(1, 4).join('; '));
@@ -475,11 +533,13 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     say(ok
       ? `Verdict: PASS in ${seconds} s: a push of tag '${opts.tag}' would publish ${built.length} file(s) to ${opts.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
       : `Verdict: FAIL in ${seconds} s: see the failed steps and checks above.`);
-    if (opts.keep) say(`Kept: ${work}${relative(work, selfDir) ? '' : ''}`);
+    if (opts.keep) say(`Kept: ${work} (the jobs' workspaces are the wf-job-* directories next to it)`);
+    mark('leak scan, verdict');
     const totalMs = Date.now() - started;
-    const stepsMs = jobs.flatMap((j) => j.steps).filter((st) => st.kind !== 'stand-in').reduce((sum, st) => sum + st.durationMs, 0);
+    const stepsMs = jobs.flatMap((j) => j.steps).reduce((sum, st) => sum + st.processMs, 0);
     const toolsMs = stepsMs + checkToolsMs;
-    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing: { totalMs, toolsMs, overheadMs: totalMs - toolsMs } };
+    const timing = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs: cpuMs(process.cpuUsage(cpuStart)), phases };
+    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
   }

@@ -3,7 +3,8 @@
  * leave behind on this machine, says in the step log that it is a stand-in, and fails the step where the real thing
  * would not have worked here. A `uses:` that none of them recognises makes the harness throw.
  *
- * - actions/checkout: copies the repository files (or the sparse selection) into the workspace. Like the real action,
+ * - actions/checkout: copies the repository files (or the sparse selection) into the workspace, with git's modes (644,
+ *   or 755 for an executable). Like the real action,
  *   it first deletes the contents of a target directory it did not check out itself (dist/ downloaded before a
  *   checkout into the workspace root is gone afterwards, exactly as on GitHub).
  * - actions/download-artifact: copies the dists the test built (or a previous job uploaded) into `path`.
@@ -13,7 +14,7 @@
  * Every `run:` step runs for real, tool installs from PyPI included.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
 import { tempDir } from './temp-dirs';
@@ -57,6 +58,11 @@ function refuseUnknownInputs(ctx: StandInContext, known: string[]): void {
   if (unknown.length) throw new Error(`${ctx.step.uses}: inputs ${unknown.join(', ')} are beyond what the harness emulates`);
 }
 
+/** Whether the owner may execute the file (git's one mode bit). */
+function isExecutable(path: string): boolean {
+  return (statSync(path).mode & 0o100) !== 0; // eslint-disable-line no-bitwise
+}
+
 const checkout: StandIn = {
   describe: 'actions/checkout -> copy the repository files (sparse rules applied)',
   matches: (s) => actionName(s.uses) === 'actions/checkout',
@@ -81,6 +87,8 @@ const checkout: StandIn = {
     for (const f of files) {
       mkdirSync(dirname(join(target, f)), { recursive: true });
       cpSync(join(ctx.repoDir, f), join(target, f));
+      // git knows two modes, 644 and 755: projen's read-only generated files are writable in a checkout
+      chmodSync(join(target, f), isExecutable(join(ctx.repoDir, f)) ? 0o755 : 0o644);
     }
     ctx.checkedOut.add(target);
     ctx.log(`[stand-in for ${ctx.step.uses}] ${files.length} file(s) of the repository placed in '${target}'`);
