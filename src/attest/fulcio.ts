@@ -15,6 +15,7 @@ import { failures } from './messages';
 import { parseJsonBody, retryAfterMs, isTransientStatus, serverSaid, type HttpSend } from '../kit/http';
 import { claimText, type OidcToken } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
+import { GITLAB_ISSUER } from '../pypi/gitlab';
 
 export interface SigningCertificate {
   /** The leaf, PEM: what goes into the Rekor entry. */
@@ -95,11 +96,22 @@ export const FULCIO_OID = {
 const GITHUB = 'https://github.com';
 
 /**
- * What Fulcio must certify for this token (its GitHub mapping): the SAN and the four extensions PyPI's policy reads,
+ * What Fulcio must certify for this token (its GitHub mapping, or its GitLab one for GitLab's issuer): the SAN and the four extensions PyPI's policy reads,
  * the issuer being the one the token's source names (GitHub's, which the emulator also plays from a loopback URL).
  */
 export function expectedIdentity(claims: OidcToken['claims'], issuer: string): Array<{ field: keyof typeof failures.identityFields; oid?: string; value: string }> {
   const c = (name: string) => claimText(claims, name) ?? '';
+  if (issuer === GITLAB_ISSUER) {
+    // Fulcio's gitlab-pipeline mapping: SAN and Build Config URI are https://<ci_config_ref_uri>
+    const config = `https://${c('ci_config_ref_uri')}`;
+    return [
+      { field: 'san', value: config },
+      { field: 'issuer', oid: FULCIO_OID.issuer, value: issuer },
+      { field: 'repository', oid: FULCIO_OID.sourceRepositoryUri, value: `${issuer}/${c('project_path')}` },
+      { field: 'ref', oid: FULCIO_OID.sourceRepositoryRef, value: `refs/${c('ref_type') === 'branch' ? 'heads' : 'tags'}/${c('ref')}` },
+      { field: 'workflow', oid: FULCIO_OID.buildConfigUri, value: config },
+    ];
+  }
   return [
     { field: 'san', value: `${GITHUB}/${c('job_workflow_ref')}` },
     { field: 'issuer', oid: FULCIO_OID.issuer, value: issuer },

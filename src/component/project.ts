@@ -48,7 +48,7 @@ export function discoverRepository(project: Project, pyprojectUrls: string[] = [
     ?? [...pythonMetadataUrls(project), ...pyprojectUrls].map(githubRepositoryFromUrl).find((r) => r !== undefined);
 }
 
-function originRemoteUrl(dir: string): string | undefined {
+export function originRemoteUrl(dir: string): string | undefined {
   const config = join(dir, '.git', 'config');
   if (!existsSync(config)) return undefined;
   const text = readFileSync(config, 'utf-8');

@@ -390,14 +390,14 @@ function knownVersion(project: Project, pyproject: PyprojectFacts | undefined): 
   return undefined;
 }
 
-function defaultBuildTool(kind: string): BuildTool {
+export function defaultBuildTool(kind: string): BuildTool {
   if (kind === 'uv') return BuildTool.UV;
   if (kind === 'poetry') return BuildTool.POETRY;
   return BuildTool.PYPA_BUILD;
 }
 
 /** Rejects duplicates; with testPypiFirst, makes sure TestPyPI is there and comes before PyPI. */
-function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
+export function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
   if (indexes.length === 0) {
     throw new PypiReleaseConfigError('indexes is empty; publish to at least one index (e.g. [PypiIndex.pypi()])');
   }

@@ -60,7 +60,7 @@ export interface UploaderSpec {
 }
 
 /** The repository name the poetry upload step defines (by URL) and publishes to: any index, not only PyPI. */
-const POETRY_REPOSITORY = 'upload';
+export const POETRY_REPOSITORY = 'upload';
 
 type SpecBody = Omit<UploaderSpec, 'env'>;
 
