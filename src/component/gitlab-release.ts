@@ -3,8 +3,8 @@ import { Component, Project, YamlFile, gitlab } from 'projen';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import {
-  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GITLAB_VERSION_SCRIPT, GitlabJobPlacement, gitlabBuildJob, gitlabPublishJob, gitlabPublishJobName,
-  gitlabRequirementsPath,
+  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GITLAB_VERSION_SCRIPT, GitlabJobPlacement,
+  gitlabBuildJob, gitlabPublishJob, gitlabPublishJobName, gitlabRequirementsPath,
 } from './gitlab-jobs';
 import { PypiIndex } from './indexes';
 import { GITLAB_JOB_IMAGE, NODE_REQUIREMENTS_FILE, PinnedTool, toolRequirementsFile } from './pins';

@@ -88,6 +88,8 @@ export const PENDING_PUBLISHER_EXPIRY_DAYS = 30;
 export class PublisherRegistry {
   readonly publishers: PublisherConfig[] = [];
   private readonly pendingAll: PendingPublisherConfig[] = [];
+  readonly gitlab: GitlabPublisherConfig[] = [];
+  readonly pendingGitlab: PendingGitlabPublisherConfig[] = [];
 
   /** `now`: the emulator's clock, in Unix seconds. */
   constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
@@ -97,9 +99,6 @@ export class PublisherRegistry {
     const cutoff = this.now() - PENDING_PUBLISHER_EXPIRY_DAYS * 86400;
     return this.pendingAll.filter((p) => (p.createdAt ?? 0) >= cutoff);
   }
-
-  readonly gitlab: GitlabPublisherConfig[] = [];
-  readonly pendingGitlab: PendingGitlabPublisherConfig[] = [];
 
   addGitlab(p: GitlabPublisherConfig): void {
     this.gitlab.push({ ...p, projects: [...p.projects] });
