@@ -91,6 +91,9 @@ var init_file_command = __esm({
   }
 });
 
+// src/kit/failure.ts
+var OUT_OF_TIME = "deadline-exceeded";
+
 // src/pypi/hosts.ts
 var PYPI = {
   name: "pypi",
@@ -272,7 +275,6 @@ var ActionFailure = class _ActionFailure extends Error {
     });
   }
 };
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 var failures = {
   internal: (what) => new ActionFailure(
     "internal",
@@ -429,7 +431,7 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${indexNa
     expires: "`expires` is not a unix time in seconds"
   },
   // HTTP, whichever endpoint
-  deadline: (target) => new ActionFailure("deadline-exceeded", "Out of time", `No time left to contact ${target}.`),
+  deadline: (target) => new ActionFailure(OUT_OF_TIME, "Out of time", `No time left to contact ${target}.`),
   timeout: (target, ms) => new ActionFailure(
     "timeout",
     "Request timed out",
@@ -482,11 +484,7 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${indexNa
     "The proxy refused the connection",
     `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? " (it wants credentials: put them in the proxy URL)" : ""}.`,
     { retryable: status >= 500, status }
-  ),
-  // retries
-  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
-  retryLimit: "retry limit reached",
-  pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
+  )
 };
 var httpWords = {
   isFailure: (err) => err instanceof ActionFailure,
@@ -734,7 +732,6 @@ function createHttp(deps, limits) {
     const remaining = limits.deadline - deps.now();
     if (remaining <= 0) throw say.deadline(req.target);
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
-    const clamped = timeoutMs < limits.requestTimeoutMs;
     const proxyRaw = proxyFor(req.url, deps.env);
     const proxy = proxyRaw === void 0 ? void 0 : parseProxyUrl(proxyRaw, say);
     if (proxy?.password) deps.redactor.add(safeDecode(proxy.password));
@@ -752,7 +749,7 @@ function createHttp(deps, limits) {
       const body = await readCapped(res, req, limits.maxBodyBytes, say);
       return { status: res.status, headers: firstHeaders(res.headers), body };
     } catch (err) {
-      const failure = timedOut !== void 0 && clamped ? say.deadline(req.target) : classify(err, req, timedOut, deps.redactor, say);
+      const failure = classify(err, req, timedOut, deps.redactor, say);
       const viaProxy = proxy && ["network", "host-not-found", "tls"].includes(failure.code);
       throw viaProxy ? say.viaProxy(failure, proxy.host) : failure;
     } finally {
@@ -1682,7 +1679,18 @@ var Redactor = class {
   }
 };
 
+// src/kit/words.ts
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var retryWords = {
+  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
+  retryLimit: "retry limit reached",
+  pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
+};
+
 // src/kit/retry.ts
+function gaveUpNote(attempts, why, totalMs) {
+  return retryWords.gaveUp(attempts, why === "limit" ? retryWords.retryLimit : retryWords.pastDeadline(totalMs));
+}
 var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function retryDelayMs(failure, retryIndex, timing, random) {
   const base = timing.backoffMs[Math.min(retryIndex, timing.backoffMs.length - 1)] ?? 0;
@@ -1695,10 +1703,12 @@ async function withRetries(attempt, timing, deadline, hooks) {
     try {
       return await attempt(n);
     } catch (err) {
-      if (!hooks.isFailure(err) || !err.retryable) throw err;
-      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, "limit");
+      if (!hooks.isFailure(err)) throw err;
+      if (err.code === OUT_OF_TIME) throw hooks.gaveUp(err, n, "deadline");
+      if (!err.retryable) throw err;
       const delay = retryDelayMs(err, n - 1, timing, hooks.random);
       if (hooks.now() + delay >= deadline) throw hooks.gaveUp(err, n, "deadline");
+      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, "limit");
       hooks.onRetry(err, n, delay);
       await hooks.sleep(delay);
     }
@@ -1858,7 +1868,7 @@ function withRetries2(attempt, timing, deadline, hooks) {
     ...hooks,
     isFailure: (err) => err instanceof ActionFailure,
     gaveUp: (f, attempts, why) => {
-      const note = failures.gaveUp(attempts, why === "limit" ? failures.retryLimit : failures.pastDeadline(timing.totalTimeoutMs));
+      const note = gaveUpNote(attempts, why, timing.totalTimeoutMs);
       return f.withSuffix(`
 ${note}`, { retryable: false, retryNote: note });
     }

@@ -6,9 +6,11 @@
  * what they returned not verifying, the time limit), which `continue-without-attestations` may turn into a warning.
  * Text a server wrote reaches these templates only after redaction, and the summary shows it only in code spans.
  */
+import { OUT_OF_TIME } from '../kit/failure';
 import type { HttpWords } from '../kit/http';
 import type { UrlWords } from '../kit/inputs';
 import type { OidcWords } from '../kit/oidc';
+import { plural } from '../kit/words';
 
 export type FailureKind = 'setup' | 'sigstore';
 
@@ -44,7 +46,6 @@ const setup = (code: FailureCode, title: string, message: string) => new AttestF
 const sigstore = (code: FailureCode, title: string, message: string, retryable = false, retryAfterMs?: number) =>
   new AttestFailure('sigstore', code, title, message, retryable, retryAfterMs);
 const listed = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const url: UrlWords = {
@@ -176,7 +177,7 @@ export const failures = {
   rootHashMismatch: 'the inclusion proof\'s root hash is not the checkpoint\'s',
 
   // transport (the kit's http, in this step's words)
-  deadline: (target: string) => sigstore('deadline-exceeded', 'Time limit reached', `No time was left to ask ${target}.`),
+  deadline: (target: string) => sigstore(OUT_OF_TIME, 'Time limit reached', `No time was left to ask ${target}.`),
   timeout: (target: string, ms: number) => sigstore('timeout', `${target} did not answer`, `${target} did not answer within ${seconds(ms)}.`, true),
   protocol: (target: string, detail: string) => sigstore('protocol-error', `Malformed answer from ${target}`, `${target} answered with malformed HTTP (${detail}).`, true),
   hostNotFound: (target: string, host: string, detail: string) => sigstore('host-not-found', `Could not reach ${target}`,
@@ -200,8 +201,8 @@ export const failures = {
 
   // time and writing
   outOfTime: (totalMs: number) => sigstore('deadline-exceeded', 'Time limit reached', `Signing did not finish within ${totalMs / 1000} s.`),
-  gaveUp: (attempts: number, why: 'limit' | 'deadline', totalMs: number) =>
-    ` (gave up after ${plural(attempts, 'attempt')}: ${why === 'limit' ? 'retry limit reached' : `the step's ${totalMs / 1000} s limit`})`,
+  /** The failure the time limit left no room to retry, titled as the limit (the step's race may end it the same moment). */
+  retriesOutOfTime: (last: AttestFailure, note: string) => sigstore('deadline-exceeded', 'Time limit reached', `${last.message}\n${note}`),
   writeFailed: (errno: string) => setup('write-failed', 'Could not write the attestations',
     errno === 'EEXIST' ? 'An attestation file appeared while signing; none was written (nothing is overwritten).'
       : `Writing an attestation failed (${errno}); none was written.`),

@@ -24,7 +24,7 @@ import { createGitlabPrinter, isGitlabCi } from '../kit/gitlab-ci';
 import { createHttp, type HttpSend } from '../kit/http';
 import { githubOidcRequest, githubOidcSource, requestOidcToken, variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
-import { Deadline, realSleep, withRetries, type Timing } from '../kit/retry';
+import { Deadline, gaveUpNote, realSleep, withRetries, type Timing } from '../kit/retry';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_ISSUER } from '../pypi/gitlab';
 
 export type { Timing } from '../kit/retry';
@@ -93,7 +93,10 @@ async function attest(inputs: AttestInputs, env: Env, print: Printer, redactor: 
     random: Math.random,
     onRetry: (f, n, pauseMs) => print.log(logs.retrying(f, n, pauseMs)),
     isFailure: (e): e is AttestFailure => e instanceof AttestFailure,
-    gaveUp: (f, n, why) => f.withSuffix(failures.gaveUp(n, why, t.totalTimeoutMs), false),
+    gaveUp: (f, n, why) => {
+      const note = gaveUpNote(n, why, t.totalTimeoutMs);
+      return why === 'deadline' ? failures.retriesOutOfTime(f, note) : f.withSuffix(`\n${note}`, false);
+    },
   });
 
   const digests = await Promise.all(dists.map((d) => sha256File(d.path)));

@@ -5,6 +5,7 @@
  * modules decide what happened; this one words it. Text a server wrote reaches these templates only after
  * redaction (redact.ts), and only inside `code` spans (see `code`), so the step summary shows it as text.
  */
+import { OUT_OF_TIME } from '../kit/failure';
 import type { HttpWords } from '../kit/http';
 import type { OidcWords } from '../kit/oidc';
 import { PYPI, TESTPYPI, TROUBLESHOOTING_URL } from '../pypi';
@@ -105,7 +106,6 @@ export class ActionFailure extends Error {
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Each failure, by what happened. `target` names an endpoint: "the token endpoint of pypi.org (https://…)". */
 export const failures = {
@@ -229,7 +229,7 @@ export const failures = {
   },
 
   // HTTP, whichever endpoint
-  deadline: (target: string) => new ActionFailure('deadline-exceeded', 'Out of time', `No time left to contact ${target}.`),
+  deadline: (target: string) => new ActionFailure(OUT_OF_TIME, 'Out of time', `No time left to contact ${target}.`),
   timeout: (target: string, ms: number) => new ActionFailure('timeout', 'Request timed out',
     `${target} did not answer within ${(ms / 1000).toFixed(1)} s.`, { retryable: true }),
   protocol: (target: string, detail: string) => new ActionFailure('protocol-error', 'Malformed HTTP response',
@@ -255,10 +255,6 @@ export const failures = {
     `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? ' (it wants credentials: put ' +
       'them in the proxy URL)' : ''}.`, { retryable: status >= 500, status }),
 
-  // retries
-  gaveUp: (attempts: number, reason: string) => `(gave up after ${plural(attempts, 'attempt')}: ${reason})`,
-  retryLimit: 'retry limit reached',
-  pastDeadline: (totalMs: number) => `the next attempt would pass the ${Math.round(totalMs / 1000)} s time limit`,
 };
 
 /** The kit's transport, in the mint step's words. */

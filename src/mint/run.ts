@@ -20,7 +20,7 @@ import { createGitlabPrinter, isGitlabCi } from '../kit/gitlab-ci';
 import { createHttp, type HttpSend } from '../kit/http';
 import { githubOidcRequest, githubOidcSource, missingGithubOidcVariables, requestOidcToken } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
-import { realSleep, retryDelayMs, withRetries as withRetriesOf, type RetryHooks as KitRetryHooks, type Timing } from '../kit/retry';
+import { gaveUpNote, realSleep, retryDelayMs, withRetries as withRetriesOf, type RetryHooks as KitRetryHooks, type Timing } from '../kit/retry';
 import { GITLAB_MINT_OUTPUT_VARIABLE, pipelineFilepath } from '../pypi';
 
 export { retryDelayMs, type Timing };
@@ -226,7 +226,7 @@ export function withRetries<T>(attempt: (n: number) => Promise<T>, timing: Timin
     ...hooks,
     isFailure: (err): err is ActionFailure => err instanceof ActionFailure,
     gaveUp: (f, attempts, why) => {
-      const note = failures.gaveUp(attempts, why === 'limit' ? failures.retryLimit : failures.pastDeadline(timing.totalTimeoutMs));
+      const note = gaveUpNote(attempts, why, timing.totalTimeoutMs);
       return f.withSuffix(`\n${note}`, { retryable: false, retryNote: note });
     },
   });
