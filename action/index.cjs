@@ -628,9 +628,6 @@ var labels = {
   handedOver: (exported) => `It is available as the step output \`api-token\`${exported.length ? ` and, as asked, in ${exported.map(code).join(", ")}` : ""}.`
 };
 
-// src/mint/run.ts
-var import_node_fs4 = require("node:fs");
-
 // src/kit/inputs.ts
 function readInput(env, name) {
   const upper = name.toUpperCase();
@@ -1011,8 +1008,33 @@ async function discoverAudience(ctx, index) {
   return audience;
 }
 
-// src/mint/diagnose.ts
+// src/mint/context.ts
 var import_node_fs = require("node:fs");
+var MAX_EVENT_BYTES = 4 * 1024 * 1024;
+function readForkFlag(path) {
+  if (!path) return false;
+  try {
+    if ((0, import_node_fs.statSync)(path).size > MAX_EVENT_BYTES) return false;
+    const event = JSON.parse((0, import_node_fs.readFileSync)(path, "utf8"));
+    return event?.pull_request?.head?.repo?.fork === true;
+  } catch {
+    return false;
+  }
+}
+function readRunner(env) {
+  return {
+    eventName: env.GITHUB_EVENT_NAME || void 0,
+    fromFork: readForkFlag(env.GITHUB_EVENT_PATH),
+    actor: env.GITHUB_ACTOR || env.GITHUB_TRIGGERING_ACTOR || void 0,
+    serverUrl: env.GITHUB_SERVER_URL || void 0,
+    repository: env.GITHUB_REPOSITORY || void 0,
+    repositoryOwner: env.GITHUB_REPOSITORY_OWNER || void 0,
+    workflowRef: env.GITHUB_WORKFLOW_REF || void 0
+  };
+}
+
+// src/mint/diagnose.ts
+var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
 // node_modules/jose/dist/node/esm/runtime/base64url.js
@@ -1275,7 +1297,7 @@ function distProjects(dirs) {
   for (const dir of dirs) {
     let entries;
     try {
-      entries = (0, import_node_fs.readdirSync)((0, import_node_path.join)(dir, "dist"));
+      entries = (0, import_node_fs2.readdirSync)((0, import_node_path.join)(dir, "dist"));
     } catch {
       continue;
     }
@@ -1336,7 +1358,7 @@ async function mintToken(ctx, index, jwt) {
 }
 
 // src/kit/files.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_os = require("node:os");
 function renderKeyValues(entries) {
   const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
@@ -1355,11 +1377,11 @@ function appendAll(writes) {
   const done = [];
   for (const w of writes) {
     try {
-      const size = (0, import_node_fs2.statSync)(w.path).size;
-      (0, import_node_fs2.appendFileSync)(w.path, w.text, { encoding: "utf8" });
+      const size = (0, import_node_fs3.statSync)(w.path).size;
+      (0, import_node_fs3.appendFileSync)(w.path, w.text, { encoding: "utf8" });
       done.push({ path: w.path, size });
     } catch (err) {
-      for (const prior of done) (0, import_node_fs2.truncateSync)(prior.path, prior.size);
+      for (const prior of done) (0, import_node_fs3.truncateSync)(prior.path, prior.size);
       throw new FileWriteError(w.what, errnoOf(err));
     }
   }
@@ -1367,22 +1389,22 @@ function appendAll(writes) {
 function appendSummary(path, markdown) {
   if (!path) return;
   try {
-    (0, import_node_fs2.appendFileSync)(path, `${markdown}
+    (0, import_node_fs3.appendFileSync)(path, `${markdown}
 `, { encoding: "utf8" });
   } catch {
   }
 }
 function isFile(path) {
   try {
-    return (0, import_node_fs2.statSync)(path).isFile();
+    return (0, import_node_fs3.statSync)(path).isFile();
   } catch {
     return false;
   }
 }
 function unwritableReason(path) {
   try {
-    if (!(0, import_node_fs2.statSync)(path).isFile()) return "EISDIR";
-    (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
+    if (!(0, import_node_fs3.statSync)(path).isFile()) return "EISDIR";
+    (0, import_node_fs3.accessSync)(path, import_node_fs3.constants.W_OK);
     return void 0;
   } catch (err) {
     return errnoOf(err) ?? "error";
@@ -1437,7 +1459,7 @@ function requireWritable(path, what) {
 var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl, { poetryRepository: t.poetryRepository });
 
 // src/kit/gitlab-ci.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 
 // src/kit/commands.ts
 init_utils();
@@ -1488,33 +1510,33 @@ function shellExport(name, value) {
 }
 function writeShellEnvFile(path, variables) {
   const text = variables.map(([name, value]) => shellExport(name, value)).join("");
-  const fd = (0, import_node_fs3.openSync)(path, "r+");
+  const fd = (0, import_node_fs4.openSync)(path, "r+");
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "EISDIR" });
     if (groupOrOtherBits(st.mode)) throw Object.assign(new Error("readable by others"), { code: "EPERM" });
     if (st.size !== 0) throw Object.assign(new Error("not empty"), { code: "EEXIST" });
-    (0, import_node_fs3.writeSync)(fd, text, 0, "utf8");
+    (0, import_node_fs4.writeSync)(fd, text, 0, "utf8");
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 function checkShellEnvFile(path) {
   if (!path) return "missing";
   let fd;
   try {
-    fd = (0, import_node_fs3.openSync)(path, "r+");
+    fd = (0, import_node_fs4.openSync)(path, "r+");
   } catch {
     return "missing";
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) return "missing";
     if (groupOrOtherBits(st.mode)) return "not-private";
     if (st.size !== 0) return "not-empty";
     return void 0;
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 
@@ -1834,28 +1856,6 @@ function safeIndex(env) {
   } catch {
     return resolveIndexUrl("");
   }
-}
-var MAX_EVENT_BYTES = 4 * 1024 * 1024;
-function readForkFlag(path) {
-  if (!path) return false;
-  try {
-    if ((0, import_node_fs4.statSync)(path).size > MAX_EVENT_BYTES) return false;
-    const event = JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
-    return event?.pull_request?.head?.repo?.fork === true;
-  } catch {
-    return false;
-  }
-}
-function readRunner(env) {
-  return {
-    eventName: env.GITHUB_EVENT_NAME || void 0,
-    fromFork: readForkFlag(env.GITHUB_EVENT_PATH),
-    actor: env.GITHUB_ACTOR || env.GITHUB_TRIGGERING_ACTOR || void 0,
-    serverUrl: env.GITHUB_SERVER_URL || void 0,
-    repository: env.GITHUB_REPOSITORY || void 0,
-    repositoryOwner: env.GITHUB_REPOSITORY_OWNER || void 0,
-    workflowRef: env.GITHUB_WORKFLOW_REF || void 0
-  };
 }
 var DEFAULT_TIMING = {
   requestTimeoutMs: 1e4,

@@ -7,7 +7,7 @@
  * as the index says it was used.
  */
 import { MintedToken } from './exchange';
-import type { ExportTarget } from './export';
+import type { ExportTarget } from './inputs';
 import { ActionFailure, failures, oidcWords } from './messages';
 import { checkShellEnvFile, writeShellEnvFile } from '../kit/gitlab-ci';
 import { variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
