@@ -21,8 +21,9 @@ const project = new cdk.JsiiProject({
   repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src
-    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'] } },
+    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src;
+    // the kit reaches into @actions/core's lib/ (its package exports only the root), as src/kit/tsconfig.json allows
+    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'], '@actions/core/lib/*': ['./node_modules/@actions/core/lib/*'] } },
     include: ['.projenrc.ts'],
   },
   // lint src, test, scripts and bench against the dev tsconfig (it includes every .ts file; tsconfig.json is jsii's)

@@ -38,6 +38,11 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/@actions/core/lib/utils.js
+var utils_exports = {};
+__export(utils_exports, {
+  toCommandProperties: () => toCommandProperties,
+  toCommandValue: () => toCommandValue
+});
 function toCommandValue(input) {
   if (input === null || input === void 0) {
     return "";
@@ -45,6 +50,19 @@ function toCommandValue(input) {
     return input;
   }
   return JSON.stringify(input);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
 }
 var init_utils = __esm({
   "node_modules/@actions/core/lib/utils.js"() {
@@ -1463,7 +1481,7 @@ var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl
 var import_node_fs4 = require("node:fs");
 
 // src/kit/commands.ts
-init_utils();
+var { toCommandValue: toCommandValue2 } = (init_utils(), __toCommonJS(utils_exports));
 var PRINT_LIMITS = { log: 4e3, warning: 4e3, error: 2e4 };
 function createPrinter(io, redactor) {
   const out = (line) => io.write(neutralise(line));
@@ -1476,7 +1494,7 @@ function createPrinter(io, redactor) {
 }
 var neutralise = (line) => line.replace(/##\[/g, "## [");
 var logText = (text) => text.replace(/^(\s*)::/gm, "$1: :");
-var escapeData = (s) => toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeData = (s) => toCommandValue2(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 function command(name, message, properties = {}) {
   const props = Object.entries(properties).filter((e) => typeof e[1] === "string" && e[1] !== "").map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
