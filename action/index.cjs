@@ -112,6 +112,114 @@ var init_file_command = __esm({
 // src/kit/failure.ts
 var OUT_OF_TIME = "deadline-exceeded";
 
+// src/kit/markdown.ts
+function mdText(text) {
+  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function mdCodeCell(text) {
+  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+var codeSpan = (text) => `\`${mdCodeCell(text)}\``;
+var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
+function literalBlock(text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence].join("\n");
+}
+
+// src/kit/words.ts
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var retryWords = {
+  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
+  retryLimit: "retry limit reached",
+  pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
+};
+var OUT_OF_TIME_TITLE = "Time limit reached";
+var urlWords = {
+  tooLong: (what, length, max) => `${what} is ${length} characters long; at most ${max} are accepted.`,
+  controlCharacters: (what) => `${what} contains whitespace or control characters (CR, LF, tab...).`,
+  nonAscii: (what) => `${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`,
+  notAbsolute: (what, raw) => `${what} is not an absolute URL: '${raw.slice(0, 200)}'.`,
+  credentials: (what) => `${what} must not contain a user name or password; trusted publishing needs no stored credentials.`,
+  plainHttp: (what, host) => `${what} uses http:// with the non-loopback host '${host}'. Use https:// (plain http is accepted only for 127.0.0.0/8, ::1 and localhost, where test stand-ins run).`,
+  scheme: (what, scheme) => `${what} uses the scheme '${scheme}'; only https:// is accepted.`
+};
+function transportWords(say, redirectHint) {
+  const make = (said2) => say.make({ retryable: false, ...said2 });
+  return {
+    isFailure: say.isFailure,
+    deadline: (target) => make({ code: OUT_OF_TIME, title: OUT_OF_TIME_TITLE, message: `No time left to contact ${target}.` }),
+    timeout: (target, ms) => make({ code: "timeout", title: "Request timed out", message: `${target} did not answer within ${(ms / 1e3).toFixed(1)} s.`, retryable: true }),
+    protocol: (target, detail) => make({ code: "protocol-error", title: "Malformed HTTP response", message: `${target} sent a response that is not valid HTTP (${detail}).` }),
+    hostNotFound: (target, host, detail) => make({ code: "host-not-found", title: "Host not found", message: `${target}: the host name ${host} does not resolve (${detail}).` }),
+    network: (target, detail, retryable) => make({ code: "network", title: "Network error", message: `The connection to ${target} failed (${detail}).`, retryable }),
+    tls: (target, detail) => make({
+      code: "tls",
+      title: "Certificate not trusted",
+      message: `The TLS connection to ${target} failed (${detail}); nothing was sent. The step always verifies certificates (NODE_TLS_REJECT_UNAUTHORIZED cannot switch that off); a corporate CA goes in NODE_EXTRA_CA_CERTS.`
+    }),
+    tooLarge: (target, maxBytes, status) => make({
+      code: "response-too-large",
+      title: "Response too large",
+      message: `${target} sent more than ${Math.round(maxBytes / 1024)} KiB; the step reads at most that much and stopped.`,
+      status
+    }),
+    redirect: (target, status, where) => make({
+      code: "redirect-refused",
+      title: "Redirect refused",
+      message: `${target} answered ${status}, a redirect to ${where}. The step never follows redirects, so a credential cannot be re-sent to another place; ${redirectHint}.`,
+      status
+    }),
+    redirectWhere: { unnamed: "an unnamed location", unparseable: "an unparseable location", sameHost: " (same host)" },
+    proxyNotAUrl: () => make({ code: "proxy-invalid", title: "Unusable proxy setting", message: "The proxy URL in HTTP(S)_PROXY is not a valid URL." }),
+    proxyScheme: (scheme) => make({
+      code: "proxy-invalid",
+      title: "Unusable proxy setting",
+      message: `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`
+    }),
+    proxyRefused: (proxyHost, status, authority) => make({
+      code: "proxy-refused",
+      title: "The proxy refused the connection",
+      message: `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? " (it wants credentials: put them in the proxy URL)" : ""}.`,
+      retryable: status >= 500,
+      status
+    }),
+    viaProxy: (f, proxyHost) => say.withSuffix(f, ` (through the proxy ${proxyHost})`)
+  };
+}
+function oidcRequestWords(say, destination, refused) {
+  return {
+    url: urlWords,
+    status: (target, status, retryable, details) => say.make({
+      code: "oidc-request-failed",
+      title: "OIDC token request failed",
+      message: `${target} answered HTTP ${status}${retryable ? "" : `; ${refused}`}.`,
+      retryable,
+      status,
+      retryAfterMs: details.retryAfterMs
+    }),
+    noValue: (target) => say.make({
+      code: "oidc-invalid-response",
+      title: "Invalid OIDC token response",
+      retryable: false,
+      message: `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`
+    }),
+    notAJwt: (target) => say.make({
+      code: "oidc-invalid-response",
+      title: "Invalid OIDC token response",
+      retryable: false,
+      message: `${target} returned a value that is not a JWT; it was not sent anywhere.`
+    }),
+    wrongAudience: (got, wanted) => say.make({
+      code: "oidc-wrong-audience",
+      title: "OIDC token has the wrong audience",
+      retryable: false,
+      message: `GitHub issued a token for audience ${got === void 0 ? "MISSING" : codeSpan(got)} instead of '${wanted}'. It was not sent to ${destination}. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a wrapper that drops the audience parameter.`
+    }),
+    unusableUrl: (message) => say.make({ code: "missing-id-token-permission", title: "Unusable ACTIONS_ID_TOKEN_REQUEST_URL", message, retryable: false })
+  };
+}
+
 // src/pypi/hosts.ts
 var PYPI = {
   name: "pypi",
@@ -327,16 +435,9 @@ var failures = {
     `poetry repository name '${repo.slice(0, 60)}' may use only letters, digits and _.`
   ),
   invalidUrl: (message) => new ActionFailure("invalid-index-url", "Invalid index-url input", message),
-  unusableOidcUrl: (message) => new ActionFailure("oidc-request-failed", "Unusable ACTIONS_ID_TOKEN_REQUEST_URL", message),
-  // (the rules every URL that receives a credential must pass; `what` names the URL)
+  // (the kit's rules every URL that receives a credential must pass, and index-url's own)
   url: {
-    tooLong: (what, length, max) => `${what} is ${length} characters long; at most ${max} are accepted.`,
-    controlCharacters: (what) => `${what} contains whitespace or control characters (CR, LF, tab...).`,
-    nonAscii: (what) => `${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`,
-    notAbsolute: (what, raw) => `${what} is not an absolute URL: '${raw.slice(0, 200)}'.`,
-    credentials: (what) => `${what} must not contain a user name or password; trusted publishing needs no stored credentials.`,
-    plainHttp: (what, host) => `${what} uses http:// with the non-loopback host '${host}'. Use https:// (plain http is accepted only for 127.0.0.0/8, ::1 and localhost, e.g. the emulator).`,
-    scheme: (what, scheme) => `${what} uses the scheme '${scheme}'; only https:// is accepted.`,
+    ...urlWords,
     queryOrFragment: (raw) => `index-url '${raw}' must not have a query or a fragment.`,
     notAnIndex: (raw, simple) => `index-url '${raw}' is neither an upload URL ending in /legacy/ nor an index root (https://host/).${simple ? " That is the simple (download) index; give the upload URL (…/legacy/) instead." : ""}`
   },
@@ -400,28 +501,7 @@ See ${GITLAB_ID_TOKENS_DOCS}`
     "Audience refused",
     `${host} announced the audience ${code(audience)}, which belongs to ${ownerHost}: an OIDC token for it would be accepted there, so it is not requested for another host. If ${host} really expects it, say so with the input \`audience: ${audience}\`.`
   ),
-  // step 2: the OIDC token
-  oidcStatus: (target, status, retryable, details) => new ActionFailure(
-    "oidc-request-failed",
-    "OIDC token request failed",
-    `${target} answered HTTP ${status}${retryable ? "" : "; the runner refused to issue an OIDC token for this job"}.`,
-    { ...details, retryable, status }
-  ),
-  oidcNoValue: (target) => new ActionFailure(
-    "oidc-invalid-response",
-    "Invalid OIDC token response",
-    `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`
-  ),
-  oidcNotAJwt: (target) => new ActionFailure(
-    "oidc-invalid-response",
-    "Invalid OIDC token response",
-    `${target} returned a value that is not a JWT; it was not sent anywhere.`
-  ),
-  oidcWrongAudience: (got, wanted) => new ActionFailure(
-    "oidc-wrong-audience",
-    "OIDC token has the wrong audience",
-    `GitHub issued a token for audience ${got === void 0 ? "MISSING" : code(got)} instead of '${wanted}'. It was not sent to the index. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a wrapper that drops the audience parameter.`
-  ),
+  // step 2, the OIDC token: the kit's words (oidcWords below)
   // step 3: the exchange
   mintRejected: (indexName, errors) => new ActionFailure(
     "mint-rejected",
@@ -447,85 +527,16 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${indexNa
     tokenType: (type) => `\`token\` is ${type}`,
     tokenShape: "the token is not `pypi-` followed by a macaroon in base64url",
     expires: "`expires` is not a unix time in seconds"
-  },
-  // HTTP, whichever endpoint
-  deadline: (target) => new ActionFailure(OUT_OF_TIME, "Out of time", `No time left to contact ${target}.`),
-  timeout: (target, ms) => new ActionFailure(
-    "timeout",
-    "Request timed out",
-    `${target} did not answer within ${(ms / 1e3).toFixed(1)} s.`,
-    { retryable: true }
-  ),
-  protocol: (target, detail) => new ActionFailure(
-    "protocol-error",
-    "Malformed HTTP response",
-    `${target} sent a response that is not valid HTTP (${detail}).`
-  ),
-  hostNotFound: (target, host, detail) => new ActionFailure(
-    "host-not-found",
-    "Host not found",
-    `${target}: the host name ${host} does not resolve (${detail}).`
-  ),
-  network: (target, detail, retryable) => new ActionFailure(
-    "network",
-    "Network error",
-    `The connection to ${target} failed (${detail}).`,
-    { retryable }
-  ),
-  tls: (target, detail) => new ActionFailure(
-    "tls",
-    "Certificate not trusted",
-    `The TLS connection to ${target} failed (${detail}); nothing was sent. The action always verifies certificates (NODE_TLS_REJECT_UNAUTHORIZED cannot switch that off); a corporate CA goes in NODE_EXTRA_CA_CERTS.`
-  ),
-  throughProxy: (proxyHost) => ` (through the proxy ${proxyHost})`,
-  tooLarge: (target, maxBytes, status) => new ActionFailure(
-    "response-too-large",
-    "Response too large",
-    `${target} sent more than ${Math.round(maxBytes / 1024)} KiB; the action reads at most that much and stopped.`,
-    { status }
-  ),
-  redirect: (target, status, where) => new ActionFailure(
-    "redirect-refused",
-    "Redirect refused",
-    `${target} answered ${status}, a redirect to ${where}. The action never follows redirects, so a credential cannot be re-sent to another place; point index-url at the final address.`,
-    { status }
-  ),
-  redirectWhere: { unnamed: "an unnamed location", unparseable: "an unparseable location", sameHost: " (same host)" },
-  proxyNotAUrl: () => new ActionFailure("proxy-invalid", "Unusable proxy setting", "The proxy URL in HTTP(S)_PROXY is not a valid URL."),
-  proxyScheme: (scheme) => new ActionFailure(
-    "proxy-invalid",
-    "Unusable proxy setting",
-    `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`
-  ),
-  proxyRefused: (proxyHost, status, authority) => new ActionFailure(
-    "proxy-refused",
-    "The proxy refused the connection",
-    `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? " (it wants credentials: put them in the proxy URL)" : ""}.`,
-    { retryable: status >= 500, status }
-  )
+  }
 };
-var httpWords = {
+var said = {
+  make: (f) => new ActionFailure(f.code, f.title, f.message, { retryable: f.retryable, status: f.status, retryAfterMs: f.retryAfterMs }),
   isFailure: (err) => err instanceof ActionFailure,
-  deadline: failures.deadline,
-  timeout: failures.timeout,
-  protocol: failures.protocol,
-  hostNotFound: failures.hostNotFound,
-  network: failures.network,
-  tls: failures.tls,
-  tooLarge: failures.tooLarge,
-  redirect: failures.redirect,
-  redirectWhere: failures.redirectWhere,
-  proxyNotAUrl: failures.proxyNotAUrl,
-  proxyScheme: failures.proxyScheme,
-  proxyRefused: failures.proxyRefused,
-  viaProxy: (f, proxyHost) => f.withSuffix(failures.throughProxy(proxyHost))
+  withSuffix: (f, suffix) => f.withSuffix(suffix)
 };
+var httpWords = transportWords(said, "point index-url at the final address");
 var oidcWords = {
-  status: failures.oidcStatus,
-  noValue: failures.oidcNoValue,
-  notAJwt: failures.oidcNotAJwt,
-  wrongAudience: failures.oidcWrongAudience,
-  unusableUrl: failures.unusableOidcUrl,
+  ...oidcRequestWords(said, "the index", "the runner refused to issue an OIDC token for this job"),
   url: failures.url
 };
 var logs = {
@@ -1592,21 +1603,6 @@ function gitlabExportedNames(targets, uploadUrl) {
   return targets.length > 0 ? targets.flatMap((t) => uploaderEnv(t.tool, "", uploadUrl, { poetryRepository: t.poetryRepository })).map((v) => v.name) : [GITLAB_DEFAULT_OUTPUTS.token, GITLAB_DEFAULT_OUTPUTS.expires];
 }
 
-// src/kit/markdown.ts
-function mdText(text) {
-  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function mdCodeCell(text) {
-  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-var codeSpan = (text) => `\`${mdCodeCell(text)}\``;
-var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
-function literalBlock(text) {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  return [fence, text, fence].join("\n");
-}
-
 // src/mint/report.ts
 function renderClaimLines(claims) {
   return claimsThatMatter(claims).map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
@@ -1717,14 +1713,6 @@ var Redactor = class {
     out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ");
     return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters cut)` : out;
   }
-};
-
-// src/kit/words.ts
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-var retryWords = {
-  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
-  retryLimit: "retry limit reached",
-  pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
 };
 
 // src/kit/retry.ts
