@@ -171,9 +171,10 @@ function transportWords(say, redirectHint) {
       status
     }),
     redirectWhere: { unnamed: "an unnamed location", unparseable: "an unparseable location", sameHost: " (same host)" },
-    proxyNotAUrl: () => make({ code: "proxy-invalid", title: "Unusable proxy setting", message: "The proxy URL in HTTP(S)_PROXY is not a valid URL." }),
+    proxyNotAUrl: () => make({ code: "proxy-invalid", title: "Unusable proxy setting", message: "The proxy URL in HTTP(S)_PROXY is not a valid URL.", setup: true }),
     proxyScheme: (scheme) => make({
       code: "proxy-invalid",
+      setup: true,
       title: "Unusable proxy setting",
       message: `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`
     }),
@@ -216,7 +217,37 @@ function oidcRequestWords(say, destination, refused) {
       retryable: false,
       message: `GitHub issued a token for audience ${got === void 0 ? "MISSING" : codeSpan(got)} instead of '${wanted}'. It was not sent to ${destination}. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a wrapper that drops the audience parameter.`
     }),
-    unusableUrl: (message) => say.make({ code: "missing-id-token-permission", title: "Unusable ACTIONS_ID_TOKEN_REQUEST_URL", message, retryable: false })
+    unusableUrl: (message) => say.make({ code: "oidc-request-failed", title: "Unusable ACTIONS_ID_TOKEN_REQUEST_URL", message, retryable: false, setup: true })
+  };
+}
+var GITLAB_ID_TOKENS_DOCS = "https://docs.gitlab.com/ci/yaml/#id_tokens";
+function idTokenVariableWords(say, variable, to) {
+  return {
+    noValue: () => say.make({
+      code: "missing-id-token",
+      title: "No ID token in this job",
+      retryable: false,
+      setup: true,
+      message: `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; add one with the audience ${to.audience} to the publishing job (only that job):
+  id_tokens:
+    ${variable}:
+      aud: ${to.audience}
+See ${GITLAB_ID_TOKENS_DOCS}`
+    }),
+    notAJwt: () => say.make({
+      code: "oidc-invalid-response",
+      title: "Invalid ID token",
+      retryable: false,
+      setup: true,
+      message: `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or overridden by a CI/CD variable of the same name?`
+    }),
+    wrongAudience: (got) => say.make({
+      code: "oidc-wrong-audience",
+      title: "ID token has the wrong audience",
+      retryable: false,
+      setup: true,
+      message: `${variable} is a token for audience ${got === void 0 ? "MISSING" : codeSpan(got)}, and ${to.expecter} expects '${to.audience}'. It was not sent to ${to.destination}. Set \`aud: ${to.audience}\` on that entry of the job's \`id_tokens\`.`
+    })
   };
 }
 
@@ -367,7 +398,6 @@ var PYPI_HOST = new URL(PYPI.webUrl).host;
 var TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
-var GITLAB_ID_TOKENS_DOCS = "https://docs.gitlab.com/ci/yaml/#id_tokens";
 var code = (value) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 var ActionFailure = class _ActionFailure extends Error {
   // eslint-disable-next-line @typescript-eslint/no-shadow
@@ -447,25 +477,6 @@ var failures = {
     `${variable} is not usable`,
     `${problem === "missing" ? `${variable} is not set or names no file` : problem === "not-private" ? `${variable} names a file that other users can read` : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` just before this step. Nothing was requested.`
   ),
-  gitlabNoIdToken: (variable, audience) => new ActionFailure(
-    "missing-id-token",
-    "No ID token in this job",
-    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; add one with this index's audience to the publishing job (only that job):
-  id_tokens:
-    ${variable}:
-      aud: ${audience}
-See ${GITLAB_ID_TOKENS_DOCS}`
-  ),
-  gitlabNotAJwt: (variable) => new ActionFailure(
-    "oidc-invalid-response",
-    "Invalid ID token",
-    `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or overridden by a CI/CD variable of the same name?`
-  ),
-  gitlabWrongAudience: (variable, got, wanted) => new ActionFailure(
-    "oidc-wrong-audience",
-    "ID token has the wrong audience",
-    `${variable} is a token for audience ${got === void 0 ? "MISSING" : code(got)}, and this index expects '${wanted}'. It was not sent to the index. Set \`aud: ${wanted}\` on that entry of the job's \`id_tokens\`.`
-  ),
   missingIdToken: (missing) => new ActionFailure(
     "missing-id-token-permission",
     "No OIDC token available",
@@ -539,6 +550,7 @@ var oidcWords = {
   ...oidcRequestWords(said, "the index", "the runner refused to issue an OIDC token for this job"),
   url: failures.url
 };
+var gitlabIdTokenWords = (variable, audience) => idTokenVariableWords(said, variable, { audience, expecter: "this index", destination: "the index" });
 var logs = {
   retrying: (f, attempt, delayMs) => `Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`,
   askingAudience: (indexName, url) => `Asking ${indexName} for its trusted-publishing audience (${url})`,
@@ -1583,9 +1595,7 @@ function gitlabIdTokenSource(env, audience) {
     source: variableOidcSource(env, variable, GITLAB_ISSUER),
     words: {
       ...oidcWords,
-      noValue: () => failures.gitlabNoIdToken(variable, audience),
-      notAJwt: () => failures.gitlabNotAJwt(variable),
-      wrongAudience: (got, wanted) => failures.gitlabWrongAudience(variable, got, wanted)
+      ...gitlabIdTokenWords(variable, audience)
     }
   };
 }

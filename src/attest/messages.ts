@@ -9,12 +9,12 @@
 import { OUT_OF_TIME } from '../kit/failure';
 import type { HttpWords } from '../kit/http';
 import type { OidcWords } from '../kit/oidc';
-import { OUT_OF_TIME_TITLE, oidcRequestWords, plural, transportWords, urlWords, type KitFailureCode, type StepSay } from '../kit/words';
+import { OUT_OF_TIME_TITLE, idTokenVariableWords, oidcRequestWords, plural, transportWords, urlWords, type KitFailureCode, type StepSay } from '../kit/words';
 
 export type FailureKind = 'setup' | 'sigstore';
 
 /** The kit's codes (its transport, the OIDC request) and the attest step's own. */
-export type FailureCode = KitFailureCode
+export type FailureCode = KitFailureCode | 'missing-id-token-permission'
   | 'invalid-input' | 'no-distributions' | 'not-a-distribution' | 'invalid-distribution-name' | 'already-attested'
   | 'fulcio-refused' | 'fulcio-invalid-response' | 'identity-mismatch' | 'rekor-refused' | 'rekor-invalid-response'
   | 'trusted-root-unavailable' | 'verification-failed' | 'write-failed' | 'internal';
@@ -90,15 +90,6 @@ export const failures = {
   missingIdToken: () => setup('missing-id-token-permission', 'No OIDC token available',
     'GitHub gave this job no way to request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
     'is not set). Signing needs `permissions: id-token: write` on the job; fork pull requests never get it.'),
-  // (in a GitLab job: the job's `id_tokens` variable)
-  gitlabNoIdToken: (variable: string) => setup('missing-id-token-permission', 'No ID token for Sigstore',
-    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; ` +
-    `signing needs one with the audience sigstore on the publishing job:\n  id_tokens:\n    ${variable}:\n      aud: sigstore`),
-  gitlabNotAJwt: (variable: string) => setup('oidc-invalid-response', 'Invalid ID token',
-    `${variable} does not hold a JWT; it was not sent to Fulcio. Is a CI/CD variable of the same name overriding the job's \`id_tokens\`?`),
-  gitlabWrongAudience: (variable: string, got: string | undefined) => setup('oidc-wrong-audience', 'ID token has the wrong audience',
-    `${variable} is a token for audience ${got === undefined ? 'MISSING' : `'${got}'`}; it was not sent to Fulcio. Set ` +
-    '`aud: sigstore` on that entry of the job\'s `id_tokens`.'),
   oidcNoSubject: () => sigstore('oidc-invalid-response', 'OIDC token request failed', 'The OIDC token has no subject (sub) to prove possession of.'),
   oidcExpired: () => sigstore('oidc-invalid-response', 'OIDC token request failed', 'GitHub issued an OIDC token that has already expired.', true),
 
@@ -162,10 +153,9 @@ export const failures = {
       : `Writing an attestation failed (${errno}); none was written.`),
 };
 
-/** The attest step's failures, as the kit's shared words make them: a proxy setting is the job's set-up, the rest Sigstore's side. */
+/** The attest step's failures, as the kit's shared words make them: the job's set-up, or Sigstore's side. */
 const said: StepSay<AttestFailure> = {
-  make: (f) => new AttestFailure(f.code === 'proxy-invalid' || f.code === 'missing-id-token-permission' ? 'setup' : 'sigstore',
-    f.code, f.title, f.message, f.retryable, f.retryAfterMs),
+  make: (f) => new AttestFailure(f.setup ? 'setup' : 'sigstore', f.code, f.title, f.message, f.retryable, f.retryAfterMs),
   isFailure: (err): err is AttestFailure => err instanceof AttestFailure,
   withSuffix: (f, suffix) => f.withSuffix(suffix),
 };
@@ -175,6 +165,10 @@ export const httpWords: HttpWords<AttestFailure> = transportWords(said, 'point f
 
 /** The kit's OIDC request, in the kit's words with the attest step's failures. */
 export const oidcWords: OidcWords<AttestFailure> = oidcRequestWords(said, 'Fulcio', 'no identity token for Sigstore was issued');
+
+/** A GitLab job's ID token for Sigstore (the variable its `id_tokens` entry sets), in the kit's words. */
+export const gitlabIdTokenWords = (variable: string) =>
+  idTokenVariableWords(said, variable, { audience: 'sigstore', expecter: 'Sigstore', destination: 'Fulcio' });
 
 export const logs = {
   crashed: '::error title=Unexpected error in the attest step::Signing failed unexpectedly; no attestation was written.',

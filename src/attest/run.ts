@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { findDistributions, sha256File } from './distributions';
 import { ephemeralKey, requestCertificate, requireCertifiedIdentity } from './fulcio';
 import { AttestInputs, DEFAULT_REKOR_URL, readInputs } from './inputs';
-import { AttestFailure, failures, httpWords, logs, oidcWords } from './messages';
+import { AttestFailure, failures, gitlabIdTokenWords, httpWords, logs, oidcWords } from './messages';
 import { publishStatement, signStatement, toAttestation, type PublishAttestation } from './pep740';
 import { logEntryFor } from './rekor';
 import { AttestedFile, failureSummary, successSummary } from './summary';
@@ -140,9 +140,7 @@ function oidcSource(env: Env, send: HttpSend, redactor: Redactor): { source: Oid
       source: variableOidcSource(env, variable, GITLAB_ISSUER),
       words: {
         ...oidcWords,
-        noValue: () => failures.gitlabNoIdToken(variable),
-        notAJwt: () => failures.gitlabNotAJwt(variable),
-        wrongAudience: (got) => failures.gitlabWrongAudience(variable, got),
+        ...gitlabIdTokenWords(variable),
       },
     };
   }

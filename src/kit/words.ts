@@ -16,7 +16,7 @@ export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' :
 export type KitFailureCode =
   | 'redirect-refused' | 'response-too-large' | 'timeout' | 'host-not-found' | 'network' | 'proxy-invalid'
   | 'proxy-refused' | 'tls' | 'protocol-error' | 'deadline-exceeded'
-  | 'oidc-request-failed' | 'oidc-invalid-response' | 'oidc-wrong-audience' | 'missing-id-token-permission';
+  | 'oidc-request-failed' | 'oidc-invalid-response' | 'oidc-wrong-audience' | 'missing-id-token';
 
 /** One failure as the kit words it, before a step makes it its own. */
 export interface Said {
@@ -28,6 +28,8 @@ export interface Said {
   /** HTTP status of the answer that caused it, when there was one. */
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /** The job's set-up is wrong (no setting may wave it through), not the service's answer. */
+  readonly setup?: boolean;
 }
 
 export const retryWords = {
@@ -88,9 +90,10 @@ export function transportWords<F extends StepFailure>(say: StepSay<F>, redirectH
       status,
     }),
     redirectWhere: { unnamed: 'an unnamed location', unparseable: 'an unparseable location', sameHost: ' (same host)' },
-    proxyNotAUrl: () => make({ code: 'proxy-invalid', title: 'Unusable proxy setting', message: 'The proxy URL in HTTP(S)_PROXY is not a valid URL.' }),
+    proxyNotAUrl: () => make({ code: 'proxy-invalid', title: 'Unusable proxy setting', message: 'The proxy URL in HTTP(S)_PROXY is not a valid URL.', setup: true }),
     proxyScheme: (scheme) => make({
       code: 'proxy-invalid',
+      setup: true,
       title: 'Unusable proxy setting',
       message: `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`,
     }),
@@ -141,6 +144,44 @@ export function oidcRequestWords<F extends StepFailure>(say: StepSay<F>, destina
         `was not sent to ${destination}. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a ` +
         'wrapper that drops the audience parameter.',
     }),
-    unusableUrl: (message) => say.make({ code: 'missing-id-token-permission', title: 'Unusable ACTIONS_ID_TOKEN_REQUEST_URL', message, retryable: false }),
+    unusableUrl: (message) => say.make({ code: 'oidc-request-failed', title: 'Unusable ACTIONS_ID_TOKEN_REQUEST_URL', message, retryable: false, setup: true }),
+  };
+}
+
+export const GITLAB_ID_TOKENS_DOCS = 'https://docs.gitlab.com/ci/yaml/#id_tokens';
+
+/**
+ * A GitLab job's ID token (the variable one entry of its `id_tokens` sets), as a step's failures: `audience` is the one
+ * it needs, `expecter` who expects it ("this index", "Sigstore"), `destination` where it would have gone. Each is the
+ * job's set-up: only the pipeline file changes it.
+ */
+export function idTokenVariableWords<F extends StepFailure>(say: StepSay<F>, variable: string,
+  to: { readonly audience: string; readonly expecter: string; readonly destination: string }): Pick<OidcWords<F>, 'noValue' | 'notAJwt' | 'wrongAudience'> {
+  return {
+    noValue: () => say.make({
+      code: 'missing-id-token',
+      title: 'No ID token in this job',
+      retryable: false,
+      setup: true,
+      message: `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its ` +
+        `\`id_tokens\`; add one with the audience ${to.audience} to the publishing job (only that job):\n  id_tokens:\n    ` +
+        `${variable}:\n      aud: ${to.audience}\nSee ${GITLAB_ID_TOKENS_DOCS}`,
+    }),
+    notAJwt: () => say.make({
+      code: 'oidc-invalid-response',
+      title: 'Invalid ID token',
+      retryable: false,
+      setup: true,
+      message: `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, ` +
+        'or overridden by a CI/CD variable of the same name?',
+    }),
+    wrongAudience: (got) => say.make({
+      code: 'oidc-wrong-audience',
+      title: 'ID token has the wrong audience',
+      retryable: false,
+      setup: true,
+      message: `${variable} is a token for audience ${got === undefined ? 'MISSING' : codeSpan(got)}, and ${to.expecter} expects ` +
+        `'${to.audience}'. It was not sent to ${to.destination}. Set \`aud: ${to.audience}\` on that entry of the job's \`id_tokens\`.`,
+    }),
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { HttpWords } from '../kit/http';
 import type { OidcWords } from '../kit/oidc';
-import { oidcRequestWords, transportWords, urlWords, type KitFailureCode, type StepSay } from '../kit/words';
+import { GITLAB_ID_TOKENS_DOCS, idTokenVariableWords, oidcRequestWords, transportWords, urlWords, type KitFailureCode, type StepSay } from '../kit/words';
 import { PYPI, TESTPYPI, TROUBLESHOOTING_URL } from '../pypi';
 
 export const TROUBLESHOOTING = TROUBLESHOOTING_URL;
@@ -16,7 +16,6 @@ const PYPI_HOST = new URL(PYPI.webUrl).host;
 const TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 const PERMISSIONS_DOCS = 'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings';
 const STATUS_PAGE = 'https://status.python.org/';
-const GITLAB_ID_TOKENS_DOCS = 'https://docs.gitlab.com/ci/yaml/#id_tokens';
 /** Links of ours that the step summary may render as links (server text never does). */
 export const OUR_LINKS = [TROUBLESHOOTING, PERMISSIONS_DOCS, STATUS_PAGE, GITLAB_ID_TOKENS_DOCS] as const;
 
@@ -34,9 +33,9 @@ export interface IndexError {
 /** The kit's codes (its transport, the OIDC request) and the mint step's own. */
 export type FailureCode =
   | KitFailureCode
+  | 'missing-id-token-permission'
   | 'missing-github-output'
   | 'missing-mint-output'
-  | 'missing-id-token'
   | 'invalid-input'
   | 'invalid-index-url'
   | 'audience-disabled'
@@ -137,21 +136,6 @@ export const failures = {
         : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through ` +
     `a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` ` +
     'just before this step. Nothing was requested.'),
-  gitlabNoIdToken: (variable: string, audience: string) => new ActionFailure('missing-id-token', 'No ID token in this job',
-    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; ` +
-    `add one with this index's audience to the publishing job (only that job):
-  id_tokens:
-    ${variable}:
-      aud: ${audience}
-` +
-    `See ${GITLAB_ID_TOKENS_DOCS}`),
-  gitlabNotAJwt: (variable: string) => new ActionFailure('oidc-invalid-response', 'Invalid ID token',
-    `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or ` +
-    'overridden by a CI/CD variable of the same name?'),
-  gitlabWrongAudience: (variable: string, got: string | undefined, wanted: string) => new ActionFailure('oidc-wrong-audience',
-    'ID token has the wrong audience',
-    `${variable} is a token for audience ${got === undefined ? 'MISSING' : code(got)}, and this index expects ` +
-    `'${wanted}'. It was not sent to the index. Set \`aud: ${wanted}\` on that entry of the job's \`id_tokens\`.`),
   missingIdToken: (missing: readonly string[]) => new ActionFailure('missing-id-token-permission', 'No OIDC token available',
     `GitHub gave this job no way to request an OIDC token (${missing.join(' and ')} not set).`),
 
@@ -213,6 +197,10 @@ export const oidcWords: OidcWords<ActionFailure> = {
   ...oidcRequestWords(said, 'the index', 'the runner refused to issue an OIDC token for this job'),
   url: failures.url,
 };
+
+/** A GitLab job's ID token for the index (the variable its `id_tokens` entry sets), in the kit's words. */
+export const gitlabIdTokenWords = (variable: string, audience: string) =>
+  idTokenVariableWords(said, variable, { audience, expecter: 'this index', destination: 'the index' });
 
 // --- log lines ---------------------------------------------------------------------------------------------------
 
