@@ -2,9 +2,10 @@ import { github } from 'projen';
 import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
 import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep, vendoredRequirementsPath } from './mint-action';
 import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
+import { VendoredStepsReference, sparseCheckoutStep } from './vendored-steps';
 import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
@@ -21,28 +22,54 @@ export interface AttestationSettings {
 }
 
 /**
+ * The repository files a publish job reads, as sparse-checkout patterns: the vendored steps' directories when they
+ * are run as `./` (with `$/` the runner fetches them itself), the uploader's locked set when it installs one, and the
+ * project's metadata when the uploader reads it. None: the job checks nothing out.
+ */
+export function publishJobRepositoryFiles(
+  spec: UploaderSpec, projectDir: string, attest: AttestationSettings | undefined, form: VendoredStepsReference,
+): string[] {
+  const prefix = projectDir ? `/${projectDir}` : '';
+  return [
+    ...(form === VendoredStepsReference.CHECKOUT ? [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : [])] : []),
+    ...(form === VendoredStepsReference.SELF_REPOSITORY && spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : []),
+    ...(spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : []),
+  ];
+}
+
+/**
+ * A publish job's first step when it reads repository files (a sparse checkout of exactly those, no credentials
+ * kept) and the permissions that go with it: `id-token: write`, and `contents: read` only for a checkout.
+ */
+export function publishJobCheckout(files: string[]): { permissions: github.workflows.JobPermissions; steps: github.workflows.JobStep[] } {
+  if (files.length === 0) return { permissions: { idToken: JobPermission.WRITE }, steps: [] };
+  return {
+    permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+    steps: [sparseCheckoutStep('Check out what this job reads', files)],
+  };
+}
+
+/**
  * One publish job per index: the only job with `id-token: write`. It never builds and never installs project
- * dependencies: it checks out the actions, downloads `dist/`, signs it (PEP 740 attestations, when on), installs
- * the pinned uploader, mints, uploads. Each job signs its own download, so TestPyPI's and PyPI's jobs never meet
- * an attestation they did not write.
+ * dependencies: it downloads `dist/`, signs it (PEP 740 attestations, when on) with the vendored attest step,
+ * installs the pinned uploader, mints with the vendored mint step, uploads. The vendored steps are run as
+ * `$/.github/actions/...` (nothing checked out for them) unless `form` is CHECKOUT. Each job signs its own download,
+ * so TestPyPI's and PyPI's jobs never meet an attestation they did not write.
  */
 export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
-  attest?: AttestationSettings,
+  attest: AttestationSettings | undefined, form: VendoredStepsReference,
 ): github.workflows.Job {
   const install = uploaderInstallCommand(spec);
-  const prefix = where.projectDir ? `/${where.projectDir}` : '';
-  const metadata = spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [];
+  const checkout = publishJobCheckout(publishJobRepositoryFiles(spec, where.projectDir, attest, form));
   return {
     name: `Publish to ${index.displayName}`,
     needs,
     runsOn: where.runsOn,
-    permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+    permissions: checkout.permissions,
     environment: { name: index.environment, url: index.projectUrl(distributionName) },
     steps: [
-      attest
-        ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`, ...metadata], 'Check out the mint and attest actions')
-        : checkoutMintActionStep(metadata),
+      ...checkout.steps,
       {
         name: 'Download distributions',
         id: 'download_distributions',
@@ -50,10 +77,10 @@ export function publishJob(
         with: { name: DIST_ARTIFACT, path: distDir(where) },
       },
       // signed before any tool is installed: the attestations are for exactly what was downloaded
-      ...(attest ? [attestStep(distDir(where), attest.continueWithoutAttestations)] : []),
+      ...(attest ? [attestStep(distDir(where), attest.continueWithoutAttestations, form)] : []),
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-      mintStep(index.uploadUrl, index.audience),
+      mintStep(index.uploadUrl, index.audience, form),
       uploadStep(index, spec, where, attest),
     ],
   };

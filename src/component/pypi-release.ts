@@ -15,6 +15,7 @@ import {
   validateWorkflowFileName,
 } from './trusted-publisher';
 import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
+import { VendoredStepsReference, vendoredStepsGuide } from './vendored-steps';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { PYPI, TESTPYPI } from '../pypi';
 
@@ -122,6 +123,15 @@ export interface PypiReleaseOptions {
    * @default - as the environment has it (GitHub's default: self-review allowed)
    */
   readonly preventSelfReview?: boolean;
+
+  /**
+   * How the publish jobs run the vendored mint and attest steps: `$/.github/actions/...` (GitHub's self-repository
+   * form: the released commit's own steps, nothing checked out for them), or `./.github/actions/...` after a sparse
+   * checkout, for GitHub Enterprise Server and self-hosted runners older than 2.336.0.
+   *
+   * @default VendoredStepsReference.SELF_REPOSITORY
+   */
+  readonly vendoredSteps?: VendoredStepsReference;
 }
 
 /**
@@ -144,6 +154,7 @@ export class PypiRelease extends Component {
   private readonly publishers: TrustedPublisher[];
   private readonly notes: string[] = [];
   private readonly githubSetup: PypiGithubSetup;
+  private readonly vendoredSteps: VendoredStepsReference;
 
   public constructor(project: Project, options: PypiReleaseOptions = {}) {
     // validated before the construct exists, so a clash is reported in our words rather than as a construct id clash
@@ -182,11 +193,12 @@ export class PypiRelease extends Component {
     this.workflow.on(renderTriggers(options.triggers ?? {}));
     this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
     const spec = uploaderSpec(uploader);
+    this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
     for (const [i, index] of this.indexes.entries()) {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
       const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
-      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i]));
+      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i], this.vendoredSteps));
       this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
     }
     if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
@@ -246,7 +258,11 @@ export class PypiRelease extends Component {
 
   /** What to set up on the indexes and on GitHub: the workflow's header and the synth log. */
   private guide(): string[] {
-    return [...renderTrustedPublisherGuide(this.publishers), '', ...this.githubSetup.guide(this.indexes.map((i) => i.environment))];
+    return [
+      ...renderTrustedPublisherGuide(this.publishers), '',
+      ...this.githubSetup.guide(this.indexes.map((i) => i.environment)), '',
+      ...vendoredStepsGuide(this.vendoredSteps, 'vendoredSteps'),
+    ];
   }
 }
 

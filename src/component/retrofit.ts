@@ -1,12 +1,15 @@
-import { Component, Project, github, javascript } from 'projen';
-import { ATTEST_ACTION_DIR, PypiAttestAction, attestStep } from './attest-action';
+import { Component, JsonPatch, Project, github, javascript } from 'projen';
+import { PypiAttestAction, attestStep } from './attest-action';
 import { DIST_ARTIFACT, setupUvStep } from './build-job';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, checkoutMintActionStep, mintStep, vendorToolRequirements } from './mint-action';
+import { MINTED_TOKEN, PypiMintAction, mintStep, vendorToolRequirements } from './mint-action';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from './pins';
-import { AttestationSettings, uploadCommand } from './publish-job';
+import { AttestationSettings, publishJobCheckout, publishJobRepositoryFiles, uploadCommand } from './publish-job';
+import { HardeningReport, hardenWorkflowJobs, hardeningLog } from './release-workflow-hardening';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderInstallCommand, uploaderSpec } from './uploader';
+import { VendoredStepsReference, vendoredStepsGuide } from './vendored-steps';
+import { annotatePins, documentPermissions, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { DEFAULT_UPLOAD_URL, PYPI, SIMPLE_API_PATH, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
 /**
@@ -57,7 +60,34 @@ export interface PypiPublishRetrofitOptions {
    * @default false
    */
   readonly continueWithoutAttestations?: boolean;
+
+  /**
+   * How the publish job runs the vendored mint and attest steps: `$/.github/actions/...` with nothing checked out
+   * for them, or (for GitHub Enterprise Server and self-hosted runners older than 2.336.0) `./.github/actions/...`
+   * after a sparse checkout.
+   *
+   * @default VendoredStepsReference.SELF_REPOSITORY
+   */
+  readonly vendoredSteps?: VendoredStepsReference;
+
+  /**
+   * Harden projen's other jobs of the release workflow too (the PyPI job's neighbours, one of which holds
+   * `id-token: write` for npm): pin every action they name by tag by its commit (through `project.github.actions`,
+   * so it applies wherever projen renders that action), keep no GITHUB_TOKEN in `.git/config` in jobs that do not
+   * push (a step that reads the remote gets the token for that step only), `permissions: {}` at the top and a reason
+   * next to every write permission. The synth log lists every change. `false` leaves those jobs as projen makes them.
+   *
+   * @default true
+   */
+  readonly hardenReleaseWorkflow?: boolean;
 }
+
+/** Why projen's release jobs hold their write permissions (zizmor's undocumented-permissions), by job id. */
+const PROJEN_JOB_PERMISSIONS: Record<string, Record<string, string>> = {
+  release: { contents: 'projen\'s Release grants it (workflowPermissions); the checkout keeps no credentials' },
+  release_github: { contents: 'creates the GitHub release and uploads its assets' },
+  release_npm: { 'id-token': 'npm trusted publishing and provenance (publib)' },
+};
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -87,6 +117,9 @@ export class PypiPublishRetrofit extends Component {
   private readonly distributionName: string;
   private readonly indexUrl?: string;
   private readonly attest?: AttestationSettings;
+  private readonly form: VendoredStepsReference;
+  private readonly harden: boolean;
+  private readonly log: string[] = [];
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
@@ -103,6 +136,8 @@ export class PypiPublishRetrofit extends Component {
     this.jobId = jobId;
     this.distributionName = distributionName;
     this.indexUrl = options.indexUrl;
+    this.form = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
+    this.harden = options.hardenReleaseWorkflow ?? true;
     if (options.attestations ?? true) {
       this.attest = { continueWithoutAttestations: options.continueWithoutAttestations ?? false };
       PypiAttestAction.ensure(project);
@@ -122,7 +157,21 @@ export class PypiPublishRetrofit extends Component {
       const { packaging, publishing } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
       workflow.addJob(this.packageJobId, packaging);
       workflow.updateJob(this.jobId, publishing);
+      const guide = vendoredStepsGuide(this.form, 'vendoredSteps');
+      const pypiReasons = { [this.jobId]: { 'id-token': 'trusted publishing: the mint step exchanges the job\'s OIDC token' } };
+      if (this.harden) {
+        const report = hardenWorkflowJobs(gh!, workflow, [this.jobId, this.packageJobId]);
+        this.log.push(...hardeningLog(workflow.name, report, 'hardenReleaseWorkflow'));
+        // every job of projen's pipeline declares its permissions; nothing else gets the default token's
+        workflow.file?.patch(JsonPatch.add('/permissions', {}));
+        editRenderedWorkflow(workflow, headerComment(guide), permissionsFirst,
+          documentPermissions({ ...PROJEN_JOB_PERMISSIONS, ...pypiReasons }, fallbackReason(report)), annotatePins);
+      } else {
+        editRenderedWorkflow(workflow, headerComment(guide), documentPermissions(pypiReasons), annotatePins);
+      }
+      this.log.push(`PypiPublishRetrofit (${workflow.name}): ${guide.join(' ')}`);
     }
+    for (const line of this.log) this.project.logger.info(line);
   }
 
   /**
@@ -163,16 +212,17 @@ export class PypiPublishRetrofit extends Component {
     const install = uploaderInstallCommand(spec);
     // publib's dry run (workflow_dispatch input): no token is minted and nothing uploaded
     const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? { if: '${{ !inputs.dry_run }}' } : {};
+    const checkout = publishJobCheckout(publishJobRepositoryFiles(spec, '', this.attest, this.form));
     const publishing: Job = {
       name: job.name,
       needs: [...new Set([...(job.needs ?? []), this.packageJobId])],
       if: job.if,
       runsOn: job.runsOn,
-      permissions: { idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
+      permissions: checkout.permissions,
       environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
       steps: [
-        // the actions are checked out first: actions/checkout would empty a workspace holding the downloaded files
-        this.attest ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
+        // what the job reads of the repository comes first: actions/checkout would empty a workspace holding the downloaded files
+        ...checkout.steps,
         {
           name: 'Download the Python distributions',
           id: 'download_distributions',
@@ -180,11 +230,11 @@ export class PypiPublishRetrofit extends Component {
           with: { name: DIST_ARTIFACT, path: 'dist/' },
         },
         // sign what this job downloaded, before any tool is installed
-        ...(this.attest ? [{ ...attestStep('dist/', this.attest.continueWithoutAttestations), ...dryRun }] : []),
+        ...(this.attest ? [{ ...attestStep('dist/', this.attest.continueWithoutAttestations, this.form), ...dryRun }] : []),
         setupUvStep(),
         ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
         // the mint runs right before the upload: the token's 15 minutes start as late as possible
-        { ...mintStep(indexUrl), ...dryRun },
+        { ...mintStep(indexUrl, undefined, this.form), ...dryRun },
         {
           name: 'Upload to PyPI',
           id: 'upload',
@@ -200,6 +250,11 @@ export class PypiPublishRetrofit extends Component {
   public get packageJobId(): string {
     return `${this.jobId}_package`;
   }
+}
+
+/** A write permission of a job the retrofit knows nothing about: say where it comes from. */
+function fallbackReason(report: HardeningReport): (jobId: string, permission: string) => string {
+  return (jobId, permission) => `granted by projen for ${jobId}${report.pushingJobs.includes(jobId) && permission === 'contents' ? ' (it pushes)' : ''}`;
 }
 
 function jsiiPythonDistName(project: Project): string | undefined {
