@@ -15,7 +15,7 @@ import {
   validateWorkflowFileName,
 } from './trusted-publisher';
 import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
-import { VendoredStepsReference, vendoredStepsGuide } from './vendored-steps';
+import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { PYPI, TESTPYPI } from '../pypi';
 
@@ -222,7 +222,7 @@ export class PypiRelease extends Component {
       preventSelfReview: options.preventSelfReview,
     });
     // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
-    editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins);
+    editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins, checkoutFormIgnores(this.vendoredSteps));
     PypiMintAction.ensure(project);
     // the locked sets the build and publish jobs install their tools from, next to the action
     // the build tool, the uploader, and twine for the build job's metadata check

@@ -8,7 +8,7 @@ import { AttestationSettings, publishJobCheckout, publishJobRepositoryFiles, upl
 import { HardeningReport, hardenWorkflowJobs, hardeningLog } from './release-workflow-hardening';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderInstallCommand, uploaderSpec } from './uploader';
-import { VendoredStepsReference, vendoredStepsGuide } from './vendored-steps';
+import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
 import { annotatePins, documentPermissions, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { DEFAULT_UPLOAD_URL, PYPI, SIMPLE_API_PATH, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
@@ -165,9 +165,9 @@ export class PypiPublishRetrofit extends Component {
         // every job of projen's pipeline declares its permissions; nothing else gets the default token's
         workflow.file?.patch(JsonPatch.add('/permissions', {}));
         editRenderedWorkflow(workflow, headerComment(guide), permissionsFirst,
-          documentPermissions({ ...PROJEN_JOB_PERMISSIONS, ...pypiReasons }, fallbackReason(report)), annotatePins);
+          documentPermissions({ ...PROJEN_JOB_PERMISSIONS, ...pypiReasons }, fallbackReason(report)), annotatePins, checkoutFormIgnores(this.form));
       } else {
-        editRenderedWorkflow(workflow, headerComment(guide), documentPermissions(pypiReasons), annotatePins);
+        editRenderedWorkflow(workflow, headerComment(guide), documentPermissions(pypiReasons), annotatePins, checkoutFormIgnores(this.form));
       }
       this.log.push(`PypiPublishRetrofit (${workflow.name}): ${guide.join(' ')}`);
     }

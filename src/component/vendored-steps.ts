@@ -1,5 +1,6 @@
 import { github } from 'projen';
 import { SELF_REPOSITORY_MIN_RUNNER } from './pins';
+import { WorkflowYamlEdit } from './workflow-file';
 
 /**
  * How a publish job runs the vendored steps (`.github/actions/pypi-mint/` and `.github/actions/pypi-attest/`).
@@ -57,4 +58,14 @@ export function vendoredStepsGuide(form: VendoredStepsReference, option: string)
     `own files, no checkout). It needs GitHub.com or self-hosted runners ${SELF_REPOSITORY_MIN_RUNNER} or newer; on GitHub Enterprise Server`,
     `or older runners set ${option}: VendoredStepsReference.CHECKOUT.`,
   ];
+}
+
+/**
+ * In the checkout form, zizmor's self-repository audit asks for `$/`: each `./` reference carries the inline ignore
+ * and the reason (the option chose runners that lack the form).
+ */
+export function checkoutFormIgnores(form: VendoredStepsReference): WorkflowYamlEdit {
+  if (form !== VendoredStepsReference.CHECKOUT) return (yamlText) => yamlText;
+  const reason = `VendoredStepsReference.CHECKOUT: for runners without $/ (GitHub Enterprise Server, self-hosted older than ${SELF_REPOSITORY_MIN_RUNNER})`;
+  return (yamlText) => yamlText.replace(/^(\s*(?:- )?uses: \.\/\.github\/actions\/pypi-(?:mint|attest))$/gm, `$1 # zizmor: ignore[self-repository] ${reason}`);
 }
