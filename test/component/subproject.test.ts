@@ -24,7 +24,9 @@ test('a poetry subproject in packages/demo builds, downloads and uploads there',
   expect(build.find((s) => s.id === 'build')).toMatchObject({ 'working-directory': 'packages/demo', 'run': 'poetry build --no-interaction' });
   expect(build.find((s) => s.id === 'upload_distributions')?.with?.path).toBe('packages/demo/dist/');
   const publish = wf.doc.jobs.publish_pypi.steps ?? [];
-  expect(publish.find((s) => s.id === 'checkout_mint_action')?.with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/\n/packages/demo/pyproject.toml\n/packages/demo/README*');
+  // what poetry reads there (its locked set, the project's metadata); the vendored steps come by $/
+  expect(publish.find((s) => s.id === 'checkout')?.with?.['sparse-checkout'])
+    .toBe('/.github/actions/pypi-mint/requirements/poetry.txt\n/packages/demo/pyproject.toml\n/packages/demo/README*');
   expect(publish.find((s) => s.id === 'download_distributions')?.with?.path).toBe('packages/demo/dist/');
   expect(publish.find((s) => s.id === 'upload')).toMatchObject({ 'working-directory': 'packages/demo' });
   expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
