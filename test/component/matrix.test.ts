@@ -44,13 +44,18 @@ function expectedRefusal(flavour: PythonFlavour, build: string, upload: string):
 
 /** The vendored steps' form: `$/` (the default) in most cells, the checkout form in every third. */
 const FORMS: Array<{ label: string; vendoredSteps?: VendoredStepsReference }> = [
-  { label: '$/ (default)' }, { label: '$/ (default)' }, { label: 'checkout form', vendoredSteps: VendoredStepsReference.CHECKOUT },
+  { label: '$/ (default)' },
+  { label: '$/ (default)' },
+  { label: 'checkout form', vendoredSteps: VendoredStepsReference.CHECKOUT },
 ];
 
 const CELLS = FLAVOURS.flatMap((flavour) => BUILD_TOOLS.flatMap(([build]) => UPLOADERS.map(([upload]) => ({ flavour, build, upload }))))
   .map((cell, i) => ({
-    ...cell, indexes: INDEX_SETS[i % INDEX_SETS.length], triggers: TRIGGERS[Math.floor(i / 2) % TRIGGERS.length],
-    form: FORMS[Math.floor(i / 5) % FORMS.length], cell: i,
+    ...cell,
+    indexes: INDEX_SETS[i % INDEX_SETS.length],
+    triggers: TRIGGERS[Math.floor(i / 2) % TRIGGERS.length],
+    form: FORMS[Math.floor(i / 5) % FORMS.length],
+    cell: i,
   }));
 
 /** Every cell's workflow, for one zizmor run per persona after the last cell. */

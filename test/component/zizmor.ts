@@ -21,7 +21,10 @@ interface Finding {
   desc: string;
   ignored: boolean;
   determinations: { severity: string };
-  locations: Array<{ symbolic: { key: { Local?: { given_path?: string; verbatim_path?: string } }; kind: string }; concrete: { location: { start_point: { row: number } } } }>;
+  locations: Array<{
+    symbolic: { key: { Local?: { given_path?: string; verbatim_path?: string } }; kind: string };
+    concrete: { location: { start_point: { row: number } } };
+  }>;
 }
 
 /** Audits `workflows` (file name -> YAML text) and the directories in `dirs` as they are, in one zizmor run. */

@@ -73,7 +73,7 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
     });
 
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout_mint_action:success', 'download_distributions:success', 'attest:success', 'setup_uv:success',
+      'checkout:success', 'download_distributions:success', 'attest:success', 'setup_uv:success',
       'install_uploader:success', 'mint:success', 'upload:success',
     ]);
     expect(job.idTokenGranted).toBe(true);
