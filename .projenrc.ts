@@ -1,6 +1,11 @@
 import { cdk, github, javascript } from 'projen';
-import { OwnWorkflows } from './projenrc/own-workflows';
-import { PypiPublishRetrofit } from './src';
+import { setupBundles } from './projenrc/bundles';
+import { setupDemoAndBench } from './projenrc/demo-and-bench';
+import { setupDogfood } from './projenrc/dogfood';
+import { setupOwnWorkflows } from './projenrc/own-workflows';
+import { setupPackaging } from './projenrc/packaging';
+import { setupPythonTools } from './projenrc/python-tools';
+import { setupRuntimeChecks } from './projenrc/runtime-checks';
 
 const project = new cdk.JsiiProject({
   author: 'Seed ffdc47be maintainers',
@@ -106,128 +111,15 @@ const project = new cdk.JsiiProject({
   },
 });
 
-// --- the shipped steps: one committed esbuild bundle each, checked against its source on every build -------------
-/**
- * `bundle:<name>` regenerates `<name>/index.cjs` (the path the step's action.yml names) from `src/<source>` (and
- * re-synthesizes, so this repository's own copy in `.github/actions/` follows); `<check>` fails the build when the
- * committed bundle differs from a fresh one.
- */
-function shippedStepBundle(name: string, source: string, check: string, extraFlags: string[] = []): void {
-  const bundle = `${name}/index.cjs`;
-  const esbuild = (outfile: string) =>
-    `esbuild src/${source}/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ` +
-    [...extraFlags, `--legal-comments=eof --tsconfig=src/${source}/tsconfig.json --log-level=warning --outfile=${outfile}`].join(' ');
-  project.addTask(`bundle:${name}`, {
-    description: `Regenerate ${bundle} from src/${source} (commit the result)`,
-    steps: [{ exec: esbuild(bundle) }, { spawn: 'default' }],
-  });
-  const fresh = `.cache/bundle-check/${name}.cjs`;
-  project.addTask(check, {
-    description: `Fail when the committed ${bundle} differs from a fresh build of src/${source}`,
-    steps: [
-      { exec: esbuild(fresh) },
-      {
-        // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
-        exec: 'node -e "const fs = require(\'fs\'); ' +
-          `if (!fs.readFileSync('${bundle}').equals(fs.readFileSync('${fresh}'))) { ` +
-          `console.error('${bundle} is out of date with src/${source}: run npx projen bundle:${name} and commit it'); ` +
-          'process.exit(1); }"',
-      },
-    ],
-  });
-}
-// the mint step: small and fast, not minified (a reviewer can read the committed bundle)
-shippedStepBundle('action', 'mint', 'check:bundle');
-// the attest step: its own bundle (sigstore-js is large; the mint bundle stays small and fast). minipass-fetch loads
-// iconv-lite optionally (try/require) for textConverted(), which nothing here calls.
-shippedStepBundle('attest', 'attest', 'check:bundle-attest', ['--minify', '--external:iconv-lite']);
-
-// --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
-project.addTask('bundle:emulator', {
-  description: 'Bundle the PyPI + GitHub OIDC emulator CLI into lib/emulator/cli.cjs',
-  exec: 'esbuild src/emulator/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
-    '--banner:js="#!/usr/bin/env node" --outfile=lib/emulator/cli.cjs',
-});
-project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
-
-// The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
-project.eslint?.addOverride({
-  files: ['src/rehearsal/**'],
-  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
-});
-
-// unrs-resolver 1.13.0 (via eslint-import-resolver-typescript) has platform bindings the reachable registry does not
-// serve, which leaves them out of the lock file and makes `npm ci` refuse it; 1.12.2 has every binding.
-project.package.addPackageResolutions('unrs-resolver@1.12.2');
-
-// --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
-project.addTask('typecheck:runtime', {
-  description: 'Type-check the action, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
-  steps: [
-    { exec: 'tsc -p src/mint/tsconfig.json' },
-    { exec: 'tsc -p src/attest/tsconfig.json' },
-    { exec: 'tsc -p src/emulator/tsconfig.json' },
-    { exec: 'tsc -p src/rehearsal/tsconfig.json' },
-    // the GitHub-side setup script is shipped as plain CommonJS (copied into user repositories); @ts-check'ed here
-    { exec: 'tsc -p github-setup/tsconfig.json' },
-  ],
-});
-project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
-project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
-project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
-project.postCompileTask.spawn(project.tasks.tryFind('check:bundle-attest')!);
-project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
-
-// `package` packs JavaScript only: the Python bindings are already built during `test`, where the `.projenrc.py`
-// tests run `package:python` (jsii-pacmak, about 85 s on two cores) into dist/python once per run; packaging them
-// again would double that. The release workflow runs `package:python` itself.
-const packageTask = project.tasks.tryFind('package')!;
-packageTask.reset();
-packageTask.spawn(project.tasks.tryFind('package:js')!);
-
-// --- the Python tools the tests and the demo run, at the versions of src/component/pins.ts --------------------------------
-// requirements/*.txt (shipped: the generated jobs install from them too) and scripts/tools/requirements/*.txt (test
-// only) are hash-locked sets; tools:install puts each tool in its own environment under the git-ignored .tools/.
-project.addTask('pins:lock', {
-  description: 'Re-lock every tool\'s requirement set from src/component/pins.ts (full closure, sha256 of every wheel; commit the result)',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/lock.ts',
-  receiveArgs: true,
-});
-const toolsInstall = project.addTask('tools:install', {
-  description: 'Install the pinned Python tools into .tools/ from their hash-locked sets (reused when up to date)',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/tools/install.ts',
-});
-project.testTask.prependSpawn(toolsInstall);
-project.gitignore.addPatterns('/.tools/');
-project.npmignore?.addPatterns('/.tools/');
-
-// --- the demo and the benchmark -------------------------------------------------------------------------------
-project.addTask('demo', {
-  description: 'Synthesize a sample Python project, start the emulator and run its publish job end to end',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/demo.ts',
-  receiveArgs: true,
-});
-const benchAttest = project.addTask('bench:attest', {
-  description: 'Time the bundled attest action (two distributions) against the emulator next to `node -e 0`; writes bench/attest-results.json',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/attest.ts',
-  receiveArgs: true,
-});
-project.addTask('bench', {
-  description: 'Time the bundled actions against the emulator next to `node -e 0`; writes bench/results.json and bench/attest-results.json',
-  steps: [
-    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/bench.ts', receiveArgs: true },
-    { spawn: benchAttest.name, receiveArgs: true },
-  ],
-});
-
-project.npmignore?.addPatterns('/github-setup/tsconfig.json', '/scripts/', '/bench/', '/.ci/', '/test-reports/', '/coverage/', '/.cache/', '/examples/');
-project.gitignore.addPatterns('/test-reports/', '/coverage/', '/.cache/');
-
-// --- dogfood: the Python bindings' publish job mints its PyPI token with the shipped step -----------------------
-// (adds .github/actions/pypi-mint/ and rewires release_pypi: mint step, TWINE_PASSWORD from its output, environment)
-new PypiPublishRetrofit(project, { environment: 'pypi' });
-
-// --- this repository's own workflows: actions pinned by commit, no persisted credentials where a job does not push
-new OwnWorkflows(project);
+setupRuntimeChecks(project);
+setupBundles(project);
+setupPythonTools(project);
+setupDemoAndBench(project);
+setupPackaging(project);
+// dogfood: the Python bindings' publish job mints its PyPI token with the shipped step (and attests), from
+// projen's release pipeline, in an environment registered by pypi:github-setup
+setupDogfood(project);
+// this repository's own workflows: actions pinned by commit, no persisted credentials where a job does not push
+setupOwnWorkflows(project);
 
 project.synth();

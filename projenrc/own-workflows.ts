@@ -4,7 +4,7 @@
  * a reason next to every write permission, each job named, a concurrency group per workflow, no `${{ }}` inside
  * `run:`, and an inline ignore with its reason where projen's design is kept on purpose.
  */
-import { Component, JsonPatch, Project, github } from 'projen';
+import { Component, JsonPatch, Project, cdk, github } from 'projen';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from '../src/component/pins';
 import { WorkflowYamlEdit, annotatePins, documentPermissions, editRenderedWorkflow, permissionsFirst } from '../src/component/workflow-file';
 
@@ -106,4 +106,9 @@ function zizmorIgnore(ignore: Ignore): WorkflowYamlEdit {
       return inScope && ignore.line.test(l) ? `${l} # zizmor: ignore[${ignore.audit}] ${ignore.reason}` : l;
     }).join('\n');
   };
+}
+
+/** Adds OwnWorkflows last, after every component that adds jobs. */
+export function setupOwnWorkflows(project: cdk.JsiiProject): void {
+  new OwnWorkflows(project);
 }

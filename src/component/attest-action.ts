@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { Component, Project, github } from 'projen';
 import { PypiAttestActionError } from './errors';
-import { Sha256File, ShippedFile } from './shipped-file';
+import { PACKAGE_ROOT, withoutHeaderComment, writeShippedAction } from './shipped-file';
 import { VendoredStepsReference, vendoredStepUses } from './vendored-steps';
 
 /** Where the shipped attest action lives in a user's repository. */
@@ -27,8 +27,8 @@ export function attestStep(packagesDir: string, continueWithoutAttestations: boo
   };
 }
 
-/** This package's attest action: `attest/action.yml` and its bundle, two levels above `lib/component/` (or `src/component/`). */
-const ATTEST_SOURCE_DIR = join(__dirname, '..', '..', 'attest');
+/** This package's attest action: `attest/action.yml` and its bundle, at the package root. */
+const ATTEST_SOURCE_DIR = join(PACKAGE_ROOT, 'attest');
 const RUNS_MAIN = /^  main: index\.cjs$/m;
 
 /**
@@ -55,16 +55,18 @@ export class PypiAttestAction extends Component {
     if (project.parent) {
       throw new PypiAttestActionError('add it to the root project (workflows and actions live at the repository root)');
     }
-    const missing = (path: string) => new PypiAttestActionError(`the attest action is missing at ${path}; this package was built without it (run "npx projen bundle:attest" in projen-pypi-mint)`);
-    new ShippedFile(project, `${ATTEST_ACTION_DIR}/action.yml`, join(ATTEST_SOURCE_DIR, 'action.yml'), '#', shippedActionYml, missing);
-    const bundle = new ShippedFile(project, `${ATTEST_ACTION_DIR}/index.cjs`, join(ATTEST_SOURCE_DIR, 'index.cjs'), '//', (body) => body, missing);
-    new Sha256File(project, `${ATTEST_ACTION_DIR}/index.cjs.sha256`, bundle, 'index.cjs');
+    writeShippedAction(project, {
+      directory: ATTEST_ACTION_DIR,
+      actionYmlSource: join(ATTEST_SOURCE_DIR, 'action.yml'),
+      bundleSource: join(ATTEST_SOURCE_DIR, 'index.cjs'),
+      actionYml: shippedActionYml,
+      missing: (path) => new PypiAttestActionError(`the attest action is missing at ${path}; this package was built without it (run "npx projen bundle:attest" in projen-pypi-mint)`),
+    });
   }
 }
 
 /** attest/action.yml without its header comment (which is about this repository); it already runs its sibling bundle. */
 function shippedActionYml(source: string): string {
   if (!RUNS_MAIN.test(source)) throw new PypiAttestActionError('attest/action.yml does not run index.cjs; this package is broken');
-  const lines = source.split('\n');
-  return lines.slice(lines.findIndex((line) => line !== '' && !line.startsWith('#'))).join('\n');
+  return withoutHeaderComment(source);
 }

@@ -1,23 +1,10 @@
 import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
+import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
 import { metadataCheckSteps, versionCheckStep } from './release-checks';
 
 const { JobPermission } = github.workflows;
-
-/** Name of the artifact that carries `dist/` from the build job to the publish jobs. */
-export const DIST_ARTIFACT = 'python-distributions';
-
-/** Where the jobs run: runner labels, and the project's directory relative to the repository root ('' at the root). */
-export interface JobPlacement {
-  readonly runsOn: string[];
-  readonly projectDir: string;
-}
-
-/** The project's dist/ directory, relative to the repository root. */
-export function distDir(where: JobPlacement): string {
-  return where.projectDir ? `${where.projectDir}/dist/` : 'dist/';
-}
 
 /** The pinned uv, without any cache (caches in a release workflow are a poisoning path). */
 export function setupUvStep(): github.workflows.JobStep {

@@ -1,5 +1,4 @@
-import { vendoredRequirementsPath } from './mint-action';
-import { PinnedTool, hashPinnedInstallCommand } from './pins';
+import { PinnedTool, hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
 
 /**
  * The tool the build job runs to produce `dist/` (an sdist and a wheel). Each is installed at a pinned version.

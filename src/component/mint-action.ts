@@ -1,8 +1,7 @@
 import { join } from 'path';
 import { Component, Project, github } from 'projen';
 import { PypiMintActionError } from './errors';
-import { PinnedTool, toolRequirementsFile } from './pins';
-import { PACKAGE_ROOT, Sha256File, ShippedFile } from './shipped-file';
+import { PACKAGE_ROOT, withoutHeaderComment, writeShippedAction } from './shipped-file';
 import { VendoredStepsReference, vendoredStepUses } from './vendored-steps';
 
 /** Where the shipped action lives in a user's repository. */
@@ -57,10 +56,13 @@ export class PypiMintAction extends Component {
     if (project.parent) {
       throw new PypiMintActionError('add it to the root project (workflows and actions live at the repository root)');
     }
-    const missing = (path: string) => new PypiMintActionError(`the mint action is missing at ${path}; this package was built without it (run "npx projen bundle:action" in projen-pypi-mint)`);
-    new ShippedFile(project, `${MINT_ACTION_DIR}/action.yml`, ACTION_YML_SOURCE, '#', shippedActionYml, missing);
-    const bundle = new ShippedFile(project, `${MINT_ACTION_DIR}/index.cjs`, BUNDLE_SOURCE, '//', (body) => body, missing);
-    new Sha256File(project, `${MINT_ACTION_DIR}/index.cjs.sha256`, bundle, 'index.cjs');
+    writeShippedAction(project, {
+      directory: MINT_ACTION_DIR,
+      actionYmlSource: ACTION_YML_SOURCE,
+      bundleSource: BUNDLE_SOURCE,
+      actionYml: shippedActionYml,
+      missing: (path) => new PypiMintActionError(`the mint action is missing at ${path}; this package was built without it (run "npx projen bundle:action" in projen-pypi-mint)`),
+    });
   }
 }
 
@@ -72,24 +74,5 @@ function shippedActionYml(rootActionYml: string): string {
   if (!ROOT_RUNS_MAIN.test(rootActionYml)) {
     throw new PypiMintActionError(`${ACTION_YML_SOURCE} does not run action/index.cjs; this package is broken`);
   }
-  const lines = rootActionYml.replace(ROOT_RUNS_MAIN, '  main: index.cjs').split('\n');
-  const firstKey = lines.findIndex((line) => line !== '' && !line.startsWith('#'));
-  return lines.slice(firstKey).join('\n');
-}
-
-/** Where a job finds a pinned tool's locked set: next to the action (a publish job that installs one checks it out). */
-export function vendoredRequirementsPath(tool: PinnedTool): string {
-  return `${MINT_ACTION_DIR}/requirements/${tool}.txt`;
-}
-
-/**
- * Writes the locked set of a tool the workflow installs into the repository (a projen-managed copy of the one this
- * package ships, like the action), once per tool.
- */
-export function vendorToolRequirements(project: Project, tool: PinnedTool): void {
-  const path = vendoredRequirementsPath(tool);
-  if (project.root.tryFindFile(path) === undefined) {
-    new ShippedFile(project.root, path, join(PACKAGE_ROOT, toolRequirementsFile(tool)), '#', (body) => body,
-      (source) => new PypiMintActionError(`the locked set of ${tool} is missing at ${source}; this package is broken`));
-  }
+  return withoutHeaderComment(rootActionYml.replace(ROOT_RUNS_MAIN, '  main: index.cjs'));
 }

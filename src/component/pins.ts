@@ -1,4 +1,8 @@
-import { github } from 'projen';
+import { join } from 'path';
+import { Project, github } from 'projen';
+import { PypiMintActionError } from './errors';
+import { MINT_ACTION_DIR } from './mint-action';
+import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 
 /**
  * Versions the generated workflows pin. One place, so a bump is one commit and the tests see it.
@@ -48,12 +52,6 @@ export const PIN_VERSIONS: Readonly<Record<string, string>> = {
   [SETUP_GO_ACTION]: 'v7.0.0',
   [SETUP_DOTNET_ACTION]: 'v6.0.0',
 };
-
-/**
- * The oldest Actions runner that resolves GitHub's self-repository form (`uses: $/.github/actions/...`, the workflow's
- * own repository at the running commit).
- */
-export const SELF_REPOSITORY_MIN_RUNNER = '2.336.0';
 
 /** The Python tools the build and publish jobs install, each at an exact version. */
 export const TOOL_VERSIONS = {
@@ -123,4 +121,21 @@ export function hashPinnedInstallCommand(tool: PinnedTool, requirementsPath: str
     ...TOOL_COMMANDS[tool].map((c) => `ln -s ${env}/bin/${c} ${JOB_TOOLS}/bin/${c}`),
     `echo ${JOB_TOOLS}/bin >> "$GITHUB_PATH"`,
   ].join('\n');
+}
+
+/** Where a job finds a pinned tool's locked set: next to the mint action, so the publish job's sparse checkout has it. */
+export function vendoredRequirementsPath(tool: PinnedTool): string {
+  return `${MINT_ACTION_DIR}/requirements/${tool}.txt`;
+}
+
+/**
+ * Writes the locked set of a tool the workflow installs into the repository (a projen-managed copy of the one this
+ * package ships, like the actions), once per tool.
+ */
+export function vendorToolRequirements(project: Project, tool: PinnedTool): void {
+  const path = vendoredRequirementsPath(tool);
+  if (project.root.tryFindFile(path) === undefined) {
+    new ShippedFile(project.root, path, join(PACKAGE_ROOT, toolRequirementsFile(tool)), '#', (body) => body,
+      (source) => new PypiMintActionError(`the locked set of ${tool} is missing at ${source}; this package is broken`));
+  }
 }

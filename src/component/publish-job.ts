@@ -1,8 +1,10 @@
 import { github } from 'projen';
 import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
-import { DIST_ARTIFACT, JobPlacement, distDir, setupUvStep } from './build-job';
+import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep, vendoredRequirementsPath } from './mint-action';
+import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep } from './mint-action';
+import { vendoredRequirementsPath } from './pins';
+import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
 import { publishedSummaryStep } from './release-checks';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { VendoredStepsReference, sparseCheckoutStep } from './vendored-steps';
@@ -21,77 +23,116 @@ export interface AttestationSettings {
   readonly continueWithoutAttestations: boolean;
 }
 
+/** Where a publish job uploads: what the mint step and the uploader are told. */
+export interface PublishTarget {
+  /** For step names: "PyPI", "TestPyPI", a custom index's display name. */
+  readonly displayName: string;
+  /** The upload URL (the mint step discovers the audience from it unless `audience` is given). */
+  readonly uploadUrl: string;
+  /** The OIDC audience, when the mint step must not discover it. */
+  readonly audience?: string;
+  /** The index's simple API, where uv looks for files already there. */
+  readonly simpleUrl: string;
+}
+
+/** What publishSteps needs to know about the job around them. */
+export interface PublishStepsOptions {
+  readonly target: PublishTarget;
+  readonly uploader: UploaderSpec;
+  /** The distributions' directory, relative to the repository root (with a trailing slash). */
+  readonly distDir: string;
+  /** The upload step's working directory (a subproject's directory), if not the repository root. */
+  readonly workingDirectory?: string;
+  /** The project's files the uploader reads (its metadata), as sparse-checkout patterns. */
+  readonly metadataPaths?: string[];
+  /** How the vendored mint and attest steps are referenced. */
+  readonly form: VendoredStepsReference;
+  /** Attest before the upload (undefined: no attestations). */
+  readonly attest?: AttestationSettings;
+  /** An `if:` for the steps that sign, mint or upload (e.g. a dry-run input); the checkout and download always run. */
+  readonly condition?: string;
+}
+
 /**
  * The repository files a publish job reads, as sparse-checkout patterns: the vendored steps' directories when they
  * are run as `./` (with `$/` the runner fetches them itself), the uploader's locked set when it installs one, and the
  * project's metadata when the uploader reads it. None: the job checks nothing out.
  */
-export function publishJobRepositoryFiles(
-  spec: UploaderSpec, projectDir: string, attest: AttestationSettings | undefined, form: VendoredStepsReference,
-): string[] {
-  const prefix = projectDir ? `/${projectDir}` : '';
+export function publishJobRepositoryFiles(options: PublishStepsOptions): string[] {
+  const { uploader: spec, attest, form } = options;
+  if (form === VendoredStepsReference.CHECKOUT) {
+    return [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : []), ...options.metadataPaths ?? []];
+  }
+  return [...(spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : []), ...options.metadataPaths ?? []];
+}
+
+/** A publish job's permissions: `id-token: write`, and `contents: read` only when it checks something out. */
+export function publishPermissions(steps: github.workflows.JobStep[]): github.workflows.JobPermissions {
+  const checksOut = steps.some((s) => s.uses === github.ActionRefs.ACTIONS_CHECKOUT);
+  return checksOut ? { idToken: JobPermission.WRITE, contents: JobPermission.READ } : { idToken: JobPermission.WRITE };
+}
+
+/**
+ * The steps of every publish job, PypiRelease's and the retrofit's, in the one order that keeps the token's exposure
+ * small: check out only what the job reads, if anything (before the download: checkout empties a workspace that is
+ * not a git checkout; with `$/` the vendored steps need none), download the distributions, sign them (before any
+ * tool is installed: the attestations are for exactly what was downloaded), install the pinned uploader, mint right
+ * before the upload (the token's 15 minutes start as late as possible), upload. Nothing runs after the upload in the
+ * job that holds the token.
+ */
+export function publishSteps(options: PublishStepsOptions): github.workflows.JobStep[] {
+  const { target, uploader: spec, attest, form } = options;
+  const install = uploaderInstallCommand(spec);
+  const when = options.condition ? { if: options.condition } : {};
+  const files = publishJobRepositoryFiles(options);
   return [
-    ...(form === VendoredStepsReference.CHECKOUT ? [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : [])] : []),
-    ...(form === VendoredStepsReference.SELF_REPOSITORY && spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : []),
-    ...(spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : []),
+    ...(files.length > 0 ? [sparseCheckoutStep(form === VendoredStepsReference.CHECKOUT ? 'Check out the vendored steps' : 'Check out what this job reads', files)] : []),
+    {
+      name: 'Download distributions',
+      id: 'download_distributions',
+      uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
+      with: { name: DIST_ARTIFACT, path: options.distDir },
+    },
+    ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations, form), ...when }] : []),
+    setupUvStep(),
+    ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
+    { ...mintStep(target.uploadUrl, target.audience, form), ...when },
+    {
+      name: `Upload to ${target.displayName}`,
+      id: 'upload',
+      ...when,
+      workingDirectory: options.workingDirectory,
+      ...uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest),
+    },
   ];
 }
 
 /**
- * A publish job's first step when it reads repository files (a sparse checkout of exactly those, no credentials
- * kept) and the permissions that go with it: `id-token: write`, and `contents: read` only for a checkout.
- */
-export function publishJobCheckout(files: string[]): { permissions: github.workflows.JobPermissions; steps: github.workflows.JobStep[] } {
-  if (files.length === 0) return { permissions: { idToken: JobPermission.WRITE }, steps: [] };
-  return {
-    permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
-    steps: [sparseCheckoutStep('Check out what this job reads', files)],
-  };
-}
-
-/**
  * One publish job per index: the only job with `id-token: write`. It never builds and never installs project
- * dependencies: it downloads `dist/`, signs it (PEP 740 attestations, when on) with the vendored attest step,
- * installs the pinned uploader, mints with the vendored mint step, uploads. The vendored steps are run as
- * `$/.github/actions/...` (nothing checked out for them) unless `form` is CHECKOUT. Each job signs its own download,
- * so TestPyPI's and PyPI's jobs never meet an attestation they did not write.
+ * dependencies: publishSteps. Each job signs its own download, so TestPyPI's and PyPI's jobs never meet an
+ * attestation they did not write.
  */
 export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
   attest: AttestationSettings | undefined, form: VendoredStepsReference,
 ): github.workflows.Job {
-  const install = uploaderInstallCommand(spec);
-  const checkout = publishJobCheckout(publishJobRepositoryFiles(spec, where.projectDir, attest, form));
+  const prefix = where.projectDir ? `/${where.projectDir}` : '';
+  const steps = publishSteps({
+    target: { displayName: index.displayName, uploadUrl: index.uploadUrl, audience: index.audience, simpleUrl: `${index.webUrl}${SIMPLE_API_PATH}` },
+    uploader: spec,
+    distDir: distDir(where),
+    workingDirectory: where.projectDir || undefined,
+    metadataPaths: spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [],
+    attest,
+    form,
+  });
   return {
     name: `Publish to ${index.displayName}`,
     needs,
     runsOn: where.runsOn,
-    permissions: checkout.permissions,
+    permissions: publishPermissions(steps),
     environment: { name: index.environment, url: index.projectUrl(distributionName) },
-    steps: [
-      ...checkout.steps,
-      {
-        name: 'Download distributions',
-        id: 'download_distributions',
-        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: distDir(where) },
-      },
-      // signed before any tool is installed: the attestations are for exactly what was downloaded
-      ...(attest ? [attestStep(distDir(where), attest.continueWithoutAttestations, form)] : []),
-      setupUvStep(),
-      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-      mintStep(index.uploadUrl, index.audience, form),
-      uploadStep(index, spec, where, attest),
-    ],
-  };
-}
-
-function uploadStep(index: PypiIndex, spec: UploaderSpec, where: JobPlacement, attest?: AttestationSettings): github.workflows.JobStep {
-  return {
-    name: `Upload to ${index.displayName}`,
-    id: 'upload',
-    workingDirectory: where.projectDir || undefined,
-    ...uploadCommand(spec, spec.env(MINTED_TOKEN, index.uploadUrl, `${index.webUrl}${SIMPLE_API_PATH}`), attest),
+    steps,
   };
 }
 

@@ -1,7 +1,6 @@
 import { github } from 'projen';
-import { JobPlacement } from './build-job';
-import { vendoredRequirementsPath } from './mint-action';
-import { hashPinnedInstallCommand } from './pins';
+import { hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
+import { JobPlacement } from './placement';
 
 /**
  * The checks around an upload, as workflow steps: before it (build job: the version agrees with the tag, the

@@ -1,16 +1,16 @@
 import { Component, JsonPatch, Project, github, javascript } from 'projen';
-import { PypiAttestAction, attestStep } from './attest-action';
-import { DIST_ARTIFACT, setupUvStep } from './build-job';
+import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
-import { MINTED_TOKEN, PypiMintAction, mintStep, vendorToolRequirements } from './mint-action';
-import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from './pins';
-import { AttestationSettings, publishJobCheckout, publishJobRepositoryFiles, uploadCommand } from './publish-job';
+import { PypiMintAction } from './mint-action';
+import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
+import { DIST_ARTIFACT } from './placement';
+import { AttestationSettings, publishPermissions, publishSteps } from './publish-job';
 import { HardeningReport, hardenWorkflowJobs, hardeningLog } from './release-workflow-hardening';
 import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
-import { Uploader, uploaderInstallCommand, uploaderSpec } from './uploader';
+import { Uploader, uploaderSpec } from './uploader';
 import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
 import { annotatePins, documentPermissions, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
-import { DEFAULT_UPLOAD_URL, PYPI, SIMPLE_API_PATH, projectPageUrl, webRootForUploadUrl } from '../pypi';
+import { PYPI, SIMPLE_API_PATH, knownIndexForHost, projectPageUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -185,7 +185,7 @@ export class PypiPublishRetrofit extends Component {
       throw new PypiPublishRetrofitConfigError(`the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
     }
     const publish = job.steps[publishAt];
-    const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? DEFAULT_UPLOAD_URL;
+    const indexUrl = this.indexUrl ?? stringEnv(publish, 'TWINE_REPOSITORY_URL') ?? stringEnv(job, 'TWINE_REPOSITORY_URL') ?? PYPI.uploadUrl;
     const { idToken: _dropped, ...readOnly } = job.permissions;
     const { node, python, ...otherTools } = job.tools ?? {};
     const packaging: Job = {
@@ -208,40 +208,29 @@ export class PypiPublishRetrofit extends Component {
         },
       ],
     };
-    const spec = uploaderSpec(Uploader.TWINE);
-    const install = uploaderInstallCommand(spec);
     // publib's dry run (workflow_dispatch input): no token is minted and nothing uploaded
-    const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? { if: '${{ !inputs.dry_run }}' } : {};
-    const checkout = publishJobCheckout(publishJobRepositoryFiles(spec, '', this.attest, this.form));
+    const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? '${{ !inputs.dry_run }}' : undefined;
+    const known = knownIndexForHost(new URL(indexUrl).hostname);
+    const steps = publishSteps({
+      target: {
+        displayName: known?.displayName ?? new URL(indexUrl).host,
+        uploadUrl: indexUrl,
+        simpleUrl: `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`,
+      },
+      uploader: uploaderSpec(Uploader.TWINE),
+      distDir: 'dist/',
+      attest: this.attest,
+      condition: dryRun,
+      form: this.form,
+    });
     const publishing: Job = {
       name: job.name,
       needs: [...new Set([...(job.needs ?? []), this.packageJobId])],
       if: job.if,
       runsOn: job.runsOn,
-      permissions: checkout.permissions,
+      permissions: publishPermissions(steps),
       environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
-      steps: [
-        // what the job reads of the repository comes first: actions/checkout would empty a workspace holding the downloaded files
-        ...checkout.steps,
-        {
-          name: 'Download the Python distributions',
-          id: 'download_distributions',
-          uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-          with: { name: DIST_ARTIFACT, path: 'dist/' },
-        },
-        // sign what this job downloaded, before any tool is installed
-        ...(this.attest ? [{ ...attestStep('dist/', this.attest.continueWithoutAttestations, this.form), ...dryRun }] : []),
-        setupUvStep(),
-        ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-        // the mint runs right before the upload: the token's 15 minutes start as late as possible
-        { ...mintStep(indexUrl, undefined, this.form), ...dryRun },
-        {
-          name: 'Upload to PyPI',
-          id: 'upload',
-          ...dryRun,
-          ...uploadCommand(spec, spec.env(MINTED_TOKEN, indexUrl, `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`), this.attest),
-        },
-      ],
+      steps,
     };
     return { packaging, publishing };
   }

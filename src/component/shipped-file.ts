@@ -58,3 +58,34 @@ export class Sha256File extends FileBase {
     return `${createHash('sha256').update(this.of.content(), 'utf-8').digest('hex')}  ${this.name}\n`;
   }
 }
+
+/** One shipped step, as written into a user's repository: its action.yml, its bundle and the bundle's sha256. */
+export interface ShippedActionFiles {
+  /** Where the action lives in the repository, e.g. `.github/actions/pypi-mint`. */
+  readonly directory: string;
+  /** This package's action.yml for the step. */
+  readonly actionYmlSource: string;
+  /** This package's bundle for the step. */
+  readonly bundleSource: string;
+  /** The action.yml as shipped (header comment about this repository left out, `runs.main` next to the bundle). */
+  readonly actionYml: (source: string) => string;
+  /** The error for a missing source file (this package was built without the step). */
+  readonly missing: (sourcePath: string) => Error;
+}
+
+/**
+ * Writes a shipped step into the repository as projen-managed files (read-only, marked generated, tracked, removed
+ * when the component goes away): `<directory>/action.yml`, `<directory>/index.cjs` and `<directory>/index.cjs.sha256`.
+ * The one way PypiMintAction and PypiAttestAction write their files.
+ */
+export function writeShippedAction(project: Project, files: ShippedActionFiles): void {
+  new ShippedFile(project, `${files.directory}/action.yml`, files.actionYmlSource, '#', files.actionYml, files.missing);
+  const bundle = new ShippedFile(project, `${files.directory}/index.cjs`, files.bundleSource, '//', (body) => body, files.missing);
+  new Sha256File(project, `${files.directory}/index.cjs.sha256`, bundle, 'index.cjs');
+}
+
+/** An action.yml without its leading comment lines (they are about this repository, not the user's). */
+export function withoutHeaderComment(source: string): string {
+  const lines = source.split('\n');
+  return lines.slice(lines.findIndex((line) => line !== '' && !line.startsWith('#'))).join('\n');
+}

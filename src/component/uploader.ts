@@ -1,5 +1,4 @@
-import { vendoredRequirementsPath } from './mint-action';
-import { PinnedTool, hashPinnedInstallCommand } from './pins';
+import { PinnedTool, hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
 import { UploaderName, uploaderEnv } from '../pypi';
 
 /**

@@ -1,6 +1,10 @@
 import { github } from 'projen';
-import { SELF_REPOSITORY_MIN_RUNNER } from './pins';
-import { WorkflowYamlEdit } from './workflow-file';
+
+/**
+ * The oldest Actions runner that resolves GitHub's self-repository form (`uses: $/.github/actions/...`, the workflow's
+ * own repository at the running commit).
+ */
+export const SELF_REPOSITORY_MIN_RUNNER = '2.336.0';
 
 /**
  * How a publish job runs the vendored steps (`.github/actions/pypi-mint/` and `.github/actions/pypi-attest/`).
@@ -64,7 +68,7 @@ export function vendoredStepsGuide(form: VendoredStepsReference, option: string)
  * In the checkout form, zizmor's self-repository audit asks for `$/`: each `./` reference carries the inline ignore
  * and the reason (the option chose runners that lack the form).
  */
-export function checkoutFormIgnores(form: VendoredStepsReference): WorkflowYamlEdit {
+export function checkoutFormIgnores(form: VendoredStepsReference): (yamlText: string) => string {
   if (form !== VendoredStepsReference.CHECKOUT) return (yamlText) => yamlText;
   const reason = `VendoredStepsReference.CHECKOUT: for runners without $/ (GitHub Enterprise Server, self-hosted older than ${SELF_REPOSITORY_MIN_RUNNER})`;
   return (yamlText) => yamlText.replace(/^(\s*(?:- )?uses: \.\/\.github\/actions\/pypi-(?:mint|attest))$/gm, `$1 # zizmor: ignore[self-repository] ${reason}`);

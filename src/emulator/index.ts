@@ -10,7 +10,8 @@ import { FaultQueue } from './faults';
 import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc/issuer';
 import { runnerClaimsFrom, type ClaimSet } from './github-oidc/runner-claims';
 import { closeServer, createRoutedServer, listen, sendText } from './http';
-import { IndexStore, newTokenValue, normalizeProjectName } from './pypi/index-store';
+import { normalizeProjectName } from './names';
+import { IndexStore, newTokenValue } from './pypi/index-store';
 import { handleIntegrity } from './pypi/integrity';
 import { handleAudience, handleMint, type MintContext } from './pypi/mint';
 import { PublisherRegistry } from './pypi/publishers';
@@ -23,7 +24,7 @@ import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, Re
 
 export * from './types';
 export { EmulatorConfigError, validateConfig } from './config';
-export { normalizeProjectName } from './pypi/index-store';
+export { normalizeProjectName } from './names';
 
 export interface Emulator {
   /** Index root, e.g. http://127.0.0.1:P (serves /_/oidc/audience, /_/oidc/mint-token, /legacy/, /simple/). */

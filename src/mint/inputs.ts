@@ -10,7 +10,7 @@
  */
 import { ExportTarget } from './export';
 import { ActionFailure, failures } from './messages';
-import { DEFAULT_UPLOAD_URL, OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, knownIndexForHost } from '../pypi';
+import { OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, PYPI, knownIndexForHost } from '../pypi';
 
 type Env = Record<string, string | undefined>;
 
@@ -37,7 +37,6 @@ export function readInput(env: Env, name: string): string {
 
 // --- index-url ---------------------------------------------------------------------------------------------------
 
-export const DEFAULT_INDEX_URL = DEFAULT_UPLOAD_URL;
 const MAX_URL_LENGTH = 2048;
 
 export interface IndexEndpoints {
@@ -89,7 +88,7 @@ export function requireSecureUrl(raw: string, what: string, fail: (message: stri
 }
 
 export function resolveIndexUrl(input: string): IndexEndpoints {
-  const raw = input.trim() === '' ? DEFAULT_INDEX_URL : input.trim();
+  const raw = input.trim() === '' ? PYPI.uploadUrl : input.trim();
   const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, failures.invalidUrl);
   if (url.search || url.hash) throw failures.invalidUrl(failures.url.queryOrFragment(raw));
 

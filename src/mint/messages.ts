@@ -5,9 +5,12 @@
  * modules decide what happened; this one words it. Text a server wrote reaches these templates only after
  * redaction (redact.ts), and only inside `code` spans (see `code`), so the step summary shows it as text.
  */
-import { TROUBLESHOOTING_URL } from '../pypi';
+import { PYPI, TESTPYPI, TROUBLESHOOTING_URL } from '../pypi';
 
 export const TROUBLESHOOTING = TROUBLESHOOTING_URL;
+/** The web hosts users know the indexes by (pypi.org, test.pypi.org), from the one definition of each index. */
+const PYPI_HOST = new URL(PYPI.webUrl).host;
+const TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 const PERMISSIONS_DOCS = 'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings';
 const STATUS_PAGE = 'https://status.python.org/';
 /** Links of ours that the step summary may render as links (server text never does). */
@@ -116,7 +119,7 @@ export const failures = {
     `Writing ${what} failed${errno ? ` (${errno})` : ''}; no token was handed over.`),
   invalidInput: (input: string, message: string) => new ActionFailure('invalid-input', `Invalid ${input} input`, message),
   invalidAudienceInput: () => failures.invalidInput('audience', 'audience must be a short identifier (letters, digits and ' +
-    '. _ : / -), e.g. `pypi` or `testpypi`; leave it empty to use the index\'s own.'),
+    `. _ : / -), e.g. \`${PYPI.audience}\` or \`${TESTPYPI.audience}\`; leave it empty to use the index's own.`),
   unknownExportTool: (item: string, tools: readonly string[]) => failures.invalidInput('export-env',
     `export-env names '${item.slice(0, 60)}', which is not a tool the action knows. Use a comma separated list of: ` +
     `${tools.join(', ')} (poetry may name its repository: poetry:<name>). Leave it empty to only set the step output ` +
@@ -147,10 +150,10 @@ export const failures = {
   // step 1: the audience
   audienceDisabled: (indexName: string, path: string) => new ActionFailure('audience-disabled', 'Trusted publishing is disabled on the index',
     `${indexName} answered 403 at ${path}: trusted publishing is switched off there (PyPI does this during incidents ` +
-    `or maintenance). Nothing is wrong with your workflow; try again later, and check ${STATUS_PAGE} for pypi.org.`, { status: 403 }),
+    `or maintenance). Nothing is wrong with your workflow; try again later, and check ${STATUS_PAGE} for ${PYPI_HOST}.`, { status: 403 }),
   audienceUnsupported: (indexName: string, path: string) => new ActionFailure('audience-unsupported', 'The index does not support trusted publishing',
     `${indexName} answered 404 at ${path}: it does not offer trusted publishing. Check index-url: use ` +
-    'https://upload.pypi.org/legacy/ for PyPI and https://test.pypi.org/legacy/ for TestPyPI; other indexes need a ' +
+    `${PYPI.uploadUrl} for ${PYPI.displayName} and ${TESTPYPI.uploadUrl} for ${TESTPYPI.displayName}; other indexes need a ` +
     'long-lived API token instead.', { status: 404 }),
   audienceStatus: (target: string, status: number, retryable: boolean, details: FailureDetails) => new ActionFailure(
     'audience-unexpected', 'Unexpected answer from the index',
@@ -306,7 +309,7 @@ export const explanations = {
     text: ['PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, ' +
       '30 s leeway) did not check out.',
     ...(audienceInput ? [`You set the audience input to ${code(audienceInput)}; ${indexName} may expect another one ` +
-      '(pypi.org: `pypi`, test.pypi.org: `testpypi`). Leave `audience` empty to use the index\'s own.'] : []),
+      `(${PYPI_HOST}: \`${PYPI.audience}\`, ${TESTPYPI_HOST}: \`${TESTPYPI.audience}\`). Leave \`audience\` empty to use the index's own.`] : []),
     'A self-hosted runner with a wrong clock also causes this.'],
   }),
   githubDisabled: (indexName: string): Explanation => ({

@@ -43,9 +43,6 @@ export const TESTPYPI: KnownIndex = {
 
 export const KNOWN_INDEXES: readonly KnownIndex[] = [PYPI, TESTPYPI];
 
-/** Where uploads go when nobody says otherwise: PyPI's legacy upload URL. */
-export const DEFAULT_UPLOAD_URL = PYPI.uploadUrl;
-
 /** The trusted-publishing endpoints, at the root of the index's host (warehouse `warehouse/oidc/views.py`). */
 export const OIDC_AUDIENCE_PATH = '/_/oidc/audience';
 export const OIDC_MINT_TOKEN_PATH = '/_/oidc/mint-token';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Testing } from 'projen';
 import { pythonProject } from './projects';
 import { BuildTool, PypiRelease, Uploader } from '../../src';
-import { vendoredRequirementsPath } from '../../src/component/mint-action';
+import { vendoredRequirementsPath } from '../../src/component/pins';
 import { hashPinnedInstallCommand, PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, toolRequirementsFile } from '../../src/component/pins';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { recordOutput } from '../support/leaks';

@@ -10,7 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildTool, Uploader } from '../../src';
-import { DIST_ARTIFACT } from '../../src/component/build-job';
+import { DIST_ARTIFACT } from '../../src/component/placement';
 import type { Emulator } from '../../src/emulator';
 import type { JobResult } from '../../src/rehearsal/types';
 import { startTestEmulator } from '../support/emulator';

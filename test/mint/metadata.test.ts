@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_INDEX_URL, readInput } from '../../src/mint/inputs';
+import { readInput } from '../../src/mint/inputs';
+import { PYPI } from '../../src/pypi';
 
 const root = join(__dirname, '..', '..');
 const actionYml = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
@@ -24,7 +25,7 @@ describe('action.yml', () => {
   });
 
   test('the documented index-url default is the one the action applies', () => {
-    expect(actionYml.inputs['index-url'].default).toBe(DEFAULT_INDEX_URL);
+    expect(actionYml.inputs['index-url'].default).toBe(PYPI.uploadUrl);
   });
 
   test('declares the outputs the action writes', () => {

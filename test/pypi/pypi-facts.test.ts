@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  DEFAULT_UPLOAD_URL, PYPI, TESTPYPI, audienceForHost, knownIndexForHost, mdCell, mdCodeCell, mdText, normalizeProjectName,
+  PYPI, TESTPYPI, audienceForHost, knownIndexForHost, mdCell, mdCodeCell, mdText, normalizeProjectName,
   pendingPublisherUrl, poetryEnvName, projectPageUrl, projectPublishingUrl, publisherFormFields, splitRepository,
   UPLOADER_NAMES, uploaderEnv, webRootForUploadUrl,
 } from '../../src/pypi';
 
 describe('hosts', () => {
   test('PyPI is the default, and both its hosts are PyPI', () => {
-    expect(DEFAULT_UPLOAD_URL).toBe('https://upload.pypi.org/legacy/');
+    expect(PYPI.uploadUrl).toBe('https://upload.pypi.org/legacy/');
     expect(knownIndexForHost('upload.pypi.org')).toBe(PYPI);
     expect(knownIndexForHost('PyPI.org')).toBe(PYPI);
     expect(knownIndexForHost('test.pypi.org')).toBe(TESTPYPI);

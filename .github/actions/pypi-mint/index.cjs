@@ -112,7 +112,6 @@ var TESTPYPI = {
   hosts: ["test.pypi.org"]
 };
 var KNOWN_INDEXES = [PYPI, TESTPYPI];
-var DEFAULT_UPLOAD_URL = PYPI.uploadUrl;
 var OIDC_AUDIENCE_PATH = "/_/oidc/audience";
 var OIDC_MINT_TOKEN_PATH = "/_/oidc/mint-token";
 var TROUBLESHOOTING_URL = "https://docs.pypi.org/trusted-publishers/troubleshooting/";
@@ -196,6 +195,8 @@ function uploaderEnv(tool, token, uploadUrl, options = {}) {
 
 // src/mint/messages.ts
 var TROUBLESHOOTING = TROUBLESHOOTING_URL;
+var PYPI_HOST = new URL(PYPI.webUrl).host;
+var TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
 var code = (value) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
@@ -255,7 +256,7 @@ var failures = {
     `Writing ${what} failed${errno ? ` (${errno})` : ""}; no token was handed over.`
   ),
   invalidInput: (input, message) => new ActionFailure("invalid-input", `Invalid ${input} input`, message),
-  invalidAudienceInput: () => failures.invalidInput("audience", "audience must be a short identifier (letters, digits and . _ : / -), e.g. `pypi` or `testpypi`; leave it empty to use the index's own."),
+  invalidAudienceInput: () => failures.invalidInput("audience", `audience must be a short identifier (letters, digits and . _ : / -), e.g. \`${PYPI.audience}\` or \`${TESTPYPI.audience}\`; leave it empty to use the index's own.`),
   unknownExportTool: (item, tools) => failures.invalidInput(
     "export-env",
     `export-env names '${item.slice(0, 60)}', which is not a tool the action knows. Use a comma separated list of: ${tools.join(", ")} (poetry may name its repository: poetry:<name>). Leave it empty to only set the step output \`api-token\` (the safer choice).`
@@ -288,13 +289,13 @@ var failures = {
   audienceDisabled: (indexName, path) => new ActionFailure(
     "audience-disabled",
     "Trusted publishing is disabled on the index",
-    `${indexName} answered 403 at ${path}: trusted publishing is switched off there (PyPI does this during incidents or maintenance). Nothing is wrong with your workflow; try again later, and check ${STATUS_PAGE} for pypi.org.`,
+    `${indexName} answered 403 at ${path}: trusted publishing is switched off there (PyPI does this during incidents or maintenance). Nothing is wrong with your workflow; try again later, and check ${STATUS_PAGE} for ${PYPI_HOST}.`,
     { status: 403 }
   ),
   audienceUnsupported: (indexName, path) => new ActionFailure(
     "audience-unsupported",
     "The index does not support trusted publishing",
-    `${indexName} answered 404 at ${path}: it does not offer trusted publishing. Check index-url: use https://upload.pypi.org/legacy/ for PyPI and https://test.pypi.org/legacy/ for TestPyPI; other indexes need a long-lived API token instead.`,
+    `${indexName} answered 404 at ${path}: it does not offer trusted publishing. Check index-url: use ${PYPI.uploadUrl} for ${PYPI.displayName} and ${TESTPYPI.uploadUrl} for ${TESTPYPI.displayName}; other indexes need a long-lived API token instead.`,
     { status: 404 }
   ),
   audienceStatus: (target, status, retryable, details) => new ActionFailure(
@@ -470,7 +471,7 @@ var explanations = {
     title: "Token not accepted",
     text: [
       "PyPI could not verify the OIDC token: its signature, audience (`aud`) or time claims (`iat`, `nbf`, `exp`, 30 s leeway) did not check out.",
-      ...audienceInput ? [`You set the audience input to ${code(audienceInput)}; ${indexName} may expect another one (pypi.org: \`pypi\`, test.pypi.org: \`testpypi\`). Leave \`audience\` empty to use the index's own.`] : [],
+      ...audienceInput ? [`You set the audience input to ${code(audienceInput)}; ${indexName} may expect another one (${PYPI_HOST}: \`${PYPI.audience}\`, ${TESTPYPI_HOST}: \`${TESTPYPI.audience}\`). Leave \`audience\` empty to use the index's own.`] : [],
       "A self-hosted runner with a wrong clock also causes this."
     ]
   }),
@@ -794,7 +795,6 @@ function readInput(env, name) {
   const upper = name.toUpperCase();
   return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
 }
-var DEFAULT_INDEX_URL = DEFAULT_UPLOAD_URL;
 var MAX_URL_LENGTH = 2048;
 function isLoopbackHost(hostname) {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
@@ -822,7 +822,7 @@ function requireSecureUrl(raw, what, fail) {
   return url;
 }
 function resolveIndexUrl(input) {
-  const raw = input.trim() === "" ? DEFAULT_INDEX_URL : input.trim();
+  const raw = input.trim() === "" ? PYPI.uploadUrl : input.trim();
   const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, failures.invalidUrl);
   if (url.search || url.hash) throw failures.invalidUrl(failures.url.queryOrFragment(raw));
   const path = url.pathname.replace(/\/+$/, "");

@@ -3,12 +3,8 @@
  * already exchanged. Shared by the mint, upload and simple routes.
  */
 import { randomBytes } from 'node:crypto';
+import { normalizeProjectName } from '../names';
 import type { GitHubPublisherIdentity, Provenance } from '../sigstore/attestation';
-
-/** PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`. */
-export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 export interface StoredFile {
   readonly project: string;

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, sendText } from '../http';
-import { normalizeProjectName, type IndexStore, type MintedToken } from './index-store';
+import { normalizeProjectName } from '../names';
+import { type IndexStore, type MintedToken } from './index-store';
 import {
   ATTESTATION_TYPES, AttestationError, parseAttestations, VerificationFailed,
   type AttestationVerifier, type Provenance,

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { epochSeconds, type Clock } from '../clock';
 import { BodyTooLargeError, readBody, sendJson } from '../http';
-import { newTokenValue, normalizeProjectName, type IndexStore } from './index-store';
+import { normalizeProjectName } from '../names';
+import { newTokenValue, type IndexStore } from './index-store';
 import { matchPublisher, type PublisherRegistry } from './publishers';
 import { peekIssuer, verifySignedToken, type IssuerKeyRing } from './verify';
 import type { ClaimSet } from '../github-oidc/runner-claims';

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendText } from '../http';
-import { normalizeProjectName, type IndexStore, type Project, type StoredFile } from './index-store';
+import { normalizeProjectName } from '../names';
+import { type IndexStore, type Project, type StoredFile } from './index-store';
 import { provenancePath } from './integrity';
 
 const HTML = 'text/html; charset=utf-8';

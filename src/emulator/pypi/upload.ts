@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { blake2b } from '@noble/hashes/blake2b';
 import { epochSeconds, type Clock } from '../clock';
 import { sendText } from '../http';
-import { normalizeProjectName, type IndexStore, type StoredFile } from './index-store';
+import { fileNamePrefix, normalizeProjectName } from '../names';
+import { type IndexStore, type StoredFile } from './index-store';
 import { checkUploadAttestations, INVALID_ATTESTATIONS } from './integrity';
 import { MalformedUploadError, parseUploadForm, tokenFromAuthorization, type UploadForm } from './upload-form';
 import { wheelMetadata } from './wheel-metadata';
@@ -200,6 +201,6 @@ function checkFilename(filename: string, name: string, filetype: string): Refusa
   const project = normalizeProjectName(name);
   const matches = filetype === 'bdist_wheel' ? normalizeProjectName(filename.split('-')[0]) === project
     : normalizeProjectName(filename).startsWith(`${project}-`);
-  if (!matches) return new Refusal(400, `Start filename for '${name}' with '${name.replace(/[-_.]+/g, '_').toLowerCase()}'.`);
+  if (!matches) return new Refusal(400, `Start filename for '${name}' with '${fileNamePrefix(name)}'.`);
   return undefined;
 }

@@ -12,6 +12,7 @@ import { ASN1Obj, X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
 /* eslint-enable import/no-extraneous-dependencies */
+import { normalizeProjectName } from '../names';
 import { FULCIO_OID, GITHUB_ISSUER } from './fulcio';
 
 export const PUBLISH_V1 = 'https://docs.pypi.org/attestations/publish/v1';
@@ -226,8 +227,6 @@ function pythonExtensionRepr(certificate: X509Certificate, oid: string): string 
   return `<Extension(oid=${id}, critical=False, value=<UnrecognizedExtension(oid=${id}, value=b'${bytes}')>)>`;
 }
 
-const canonicalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /** What packaging's `parse_wheel_filename` / `parse_sdist_filename` make of a distribution file name. */
 export interface DistName {
   readonly kind: 'wheel' | 'sdist';
@@ -251,14 +250,14 @@ export function parseDistFilename(filename: string): DistName | undefined {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/.test(name) || !validVersion(version)) return undefined;
     const [python, abi, platform] = parts.slice(-3).map((t) => t.split('.'));
     const tags = python.flatMap((p) => abi.flatMap((a) => platform.map((pl) => `${p}-${a}-${pl}`.toLowerCase()))).sort();
-    return { kind: 'wheel', name: canonicalName(name), version, build: parts.length === 6 ? parts[2] : '', tags: [...new Set(tags)].join(' ') };
+    return { kind: 'wheel', name: normalizeProjectName(name), version, build: parts.length === 6 ? parts[2] : '', tags: [...new Set(tags)].join(' ') };
   }
   const ext = ['.tar.gz', '.zip'].find((e) => filename.endsWith(e));
   if (!ext) return undefined;
   const stem = filename.slice(0, -ext.length);
   const dash = stem.lastIndexOf('-');
   if (dash <= 0 || !validVersion(stem.slice(dash + 1))) return undefined;
-  return { kind: 'sdist', name: canonicalName(stem.slice(0, dash)), version: stem.slice(dash + 1) };
+  return { kind: 'sdist', name: normalizeProjectName(stem.slice(0, dash)), version: stem.slice(dash + 1) };
 }
 
 /** Equal as packaging compares the parsed tuples: Version objects compare by PEP 440 (`1.0` == `1.0.0`). */

@@ -1,0 +1,59 @@
+/**
+ * The shipped steps and the emulator as bundles: `bundle:action` / `bundle:attest` regenerate the committed bundles
+ * (marked generated in .gitattributes, so review shows their sha256 files instead), the checks fail the build on a
+ * stale one, and `bundle:emulator` builds the `pypi-mint-emulator` bin.
+ */
+import { cdk } from 'projen';
+
+export function setupBundles(project: cdk.JsiiProject): void {
+  // --- the shipped steps: one committed esbuild bundle each, checked against its source on every build -------------
+  // the mint step: small and fast, not minified (a reviewer can read the committed bundle)
+  shippedStepBundle(project, 'action', 'mint', 'check:bundle');
+  // the attest step: its own bundle (sigstore-js is large; the mint bundle stays small and fast). minipass-fetch loads
+  // iconv-lite optionally (try/require) for textConverted(), which nothing here calls.
+  shippedStepBundle(project, 'attest', 'attest', 'check:bundle-attest', ['--minify', '--external:iconv-lite']);
+
+  // --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
+  project.addTask('bundle:emulator', {
+    description: 'Bundle the PyPI + GitHub OIDC emulator CLI into lib/emulator/cli.cjs',
+    exec: 'esbuild src/emulator/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
+      '--banner:js="#!/usr/bin/env node" --outfile=lib/emulator/cli.cjs',
+  });
+  project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
+  for (const bundle of ['/action/index.cjs', '/attest/index.cjs']) project.annotateGenerated(bundle);
+
+  project.postCompileTask.spawn(project.tasks.tryFind('bundle:emulator')!);
+  project.postCompileTask.spawn(project.tasks.tryFind('check:bundle')!);
+  project.postCompileTask.spawn(project.tasks.tryFind('check:bundle-attest')!);
+  project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
+}
+
+/**
+ * `bundle:<name>` regenerates `<name>/index.cjs` (the path the step's action.yml names) from `src/<source>` (and
+ * re-synthesizes, so this repository's own copy in `.github/actions/` follows); `<check>` fails the build when the
+ * committed bundle differs from a fresh one.
+ */
+function shippedStepBundle(project: cdk.JsiiProject, name: string, source: string, check: string, extraFlags: string[] = []): void {
+  const bundle = `${name}/index.cjs`;
+  const esbuild = (outfile: string) =>
+    `esbuild src/${source}/main.ts --bundle --platform=node --target=node24 --format=cjs --charset=utf8 ` +
+    [...extraFlags, `--legal-comments=eof --tsconfig=src/${source}/tsconfig.json --log-level=warning --outfile=${outfile}`].join(' ');
+  project.addTask(`bundle:${name}`, {
+    description: `Regenerate ${bundle} from src/${source} (commit the result)`,
+    steps: [{ exec: esbuild(bundle) }, { spawn: 'default' }],
+  });
+  const fresh = `.cache/bundle-check/${name}.cjs`;
+  project.addTask(check, {
+    description: `Fail when the committed ${bundle} differs from a fresh build of src/${source}`,
+    steps: [
+      { exec: esbuild(fresh) },
+      {
+        // projen's task shell has no `{ ...; }` grouping: compare in node, with a message that says what to do
+        exec: 'node -e "const fs = require(\'fs\'); ' +
+          `if (!fs.readFileSync('${bundle}').equals(fs.readFileSync('${fresh}'))) { ` +
+          `console.error('${bundle} is out of date with src/${source}: run npx projen bundle:${name} and commit it'); ` +
+          'process.exit(1); }"',
+      },
+    ],
+  });
+}
