@@ -4,6 +4,7 @@
  * twine, mint, upload. It keeps the PEP 740 attestations publib made in its own exchange: the shipped attest step
  * signs what the job downloaded and twine uploads them with --attestations; `attestations: false` leaves them out.
  */
+import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
@@ -115,6 +116,13 @@ test('projen\'s other release jobs: actions pinned by commit, no persisted crede
     expect(s.env).toMatchObject({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_REMOTE_TOKEN: '${{ github.token }}' });
   }
   expect((jobs.release.steps ?? []).filter((s) => s.env?.GIT_REMOTE_TOKEN !== undefined)).toHaveLength(2);
+  // the real git answers a credential request from that environment (and only with it)
+  const fill = (env: Record<string, string>) => spawnSync('git', ['credential', 'fill'], {
+    input: 'protocol=https\nhost=github.com\n\n', encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tempOutdir(), GIT_TERMINAL_PROMPT: '0', ...env },
+  });
+  const stepEnv = { ...remoteSteps[0].env, GIT_REMOTE_TOKEN: 'not-a-real-token' } as Record<string, string>;
+  expect(fill(stepEnv).stdout).toBe('protocol=https\nhost=github.com\nusername=x-access-token\npassword=not-a-real-token\n');
+  expect(fill({}).status).not.toBe(0);
   expect(wf.doc.permissions).toEqual({});
   expect(wf.text).toContain('      contents: write # creates the GitHub release and uploads its assets');
   expect(wf.text).toContain('      id-token: write # npm trusted publishing and provenance (publib)');
