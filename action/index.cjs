@@ -90,9 +90,6 @@ var init_file_command = __esm({
   }
 });
 
-// src/mint/main.ts
-var import_node_os2 = require("node:os");
-
 // src/pypi/hosts.ts
 var PYPI = {
   name: "pypi",
@@ -120,14 +117,6 @@ function knownIndexForHost(hostname) {
 }
 function audienceForHost(hostname) {
   return knownIndexForHost(hostname)?.audience;
-}
-
-// src/pypi/markdown.ts
-function mdText(text) {
-  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function mdCodeCell(text) {
-  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
 }
 
 // src/pypi/names.ts
@@ -422,6 +411,30 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${indexNa
   retryLimit: "retry limit reached",
   pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
 };
+var httpWords = {
+  isFailure: (err) => err instanceof ActionFailure,
+  deadline: failures.deadline,
+  timeout: failures.timeout,
+  protocol: failures.protocol,
+  hostNotFound: failures.hostNotFound,
+  network: failures.network,
+  tls: failures.tls,
+  tooLarge: failures.tooLarge,
+  redirect: failures.redirect,
+  redirectWhere: failures.redirectWhere,
+  proxyNotAUrl: failures.proxyNotAUrl,
+  proxyScheme: failures.proxyScheme,
+  proxyRefused: failures.proxyRefused,
+  viaProxy: (f, proxyHost) => f.withSuffix(failures.throughProxy(proxyHost))
+};
+var oidcWords = {
+  status: failures.oidcStatus,
+  noValue: failures.oidcNoValue,
+  notAJwt: failures.oidcNotAJwt,
+  wrongAudience: failures.oidcWrongAudience,
+  unusableUrl: failures.unusableOidcUrl,
+  url: failures.url
+};
 var logs = {
   retrying: (f, attempt, delayMs) => `Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`,
   askingAudience: (indexName, url) => `Asking ${indexName} for its trusted-publishing audience (${url})`,
@@ -523,18 +536,112 @@ var labels = {
 // src/mint/run.ts
 var import_node_fs3 = require("node:fs");
 
-// src/mint/http.ts
+// src/kit/inputs.ts
+function readInput(env, name) {
+  const upper = name.toUpperCase();
+  return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
+}
+function isLoopbackHost(hostname) {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h === "::1") return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+var MAX_URL_LENGTH = 2048;
+function requireSecureUrl(raw, what, fail, say) {
+  if (raw.length > MAX_URL_LENGTH) throw fail(say.tooLong(what, raw.length, MAX_URL_LENGTH));
+  if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(say.controlCharacters(what));
+  if (/[^\x21-\x7e]/.test(raw)) throw fail(say.nonAscii(what));
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw fail(say.notAbsolute(what, raw));
+  }
+  if (url.username || url.password) throw fail(say.credentials(what));
+  if (url.protocol === "http:") {
+    if (!isLoopbackHost(url.hostname)) throw fail(say.plainHttp(what, url.hostname));
+  } else if (url.protocol !== "https:") {
+    throw fail(say.scheme(what, url.protocol.replace(/:$/, "")));
+  }
+  return url;
+}
+
+// src/mint/inputs.ts
+function readInputs(env) {
+  const index = resolveIndexUrl(readInput(env, "index-url"));
+  return {
+    index,
+    audience: parseAudience(readInput(env, "audience")),
+    exportEnv: parseExportEnv(readInput(env, "export-env"), index)
+  };
+}
+var requireSecureUrl2 = (raw, what, fail) => requireSecureUrl(raw, what, fail, failures.url);
+function resolveIndexUrl(input) {
+  const raw = input.trim() === "" ? PYPI.uploadUrl : input.trim();
+  const url = requireSecureUrl2(raw, `index-url '${raw.slice(0, 200)}'`, failures.invalidUrl);
+  if (url.search || url.hash) throw failures.invalidUrl(failures.url.queryOrFragment(raw));
+  const path = url.pathname.replace(/\/+$/, "");
+  const isUpload = /\/legacy$/.test(path);
+  if (!isUpload && path !== "") throw failures.invalidUrl(failures.url.notAnIndex(raw, /\/simple$/.test(path)));
+  const known = knownIndexForHost(url.hostname);
+  const kind = known?.name ?? "custom";
+  const origin = url.origin;
+  let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
+  if (known && !isUpload) uploadUrl = known.uploadUrl;
+  return {
+    origin,
+    uploadUrl,
+    audienceUrl: new URL(OIDC_AUDIENCE_PATH, origin),
+    mintUrl: new URL(OIDC_MINT_TOKEN_PATH, origin),
+    webOrigin: known ? known.webUrl : origin,
+    displayName: kind === "pypi" ? "pypi.org" : url.host,
+    kind,
+    loopback: isLoopbackHost(url.hostname)
+  };
+}
+var AUDIENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
+function parseAudience(raw) {
+  if (raw === "") return void 0;
+  if (!AUDIENCE_PATTERN.test(raw)) throw failures.invalidAudienceInput();
+  return raw;
+}
+function parseExportEnv(raw, index) {
+  const targets = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const item of raw.split(/[\s,]+/).filter((s) => s !== "")) {
+    const [toolRaw, repoRaw, ...rest] = item.toLowerCase().split(":");
+    const tool = toolRaw;
+    if (!UPLOADER_NAMES.includes(tool) || rest.length > 0 || repoRaw !== void 0 && tool !== "poetry") {
+      throw failures.unknownExportTool(item, UPLOADER_NAMES);
+    }
+    let target = { tool };
+    if (tool === "poetry") {
+      const repo = repoRaw ?? (index.kind === "custom" ? void 0 : index.kind);
+      if (repo === void 0) throw failures.poetryNeedsRepository(index.displayName);
+      if (!/^[a-z0-9_]{1,64}$/.test(repo)) throw failures.poetryRepositoryName(repo);
+      target = { tool, poetryRepository: repo };
+    }
+    const key = `${target.tool}:${target.poetryRepository ?? ""}`;
+    if (!seen.has(key)) targets.push(target);
+    seen.add(key);
+  }
+  return targets;
+}
+
+// src/kit/http.ts
 var http = __toESM(require("node:http"));
-var USER_AGENT = "projen-pypi-mint (trusted publishing mint action)";
 function createHttp(deps, limits) {
+  const say = deps.words;
   return async (req) => {
     const remaining = limits.deadline - deps.now();
-    if (remaining <= 0) throw failures.deadline(req.target);
+    if (remaining <= 0) throw say.deadline(req.target);
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
+    const clamped = timeoutMs < limits.requestTimeoutMs;
     const proxyRaw = proxyFor(req.url, deps.env);
-    const proxy = proxyRaw === void 0 ? void 0 : parseProxyUrl(proxyRaw);
+    const proxy = proxyRaw === void 0 ? void 0 : parseProxyUrl(proxyRaw, say);
     if (proxy?.password) deps.redactor.add(safeDecode(proxy.password));
-    const headers = { "user-agent": USER_AGENT, "accept": "application/json", ...req.headers };
+    const headers = { "user-agent": limits.userAgent, "accept": "application/json", ...req.headers };
     const controller = new AbortController();
     let timedOut;
     const timer = setTimeout(() => {
@@ -543,14 +650,14 @@ function createHttp(deps, limits) {
     }, timeoutMs);
     let res;
     try {
-      res = await transport({ ...req, headers }, controller.signal, proxy);
-      if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req);
-      const body = await readCapped(res, req, limits.maxBodyBytes);
+      res = await transport({ ...req, headers }, controller.signal, proxy, say);
+      if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req, say);
+      const body = await readCapped(res, req, limits.maxBodyBytes, say);
       return { status: res.status, headers: firstHeaders(res.headers), body };
     } catch (err) {
-      const failure = classify(err, req, timedOut, deps.redactor);
+      const failure = timedOut !== void 0 && clamped ? say.deadline(req.target) : classify(err, req, timedOut, deps.redactor, say);
       const viaProxy = proxy && ["network", "host-not-found", "tls"].includes(failure.code);
-      throw viaProxy ? failure.withSuffix(failures.throughProxy(proxy.host)) : failure;
+      throw viaProxy ? say.viaProxy(failure, proxy.host) : failure;
     } finally {
       clearTimeout(timer);
       res?.dispose();
@@ -558,8 +665,8 @@ function createHttp(deps, limits) {
   };
 }
 var httpsModule = () => require("node:https");
-async function transport(req, signal, proxy) {
-  const tunnel = proxy ? await openTunnel(proxy, req.url, signal) : void 0;
+async function transport(req, signal, proxy, say) {
+  const tunnel = proxy ? await openTunnel(proxy, req.url, signal, say) : void 0;
   const https = req.url.protocol === "https:";
   const mod = https ? httpsModule() : http;
   const body = req.body === void 0 ? void 0 : Buffer.from(req.body);
@@ -615,37 +722,37 @@ var TRANSIENT_CODES = /* @__PURE__ */ new Set([
   "EHOSTUNREACH"
 ]);
 var TLS_CODES = /^(?:ERR_TLS_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|HOSTNAME_MISMATCH)/;
-function classify(err, req, timedOutAfterMs, redactor) {
-  if (err instanceof ActionFailure) return err;
-  if (timedOutAfterMs !== void 0) return failures.timeout(req.target, timedOutAfterMs);
+function classify(err, req, timedOutAfterMs, redactor, say) {
+  if (say.isFailure(err)) return err;
+  if (timedOutAfterMs !== void 0) return say.timeout(req.target, timedOutAfterMs);
   const code2 = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   const detail = redactor.redact(code2 && !message.includes(code2) ? `${code2}: ${message}` : message, 200);
-  if (code2.startsWith("HPE_")) return failures.protocol(req.target, detail);
-  if (code2 === "ENOTFOUND") return failures.hostNotFound(req.target, req.url.hostname, detail);
-  if (TLS_CODES.test(code2)) return failures.tls(req.target, detail);
-  return failures.network(
+  if (code2.startsWith("HPE_")) return say.protocol(req.target, detail);
+  if (code2 === "ENOTFOUND") return say.hostNotFound(req.target, req.url.hostname, detail);
+  if (TLS_CODES.test(code2)) return say.tls(req.target, detail);
+  return say.network(
     req.target,
     detail,
     TRANSIENT_CODES.has(code2) || /socket hang up|aborted|other side closed|terminated/i.test(message)
   );
 }
-async function readCapped(res, req, maxBytes) {
+async function readCapped(res, req, maxBytes, say) {
   const declared = Number(firstHeaders(res.headers)["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) throw failures.tooLarge(req.target, maxBytes, res.status);
+  if (Number.isFinite(declared) && declared > maxBytes) throw say.tooLarge(req.target, maxBytes, res.status);
   const chunks = [];
   let total = 0;
   for await (const chunk of res.body) {
     const buf = Buffer.from(chunk);
     total += buf.length;
-    if (total > maxBytes) throw failures.tooLarge(req.target, maxBytes, res.status);
+    if (total > maxBytes) throw say.tooLarge(req.target, maxBytes, res.status);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
 }
-function redirectFailure(res, req) {
+function redirectFailure(res, req, words) {
   const location = firstHeaders(res.headers).location;
-  const say = failures.redirectWhere;
+  const say = words.redirectWhere;
   let where = say.unnamed;
   if (location) {
     try {
@@ -655,7 +762,7 @@ function redirectFailure(res, req) {
       where = say.unparseable;
     }
   }
-  return failures.redirect(req.target, res.status, where);
+  return words.redirect(req.target, res.status, where);
 }
 function parseJsonBody(body) {
   try {
@@ -721,17 +828,17 @@ function safeDecode(s) {
     return s;
   }
 }
-function parseProxyUrl(raw) {
+function parseProxyUrl(raw, say) {
   let url;
   try {
     url = new URL(raw.includes("://") ? raw : `http://${raw}`);
   } catch {
-    throw failures.proxyNotAUrl();
+    throw say.proxyNotAUrl();
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw failures.proxyScheme(url.protocol.replace(/:$/, ""));
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw say.proxyScheme(url.protocol.replace(/:$/, ""));
   return url;
 }
-function openTunnel(proxy, target, signal) {
+function openTunnel(proxy, target, signal, say) {
   const port = target.port || (target.protocol === "https:" ? "443" : "80");
   const authority = `${target.hostname}:${port}`;
   const headers = { host: authority };
@@ -759,7 +866,7 @@ function openTunnel(proxy, target, signal) {
         return;
       }
       socket.destroy();
-      reject(failures.proxyRefused(proxy.host, res.statusCode ?? 0, authority));
+      reject(say.proxyRefused(proxy.host, res.statusCode ?? 0, authority));
     });
     req.on("error", reject);
     req.end();
@@ -779,97 +886,6 @@ function connectionOver(socket, target) {
       rejectUnauthorized: true
     });
   };
-}
-
-// src/mint/inputs.ts
-function readInputs(env) {
-  const index = resolveIndexUrl(readInput(env, "index-url"));
-  return {
-    index,
-    audience: parseAudience(readInput(env, "audience")),
-    exportEnv: parseExportEnv(readInput(env, "export-env"), index)
-  };
-}
-function readInput(env, name) {
-  const upper = name.toUpperCase();
-  return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
-}
-var MAX_URL_LENGTH = 2048;
-function isLoopbackHost(hostname) {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h === "::1") return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-function requireSecureUrl(raw, what, fail) {
-  const say = failures.url;
-  if (raw.length > MAX_URL_LENGTH) throw fail(say.tooLong(what, raw.length, MAX_URL_LENGTH));
-  if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(say.controlCharacters(what));
-  if (/[^\x21-\x7e]/.test(raw)) throw fail(say.nonAscii(what));
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw fail(say.notAbsolute(what, raw));
-  }
-  if (url.username || url.password) throw fail(say.credentials(what));
-  if (url.protocol === "http:") {
-    if (!isLoopbackHost(url.hostname)) throw fail(say.plainHttp(what, url.hostname));
-  } else if (url.protocol !== "https:") {
-    throw fail(say.scheme(what, url.protocol.replace(/:$/, "")));
-  }
-  return url;
-}
-function resolveIndexUrl(input) {
-  const raw = input.trim() === "" ? PYPI.uploadUrl : input.trim();
-  const url = requireSecureUrl(raw, `index-url '${raw.slice(0, 200)}'`, failures.invalidUrl);
-  if (url.search || url.hash) throw failures.invalidUrl(failures.url.queryOrFragment(raw));
-  const path = url.pathname.replace(/\/+$/, "");
-  const isUpload = /\/legacy$/.test(path);
-  if (!isUpload && path !== "") throw failures.invalidUrl(failures.url.notAnIndex(raw, /\/simple$/.test(path)));
-  const known = knownIndexForHost(url.hostname);
-  const kind = known?.name ?? "custom";
-  const origin = url.origin;
-  let uploadUrl = isUpload ? `${origin}${path}/` : `${origin}/legacy/`;
-  if (known && !isUpload) uploadUrl = known.uploadUrl;
-  return {
-    origin,
-    uploadUrl,
-    audienceUrl: new URL(OIDC_AUDIENCE_PATH, origin),
-    mintUrl: new URL(OIDC_MINT_TOKEN_PATH, origin),
-    webOrigin: known ? known.webUrl : origin,
-    displayName: kind === "pypi" ? "pypi.org" : url.host,
-    kind,
-    loopback: isLoopbackHost(url.hostname)
-  };
-}
-var AUDIENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}$/;
-function parseAudience(raw) {
-  if (raw === "") return void 0;
-  if (!AUDIENCE_PATTERN.test(raw)) throw failures.invalidAudienceInput();
-  return raw;
-}
-function parseExportEnv(raw, index) {
-  const targets = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const item of raw.split(/[\s,]+/).filter((s) => s !== "")) {
-    const [toolRaw, repoRaw, ...rest] = item.toLowerCase().split(":");
-    const tool = toolRaw;
-    if (!UPLOADER_NAMES.includes(tool) || rest.length > 0 || repoRaw !== void 0 && tool !== "poetry") {
-      throw failures.unknownExportTool(item, UPLOADER_NAMES);
-    }
-    let target = { tool };
-    if (tool === "poetry") {
-      const repo = repoRaw ?? (index.kind === "custom" ? void 0 : index.kind);
-      if (repo === void 0) throw failures.poetryNeedsRepository(index.displayName);
-      if (!/^[a-z0-9_]{1,64}$/.test(repo)) throw failures.poetryRepositoryName(repo);
-      target = { tool, poetryRepository: repo };
-    }
-    const key = `${target.tool}:${target.poetryRepository ?? ""}`;
-    if (!seen.has(key)) targets.push(target);
-    seen.add(key);
-  }
-  return targets;
 }
 
 // src/mint/audience.ts
@@ -987,47 +1003,53 @@ function decodeJwt(jwt) {
   return result;
 }
 
-// src/mint/oidc.ts
-function oidcRequestConfig(env) {
+// src/kit/oidc.ts
+var GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+var GITHUB_OIDC_ENDPOINT = "GitHub's OIDC token endpoint";
+var GITHUB_OIDC_VARIABLES = ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"];
+function githubOidcRequest(env, words) {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL?.trim();
   const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN?.trim();
   if (!url || !token) return void 0;
-  return { requestUrl: requireSecureUrl(url, "ACTIONS_ID_TOKEN_REQUEST_URL", failures.unusableOidcUrl), requestToken: token };
+  return { requestUrl: requireSecureUrl(url, "ACTIONS_ID_TOKEN_REQUEST_URL", words.unusableUrl, words.url), requestToken: token };
 }
+var missingGithubOidcVariables = (env) => GITHUB_OIDC_VARIABLES.filter((n) => !env[n]?.trim());
 function audienceRequestUrl(base, audience) {
   const url = new URL(base.href);
   url.searchParams.set("audience", audience);
   return url;
 }
-async function requestOidcToken(ctx, config, audience) {
-  const target = "GitHub's OIDC token endpoint";
-  const res = await ctx.send({
-    method: "GET",
-    url: audienceRequestUrl(config.requestUrl, audience),
-    headers: { authorization: `bearer ${config.requestToken}` },
-    target
-  });
-  if (res.status !== 200) throw unexpectedStatus(res, (retryable, details) => failures.oidcStatus(target, res.status, retryable, details));
-  const value = jsonMember(res.body, "value");
-  if (typeof value !== "string" || value === "") throw failures.oidcNoValue(target);
-  ctx.redactor.add(value);
+function githubOidcSource(request, send, redactor, words) {
+  redactor.add(request.requestToken);
+  return {
+    name: GITHUB_OIDC_ENDPOINT,
+    issuer: GITHUB_ISSUER,
+    token: async (audience) => {
+      const res = await send({
+        method: "GET",
+        url: audienceRequestUrl(request.requestUrl, audience),
+        headers: { authorization: `bearer ${request.requestToken}` },
+        target: GITHUB_OIDC_ENDPOINT
+      });
+      if (res.status !== 200) {
+        throw unexpectedStatus(res, (retryable, details) => words.status(GITHUB_OIDC_ENDPOINT, res.status, retryable, details));
+      }
+      const value = jsonMember(res.body, "value");
+      if (typeof value !== "string" || value === "") throw words.noValue(GITHUB_OIDC_ENDPOINT);
+      return value;
+    }
+  };
+}
+async function requestOidcToken(source, audience, deps) {
+  const value = await source.token(audience);
+  if (value === "") throw deps.words.noValue(source.name);
+  deps.redactor.add(value);
   const claims = decodeClaims(value);
-  if (!claims) throw failures.oidcNotAJwt(target);
-  ctx.print.mask(value);
-  if (claims.aud !== audience) throw failures.oidcWrongAudience(claimText(claims, "aud"), audience);
+  if (!claims) throw deps.words.notAJwt(source.name);
+  deps.print.mask(value);
+  if (claims.aud !== audience) throw deps.words.wrongAudience(claimText(claims, "aud"), audience);
   return { jwt: value, claims };
 }
-var CLAIMS_THAT_MATTER = [
-  "repository",
-  "repository_owner",
-  "repository_owner_id",
-  "job_workflow_ref",
-  "workflow_ref",
-  "ref",
-  "environment",
-  "event_name"
-];
-var GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 function decodeClaims(jwt) {
   try {
     return decodeJwt(jwt);
@@ -1042,6 +1064,18 @@ function claimText(claims, name) {
   const clean = s.replace(/[\u0000-\u001f\u007f]/g, " ");
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
+
+// src/mint/oidc.ts
+var CLAIMS_THAT_MATTER = [
+  "repository",
+  "repository_owner",
+  "repository_owner_id",
+  "job_workflow_ref",
+  "workflow_ref",
+  "ref",
+  "environment",
+  "event_name"
+];
 function workflowFilename(jobWorkflowRef) {
   const m = jobWorkflowRef ? /([^/]+\.(?:yml|yaml))(?=@)/.exec(jobWorkflowRef) : null;
   return m ? m[1] : void 0;
@@ -1181,9 +1215,65 @@ async function mintToken(ctx, index, jwt) {
   return { token, expires: Math.floor(expiresRaw) };
 }
 
-// src/mint/export.ts
+// src/kit/files.ts
 var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
+function renderKeyValues(entries) {
+  const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
+  return entries.map(([k, v]) => `${prepareKeyValueMessage2(k, v)}${import_node_os.EOL}`).join("");
+}
+var FileWriteError = class extends Error {
+  constructor(what, errno) {
+    super(`could not write ${what}`);
+    this.what = what;
+    this.errno = errno;
+  }
+  what;
+  errno;
+};
+function appendAll(writes) {
+  const done = [];
+  for (const w of writes) {
+    try {
+      const size = (0, import_node_fs2.statSync)(w.path).size;
+      (0, import_node_fs2.appendFileSync)(w.path, w.text, { encoding: "utf8" });
+      done.push({ path: w.path, size });
+    } catch (err) {
+      for (const prior of done) (0, import_node_fs2.truncateSync)(prior.path, prior.size);
+      throw new FileWriteError(w.what, errnoOf(err));
+    }
+  }
+}
+function appendSummary(path, markdown) {
+  if (!path) return;
+  try {
+    (0, import_node_fs2.appendFileSync)(path, `${markdown}
+`, { encoding: "utf8" });
+  } catch {
+  }
+}
+function isFile(path) {
+  try {
+    return (0, import_node_fs2.statSync)(path).isFile();
+  } catch {
+    return false;
+  }
+}
+function unwritableReason(path) {
+  try {
+    if (!(0, import_node_fs2.statSync)(path).isFile()) return "EISDIR";
+    (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
+    return void 0;
+  } catch (err) {
+    return errnoOf(err) ?? "error";
+  }
+}
+function errnoOf(err) {
+  const code2 = err?.code;
+  return typeof code2 === "string" ? code2 : void 0;
+}
+
+// src/mint/export.ts
 function requireOutputFile(env) {
   const path = env.GITHUB_OUTPUT;
   if (!path || !isFile(path)) throw failures.missingOutputFile(path);
@@ -1207,101 +1297,41 @@ function prepareHandOver(env, outputPath, targets) {
   };
 }
 function handOver(d, minted, uploadUrl) {
-  const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
-  const render = (entries) => entries.map(([k, v]) => `${prepareKeyValueMessage2(k, v)}${import_node_os.EOL}`).join("");
   const writes = [];
   if (d.envPath) {
     const vars = d.targets.flatMap((t) => uploaderEnv2(t, minted.token, uploadUrl));
-    writes.push({ path: d.envPath, text: render(vars.map((v) => [v.name, v.value])), what: ENV_FILE });
+    writes.push({ path: d.envPath, text: renderKeyValues(vars.map((v) => [v.name, v.value])), what: ENV_FILE });
   }
-  writes.push({ path: d.outputPath, text: render([["api-token", minted.token], ["expires", String(minted.expires)]]), what: OUTPUTS });
-  const done = [];
-  for (const w of writes) {
-    try {
-      const size = (0, import_node_fs2.statSync)(w.path).size;
-      (0, import_node_fs2.appendFileSync)(w.path, w.text, { encoding: "utf8" });
-      done.push({ path: w.path, size });
-    } catch (err) {
-      for (const prior of done) (0, import_node_fs2.truncateSync)(prior.path, prior.size);
-      const errno = err.code;
-      throw failures.unwritable(w.what, typeof errno === "string" ? errno : void 0);
-    }
-  }
-}
-function appendSummary(env, markdown) {
-  const path = env.GITHUB_STEP_SUMMARY;
-  if (!path) return;
+  writes.push({ path: d.outputPath, text: renderKeyValues([["api-token", minted.token], ["expires", String(minted.expires)]]), what: OUTPUTS });
   try {
-    (0, import_node_fs2.appendFileSync)(path, `${markdown}
-`, { encoding: "utf8" });
-  } catch {
-  }
-}
-function isFile(path) {
-  try {
-    return (0, import_node_fs2.statSync)(path).isFile();
-  } catch {
-    return false;
+    appendAll(writes);
+  } catch (err) {
+    if (err instanceof FileWriteError) throw failures.unwritable(err.what, err.errno);
+    throw err;
   }
 }
 function requireWritable(path, what) {
-  try {
-    if (!(0, import_node_fs2.statSync)(path).isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
-  } catch (err) {
-    const errno = err.code;
-    throw failures.unwritable(what, typeof errno === "string" ? errno : void 0);
-  }
+  const reason = unwritableReason(path);
+  if (reason !== void 0) throw failures.unwritable(what, reason === "error" ? void 0 : reason);
 }
 var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl, { poetryRepository: t.poetryRepository });
 
-// src/mint/redact.ts
-var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-var TOKEN_SHAPE2 = /pypi-[A-Za-z0-9_-]{40,}/g;
-var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
-var Redactor = class {
-  secrets = /* @__PURE__ */ new Set();
-  /** Remember a secret (and its common encodings) so it is cut out of any text shown later. */
-  add(secret) {
-    if (!secret || secret.length < 4) return;
-    this.secrets.add(secret);
-    const b64 = Buffer.from(secret).toString("base64");
-    this.secrets.add(b64);
-    this.secrets.add(b64.replace(/=+$/, ""));
-    this.secrets.add(Buffer.from(secret).toString("base64url"));
-    this.secrets.add(encodeURIComponent(secret));
-    this.secrets.add(JSON.stringify(secret).slice(1, -1));
-  }
-  redact(text, maxLength = 500) {
-    let out = text;
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      out = out.split(s).join("***");
-    }
-    out = out.replace(JWT_SHAPE, "***").replace(TOKEN_SHAPE2, "pypi-***").replace(URL_CREDENTIALS, "$1***@");
-    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ");
-    return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters cut)` : out;
-  }
-};
+// src/kit/markdown.ts
+function mdText(text) {
+  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function mdCodeCell(text) {
+  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+var codeSpan = (text) => `\`${mdCodeCell(text)}\``;
+var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
+function literalBlock(text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence].join("\n");
+}
 
 // src/mint/report.ts
-init_utils();
-function createPrinter(io2, redactor) {
-  const out = (line) => io2.write(neutralise(line));
-  return {
-    mask: (secret) => out(command("add-mask", secret)),
-    log: (text) => out(logText(redactor.redact(text, 4e3))),
-    warning: (title, text) => out(command("warning", redactor.redact(text, 4e3), { title })),
-    error: (title, text) => out(command("error", redactor.redact(text, 2e4), { title }))
-  };
-}
-var neutralise = (line) => line.replace(/##\[/g, "## [");
-var logText = (text) => text.replace(/^(\s*)::/gm, "$1: :");
-var escapeData = (s) => toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function command(name, message, properties = {}) {
-  const props = Object.entries(properties).filter((e) => typeof e[1] === "string" && e[1] !== "").map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
-  return `::${name}${props ? ` ${props}` : ""}::${escapeData(message)}`;
-}
 function renderClaimLines(claims) {
   return CLAIMS_THAT_MATTER.map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
 }
@@ -1322,13 +1352,7 @@ ${renderClaimLines(r.claims).map((l) => `  ${l}`).join("\n")}`);
   if (r.failure.indexErrors.length > 0) parts.push(labels.moreHelp);
   return parts.join("\n\n");
 }
-var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
-function literalBlock(text) {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  return [fence, text, fence].join("\n");
-}
-var codeCell = (s) => `\`${mdCodeCell(s)}\``;
+var codeCell = codeSpan;
 function paragraphs(text) {
   const out = [];
   let block = [];
@@ -1391,20 +1415,96 @@ function renderSuccessSummary(indexName, audience, expiresIso, exported) {
   return [`## ${labels.mintedHeading}`, "", prose(labels.minted(indexName, audience, expiresIso)), prose(labels.handedOver(exported)), ""].join("\n");
 }
 
+// src/kit/commands.ts
+init_utils();
+var PRINT_LIMITS = { log: 4e3, warning: 4e3, error: 2e4 };
+function createPrinter(io, redactor) {
+  const out = (line) => io.write(neutralise(line));
+  return {
+    mask: (secret) => out(command("add-mask", secret)),
+    log: (text) => out(logText(redactor.redact(text, PRINT_LIMITS.log))),
+    warning: (title, text) => out(command("warning", redactor.redact(text, PRINT_LIMITS.warning), { title: redactor.redact(title, 200) })),
+    error: (title, text) => out(command("error", redactor.redact(text, PRINT_LIMITS.error), { title: redactor.redact(title, 200) }))
+  };
+}
+var neutralise = (line) => line.replace(/##\[/g, "## [");
+var logText = (text) => text.replace(/^(\s*)::/gm, "$1: :");
+var escapeData = (s) => toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function command(name, message, properties = {}) {
+  const props = Object.entries(properties).filter((e) => typeof e[1] === "string" && e[1] !== "").map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
+  return `::${name}${props ? ` ${props}` : ""}::${escapeData(message)}`;
+}
+
+// src/kit/redact.ts
+var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+var TOKEN_SHAPE2 = /pypi-[A-Za-z0-9_-]{40,}/g;
+var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+var Redactor = class {
+  secrets = /* @__PURE__ */ new Set();
+  /** Remember a secret (and its common encodings) so it is cut out of any text shown later. */
+  add(secret) {
+    if (!secret || secret.length < 4) return;
+    this.secrets.add(secret);
+    const b64 = Buffer.from(secret).toString("base64");
+    this.secrets.add(b64);
+    this.secrets.add(b64.replace(/=+$/, ""));
+    this.secrets.add(Buffer.from(secret).toString("base64url"));
+    this.secrets.add(encodeURIComponent(secret));
+    this.secrets.add(JSON.stringify(secret).slice(1, -1));
+  }
+  redact(text, maxLength = 500) {
+    let out = text;
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      out = out.split(s).join("***");
+    }
+    out = out.replace(JWT_SHAPE, "***").replace(TOKEN_SHAPE2, "pypi-***").replace(URL_CREDENTIALS, "$1***@");
+    out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]+/g, " ");
+    return out.length > maxLength ? `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters cut)` : out;
+  }
+};
+
+// src/kit/retry.ts
+var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function retryDelayMs(failure, retryIndex, timing, random) {
+  const base = timing.backoffMs[Math.min(retryIndex, timing.backoffMs.length - 1)] ?? 0;
+  const jittered = Math.round(base * (0.75 + 0.5 * random()));
+  const asked = failure.retryAfterMs === void 0 ? 0 : Math.min(failure.retryAfterMs, timing.maxRetryAfterMs);
+  return Math.max(jittered, asked);
+}
+async function withRetries(attempt, timing, deadline, hooks) {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (!hooks.isFailure(err) || !err.retryable) throw err;
+      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, "limit");
+      const delay = retryDelayMs(err, n - 1, timing, hooks.random);
+      if (hooks.now() + delay >= deadline) throw hooks.gaveUp(err, n, "deadline");
+      hooks.onRetry(err, n, delay);
+      await hooks.sleep(delay);
+    }
+  }
+}
+
 // src/mint/run.ts
 var MAX_RESPONSE_BYTES = 64 * 1024;
-async function runAction(env, io2, timing) {
+var USER_AGENT = "projen-pypi-mint (trusted publishing mint action)";
+async function runAction(env, io, timing) {
   const t = { ...DEFAULT_TIMING, ...timing };
   const now = Date.now;
   const deadline = now() + t.totalTimeoutMs;
   const redactor = new Redactor();
-  const print = createPrinter(io2, redactor);
+  const print = createPrinter(io, redactor);
   const ctx = {
     env,
     now,
     redactor,
     print,
-    send: createHttp({ env, now, redactor }, { requestTimeoutMs: t.requestTimeoutMs, deadline, maxBodyBytes: MAX_RESPONSE_BYTES })
+    send: createHttp(
+      { env, now, redactor, words: httpWords },
+      { requestTimeoutMs: t.requestTimeoutMs, deadline, maxBodyBytes: MAX_RESPONSE_BYTES, userAgent: USER_AGENT }
+    )
   };
   const runner = readRunner(env);
   let inputs;
@@ -1427,17 +1527,17 @@ async function runAction(env, io2, timing) {
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
-    const oidc = oidcRequestConfig(env);
-    if (!oidc) {
-      missingOidcVars = ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"].filter((n) => !env[n]?.trim());
+    const oidcRequest = githubOidcRequest(env, oidcWords);
+    if (!oidcRequest) {
+      missingOidcVars = missingGithubOidcVariables(env);
       throw failures.missingIdToken(missingOidcVars);
     }
-    redactor.add(oidc.requestToken);
+    const oidc = githubOidcSource(oidcRequest, ctx.send, redactor, oidcWords);
     const destinations = prepareHandOver(env, outputPath, inputs.exportEnv);
     warn(void 0);
-    const audience = await withRetries(() => audienceFor(ctx, index, inputs.audience), t, deadline, retry);
-    const minted = await withRetries(async () => {
-      const oidcToken = await requestOidcToken(ctx, oidc, audience);
+    const audience = await withRetries2(() => audienceFor(ctx, index, inputs.audience), t, deadline, retry);
+    const minted = await withRetries2(async () => {
+      const oidcToken = await requestOidcToken(oidc, audience, { redactor, print, words: oidcWords });
       claims = oidcToken.claims;
       warn(claims);
       print.log(logs.gotOidcToken(claimText(claims, "repository") ?? "?", claimText(claims, "job_workflow_ref") ?? "?", index.mintUrl.href));
@@ -1449,7 +1549,7 @@ async function runAction(env, io2, timing) {
     const summary = renderSuccessSummary(index.displayName, audience, expiresIso, exported);
     handOver(destinations, minted, index.uploadUrl);
     print.log(done);
-    appendSummary(env, summary);
+    appendSummary(env.GITHUB_STEP_SUMMARY, summary);
     return 0;
   } catch (err) {
     const failure = asFailure(err);
@@ -1466,7 +1566,7 @@ async function runAction(env, io2, timing) {
     const warnings = runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
     print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
-    appendSummary(env, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 6e4));
+    appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 6e4));
     return 1;
   }
 }
@@ -1509,45 +1609,36 @@ var DEFAULT_TIMING = {
   backoffMs: [1e3, 2e3, 4e3, 8e3],
   maxRetryAfterMs: 2e4
 };
-var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function retryDelayMs(failure, retryIndex, timing, random) {
-  const base = timing.backoffMs[Math.min(retryIndex, timing.backoffMs.length - 1)] ?? 0;
-  const jittered = Math.round(base * (0.75 + 0.5 * random()));
-  const asked = failure.retryAfterMs === void 0 ? 0 : Math.min(failure.retryAfterMs, timing.maxRetryAfterMs);
-  return Math.max(jittered, asked);
-}
-async function withRetries(attempt, timing, deadline, hooks) {
-  const gaveUp = (f, attempts, reason) => {
-    const note = failures.gaveUp(attempts, reason);
-    return f.withSuffix(`
+function withRetries2(attempt, timing, deadline, hooks) {
+  return withRetries(attempt, timing, deadline, {
+    ...hooks,
+    isFailure: (err) => err instanceof ActionFailure,
+    gaveUp: (f, attempts, why) => {
+      const note = failures.gaveUp(attempts, why === "limit" ? failures.retryLimit : failures.pastDeadline(timing.totalTimeoutMs));
+      return f.withSuffix(`
 ${note}`, { retryable: false, retryNote: note });
-  };
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt(n);
-    } catch (err) {
-      if (!(err instanceof ActionFailure) || !err.retryable) throw err;
-      if (n > timing.backoffMs.length) throw gaveUp(err, n, failures.retryLimit);
-      const delay = retryDelayMs(err, n - 1, timing, hooks.random);
-      if (hooks.now() + delay >= deadline) throw gaveUp(err, n, failures.pastDeadline(timing.totalTimeoutMs));
-      hooks.onRetry(err, n, delay);
-      await hooks.sleep(delay);
     }
-  }
+  });
+}
+
+// src/kit/main.ts
+var import_node_os2 = require("node:os");
+var stdoutIo = { write: (line) => void process.stdout.write(`${line}${import_node_os2.EOL}`) };
+function runStep(run, crashLine) {
+  let decided;
+  const finish = (code2) => {
+    decided = code2;
+    process.exitCode = code2;
+    setTimeout(() => process.exit(code2), 1e3).unref();
+  };
+  const unexpected = () => {
+    stdoutIo.write(crashLine);
+    finish(1);
+  };
+  process.on("uncaughtException", () => decided === void 0 ? unexpected() : process.exit(decided));
+  process.on("unhandledRejection", () => decided === void 0 ? unexpected() : void 0);
+  run(process.env, stdoutIo).then(finish, unexpected);
 }
 
 // src/mint/main.ts
-var io = { write: (line) => void process.stdout.write(`${line}${import_node_os2.EOL}`) };
-var decided;
-function finish(code2) {
-  decided = code2;
-  process.exitCode = code2;
-  setTimeout(() => process.exit(code2), 1e3).unref();
-}
-function unexpected() {
-  io.write(logs.crashed);
-  finish(1);
-}
-process.on("uncaughtException", () => decided === void 0 ? unexpected() : process.exit(decided));
-process.on("unhandledRejection", () => decided === void 0 ? unexpected() : void 0);
-runAction(process.env, io).then(finish, unexpected);
+runStep(runAction, logs.crashed);

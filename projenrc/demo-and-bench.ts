@@ -15,11 +15,17 @@ export function setupDemoAndBench(project: cdk.JsiiProject): void {
     exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/attest.ts',
     receiveArgs: true,
   });
+  const benchRehearsal = project.addTask('bench:rehearsal', {
+    description: 'Time a pypi:rehearse run and split it into the tools\' own time and the runner + emulator overhead; writes bench/rehearsal-results.json',
+    exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/rehearsal.ts',
+    receiveArgs: true,
+  });
   project.addTask('bench', {
-    description: 'Time the bundled actions against the emulator next to `node -e 0`; writes bench/results.json and bench/attest-results.json',
+    description: 'Time the bundled actions against the emulator next to `node -e 0`, and a rehearsal\'s overhead; writes bench/*results.json',
     steps: [
       { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/bench.ts', receiveArgs: true },
       { spawn: benchAttest.name, receiveArgs: true },
+      { spawn: benchRehearsal.name, receiveArgs: true },
     ],
   });
 }

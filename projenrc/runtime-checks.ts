@@ -6,8 +6,9 @@ import { cdk } from 'projen';
 export function setupRuntimeChecks(project: cdk.JsiiProject): void {
   // --- type-check the non-jsii code (jsii compiles only the component) ------------------------------------------
   project.addTask('typecheck:runtime', {
-    description: 'Type-check the action, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
+    description: 'Type-check the runner kit, both steps, the emulator, the rehearsal runner and the GitHub setup script with their own tsconfigs',
     steps: [
+      { exec: 'tsc -p src/kit/tsconfig.json' },
       { exec: 'tsc -p src/mint/tsconfig.json' },
       { exec: 'tsc -p src/attest/tsconfig.json' },
       { exec: 'tsc -p src/emulator/tsconfig.json' },
@@ -18,7 +19,7 @@ export function setupRuntimeChecks(project: cdk.JsiiProject): void {
   });
   project.postCompileTask.spawn(project.tasks.tryFind('typecheck:runtime')!);
 
-  // The rehearsal runs from source in this repository only (the demo, the tests): its devDependencies (yaml) are its own.
+  // The rehearsal is bundled with its dependencies (yaml, the emulator's): they stay devDependencies.
   project.eslint?.addOverride({
     files: ['src/rehearsal/**'],
     rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },

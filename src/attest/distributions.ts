@@ -2,14 +2,18 @@
  * What gets signed: every distribution in the packages directory, and nothing else may be there. PyPI accepts
  * wheels (`.whl`) and sdists (`.tar.gz`, `.zip`); any other file would be uploaded unattested or break the upload,
  * so it is an error naming it, never skipped. Hidden files (`dist/.gitignore`, which `uv build` writes) are the one
- * exception: the upload step's `dist/*` never matches them, so they are listed in the log and left alone. A `<file>.publish.attestation` already present means the files were
- * attested before this step (another job's download, a re-run): signing again would leave two, so that is an error
- * too (pypa/gh-action-pypi-publish refuses it the same way).
+ * exception: the upload step's `dist/*` never matches them, so they are listed in the log and left alone. A
+ * `<file>.publish.attestation` already present means the files were attested before this step (another job's
+ * download, a re-run): signing again would leave two, so that is an error too (pypa/gh-action-pypi-publish refuses
+ * it the same way). Every name must be a valid distribution file name (PEP 427 for wheels, PEP 625 for sdists, as
+ * packaging.utils parses them): the statement's subject is the file name, and a hostile one is refused before it
+ * reaches a log line, a summary or a signature.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setupFailure } from './failure';
+import { failures } from './messages';
+import { isFile } from '../kit/files';
 
 export const ATTESTATION_SUFFIX = '.publish.attestation';
 const DISTRIBUTION_SUFFIXES = ['.whl', '.tar.gz', '.zip'];
@@ -20,8 +24,6 @@ export interface Distribution {
   readonly path: string;
   readonly attestationPath: string;
 }
-
-const listed = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
 
 export interface PackagesDirectory {
   readonly distributions: Distribution[];
@@ -39,44 +41,56 @@ export function findDistributions(root: string, dir: string): PackagesDirectory 
     hidden = all.filter((n) => n.startsWith('.'));
     names = all.filter((n) => !n.startsWith('.'));
   } catch {
-    throw setupFailure('No distributions to attest',
-      `The packages directory '${dir}' does not exist or is not a directory: download the built distributions ` +
-      'into it before the attest step.');
+    throw failures.noPackagesDir(dir);
   }
+  // Names are checked before they are listed anywhere: a hostile one never reaches the log unchecked (the messages
+  // print them through the kit's printer, which keeps them text).
   const attested = names.filter((n) => n.endsWith(ATTESTATION_SUFFIX));
-  if (attested.length > 0) {
-    throw setupFailure('Distributions already attested',
-      `${dir} already holds publish attestations (${listed(attested)}). This step signs the files this job ` +
-      'downloaded, once: remove attestations from the build artifact, and give each publish job its own download.');
-  }
+  if (attested.length > 0) throw failures.alreadyAttested(dir, attested);
   const others = names.filter((n) => !DISTRIBUTION_SUFFIXES.some((s) => n.endsWith(s)));
-  if (others.length > 0) {
-    throw setupFailure('Not a distribution',
-      `${dir} holds files that are not distributions (${listed(others)}). Only wheels (.whl) and sdists ` +
-      '(.tar.gz, .zip) are attested and uploaded; leave everything else out of the packages directory.');
-  }
+  if (others.length > 0) throw failures.notDistributions(dir, others);
+  const bad = names.map((n) => ({ n, why: distributionNameProblem(n) })).filter((x) => x.why !== undefined);
+  if (bad.length > 0) throw failures.badNames(dir, bad.map((x) => `${JSON.stringify(x.n)}: ${x.why}`));
+  // download-artifact can create `dist/foo.whl/foo.whl` when an artifact is named like a file
   const notFiles = names.filter((n) => !isFile(join(root, n)));
-  if (notFiles.length > 0) {
-    // download-artifact can create `dist/foo.whl/foo.whl` when an artifact is named like a file
-    throw setupFailure('Not a distribution',
-      `${listed(notFiles)} in ${dir} ${notFiles.length === 1 ? 'is' : 'are'} not a regular file (a directory left by ` +
-      'an artifact download?). Download the distributions themselves into the packages directory.');
-  }
-  if (names.length === 0) {
-    throw setupFailure('No distributions to attest',
-      `The packages directory '${dir}' is empty: download the built distributions into it before the attest step.`);
-  }
+  if (notFiles.length > 0) throw failures.notFiles(dir, notFiles);
+  if (names.length === 0) throw failures.emptyPackagesDir(dir);
   const distributions = names.map((name) => ({ name, path: join(root, name), attestationPath: join(root, `${name}${ATTESTATION_SUFFIX}`) }));
   return { distributions, hidden };
 }
 
-/** Follows symbolic links; a dangling one is not a file. */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+// packaging's VERSION_PATTERN (PEP 440), case-insensitive, without the surrounding whitespace it tolerates
+const PEP440 = new RegExp('^v?(?:(?:[0-9]+!)?[0-9]+(?:\\.[0-9]+)*' +
+  '(?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?' +
+  '(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?' +
+  '(?:[-_.]?dev[-_.]?[0-9]*)?)' +
+  '(?:\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$', 'i');
+/** PEP 427's escaped project name (ASCII only: what build backends write and PyPI serves). */
+const WHEEL_PROJECT = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
+/** PEP 625: the name normalised as in the wheel spec (`re.sub(r"[-_.]+", "_", name).lower()`). */
+const SDIST_PROJECT = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
+/** Why a file name is not a valid wheel or sdist name (packaging.utils' rules, stricter where PyPI is), or undefined. */
+export function distributionNameProblem(fileName: string): string | undefined {
+  const why = failures.nameWhy;
+  if (fileName.endsWith('.whl')) {
+    const parts = fileName.slice(0, -'.whl'.length).split('-');
+    if (parts.length !== 5 && parts.length !== 6) return why.wheelParts;
+    const [project, version] = parts;
+    if (!WHEEL_PROJECT.test(project) || project.includes('__')) return why.project;
+    if (!PEP440.test(version)) return why.version;
+    if (parts.length === 6 && !/^[0-9][A-Za-z0-9_.]*$/.test(parts[2])) return why.build;
+    if (!parts.slice(-3).every((t) => TAG.test(t))) return why.tags;
+    return undefined;
   }
+  const ext = ['.tar.gz', '.zip'].find((e) => fileName.endsWith(e));
+  if (!ext) return why.sdistName;
+  const stem = fileName.slice(0, -ext.length);
+  const dash = stem.lastIndexOf('-');
+  if (dash <= 0 || !SDIST_PROJECT.test(stem.slice(0, dash))) return why.sdistName;
+  if (!PEP440.test(stem.slice(dash + 1))) return why.version;
+  return undefined;
 }
 
 /** Streamed: wheels can be hundreds of megabytes. */

@@ -1,24 +1,6 @@
-/** Entry point of the bundled attest action (attest/index.cjs): run, print, set the exit code, never a stack. */
-import { EOL } from 'node:os';
+/** Entry point of the bundled attest step (attest/index.cjs): the kit's entry point around `runAttest`. */
+import { logs } from './messages';
 import { runAttest } from './run';
+import { runStep } from '../kit/main';
 
-const io = { write: (line: string) => void process.stdout.write(`${line}${EOL}`) };
-let decided: number | undefined;
-
-function finish(code: number): void {
-  decided = code;
-  process.exitCode = code;
-  // decided and printed: an idle keep-alive socket must not hold the job step
-  setTimeout(() => process.exit(code), 500).unref();
-}
-
-function unexpected(): void {
-  // no details: an error from deep inside a request could quote request data
-  io.write('::error title=Unexpected error in the attest step::Signing failed unexpectedly; no attestation was written.');
-  finish(1);
-}
-
-process.on('uncaughtException', () => (decided === undefined ? unexpected() : process.exit(decided)));
-process.on('unhandledRejection', () => (decided === undefined ? unexpected() : undefined));
-
-runAttest(process.env, io).then(finish, unexpected);
+runStep((env, io) => runAttest(env, io), logs.crashed);

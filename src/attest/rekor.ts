@@ -1,98 +1,108 @@
 /**
- * The transparency log: each signed envelope goes to Rekor v1 as a `dsse` 0.0.1 entry through @sigstore/sign's
- * RekorWitness, all entries of a run in parallel. The answer must be an entry for *our* envelope (its body holds
- * our signature) with a signed entry timestamp (inclusion promise) and an inclusion proof with a checkpoint, since
- * PyPI verifies both and PEP 740 has nowhere else to put a time witness. Rekor v2 and RFC 3161 timestamps are not
- * used: PEP 740's attestation object has no field for the latter.
+ * The transparency log: each signed envelope goes to Rekor v1 (`POST /api/v1/log/entries`) as a `dsse` 0.0.1
+ * entry, through the kit's transport like every other request (TLS verified, body capped, no redirects, timers
+ * clamped to the deadline). A 409 means the entry exists (an earlier answer was lost): it is fetched by the UUID
+ * Rekor names. The answer must be one entry for *our* envelope (its body holds our signature) with a signed entry
+ * timestamp and an inclusion proof with a checkpoint, since PyPI verifies both; whether they are *true* is checked
+ * against the trusted root before anything is written (verify.ts). Rekor v2 and RFC 3161 timestamps are not used:
+ * PEP 740's attestation object has no field for the latter.
+ * API: https://github.com/sigstore/rekor/blob/main/openapi.yaml
  */
-// bundled into attest/index.cjs by esbuild: a devDependency on purpose
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { RekorWitness } from '@sigstore/sign';
-import { AttestFailure } from './failure';
-import type { DsseBundle, LogEntry } from './pep740';
+import { serverSaid } from './fulcio';
+import { failures } from './messages';
+import { envelopeJson, type LogEntryJson, type SignedStatement } from './pep740';
+import { isTransientStatus, parseJsonBody, retryAfterMs, type HttpResponse, type HttpSend } from '../kit/http';
+import { Redactor } from '../kit/redact';
 
-const SERVICE = 'Rekor';
+const HEX = /^[0-9a-f]+$/i;
+const DIGITS = /^\d+$/;
+const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 
-export function rekorWitness(rekorUrl: string, requestTimeoutMs: number): RekorWitness {
-  // retries are the step's own (bounded by its deadline); a 409 after a lost answer fetches the existing entry
-  return new RekorWitness({
-    rekorBaseURL: rekorUrl,
-    entryType: 'dsse',
-    majorApiVersion: 1,
-    fetchOnConflict: true,
-    retry: false,
-    timeout: requestTimeoutMs,
+export async function logEntryFor(rekorUrl: string, signed: SignedStatement, certificatePem: string, send: HttpSend,
+  redactor: Redactor): Promise<LogEntryJson> {
+  const proposed = {
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: { proposedContent: { envelope: JSON.stringify(envelopeJson(signed)), verifiers: [Buffer.from(certificatePem).toString('base64')] } },
+  };
+  let res = await send({
+    method: 'POST',
+    url: new URL(`${rekorUrl}/api/v1/log/entries`),
+    target: 'Rekor',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(proposed),
   });
+  if (res.status === 409) {
+    const uuid = (res.headers.location ?? '').split('/').pop() ?? '';
+    if (!HEX.test(uuid) || uuid.length > 128) throw failures.rekorGarbage(failures.rekorWhy.conflict);
+    res = await send({ method: 'GET', url: new URL(`${rekorUrl}/api/v1/log/entries/${uuid}`), target: 'Rekor' });
+    if (res.status !== 200) throw statusFailure(res, redactor);
+  } else if (res.status !== 201) {
+    throw statusFailure(res, redactor);
+  }
+  return checkedEntry(res, signed);
 }
 
-export async function logEntryFor(witness: RekorWitness, bundle: DsseBundle, certificatePem: string,
-  requestTimeoutMs: number): Promise<LogEntry> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AttestFailure('sigstore', 'Rekor did not answer',
-      `Rekor did not answer within ${(requestTimeoutMs / 1000).toFixed(1)} s.`, true)), requestTimeoutMs);
-  });
-  const testimony = witness.testify(bundle.content, certificatePem);
-  let entries: LogEntry[];
-  try {
-    entries = (await Promise.race([testimony, timeout])).tlogEntries;
-  } catch (err) {
-    throw asRekorFailure(err);
-  } finally {
-    clearTimeout(timer);
-    testimony.catch(() => undefined);
-  }
-  return checkedEntry(entries, bundle);
+const statusFailure = (res: HttpResponse, redactor: Redactor) =>
+  failures.rekorStatus(res.status, serverSaid(res, redactor), isTransientStatus(res.status), retryAfterMs(res.headers));
+
+interface RekorEntry {
+  body?: unknown;
+  integratedTime?: unknown;
+  logID?: unknown;
+  logIndex?: unknown;
+  verification?: {
+    signedEntryTimestamp?: unknown;
+    inclusionProof?: { checkpoint?: unknown; hashes?: unknown; logIndex?: unknown; rootHash?: unknown; treeSize?: unknown };
+  };
 }
 
-function checkedEntry(entries: LogEntry[], bundle: DsseBundle): LogEntry {
-  const garbage = (what: string) => new AttestFailure('sigstore', 'Unusable answer from Rekor',
-    `Rekor answered with a log entry that cannot go into an attestation: ${what}.`);
-  if (entries.length !== 1) throw garbage(`${entries.length} entries instead of one`);
-  const e = entries[0];
-  if (e.kindVersion?.kind !== 'dsse' || e.kindVersion.version !== '0.0.1') {
-    throw garbage(`kind ${e.kindVersion?.kind ?? '?'} ${e.kindVersion?.version ?? '?'} instead of dsse 0.0.1`);
+/** `{uuid: entry}` -> the protobuf JSON entry, refusing anything that cannot go into an attestation. */
+function checkedEntry(res: HttpResponse, signed: SignedStatement): LogEntryJson {
+  const why = failures.rekorWhy;
+  const garbage = failures.rekorGarbage;
+  const data = parseJsonBody(res.body);
+  if (data === undefined) throw garbage(why.notJson);
+  const entries = typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.values(data) : [];
+  if (entries.length !== 1) throw garbage(why.entries(entries.length));
+  const e = entries[0] as RekorEntry;
+  const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : DIGITS.test(String(v)) ? String(v) : undefined);
+  if (typeof e?.body !== 'string' || typeof e.logID !== 'string' || !HEX.test(e.logID) || int(e.logIndex) === undefined ||
+    int(e.integratedTime) === undefined) {
+    throw garbage(why.fields);
   }
-  if (!/^\d+$/.test(e.logIndex) || !/^\d+$/.test(e.integratedTime) || !e.logId?.keyId?.length) {
-    throw garbage('no log index, integrated time or log id');
-  }
-  if (!e.inclusionPromise?.signedEntryTimestamp?.length) throw garbage('no signed entry timestamp (inclusion promise)');
-  const proof = e.inclusionProof;
-  if (!proof || proof.rootHash.length !== 32 || !proof.checkpoint?.envelope || !/^\d+$/.test(proof.treeSize) ||
-    proof.hashes.some((h) => h.length !== 32)) {
-    throw garbage('no inclusion proof with a checkpoint');
-  }
-  const signature = bundle.content.dsseEnvelope.signatures[0].sig.toString('base64');
-  let body: { kind?: unknown };
+  const bodyText = Buffer.from(e.body, 'base64').toString('utf8');
+  let body: { kind?: unknown; apiVersion?: unknown };
   try {
-    body = JSON.parse(e.canonicalizedBody.toString('utf8'));
+    body = JSON.parse(bodyText);
   } catch {
-    throw garbage('its body is not JSON');
+    throw garbage(why.body);
   }
-  // Rekor's body records the envelope's signature (the stand-ins keep the proposed envelope, which holds it too)
-  if (body.kind !== 'dsse' || !e.canonicalizedBody.toString('utf8').includes(signature)) {
-    throw garbage('its body is not the envelope that was sent');
+  if (body?.kind !== 'dsse' || body.apiVersion !== '0.0.1') throw garbage(why.kind(String(body?.kind ?? '?'), String(body?.apiVersion ?? '?')));
+  // Rekor's body records the envelope's signature
+  if (!bodyText.includes(signed.signature.toString('base64'))) throw garbage(why.body);
+  const set = e.verification?.signedEntryTimestamp;
+  if (typeof set !== 'string' || set === '') throw garbage(why.promise);
+  const p = e.verification?.inclusionProof;
+  const hashes = p?.hashes;
+  if (!p || typeof p.rootHash !== 'string' || !/^[0-9a-f]{64}$/i.test(p.rootHash) || typeof p.checkpoint !== 'string' ||
+    p.checkpoint === '' || int(p.treeSize) === undefined || int(p.logIndex) === undefined || !Array.isArray(hashes) ||
+    !hashes.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/i.test(h))) {
+    throw garbage(why.proof);
   }
-  return e;
-}
-
-/** RekorWitness's errors: an InternalError whose cause is an HTTPError (statusCode) or a FetchError (code, type). */
-function asRekorFailure(err: unknown): AttestFailure {
-  if (err instanceof AttestFailure) return err;
-  const cause = (err as { cause?: { statusCode?: unknown; code?: unknown; type?: unknown; message?: unknown } })?.cause;
-  if (typeof cause?.statusCode === 'number') {
-    const status = cause.statusCode;
-    const said = typeof cause.message === 'string' ? cause.message.replace(/^\(\d+\)\s*/, '') : '';
-    // eslint-disable-next-line no-control-regex
-    const line = said.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 300);
-    return new AttestFailure('sigstore', 'Rekor refused the log entry',
-      `${SERVICE} answered HTTP ${status}${line ? `: ${line}` : ''}.`, status === 408 || status === 429 || status >= 500);
-  }
-  if (cause?.type === 'invalid-json' || cause === undefined) {
-    return new AttestFailure('sigstore', 'Unusable answer from Rekor', `${SERVICE} answered with something that is not a log entry.`);
-  }
-  const code = typeof cause.code === 'string' ? cause.code : typeof cause.type === 'string' ? cause.type : 'unknown error';
-  const timedOut = /timeout|TIMEDOUT/i.test(code);
-  return new AttestFailure('sigstore', timedOut ? 'Rekor did not answer' : 'Could not reach Rekor',
-    timedOut ? `${SERVICE} did not answer in time (${code}).` : `The connection to ${SERVICE} failed (${code}).`, true);
+  return {
+    logIndex: int(e.logIndex)!,
+    logId: { keyId: hexToBase64(e.logID) },
+    kindVersion: { kind: 'dsse', version: '0.0.1' },
+    integratedTime: int(e.integratedTime)!,
+    inclusionPromise: { signedEntryTimestamp: set },
+    inclusionProof: {
+      logIndex: int(p.logIndex)!,
+      rootHash: hexToBase64(p.rootHash),
+      treeSize: int(p.treeSize)!,
+      hashes: (hashes as string[]).map(hexToBase64),
+      checkpoint: { envelope: p.checkpoint },
+    },
+    canonicalizedBody: e.body,
+  };
 }

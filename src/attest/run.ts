@@ -1,115 +1,144 @@
 /**
  * The attest step, in-process: inputs -> the distributions -> one OIDC token (audience `sigstore`) -> one Fulcio
- * certificate -> per distribution a signed DSSE envelope over its PEP 740 statement, logged in Rekor in parallel
- * -> `<file>.publish.attestation` files, written only when every distribution has one (fail closed: no partial
- * set). Output goes to `io` and the files the environment names, never to process.stdout directly, so tests can
- * drive it. This is the one place where failures become annotations and an exit code.
+ * certificate, its identity compared with the token's -> per distribution a signed DSSE envelope over its PEP 740
+ * statement, logged in Rekor (in parallel) -> every attestation verified against the trusted root -> only then
+ * `<file>.publish.attestation` files, the step outputs and the summary, all written here, after the work finished
+ * within the time limit (fail closed: no partial set, and work abandoned at the limit neither writes nor prints).
+ * Output goes to `io` and the files the environment names, never to process.stdout directly, so tests can drive
+ * it. This is the one place where failures become annotations and an exit code.
  */
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-// bundled into attest/index.cjs by esbuild: a devDependency on purpose
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { DSSEBundleBuilder } from '@sigstore/sign';
-import { errorLine, logLine, warningLine } from './commands';
 import { findDistributions, sha256File } from './distributions';
-import { AttestFailure, setupFailure } from './failure';
-import { certificateIdentity, certificateSigner, ephemeralKey, requestCertificate } from './fulcio';
-import { oidcRequest, requestIdentityToken } from './identity';
+import { ephemeralKey, requestCertificate, requireCertifiedIdentity } from './fulcio';
 import { AttestInputs, DEFAULT_REKOR_URL, readInputs } from './inputs';
-import { appendSummary, AttestedFile, failureSummary, successSummary, writeOutputs } from './outputs';
-import { IN_TOTO_PAYLOAD_TYPE, publishStatement, toAttestation, type PublishAttestation } from './pep740';
-import { logEntryFor, rekorWitness } from './rekor';
-import { Secrets } from './secrets';
-import { DEFAULT_TIMING, Timing, withAttempts } from './timing';
-import { createTransport } from './transport';
+import { AttestFailure, failures, httpWords, logs, oidcWords } from './messages';
+import { publishStatement, signStatement, toAttestation, type PublishAttestation } from './pep740';
+import { logEntryFor } from './rekor';
+import { AttestedFile, failureSummary, successSummary } from './summary';
+import { productionTrust, standInTrust, verifyAttestation, type Trust } from './verify';
+import { createPrinter, type Io, type Printer } from '../kit/commands';
+import type { Env } from '../kit/failure';
+import { appendAll, appendSummary, renderKeyValues } from '../kit/files';
+import { createHttp, type HttpSend } from '../kit/http';
+import { githubOidcRequest, githubOidcSource, requestOidcToken, type OidcSource } from '../kit/oidc';
+import { Redactor } from '../kit/redact';
+import { Deadline, realSleep, withRetries, type Timing } from '../kit/retry';
 
-export { DEFAULT_TIMING } from './timing';
-export type { Timing } from './timing';
+export type { Timing } from '../kit/retry';
 
-type Env = Record<string, string | undefined>;
-
-export interface Io {
-  write(line: string): void;
-}
-
+/** Sigstore's public services answer in well under a second; 15 s per answer and 2 min in all are generous. */
+export const DEFAULT_TIMING: Timing = {
+  requestTimeoutMs: 15_000, totalTimeoutMs: 120_000, backoffMs: [1_000, 3_000, 6_000], maxRetryAfterMs: 20_000,
+};
+export const SIGSTORE_AUDIENCE = 'sigstore';
+/** Fulcio's and Rekor's answers are a few kilobytes (a trusted root some tens): a megabyte is garbage. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+export const USER_AGENT = 'projen-pypi-mint (PEP 740 attest step)';
 /** Rekor entries are requested this many at a time (a release rarely has more wheels than this). */
 const REKOR_PARALLEL = 8;
 
 export async function runAttest(env: Env, io: Io, timing?: Partial<Timing>, cwd = process.cwd()): Promise<number> {
   const t: Timing = { ...DEFAULT_TIMING, ...timing };
-  const secrets = new Secrets();
-  const say = (text: string) => io.write(logLine(secrets.redact(text)));
+  const redactor = new Redactor();
+  const print = createPrinter(io, redactor);
+  const deadline = new Deadline(t.totalTimeoutMs);
   let inputs: AttestInputs | undefined;
   try {
     inputs = readInputs(env);
     const found = inputs;
-    const deadline = Date.now() + t.totalTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const outOfTime = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AttestFailure('sigstore', 'Time limit reached',
-        `Signing did not finish within ${t.totalTimeoutMs / 1000} s.`)), t.totalTimeoutMs);
-    });
-    try {
-      return await Promise.race([attest(found, env, io, say, secrets, t, deadline, cwd), outOfTime]);
-    } finally {
-      clearTimeout(timer);
-    }
+    // abandoned at the limit, the work may still run a moment: it prints nothing more, and it writes nothing ever
+    const workPrint = gated(print, () => deadline.expired);
+    const signed = await deadline.race(() => attest(found, env, workPrint, redactor, t, deadline.at, cwd),
+      () => failures.outOfTime(t.totalTimeoutMs));
+    writeAll(signed.files.map((f, i) => ({ path: f.attestationPath, attestation: signed.attestations[i] })));
+    const written = signed.files.map((f) => `${found.packagesDir.replace(/\/+$/, '')}/${f.name}.publish.attestation`);
+    print.log(logs.wrote(written));
+    writeOutputs(env, [['attestations', written.join('\n')], ['attested', 'true']]);
+    appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(successSummary(signed.identity, signed.files,
+      found.rekorUrl === DEFAULT_REKOR_URL ? (i) => `https://search.sigstore.dev/?logIndex=${i}` : undefined), 60_000));
+    return 0;
   } catch (err) {
-    const failure = err instanceof AttestFailure ? err
-      : new AttestFailure('sigstore', 'Unexpected error in the attest step', 'Signing failed unexpectedly; no attestation was written.');
-    const message = secrets.redact(failure.message);
-    const title = secrets.redact(failure.title);
+    const failure = err instanceof AttestFailure ? err : failures.internal();
     if (failure.kind === 'sigstore' && inputs?.continueWithoutAttestations) {
-      io.write(warningLine(`Publishing without attestations: ${title}`,
-        `${message}\ncontinue-without-attestations is on: the distributions are uploaded without PEP 740 attestations.`));
-      writeOutputs(env, { attestations: '', attested: 'false' });
-      appendSummary(env, secrets.redact(failureSummary(title, message, true)));
+      print.warning(logs.continuing(failure.title), `${failure.message}\n${logs.continuingText}`);
+      writeOutputs(env, [['attestations', ''], ['attested', 'false']]);
+      appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(failureSummary(failure.title, failure.message, true), 60_000));
       return 0;
     }
-    io.write(errorLine(title, `${message}\nNo attestation was written; the upload must not run.`));
-    appendSummary(env, secrets.redact(failureSummary(title, message, false)));
+    print.error(failure.title, `${failure.message}\n${logs.stopping}`);
+    appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(failureSummary(failure.title, failure.message, false), 60_000));
     return 1;
   }
 }
 
-async function attest(inputs: AttestInputs, env: Env, io: Io, say: (text: string) => void, secrets: Secrets,
-  t: Timing, deadline: number, cwd: string): Promise<number> {
+interface Signed {
+  readonly identity: string;
+  readonly files: Array<AttestedFile & { attestationPath: string }>;
+  readonly attestations: PublishAttestation[];
+}
+
+async function attest(inputs: AttestInputs, env: Env, print: Printer, redactor: Redactor, t: Timing, deadline: number,
+  cwd: string): Promise<Signed> {
   const { distributions: dists, hidden } = findDistributions(resolve(cwd, inputs.packagesDir), inputs.packagesDir);
-  if (hidden.length > 0) say(`Not signed: ${hidden.join(', ')} (hidden files, which the upload's dist/* does not match either)`);
-  const oidc = oidcRequest(env, secrets);
-  const send = createTransport(t.requestTimeoutMs, deadline);
-  const onRetry = (f: AttestFailure, n: number, pauseMs: number) =>
-    say(`Attempt ${n} failed (${f.title}: ${f.message}); trying again in ${(pauseMs / 1000).toFixed(1)} s.`);
+  if (hidden.length > 0) print.log(logs.hidden(hidden));
+  const send = createHttp({ env, now: Date.now, redactor, words: httpWords },
+    { requestTimeoutMs: t.requestTimeoutMs, deadline, maxBodyBytes: MAX_RESPONSE_BYTES, userAgent: USER_AGENT });
+  const oidc = oidcSource(env, send, redactor);
+  const retry = <T>(attempt: () => Promise<T>) => withRetries<T, AttestFailure>(attempt, t, deadline, {
+    now: Date.now,
+    sleep: realSleep,
+    random: Math.random,
+    onRetry: (f, n, pauseMs) => print.log(logs.retrying(f, n, pauseMs)),
+    isFailure: (e): e is AttestFailure => e instanceof AttestFailure,
+    gaveUp: (f, n, why) => f.withSuffix(failures.gaveUp(n, why, t.totalTimeoutMs), false),
+  });
 
   const digests = await Promise.all(dists.map((d) => sha256File(d.path)));
-  say(`Attesting ${dists.length} distribution${dists.length === 1 ? '' : 's'} in ${inputs.packagesDir}: ${dists.map((d) => d.name).join(', ')}`);
+  print.log(logs.attesting(inputs.packagesDir, dists.map((d) => d.name)));
+  const trust: Trust = inputs.testInstance ? await retry(() => standInTrust(inputs.fulcioUrl, send)) : productionTrust();
 
   const key = ephemeralKey();
-  const cert = await withAttempts(async () => {
-    const identity = await requestIdentityToken(oidc, send, secrets, (line) => io.write(line));
-    return requestCertificate(inputs.fulcioUrl, identity, key, send);
-  }, t, deadline, onRetry);
-  const signer = certificateIdentity(cert);
-  say(`Fulcio (${inputs.fulcioUrl}) certified an ephemeral key for ${signer}, valid until ${new Date(cert.certificate.validTo).toISOString()}`);
+  const { cert, identity, issuer } = await retry(async () => {
+    const token = await requestOidcToken(oidc, SIGSTORE_AUDIENCE, { redactor, print, words: oidcWords });
+    if (typeof token.claims.sub !== 'string' || token.claims.sub === '') throw failures.oidcNoSubject();
+    if (typeof token.claims.exp === 'number' && token.claims.exp * 1000 <= Date.now()) throw failures.oidcExpired();
+    const certificate = await requestCertificate(inputs.fulcioUrl, token, key, send, redactor);
+    return { cert: certificate, identity: requireCertifiedIdentity(certificate, token.claims, oidc.issuer), issuer: oidc.issuer };
+  });
+  print.log(logs.certified(inputs.fulcioUrl, identity, cert.validTo.toISOString()));
 
-  const builder = new DSSEBundleBuilder({ signer: certificateSigner(key.privateKey, cert), witnesses: [] });
-  const witness = rekorWitness(inputs.rekorUrl, t.requestTimeoutMs);
-  const signed = await inParallel(dists.map((d, i) => async () => {
-    const bundle = await builder.create({ data: publishStatement(d.name, digests[i]), type: IN_TOTO_PAYLOAD_TYPE });
-    const entry = await withAttempts(() => logEntryFor(witness, bundle, cert.pem, t.requestTimeoutMs), t, deadline, onRetry);
-    bundle.verificationMaterial.tlogEntries = [entry];
-    say(`${d.name}: sha256 ${digests[i]}, Rekor log index ${entry.logIndex}`);
-    return { attestation: toAttestation(bundle), logIndex: entry.logIndex };
+  const results = await inParallel(dists.map((d, i) => async () => {
+    const signed = signStatement(publishStatement(d.name, digests[i]), key.privateKey);
+    const entry = await retry(() => logEntryFor(inputs.rekorUrl, signed, cert.pem, send, redactor));
+    const attestation = toAttestation(cert.der, signed, entry);
+    verifyAttestation(trust, d.name, attestation, identity, issuer);
+    print.log(logs.logged(d.name, digests[i], entry.logIndex));
+    return { attestation, logIndex: entry.logIndex };
   }), REKOR_PARALLEL);
+  print.log(logs.verified(results.length, trust.name));
+  return {
+    identity,
+    files: dists.map((d, i) => ({ name: d.name, sha256: digests[i], logIndex: results[i].logIndex, attestationPath: d.attestationPath })),
+    attestations: results.map((r) => r.attestation),
+  };
+}
 
-  writeAll(dists.map((d, i) => ({ path: d.attestationPath, attestation: signed[i].attestation })));
-  const written = dists.map((d) => `${inputs.packagesDir.replace(/\/+$/, '')}/${d.name}.publish.attestation`);
-  say(`Wrote ${written.join(', ')}`);
-  writeOutputs(env, { attestations: written.join('\n'), attested: 'true' });
-  const files: AttestedFile[] = dists.map((d, i) => ({ name: d.name, sha256: digests[i], logIndex: signed[i].logIndex }));
-  appendSummary(env, successSummary(signer, files,
-    inputs.rekorUrl === DEFAULT_REKOR_URL ? (i) => `https://search.sigstore.dev/?logIndex=${i}` : undefined));
-  return 0;
+/** GitHub's token endpoint; the source is pluggable (src/kit/oidc.ts) for CI systems that hand the token over otherwise. */
+function oidcSource(env: Env, send: HttpSend, redactor: Redactor): OidcSource {
+  const request = githubOidcRequest(env, oidcWords);
+  if (!request) throw failures.missingIdToken();
+  return githubOidcSource(request, send, redactor, oidcWords);
+}
+
+/** A printer that goes silent once `closed()` is true (work abandoned at the time limit). */
+function gated(print: Printer, closed: () => boolean): Printer {
+  return {
+    mask: (s) => print.mask(s), // a mask is never withheld: the runner must hide the value whatever comes later
+    log: (text) => void (closed() || print.log(text)),
+    warning: (title, text) => void (closed() || print.warning(title, text)),
+    error: (title, text) => void (closed() || print.error(title, text)),
+  };
 }
 
 /** Run the tasks at most `limit` at a time; results in task order; the first failure fails the lot. */
@@ -136,9 +165,16 @@ function writeAll(files: Array<{ path: string; attestation: PublishAttestation }
     }
   } catch (err) {
     for (const p of done) unlinkSync(p);
-    const code = (err as { code?: string }).code ?? 'error';
-    throw setupFailure('Could not write the attestations',
-      code === 'EEXIST' ? 'An attestation file appeared while signing; none was written (nothing is overwritten).'
-        : `Writing an attestation failed (${code}); none was written.`);
+    throw failures.writeFailed((err as { code?: string }).code ?? 'error');
+  }
+}
+
+/** The step outputs (none secret); optional, so a run outside a runner just logs. */
+function writeOutputs(env: Env, entries: ReadonlyArray<readonly [string, string]>): void {
+  if (!env.GITHUB_OUTPUT) return;
+  try {
+    appendAll([{ path: env.GITHUB_OUTPUT, text: renderKeyValues(entries), what: 'GITHUB_OUTPUT' }]);
+  } catch {
+    throw failures.writeFailed('GITHUB_OUTPUT');
   }
 }

@@ -2,7 +2,8 @@ import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
 import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
-import { metadataCheckSteps, versionCheckStep } from './release-checks';
+import { metadataCheckSteps } from './release-checks';
+import { VersionStamp, stampVersionStep, versionCheckStep } from './version-from-tag';
 
 const { JobPermission } = github.workflows;
 
@@ -19,9 +20,9 @@ export function setupUvStep(): github.workflows.JobStep {
 /**
  * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool, checks
  * the version against the tag and the metadata as PyPI would, and hands `dist/` (only) to the publish jobs as an
- * artifact.
+ * artifact. With `stamp`, the version is taken from the tag and written into the project before the build.
  */
-export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workflows.Job {
+export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: VersionStamp): github.workflows.Job {
   const install = buildToolInstallCommand(spec);
   const workingDirectory = where.projectDir || undefined;
   return {
@@ -37,6 +38,7 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement): github.workf
       },
       setupUvStep(),
       ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
+      ...(stamp ? [stampVersionStep(stamp, where)] : []),
       { name: 'Build sdist and wheel', id: 'build', workingDirectory, run: spec.run },
       // before anything leaves this job: the version the tag promises, and metadata PyPI accepts
       versionCheckStep(where),

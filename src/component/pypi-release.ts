@@ -10,6 +10,7 @@ import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { addRehearseTask } from './rehearse-task';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
@@ -17,6 +18,7 @@ import {
 } from './trusted-publisher';
 import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
 import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
+import { versionStampFor, vendorVersionScript } from './version-from-tag';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { PYPI, TESTPYPI } from '../pypi';
 
@@ -126,6 +128,20 @@ export interface PypiReleaseOptions {
   readonly preventSelfReview?: boolean;
 
   /**
+   * Take the version from the release tag, for a project that keeps a placeholder version (`0.0.0`) in the
+   * repository. The build job checks that the tag is a PEP 440 version (`v1.2.3`, `1.2.3rc1`; anything else fails
+   * before anything runs), normalises it as PyPI does and writes it into the project before building: `uv version`
+   * (uv projects), `poetry version` (BuildTool.POETRY), `hatch version` (BuildTool.HATCH), otherwise an edit of
+   * `[project].version` (or `[tool.poetry].version`) in pyproject.toml. The version check after the build still runs.
+   * The tag reaches the step as the runner's `GITHUB_REF_NAME`, never through an expression inside `run:`. Refused at
+   * synth where it cannot work: a version that already comes from git (setuptools-scm, hatch-vcs, pdm-backend's scm
+   * source, ...), a setup.py project, or a dynamic `[project].version` without hatch. See docs/component.md.
+   *
+   * @default false - the version in the repository is what is built, and it must match the tag
+   */
+  readonly versionFromTag?: boolean;
+
+  /**
    * How the publish jobs run the vendored mint and attest steps: `$/.github/actions/...` (GitHub's self-repository
    * form: the released commit's own steps, nothing checked out for them), or `./.github/actions/...` after a sparse
    * checkout, for GitHub Enterprise Server and self-hosted runners older than 2.336.0.
@@ -180,6 +196,7 @@ export class PypiRelease extends Component {
     const buildTool = options.buildTool ?? defaultBuildTool(kind);
     const uploader = options.uploader ?? Uploader.UV;
     checkToolCombination(project, kind, buildToolSpec(buildTool), uploaderSpec(uploader));
+    const stamp = options.versionFromTag ? versionStampFor(project, kind, buildToolSpec(buildTool)) : undefined;
 
     // a subproject builds and uploads from its own directory; workflows and the action live at the repository root
     const where = { runsOn: options.runsOn ?? ['ubuntu-latest'], projectDir: relative(project.root.outdir, project.outdir).split(sep).join('/') };
@@ -192,7 +209,7 @@ export class PypiRelease extends Component {
     // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
-    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where));
+    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where, stamp));
     const spec = uploaderSpec(uploader);
     this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
@@ -225,6 +242,8 @@ export class PypiRelease extends Component {
     // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
     editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins, checkoutFormIgnores(this.vendoredSteps));
     PypiMintAction.ensure(project);
+    vendorVersionScript(project);
+    addRehearseTask(project, this);
     // the locked sets the build and publish jobs install their tools from, next to the action
     // the build tool, the uploader, and twine for the build job's metadata check
     for (const tool of [buildToolSpec(buildTool).tool, spec.tool, 'twine' as const]) if (tool) vendorToolRequirements(project, tool);

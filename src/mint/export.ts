@@ -3,12 +3,11 @@
  * export-env, their variables in GITHUB_ENV. Every destination is checked before the first request; the entries are
  * rendered before the first write; and the files are written once, at the very end of a run that succeeded (a
  * failed step's outputs still reach `always()` steps, so a failure must leave none behind). Both files use the
- * runner's heredoc format with a random delimiter (`prepareKeyValueMessage`), so no value can end its entry early.
+ * runner's heredoc format with a random delimiter (the kit's `renderKeyValues`), so no value can end its entry early.
  */
-import { accessSync, appendFileSync, constants, statSync, truncateSync } from 'node:fs';
-import { EOL } from 'node:os';
 import { MintedToken } from './exchange';
 import { failures } from './messages';
+import { appendAll, FileWriteError, isFile, renderKeyValues, unwritableReason } from '../kit/files';
 import { UploaderName, uploaderEnv as uploaderEnvOf } from '../pypi';
 
 type Env = Record<string, string | undefined>;
@@ -50,59 +49,23 @@ export function prepareHandOver(env: Env, outputPath: string, targets: readonly 
 
 /** The one write. If the second file cannot be written, the first is cut back to what it held before. */
 export function handOver(d: Destinations, minted: MintedToken, uploadUrl: string): void {
-  // Loaded on use: it pulls in node:crypto (for the random delimiter), which a failing run never needs. A plain
-  // require, not import(): esbuild turns it into a lazy module init, and jest's in-process runs can follow it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-  const { prepareKeyValueMessage } = require('@actions/core/lib/file-command.js') as typeof import('@actions/core/lib/file-command.js');
-  const render = (entries: ReadonlyArray<readonly [string, string]>) => entries.map(([k, v]) => `${prepareKeyValueMessage(k, v)}${EOL}`).join('');
-  const writes: Array<{ path: string; text: string; what: string }> = [];
+  const writes = [];
   if (d.envPath) {
     const vars = d.targets.flatMap((t) => uploaderEnv(t, minted.token, uploadUrl));
-    writes.push({ path: d.envPath, text: render(vars.map((v) => [v.name, v.value] as const)), what: ENV_FILE });
+    writes.push({ path: d.envPath, text: renderKeyValues(vars.map((v) => [v.name, v.value] as const)), what: ENV_FILE });
   }
-  writes.push({ path: d.outputPath, text: render([['api-token', minted.token], ['expires', String(minted.expires)]]), what: OUTPUTS });
-
-  const done: Array<{ path: string; size: number }> = [];
-  for (const w of writes) {
-    try {
-      const size = statSync(w.path).size;
-      appendFileSync(w.path, w.text, { encoding: 'utf8' });
-      done.push({ path: w.path, size });
-    } catch (err) {
-      for (const prior of done) truncateSync(prior.path, prior.size);
-      const errno = (err as { code?: unknown }).code;
-      throw failures.unwritable(w.what, typeof errno === 'string' ? errno : undefined);
-    }
-  }
-}
-
-/** The step summary is a courtesy; the annotation already carries the message. */
-export function appendSummary(env: Env, markdown: string): void {
-  const path = env.GITHUB_STEP_SUMMARY;
-  if (!path) return;
+  writes.push({ path: d.outputPath, text: renderKeyValues([['api-token', minted.token], ['expires', String(minted.expires)]]), what: OUTPUTS });
   try {
-    appendFileSync(path, `${markdown}\n`, { encoding: 'utf8' });
-  } catch {
-    // nothing to do: the log has it all
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+    appendAll(writes);
+  } catch (err) {
+    if (err instanceof FileWriteError) throw failures.unwritable(err.what, err.errno);
+    throw err;
   }
 }
 
 function requireWritable(path: string, what: string): void {
-  try {
-    if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    accessSync(path, constants.W_OK);
-  } catch (err) {
-    const errno = (err as { code?: unknown }).code;
-    throw failures.unwritable(what, typeof errno === 'string' ? errno : undefined);
-  }
+  const reason = unwritableReason(path);
+  if (reason !== undefined) throw failures.unwritable(what, reason === 'error' ? undefined : reason);
 }
 
 /** One tool named in export-env; poetry also carries the repository name it publishes to (`poetry:<name>`). */

@@ -10,9 +10,11 @@
  */
 import { ExportTarget } from './export';
 import { ActionFailure, failures } from './messages';
+import { isLoopbackHost, readInput, requireSecureUrl as requireSecureUrlOf } from '../kit/inputs';
 import { OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, PYPI, knownIndexForHost } from '../pypi';
 
 type Env = Record<string, string | undefined>;
+
 
 export interface ActionInputs {
   readonly index: IndexEndpoints;
@@ -30,14 +32,8 @@ export function readInputs(env: Env): ActionInputs {
   };
 }
 
-export function readInput(env: Env, name: string): string {
-  const upper = name.toUpperCase();
-  return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, '_')}`] ?? '').trim();
-}
-
 // --- index-url ---------------------------------------------------------------------------------------------------
 
-const MAX_URL_LENGTH = 2048;
 
 export interface IndexEndpoints {
   /** scheme://host[:port] that serves `/_/oidc/*`. */
@@ -55,37 +51,9 @@ export interface IndexEndpoints {
   readonly loopback: boolean;
 }
 
-/** 127.0.0.0/8, ::1 and localhost: the only hosts allowed over plain http. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
-}
-
 /** Shared by every URL the action sends a credential to (index endpoints and the OIDC request URL). */
-export function requireSecureUrl(raw: string, what: string, fail: (message: string) => ActionFailure): URL {
-  const say = failures.url;
-  if (raw.length > MAX_URL_LENGTH) throw fail(say.tooLong(what, raw.length, MAX_URL_LENGTH));
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\s]/.test(raw)) throw fail(say.controlCharacters(what));
-  // WHATWG URL parsing maps full-width digits and some look-alikes onto ASCII (`１２７.０.０.１` is 127.0.0.1), and
-  // IDN hosts can imitate others: only plain ASCII is taken as given.
-  if (/[^\x21-\x7e]/.test(raw)) throw fail(say.nonAscii(what));
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw fail(say.notAbsolute(what, raw));
-  }
-  if (url.username || url.password) throw fail(say.credentials(what));
-  if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname)) throw fail(say.plainHttp(what, url.hostname));
-  } else if (url.protocol !== 'https:') {
-    throw fail(say.scheme(what, url.protocol.replace(/:$/, '')));
-  }
-  return url;
-}
+export const requireSecureUrl = (raw: string, what: string, fail: (message: string) => ActionFailure) =>
+  requireSecureUrlOf(raw, what, fail, failures.url);
 
 export function resolveIndexUrl(input: string): IndexEndpoints {
   const raw = input.trim() === '' ? PYPI.uploadUrl : input.trim();

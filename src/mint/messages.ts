@@ -5,6 +5,8 @@
  * modules decide what happened; this one words it. Text a server wrote reaches these templates only after
  * redaction (redact.ts), and only inside `code` spans (see `code`), so the step summary shows it as text.
  */
+import type { HttpWords } from '../kit/http';
+import type { OidcWords } from '../kit/oidc';
 import { PYPI, TESTPYPI, TROUBLESHOOTING_URL } from '../pypi';
 
 export const TROUBLESHOOTING = TROUBLESHOOTING_URL;
@@ -231,6 +233,34 @@ export const failures = {
   gaveUp: (attempts: number, reason: string) => `(gave up after ${plural(attempts, 'attempt')}: ${reason})`,
   retryLimit: 'retry limit reached',
   pastDeadline: (totalMs: number) => `the next attempt would pass the ${Math.round(totalMs / 1000)} s time limit`,
+};
+
+/** The kit's transport, in the mint step's words. */
+export const httpWords: HttpWords<ActionFailure> = {
+  isFailure: (err): err is ActionFailure => err instanceof ActionFailure,
+  deadline: failures.deadline,
+  timeout: failures.timeout,
+  protocol: failures.protocol,
+  hostNotFound: failures.hostNotFound,
+  network: failures.network,
+  tls: failures.tls,
+  tooLarge: failures.tooLarge,
+  redirect: failures.redirect,
+  redirectWhere: failures.redirectWhere,
+  proxyNotAUrl: failures.proxyNotAUrl,
+  proxyScheme: failures.proxyScheme,
+  proxyRefused: failures.proxyRefused,
+  viaProxy: (f, proxyHost) => f.withSuffix(failures.throughProxy(proxyHost)),
+};
+
+/** The kit's OIDC request, in the mint step's words. */
+export const oidcWords: OidcWords<ActionFailure> = {
+  status: failures.oidcStatus,
+  noValue: failures.oidcNoValue,
+  notAJwt: failures.oidcNotAJwt,
+  wrongAudience: failures.oidcWrongAudience,
+  unusableUrl: failures.unusableOidcUrl,
+  url: failures.url,
 };
 
 // --- log lines ---------------------------------------------------------------------------------------------------

@@ -1,61 +1,15 @@
 /**
- * What the action prints and what it writes to the step summary. Printing goes through one `Printer`: every line
- * is a workflow command we built or log text that cannot become one (see `neutralise`). A failure is rendered
+ * What the action writes to the step summary and its annotations; printing goes through the kit's one `Printer`
+ * (src/kit/commands.ts). A failure is rendered
  * twice: as the text of one `::error` annotation and as a Markdown section for GITHUB_STEP_SUMMARY, where text a
  * server wrote appears only inside code spans or code blocks, so it can never render as a link, image, emphasis,
  * mention or HTML. Never the JWT or the token: the claims are decoded values and server text was redacted first.
  */
-// bundled into action/index.cjs by esbuild: a devDependency on purpose
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { toCommandValue } from '@actions/core/lib/utils.js';
 import type { Diagnosis, PublisherForm } from './diagnose';
 import { ActionFailure, code, labels } from './messages';
 import { CLAIMS_THAT_MATTER, Claims, claimText } from './oidc';
-import { Redactor } from './redact';
-import { PUBLISHER_FORM_LABELS, mdCodeCell, mdText } from '../pypi';
-
-// --- printing: workflow commands and log lines ---------------------------------------------------------------------
-
-export interface Printer {
-  /** Registers a credential with the runner's log masker; it must come before any line that could contain it. */
-  mask(secret: string): void;
-  log(text: string): void;
-  warning(title: string, text: string): void;
-  error(title: string, text: string): void;
-}
-
-/** Every line out: text the action did not write is redacted, and no line can carry a command we did not build. */
-export function createPrinter(io: { write(line: string): void }, redactor: Redactor): Printer {
-  const out = (line: string) => io.write(neutralise(line));
-  return {
-    mask: (secret) => out(command('add-mask', secret)),
-    log: (text) => out(logText(redactor.redact(text, 4000))),
-    warning: (title, text) => out(command('warning', redactor.redact(text, 4000), { title })),
-    error: (title, text) => out(command('error', redactor.redact(text, 20_000), { title })),
-  };
-}
-
-/**
- * The runner also reads the legacy `##[command]` form anywhere in a line: break it up in every line printed.
- * (Neither a JWT nor a token that passed the shape check contains `#`, so a mask line is never changed.)
- */
-export const neutralise = (line: string) => line.replace(/##\[/g, '## [');
-
-/** Log text must never be read as a command: the runner trims a line before looking for `::`. */
-export const logText = (text: string) => text.replace(/^(\s*)::/gm, '$1: :');
-
-// The escaping rules of @actions/core's command.js (whose issueCommand writes straight to process.stdout, which
-// runAction must not do: tests and fuzzers run it in-process).
-const escapeData = (s: string) => toCommandValue(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-
-export function command(name: string, message: string, properties: Record<string, string | undefined> = {}): string {
-  const props = Object.entries(properties)
-    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
-    .join(',');
-  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
-}
+import { codeSpan, literalBlock, prose } from '../kit/markdown';
+import { PUBLISHER_FORM_LABELS } from '../pypi';
 
 // --- the failure, as annotation text -------------------------------------------------------------------------------
 
@@ -96,18 +50,7 @@ export function renderAnnotation(r: FailureReport): string {
 
 // --- the failure, as step summary Markdown -------------------------------------------------------------------------
 
-/** Our own prose: `<` and `>` as text, code spans left alone (they hold the values, already made safe by `code`). */
-const prose = (s: string) => s.split(/(`[^`\n]*`)/).map((part, i) => (i % 2 === 1 ? part : mdText(part))).join('');
-
-/** Any text, shown literally: a fenced code block whose fence is longer than any run of backticks inside. */
-function literalBlock(text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  return [fence, text, fence].join('\n');
-}
-
-/** A table cell holding any text as a code span (GFM splits cells on `|` before anything else, even inside code). */
-const codeCell = (s: string) => `\`${mdCodeCell(s)}\``;
+const codeCell = codeSpan;
 
 /** Indented lines (YAML, lists) become one code block; the rest is our prose. */
 function paragraphs(text: readonly string[]): string {

@@ -8,13 +8,19 @@ import { readFileSync, statSync } from 'node:fs';
 import { audienceFor } from './audience';
 import { diagnose, distProjects, runWarnings } from './diagnose';
 import { mintToken } from './exchange';
-import { appendSummary, handOver, prepareHandOver, requireOutputFile } from './export';
-import { createHttp, HttpSend } from './http';
+import { handOver, prepareHandOver, requireOutputFile } from './export';
 import { ActionInputs, readInputs, resolveIndexUrl } from './inputs';
-import { ActionFailure, failures, logs } from './messages';
-import { Claims, claimText, oidcRequestConfig, requestOidcToken } from './oidc';
-import { Redactor } from './redact';
-import { Printer, createPrinter, renderAnnotation, renderSuccessSummary, renderSummary } from './report';
+import { ActionFailure, failures, httpWords, logs, oidcWords } from './messages';
+import { Claims, claimText } from './oidc';
+import { renderAnnotation, renderSuccessSummary, renderSummary } from './report';
+import { createPrinter, type Io, type Printer } from '../kit/commands';
+import { appendSummary } from '../kit/files';
+import { createHttp, type HttpSend } from '../kit/http';
+import { githubOidcRequest, githubOidcSource, missingGithubOidcVariables, requestOidcToken } from '../kit/oidc';
+import { Redactor } from '../kit/redact';
+import { realSleep, retryDelayMs, withRetries as withRetriesOf, type RetryHooks as KitRetryHooks, type Timing } from '../kit/retry';
+
+export { retryDelayMs, type Timing };
 
 type Env = Record<string, string | undefined>;
 
@@ -30,8 +36,9 @@ export interface Context {
 
 /** Response bodies above this are refused: PyPI's answers are a few hundred bytes. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
+export const USER_AGENT = 'projen-pypi-mint (trusted publishing mint action)';
 
-export async function runAction(env: Env, io: { write(line: string): void }, timing?: Partial<Timing>): Promise<number> {
+export async function runAction(env: Env, io: Io, timing?: Partial<Timing>): Promise<number> {
   const t: Timing = { ...DEFAULT_TIMING, ...timing };
   const now = Date.now;
   const deadline = now() + t.totalTimeoutMs;
@@ -42,13 +49,14 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     now,
     redactor,
     print,
-    send: createHttp({ env, now, redactor }, { requestTimeoutMs: t.requestTimeoutMs, deadline, maxBodyBytes: MAX_RESPONSE_BYTES }),
+    send: createHttp({ env, now, redactor, words: httpWords },
+      { requestTimeoutMs: t.requestTimeoutMs, deadline, maxBodyBytes: MAX_RESPONSE_BYTES, userAgent: USER_AGENT }),
   };
   const runner = readRunner(env);
 
   let inputs: ActionInputs | undefined;
   let claims: Claims | undefined;
-  let missingOidcVars: string[] | undefined;
+  let missingOidcVars: readonly string[] | undefined;
   const warned = new Set<string>();
   const warn = (claimsNow: Claims | undefined) => {
     for (const w of runWarnings(claimsNow, runner).filter((x) => !warned.has(x.id))) {
@@ -67,19 +75,19 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
-    const oidc = oidcRequestConfig(env);
-    if (!oidc) {
-      missingOidcVars = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter((n) => !env[n]?.trim());
+    const oidcRequest = githubOidcRequest(env, oidcWords);
+    if (!oidcRequest) {
+      missingOidcVars = missingGithubOidcVariables(env);
       throw failures.missingIdToken(missingOidcVars);
     }
-    redactor.add(oidc.requestToken);
+    const oidc = githubOidcSource(oidcRequest, ctx.send, redactor, oidcWords);
     // every destination is checked before the first request: a token is minted only when it has somewhere to go
     const destinations = prepareHandOver(env, outputPath, inputs.exportEnv);
     warn(undefined);
 
     const audience = await withRetries(() => audienceFor(ctx, index, inputs!.audience), t, deadline, retry);
     const minted = await withRetries(async () => {
-      const oidcToken = await requestOidcToken(ctx, oidc, audience);
+      const oidcToken = await requestOidcToken(oidc, audience, { redactor, print, words: oidcWords });
       claims = oidcToken.claims;
       warn(claims);
       print.log(logs.gotOidcToken(claimText(claims, 'repository') ?? '?', claimText(claims, 'job_workflow_ref') ?? '?', index.mintUrl.href));
@@ -93,7 +101,7 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     const summary = renderSuccessSummary(index.displayName, audience, expiresIso, exported);
     handOver(destinations, minted, index.uploadUrl);
     print.log(done);
-    appendSummary(env, summary);
+    appendSummary(env.GITHUB_STEP_SUMMARY, summary);
     return 0;
   } catch (err) {
     const failure = asFailure(err);
@@ -110,7 +118,7 @@ export async function runAction(env: Env, io: { write(line: string): void }, tim
     const warnings = runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
     print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
-    appendSummary(env, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 60_000));
+    appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 60_000));
     return 1;
   }
 }
@@ -175,17 +183,6 @@ export function readRunner(env: Env): RunnerContext {
 // other failure ends the run at once. Each attempt is built from scratch, so every mint attempt gets a fresh JWT.
 // Nothing runs past the overall deadline.
 
-export interface Timing {
-  /** Longest wait for one HTTP request, headers and body included. */
-  readonly requestTimeoutMs: number;
-  /** Hard bound on the whole action, retries included. */
-  readonly totalTimeoutMs: number;
-  /** Base delay before retry 1, 2, ...; its length is the number of retries. Jitter adds -25%..+25%. */
-  readonly backoffMs: readonly number[];
-  /** A server's Retry-After is honoured up to this much. */
-  readonly maxRetryAfterMs: number;
-}
-
 /** Production defaults: 5 attempts, 10 s per request, everything over within 60 s. */
 export const DEFAULT_TIMING: Timing = {
   requestTimeoutMs: 10_000,
@@ -194,39 +191,16 @@ export const DEFAULT_TIMING: Timing = {
   maxRetryAfterMs: 20_000,
 };
 
-export interface RetryHooks {
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  /** Called before each retry, to log what failed and when the next attempt starts. */
-  readonly onRetry: (failure: ActionFailure, attempt: number, delayMs: number) => void;
-}
+export type RetryHooks = Omit<KitRetryHooks<ActionFailure>, 'isFailure' | 'gaveUp'>;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export function retryDelayMs(failure: ActionFailure, retryIndex: number, timing: Timing, random: () => number): number {
-  const base = timing.backoffMs[Math.min(retryIndex, timing.backoffMs.length - 1)] ?? 0;
-  const jittered = Math.round(base * (0.75 + 0.5 * random()));
-  const asked = failure.retryAfterMs === undefined ? 0 : Math.min(failure.retryAfterMs, timing.maxRetryAfterMs);
-  return Math.max(jittered, asked);
-}
-
-export async function withRetries<T>(attempt: (n: number) => Promise<T>, timing: Timing, deadline: number,
-  hooks: RetryHooks): Promise<T> {
-  const gaveUp = (f: ActionFailure, attempts: number, reason: string) => {
-    const note = failures.gaveUp(attempts, reason);
-    return f.withSuffix(`\n${note}`, { retryable: false, retryNote: note });
-  };
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt(n);
-    } catch (err) {
-      if (!(err instanceof ActionFailure) || !err.retryable) throw err;
-      if (n > timing.backoffMs.length) throw gaveUp(err, n, failures.retryLimit);
-      const delay = retryDelayMs(err, n - 1, timing, hooks.random);
-      if (hooks.now() + delay >= deadline) throw gaveUp(err, n, failures.pastDeadline(timing.totalTimeoutMs));
-      hooks.onRetry(err, n, delay);
-      await hooks.sleep(delay);
-    }
-  }
+/** The kit's retries with the mint step's failures: a final failure says why the retries stopped. */
+export function withRetries<T>(attempt: (n: number) => Promise<T>, timing: Timing, deadline: number, hooks: RetryHooks): Promise<T> {
+  return withRetriesOf(attempt, timing, deadline, {
+    ...hooks,
+    isFailure: (err): err is ActionFailure => err instanceof ActionFailure,
+    gaveUp: (f, attempts, why) => {
+      const note = failures.gaveUp(attempts, why === 'limit' ? failures.retryLimit : failures.pastDeadline(timing.totalTimeoutMs));
+      return f.withSuffix(`\n${note}`, { retryable: false, retryNote: note });
+    },
+  });
 }

@@ -3,7 +3,6 @@
  * esbuild): no projen, no Node-only APIs. Re-exported here; nothing here is part of the jsii API.
  */
 export * from './hosts';
-export * from './markdown';
 export * from './names';
 export * from './publisher-form';
 export * from './uploaders';

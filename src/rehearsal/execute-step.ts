@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inputVariable, loadLocalAction, missingActionMessage } from './local-action';
+import { inputVariable, loadLocalAction, missingActionMessage, missingSelfActionMessage, selfReference } from './local-action';
 import type { StandIn, StandInContext } from './stand-ins';
 import type { StepResult, WorkflowStep } from './types';
 
@@ -32,6 +32,10 @@ export interface StepSetup {
   readonly workingDirectory: string;
   readonly timeoutMs: number;
   readonly standIn?: StandIn;
+  /** The running commit's tree and sha: where `uses: $/path` actions come from. */
+  readonly selfRepository: { readonly dir: string; readonly sha: string };
+  /** The loopback rule of a rehearsal (see RunJobOptions.refuseUrl), for the inputs an action gets by default. */
+  readonly refuseUrl?: (url: string) => string | undefined;
   readonly standInContext: Omit<StandInContext, 'step' | 'inputs' | 'log'>;
   /** Evaluates an action input's default (it may hold expressions). */
   evaluateDefault(value: string): string;
@@ -39,10 +43,13 @@ export interface StepSetup {
 
 export async function executeStep(s: StepSetup): Promise<StepExecution> {
   const { step, id } = s;
-  if (step.uses?.startsWith('./')) {
-    const action = loadLocalAction(s.workspace, step.uses);
+  const self = selfReference(step.uses);
+  if (self !== undefined && step.uses !== undefined) {
+    const root = self.kind === 'workspace' ? s.workspace : s.selfRepository.dir;
+    const action = loadLocalAction(root, self.path);
     if (action === undefined) {
-      return { kind: 'local-action', exitCode: 1, stdout: `::error::${missingActionMessage(s.workspace, step.uses)}\n`, stderr: '' };
+      const message = self.kind === 'workspace' ? missingActionMessage(s.workspace, step.uses) : missingSelfActionMessage(step.uses, s.selfRepository.sha);
+      return { kind: 'local-action', exitCode: 1, stdout: `::error::${message}\n`, stderr: '' };
     }
     const unknown = Object.keys(s.inputs).filter((k) => !(k in action.inputs));
     if (unknown.length) {
@@ -52,6 +59,7 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
     for (const [name, def] of Object.entries(action.inputs)) {
       const value = s.inputs[name] ?? (def === undefined ? undefined : s.evaluateDefault(def));
       if (value !== undefined) env[inputVariable(name)] = value;
+      if (value !== undefined && s.inputs[name] === undefined) refuseUrls(s.refuseUrl, `step '${id}' input '${name}' (the action's default)`, value);
     }
     return { kind: 'local-action', ...await spawnStep(action.node, [action.main], env, s.workspace, s.timeoutMs) };
   }
@@ -100,4 +108,21 @@ function spawnStep(command: string, args: string[], env: Record<string, string>,
       resolvePromise({ exitCode: timedOut ? null : code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
+}
+
+/** Every http(s) URL in a text. */
+export function urlsIn(text: string): string[] {
+  return [...text.matchAll(/https?:\/\/[^\s'"`<>()\\]+/gi)].map((m) => m[0]);
+}
+
+/** Thrown when a step would reach a URL the run refuses: the job stops there. */
+export class RefusedUrlError extends Error {}
+
+/** Applies a refuseUrl rule to every URL in `value`; throws RefusedUrlError naming `where` and the URL. */
+export function refuseUrls(rule: ((url: string) => string | undefined) | undefined, where: string, value: string): void {
+  if (rule === undefined) return;
+  for (const url of urlsIn(value)) {
+    const why = rule(url);
+    if (why !== undefined) throw new RefusedUrlError(`${where}: ${url} ${why}`);
+  }
 }

@@ -16,9 +16,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseFileCommand, parsePathFile, StepOutputProcessor } from './commands';
-import { executeStep } from './execute-step';
+import { executeStep, refuseUrls } from './execute-step';
 import { ExpressionContext, StrictContext, Value, condition, interpolate } from './expressions';
 import { BASE_PATH, mapValues, oidcGranted, renderStepLog, scalarRecord, stepIds } from './job-parts';
+import { selfReference } from './local-action';
 import { RunContextOptions, createRunContext, githubContext, githubEnv, oidcClaims } from './run-context';
 import { DEFAULT_STAND_INS, StandIn } from './stand-ins';
 import { Toolbox, ToolboxOptions } from './toolbox';
@@ -42,6 +43,23 @@ export interface RunJobOptions extends RunContextOptions {
   readonly urlMap?: Record<string, string>;
   /** The repository's files (what actions/checkout places). */
   readonly repoDir: string;
+  /**
+   * The tree of the running commit, where `uses: $/path` actions are read from (GitHub's self-repository form: no
+   * checkout needed). @default repoDir
+   */
+  readonly selfRepository?: string;
+  /**
+   * Where actions/checkout's stand-in gets the repository: `copy` copies repoDir's files (no `.git`); `git` clones
+   * repoDir (a git repository) at `ref` with its history and tags, as actions/checkout fetches a tag push.
+   * @default copy
+   */
+  readonly checkoutFrom?: 'copy' | 'git';
+  /**
+   * Refuses a URL a step of a job with an OIDC token would reach (the rehearsal's loopback rule): returns why, or
+   * undefined to allow it. Checked on every `with:` input (action defaults included), `env:` value and `run:` script
+   * after expressions, before the step runs; a refusal stops the job.
+   */
+  readonly refuseUrl?: (url: string) => string | undefined;
   /**
    * The run's artifacts, name -> directory: what actions/download-artifact places. actions/upload-artifact adds to
    * this same object, so passing it to the next job hands the build job's `dist/` to the publish job.
@@ -92,6 +110,8 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   const job = workflow.jobs?.[opts.jobId];
   if (!job) throw new Error(`workflow has no job '${opts.jobId}' (jobs: ${Object.keys(workflow.jobs ?? {}).join(', ')})`);
   if (job.uses) throw new Error(`job '${opts.jobId}' calls a reusable workflow; the harness runs steps only`);
+  // a malformed `uses: $/...` stops the job before any step runs, as GitHub refuses the workflow file
+  for (const step of job.steps ?? []) selfReference(step.uses);
   const ctx = createRunContext({ ...opts, workflowName: opts.workflowName ?? workflow.name });
   const notTriggered = whyNotTriggered(workflow.on, ctx);
   if (notTriggered) throw new Error(`GitHub would not run this workflow: ${notTriggered}`);
@@ -167,7 +187,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
       const stepStarted = Date.now();
       const envBefore = { ...levelEnv, ...exported };
       const displayName = step.name ?? (step.uses ? `Run ${step.uses}` : `Run ${(step.run ?? '').trim().split('\n')[0]}`);
-      const kindOf = (): StepResult['kind'] => (step.uses?.startsWith('./') ? 'local-action' : step.run !== undefined ? 'run' : 'stand-in');
+      const kindOf = (): StepResult['kind'] => (selfReference(step.uses) !== undefined ? 'local-action' : step.run !== undefined ? 'run' : 'stand-in');
       if (!condition(step.if, exprContext(envBefore))) {
         stepState[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
         results.push({
@@ -218,6 +238,13 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           if (step.run.includes(url)) throw new Error(`step '${id}' has ${url} inside run:; the harness repoints URLs only in with:/env:`);
         }
       }
+      if (idTokenGranted && opts.refuseUrl !== undefined) {
+        const where = `job '${opts.jobId}' step '${id}'`;
+        for (const [k, v] of Object.entries(envBefore)) refuseUrls(opts.refuseUrl, `${where} env ${k}`, v);
+        for (const [k, v] of Object.entries(scalarRecord(step.env))) refuseUrls(opts.refuseUrl, `${where} env ${k}`, env[k] ?? v);
+        for (const [k, v] of Object.entries(scalarRecord(step.with))) refuseUrls(opts.refuseUrl, `${where} input '${k}'`, evaluate(v));
+        if (step.run !== undefined) refuseUrls(opts.refuseUrl, `${where} run:`, interpolate(step.run, ctxNow));
+      }
       const timeoutMs = step['timeout-minutes'] !== undefined ? step['timeout-minutes'] * 60_000 : opts.stepTimeoutMs ?? 120_000;
       const { kind, exitCode, stdout, stderr } = await executeStep({
         id,
@@ -226,6 +253,8 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         env,
         timeoutMs,
         standIn,
+        selfRepository: { dir: opts.selfRepository ?? opts.repoDir, sha: ctx.sha },
+        refuseUrl: idTokenGranted ? opts.refuseUrl : undefined,
         inputs: mapValues(scalarRecord(step.with), evaluate),
         evaluateDefault: evaluate,
         workspace: dirs.workspace,
@@ -239,6 +268,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           artifacts: opts.artifacts ?? {},
           tools,
           checkedOut,
+          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha } : undefined,
           tolerateMissingTools: opts.tolerateMissingTools,
         },
       });

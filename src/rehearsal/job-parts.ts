@@ -30,7 +30,7 @@ export function stepIds(steps: WorkflowStep[]): string[] {
   return steps.map((step) => {
     let id = step.id;
     if (id === undefined) {
-      const base = step.uses ? `__${step.uses.split('@')[0].replace(/^\.\//, 'self_').replace(/[^A-Za-z0-9]+/g, '_')}` : '__run';
+      const base = step.uses ? `__${step.uses.split('@')[0].replace(/^(\.|\$)\//, 'self_').replace(/[^A-Za-z0-9]+/g, '_')}` : '__run';
       id = base;
       for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
     }

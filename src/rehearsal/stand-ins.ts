@@ -3,7 +3,8 @@
  * leave behind on this machine, says in the step log that it is a stand-in, and fails the step where the real thing
  * would not have worked here. A `uses:` that none of them recognises makes the harness throw.
  *
- * - actions/checkout: copies the repository files (or the sparse selection) into the workspace. Like the real action,
+ * - actions/checkout: copies the repository files (or the sparse selection) into the workspace, with git's modes (644,
+ *   or 755 for an executable). Like the real action,
  *   it first deletes the contents of a target directory it did not check out itself (dist/ downloaded before a
  *   checkout into the workspace root is gone afterwards, exactly as on GitHub).
  * - actions/download-artifact: copies the dists the test built (or a previous job uploaded) into `path`.
@@ -12,7 +13,8 @@
  * - astral-sh/setup-uv: the real uv of .tools/, at exactly the version the step asks for.
  * Every `run:` step runs for real, tool installs from PyPI included.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
 import { tempDir } from './temp-dirs';
@@ -30,6 +32,11 @@ export interface StandInContext {
   readonly tools: Toolbox;
   /** Directories the harness has checked out in this job (checkout cleans them instead of wiping). */
   readonly checkedOut: Set<string>;
+  /**
+   * Set when the checkout is a git clone of repoDir (a rehearsal of a tag push): the run's ref and commit. Unset:
+   * repoDir's files are copied (no `.git`).
+   */
+  readonly checkoutFrom?: { readonly ref: string; readonly sha: string };
   /** Demo mode: a missing tool is a warning here and the step that runs it fails instead. @default false */
   readonly tolerateMissingTools?: boolean;
   log(line: string): void;
@@ -51,6 +58,11 @@ function refuseUnknownInputs(ctx: StandInContext, known: string[]): void {
   if (unknown.length) throw new Error(`${ctx.step.uses}: inputs ${unknown.join(', ')} are beyond what the harness emulates`);
 }
 
+/** Whether the owner may execute the file (git's one mode bit). */
+function isExecutable(path: string): boolean {
+  return (statSync(path).mode & 0o100) !== 0; // eslint-disable-line no-bitwise
+}
+
 const checkout: StandIn = {
   describe: 'actions/checkout -> copy the repository files (sparse rules applied)',
   matches: (s) => actionName(s.uses) === 'actions/checkout',
@@ -65,8 +77,9 @@ const checkout: StandIn = {
       ctx.log(ctx.checkedOut.has(target) ? `Cleaning the repository (git clean -ffdx) in '${target}'` : `Deleting the contents of '${target}'`);
       for (const entry of readdirSync(target)) rmSync(join(target, entry), { recursive: true, force: true });
     }
-    let files = listRepositoryFiles(ctx.repoDir);
     const sparse = (ctx.inputs['sparse-checkout'] ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (ctx.checkoutFrom !== undefined) return gitCheckout(ctx, target, sparse);
+    let files = listRepositoryFiles(ctx.repoDir);
     if (sparse.length > 0) {
       files = ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? selectPatterns(files, sparse) : selectCone(files, sparse);
       ctx.log(`Sparse checkout (${ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? 'patterns' : 'cone mode'}): ${sparse.join(', ')}`);
@@ -74,6 +87,8 @@ const checkout: StandIn = {
     for (const f of files) {
       mkdirSync(dirname(join(target, f)), { recursive: true });
       cpSync(join(ctx.repoDir, f), join(target, f));
+      // git knows two modes, 644 and 755: projen's read-only generated files are writable in a checkout
+      chmodSync(join(target, f), isExecutable(join(ctx.repoDir, f)) ? 0o755 : 0o644);
     }
     ctx.checkedOut.add(target);
     ctx.log(`[stand-in for ${ctx.step.uses}] ${files.length} file(s) of the repository placed in '${target}'`);
@@ -81,6 +96,49 @@ const checkout: StandIn = {
     return true;
   },
 };
+
+/**
+ * The checkout as actions/checkout makes it on GitHub: a git repository at the run's commit, `fetch-depth` commits
+ * deep (1 by default, 0 for all history), the run's tag fetched with it, HEAD detached at the commit; sparse rules
+ * applied by git itself.
+ */
+function gitCheckout(ctx: StandInContext, target: string, sparse: string[]): boolean {
+  const from = ctx.checkoutFrom!;
+  const git = (args: string[], cwd?: string) => execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_ADVICE: '0' },
+  });
+  const depth = ctx.inputs['fetch-depth'] ?? '1';
+  if (!/^\d+$/.test(depth)) throw new Error(`${ctx.step.uses}: fetch-depth '${depth}' is not a number`);
+  const refName = from.ref.replace(/^refs\/(tags|heads)\//, '');
+  const ref = ctx.inputs.ref && ctx.inputs.ref !== '' ? ctx.inputs.ref : refName;
+  try {
+    git(['clone', '--quiet', '-c', 'advice.detachedHead=false', ...(depth === '0' ? [] : ['--depth', depth]),
+      ...(sparse.length > 0 ? ['--no-checkout'] : []), '--branch', ref, `file://${ctx.repoDir}`, target]);
+    if (sparse.length > 0) {
+      git(['sparse-checkout', 'set', ...(ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? ['--no-cone'] : []), ...sparse], target);
+      git(['checkout', '--quiet', '--detach', 'HEAD'], target);
+      ctx.log(`Sparse checkout (${ctx.inputs['sparse-checkout-cone-mode'] === 'false' ? 'patterns' : 'cone mode'}): ${sparse.join(', ')}`);
+    }
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    ctx.log(`##[error]The process '/usr/bin/git' failed: ${(err.stderr ?? err.message).trim().split('\n').join(' ')}`);
+    return false;
+  }
+  const head = git(['rev-parse', 'HEAD'], target).trim();
+  if (ctx.inputs.ref === undefined && head !== from.sha) {
+    ctx.log(`##[error][stand-in for ${ctx.step.uses}] ${ref} is at ${head}, but the run is for commit ${from.sha}`);
+    return false;
+  }
+  const count = git(['ls-files'], target).split('\n').filter((l) => l !== '').length;
+  ctx.checkedOut.add(target);
+  ctx.log(`[stand-in for ${ctx.step.uses}] git clone of ${ref} at ${head.slice(0, 12)}` +
+    `${depth === '0' ? ' (all history)' : ` (fetch-depth ${depth})`}, ${count} file(s) in '${target}', .git included`);
+  if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
+  return true;
+}
 
 const downloadArtifact: StandIn = {
   describe: 'actions/download-artifact -> copy the dists the test built',

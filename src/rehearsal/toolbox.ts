@@ -67,10 +67,15 @@ export class Toolbox {
     return `${tool} ${this.versions.get(tool)} (${path})`;
   }
 
-  /** What `<tool> --version` reports (e.g. '0.13.8'), or undefined. */
+  /** What `<tool> --version` reports (e.g. '0.13.8'), or undefined. Asked once per binary in a process. */
   version(tool: string): string | undefined {
     const path = this.path(tool);
     if (path === undefined) return undefined;
+    if (!REPORTED_VERSIONS.has(path)) REPORTED_VERSIONS.set(path, this.askVersion(path));
+    return REPORTED_VERSIONS.get(path);
+  }
+
+  private askVersion(path: string): string | undefined {
     try {
       const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin', HOME: this.binDir } });
       return /\d+\.\d+[\w.+-]*/.exec(out)?.[0];
@@ -80,6 +85,9 @@ export class Toolbox {
     }
   }
 }
+
+/** Binary path -> the version it reported: a job's setup-uv stand-in asks once per run, not once per job. */
+const REPORTED_VERSIONS = new Map<string, string | undefined>();
 
 function missing(name: string): string {
   return `echo "${name}: command not found" >&2\nexit 127`;

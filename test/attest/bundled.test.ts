@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attestationFiles, readAttestation, SDIST, verifyLikePypi, WHEEL, workspaceWith } from './harness';
-import { DEFAULT_TIMING } from '../../src/attest/timing';
+import { DEFAULT_TIMING } from '../../src/attest/run';
 import type { Emulator } from '../../src/emulator';
 import { annotations, maskedValues, ATTEST_BUNDLE, runBundledAction } from '../mint/harness';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';

@@ -118,7 +118,9 @@ describe('refusals before any request', () => {
   });
 
   test.each([
-    ['fulcio-url', 'http://fulcio.example.com', /must use https:\/\//],
+    ['fulcio-url', 'http://fulcio.example.com', /uses http:\/\/ with the non-loopback host/],
+    ['fulcio-url', 'http://127.evil.example', /uses http:\/\/ with the non-loopback host/],
+    ['fulcio-url', 'https://fulcio.example.com', /must be Sigstore's public instance/],
     ['rekor-url', 'https://rekor.example.com/?x=1', /must not have a query/],
     ['continue-without-attestations', 'yes', /must be true or false/],
   ])('input %s=%s is refused', async (input, value, message) => {
@@ -262,3 +264,19 @@ async function otherEntry(): Promise<string> {
     },
   });
 }
+
+describe('the time limit', () => {
+  test('work abandoned at the limit neither prints nor writes after the step warned it would publish without', async () => {
+    fault('rekor', { delayMs: 1_500 });
+    const { workspace, dist } = workspaceWith(SDIST);
+    const r = await runInProcess(attestEnv(emu, { 'continue-without-attestations': 'true' }), workspace,
+      { requestTimeoutMs: 10_000, totalTimeoutMs: 800, backoffMs: [10] });
+    expect(r.code).toBe(0);
+    expect(annotations(r.stdout, 'warning')[0].title).toBe('Publishing without attestations: Time limit reached');
+    expect(r.outputs).toEqual({ attestations: '', attested: 'false' });
+    const printed = r.lines.length;
+    await new Promise((done) => setTimeout(done, 2_500)); // past Rekor's late answer
+    expect(r.lines).toHaveLength(printed);
+    expect(attestationFiles(dist)).toEqual([]);
+  });
+});

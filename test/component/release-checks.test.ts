@@ -5,11 +5,12 @@
  */
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { isHashPinnedInstall } from './invariants';
 import { pythonProject, synth, workflowAt } from './projects';
 import { PypiRelease, Uploader } from '../../src';
+import { VERSION_SCRIPT } from '../../src/component/version-from-tag';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { TOOLS_BIN, requireTool } from '../support/tools';
 
@@ -42,10 +43,17 @@ with tarfile.open(f"{d}/demo_pkg-{sv}.tar.gz", "w:gz") if sv else io.BytesIO() a
   return dir;
 }
 
+/** The repository as checked out: the vendored scripts the steps run, at the path the workflow names. */
+const workspace = tempDir('release-checks-workspace-');
+mkdirSync(join(workspace, dirname(VERSION_SCRIPT)), { recursive: true });
+copyFileSync(join(__dirname, '..', '..', 'version', 'version.py'), join(workspace, VERSION_SCRIPT));
+
 function runStep(run: string, cwd: string, env: Record<string, string>) {
   const summary = join(cwd, 'summary.md');
   writeFileSync(summary, '');
-  const r = spawnSync('bash', ['-e', '-c', run], { cwd, encoding: 'utf-8', env: { PATH: process.env.PATH!, GITHUB_STEP_SUMMARY: summary, ...env } });
+  const r = spawnSync('bash', ['-e', '-c', run], {
+    cwd, encoding: 'utf-8', env: { PATH: process.env.PATH!, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKSPACE: workspace, ...env },
+  });
   return { status: r.status, out: r.stdout + r.stderr, summary: readFileSync(summary, 'utf-8') };
 }
 
@@ -94,13 +102,13 @@ describe('the build job checks the version against the tag before anything is up
   test('a dispatch from a branch has no tag: a clear notice, and the build goes on', () => {
     const r = runStep(check.run!, distDir('1.2.3'), { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main' });
     expect(r.status).toBe(0);
-    expect(r.out).toContain('::notice title=No release tag::This workflow_dispatch run is on branch main, not a tag: there is no tag to compare version 1.2.3 with.');
+    expect(r.out).toContain("::notice title=No release tag::This workflow_dispatch run is on branch 'main', not a tag: there is no tag to compare version 1.2.3 with.");
   });
 
   test('a tag that names no version fails', () => {
     const r = runStep(check.run!, distDir('1.2.3'), pushTag('latest'));
     expect(r.status).toBe(1);
-    expect(r.out).toContain('The tag latest names no PEP 440 version');
+    expect(r.out).toContain("The tag 'latest' names no PEP 440 version");
   });
 });
 

@@ -1,4 +1,5 @@
-import { isLoopbackHost, resolveIndexUrl } from '../../src/mint/inputs';
+import { isLoopbackHost } from '../../src/kit/inputs';
+import { resolveIndexUrl } from '../../src/mint/inputs';
 import { ActionFailure } from '../../src/mint/messages';
 
 describe('index-url', () => {

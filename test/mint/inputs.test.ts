@@ -1,4 +1,5 @@
-import { parseAudience, parseExportEnv, readInput, readInputs, resolveIndexUrl } from '../../src/mint/inputs';
+import { readInput } from '../../src/kit/inputs';
+import { parseAudience, parseExportEnv, readInputs, resolveIndexUrl } from '../../src/mint/inputs';
 import { ActionFailure } from '../../src/mint/messages';
 
 const pypi = resolveIndexUrl('');

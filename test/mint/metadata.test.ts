@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { readInput } from '../../src/mint/inputs';
+import { readInput } from '../../src/kit/inputs';
 import { PYPI } from '../../src/pypi';
 
 const root = join(__dirname, '..', '..');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskedValues, oidcEnv, theError } from './harness';
 import type { Emulator } from '../../src/emulator';
-import { retryAfterMs } from '../../src/mint/http';
+import { retryAfterMs } from '../../src/kit/http';
 import { ActionFailure } from '../../src/mint/messages';
 import { DEFAULT_TIMING, retryDelayMs, runAction, Timing, withRetries } from '../../src/mint/run';
 import { defaultPublisher, startTestEmulator } from '../support/emulator';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  PYPI, TESTPYPI, audienceForHost, knownIndexForHost, mdCell, mdCodeCell, mdText, normalizeProjectName,
+  PYPI, TESTPYPI, audienceForHost, knownIndexForHost, normalizeProjectName,
   pendingPublisherUrl, poetryEnvName, projectPageUrl, projectPublishingUrl, publisherFormFields, splitRepository,
   UPLOADER_NAMES, uploaderEnv, webRootForUploadUrl,
 } from '../../src/pypi';
@@ -87,17 +87,6 @@ describe('uploader environment', () => {
       flit: ['FLIT_USERNAME', 'FLIT_PASSWORD', 'FLIT_INDEX_URL'],
       maturin: ['MATURIN_PYPI_TOKEN', 'MATURIN_REPOSITORY_URL'],
     });
-  });
-});
-
-describe('markdown', () => {
-  test('prose cannot open a tag; a cell cannot split a row', () => {
-    expect(mdText('<script>')).toBe('&lt;script&gt;');
-    expect(mdCell('a|b\nc\r\nd')).toBe('a\\|b c d');
-  });
-
-  test('a code cell cannot end its code span', () => {
-    expect(mdCodeCell('a`b|c\nd<e>')).toBe("a'b\\|c d<e>");
   });
 });
 

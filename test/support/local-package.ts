@@ -11,6 +11,7 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 const JSII_ASSEMBLY = join(REPO_ROOT, '.jsii');
 const PYTHON_DIST = join(REPO_ROOT, 'dist', 'python');
 const EMULATOR_BUNDLE = join(REPO_ROOT, 'lib', 'emulator', 'cli.cjs');
+const REHEARSAL_BUNDLE = join(REPO_ROOT, 'lib', 'rehearsal', 'cli.cjs');
 
 function newestMtime(dir: string, skip: (path: string) => boolean): number {
   let newest = 0;
@@ -28,9 +29,17 @@ function projen(task: string): void {
 
 /** .jsii and lib/ up to date with src/ (the action and the emulator are not jsii code). */
 export function ensureCompiled(): void {
-  const jsiiSources = newestMtime(join(REPO_ROOT, 'src'), (p) => /[/\\]src[/\\](action|emulator)$/.test(p));
+  const jsiiSources = newestMtime(join(REPO_ROOT, 'src'), (p) => /[/\\]src[/\\](mint|attest|emulator|rehearsal)$/.test(p));
   if (!existsSync(JSII_ASSEMBLY) || statSync(JSII_ASSEMBLY).mtimeMs < jsiiSources) projen('compile');
   if (!existsSync(EMULATOR_BUNDLE)) projen('bundle:emulator');
+  ensureRehearsalBundle();
+}
+
+/** lib/rehearsal/cli.cjs (`pypi-mint-rehearse`) up to date with the runner and the emulator it bundles. */
+export function ensureRehearsalBundle(): string {
+  const sources = Math.max(newestMtime(join(REPO_ROOT, 'src', 'rehearsal'), () => false), newestMtime(join(REPO_ROOT, 'src', 'emulator'), () => false));
+  if (!existsSync(REHEARSAL_BUNDLE) || statSync(REHEARSAL_BUNDLE).mtimeMs < sources) projen('bundle:rehearsal');
+  return REHEARSAL_BUNDLE;
 }
 
 /** `npm pack` of this package into `dir`; returns the tarball's path. */

@@ -142,6 +142,7 @@ export class AttestationVerifier {
     } catch (err) {
       throw fail((err as Error).message);
     }
+    checkProofRootHash(attestation.verification_material.transparency_entries[0], fail);
     checkGitHubPolicy(certificate, publisher, fail);
 
     let statement: { _type?: unknown; subject?: unknown; predicateType?: unknown };
@@ -169,6 +170,20 @@ export class AttestationVerifier {
     }
     return statement.predicateType as string;
   }
+}
+
+/**
+ * sigstore-python's `_verify_inclusion_proof`: the root hash the inclusion proof states must be the one its Merkle
+ * path leads to. @sigstore/verify compares the path with the checkpoint's root hash only and never reads the proof's
+ * own `rootHash`, so an entry whose proof names another root passes it; pypi-attestations refuses it. The path's
+ * root equals the checkpoint's once @sigstore/verify has passed, so the checkpoint's stands for it here.
+ */
+function checkProofRootHash(entry: Record<string, unknown>, fail: (m: string) => Error): void {
+  const proof = entry.inclusionProof as { rootHash?: unknown; checkpoint?: { envelope?: unknown } } | undefined;
+  const stated = typeof proof?.rootHash === 'string' ? Buffer.from(proof.rootHash, 'base64').toString('hex') : '';
+  const envelope = typeof proof?.checkpoint?.envelope === 'string' ? proof.checkpoint.envelope : '';
+  const calculated = Buffer.from(envelope.split('\n')[2] ?? '', 'base64').toString('hex');
+  if (stated !== calculated) throw fail(`inclusion proof contains invalid root hash: expected ${stated}, calculated ${calculated}`);
 }
 
 /** The text of a Fulcio extension whose value is a DER UTF8String (every one from 1.3.6.1.4.1.57264.1.8 on). */

@@ -203,3 +203,30 @@ describe.each(Object.entries(MUTATIONS))('%s', (_name, mutation) => {
     expect(run.stderr + run.stdout).toContain(`Verification failed for ${file.filename}: ${words}`);
   });
 });
+
+describe('an inclusion proof that names another root hash (its Merkle path and checkpoint intact)', () => {
+  maybe('is refused by the emulator at upload and by pypi-attestations, which @sigstore/verify alone lets through', async () => {
+    const file = distFile();
+    const good = await attest(em, file.filename, file.content);
+    const entry = good.verification_material.transparency_entries[0] as { inclusionProof: { rootHash: string } };
+    const calculated = Buffer.from(entry.inclusionProof.rootHash, 'base64').toString('hex');
+    const other = Buffer.from(entry.inclusionProof.rootHash, 'base64');
+    other[0] = (other[0] + 1) % 256;
+    const attestation: Attestation = JSON.parse(JSON.stringify(good));
+    (attestation.verification_material.transparency_entries[0] as { inclusionProof: { rootHash: string } }).inclusionProof.rootHash = other.toString('base64');
+
+    const trust = toTrustMaterial(TrustedRoot.fromJSON(em.sigstore.trustedRoot()));
+    expect(() => new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 })
+      .verify(toSignedEntity(bundleFromJSON(toBundleJson(attestation))))).not.toThrow();
+
+    const answer = await uploadTo(file, [attestation]);
+    expect(answer.status).toBe(400);
+    expect(answer.reason).toBe(`${COULD_NOT_VERIFY}inclusion proof contains invalid root hash: expected ${other.toString('hex')}, ` +
+      `calculated ${calculated}`);
+    const run = await verifyPypi(file.dir, file.filename, [attestation]);
+    expect(run.code).not.toBe(0);
+    // sigstore-python names the proof object where the emulator names its root hash; the calculated root is the same
+    expect(run.stderr + run.stdout).toContain('inclusion proof contains invalid root hash: expected');
+    expect(run.stderr + run.stdout).toContain(`calculated ${calculated}`);
+  });
+});

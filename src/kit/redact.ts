@@ -1,8 +1,9 @@
 /**
- * Text the action did not write itself (server error descriptions, network error messages) is shown to users only
- * after this pass: a hostile or broken server could echo the JWT back, and masking is only a log filter. Known
- * secrets, anything shaped like a JWT or a `pypi-` token, and URL credentials are removed; control characters are
- * dropped and the length is capped so one response cannot flood the log.
+ * Text a step did not write itself (server error descriptions, network error messages, certificate fields) is shown
+ * to users only after this pass: a hostile or broken server could echo a credential back, and masking is only a log
+ * filter. Known secrets in their common encodings, anything shaped like a JWT or a `pypi-` token, and URL
+ * credentials are removed; control characters are dropped; and only then is the length capped, so a cut can never
+ * leave the first part of a credential behind.
  */
 
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;

@@ -1,4 +1,4 @@
-import { bypassesProxy, proxyFor } from '../../src/mint/http';
+import { bypassesProxy, proxyFor } from '../../src/kit/http';
 
 const u = (s: string) => new URL(s);
 

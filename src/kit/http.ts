@@ -1,24 +1,23 @@
 /**
- * The one way the action talks HTTP. Every request gets the same rules whichever way it goes: a per-request timeout
- * clamped to the overall deadline, redirects refused (a 3xx is an error naming the target host, so a JWT or a bearer
- * token is never re-sent elsewhere), a cap on the response body, and certificates verified on every TLS connection
- * (`rejectUnauthorized: true` on each, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch it off; NODE_EXTRA_CA_CERTS
- * still adds a corporate CA). One transport, node:http/https (cheap to load), direct or through a CONNECT tunnel
- * when a proxy applies (see docs/security.md for why the tunnel is ours and not undici's ProxyAgent).
+ * The one way both steps talk HTTP. Every request gets the same rules whichever way it goes: a per-request timeout
+ * clamped to the step's deadline, redirects refused (a 3xx is an error naming the target host, so a JWT or a bearer
+ * token is never re-sent elsewhere), a cap on the response body (checked as it arrives: nothing past the cap is
+ * buffered), and certificates verified on every TLS connection (`rejectUnauthorized: true` on each, so
+ * NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch it off; NODE_EXTRA_CA_CERTS still adds a corporate CA). One transport,
+ * node:http/https (cheap to load), direct or through a CONNECT tunnel when a proxy applies (see docs/security.md for
+ * why the tunnel is ours and not undici's ProxyAgent). Failures are the step's own, built through its `HttpWords`.
  */
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
-import { ActionFailure, FailureDetails, failures } from './messages';
+import type { Env, StepFailure } from './failure';
 import { Redactor } from './redact';
-
-type Env = Record<string, string | undefined>;
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
   readonly url: URL;
   readonly headers?: Record<string, string>;
   readonly body?: string;
-  /** Names the endpoint in messages: "the audience endpoint of pypi.org". */
+  /** Names the endpoint in messages: "the audience endpoint of pypi.org", "Rekor (https://rekor.sigstore.dev)". */
   readonly target: string;
 }
 
@@ -34,21 +33,43 @@ export interface HttpLimits {
   /** Absolute time (ms since epoch) after which no request may run. */
   readonly deadline: number;
   readonly maxBodyBytes: number;
+  readonly userAgent: string;
+}
+
+/** How a step words each way a request can fail. */
+export interface HttpWords<F extends StepFailure> {
+  readonly redirectWhere: { readonly unnamed: string; readonly unparseable: string; readonly sameHost: string };
+  isFailure(err: unknown): err is F;
+  deadline(target: string): F;
+  timeout(target: string, ms: number): F;
+  protocol(target: string, detail: string): F;
+  hostNotFound(target: string, host: string, detail: string): F;
+  network(target: string, detail: string, retryable: boolean): F;
+  tls(target: string, detail: string): F;
+  tooLarge(target: string, maxBytes: number, status: number): F;
+  redirect(target: string, status: number, where: string): F;
+  proxyNotAUrl(): F;
+  proxyScheme(scheme: string): F;
+  proxyRefused(proxyHost: string, status: number, authority: string): F;
+  /** The same failure, saying it went through the proxy. */
+  viaProxy(failure: F, proxyHost: string): F;
 }
 
 export type HttpSend = (req: HttpRequest) => Promise<HttpResponse>;
 
-export const USER_AGENT = 'projen-pypi-mint (trusted publishing mint action)';
-
-export function createHttp(deps: { env: Env; now: () => number; redactor: Redactor }, limits: HttpLimits): HttpSend {
+export function createHttp<F extends StepFailure>(deps: { env: Env; now: () => number; redactor: Redactor; words: HttpWords<F> },
+  limits: HttpLimits): HttpSend {
+  const say = deps.words;
   return async (req) => {
     const remaining = limits.deadline - deps.now();
-    if (remaining <= 0) throw failures.deadline(req.target);
+    if (remaining <= 0) throw say.deadline(req.target);
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
+    // a timer clamped to the deadline that fires means the step is out of time, not that the server is slow
+    const clamped = timeoutMs < limits.requestTimeoutMs;
     const proxyRaw = proxyFor(req.url, deps.env);
-    const proxy = proxyRaw === undefined ? undefined : parseProxyUrl(proxyRaw);
+    const proxy = proxyRaw === undefined ? undefined : parseProxyUrl(proxyRaw, say);
     if (proxy?.password) deps.redactor.add(safeDecode(proxy.password));
-    const headers = { 'user-agent': USER_AGENT, 'accept': 'application/json', ...req.headers };
+    const headers = { 'user-agent': limits.userAgent, 'accept': 'application/json', ...req.headers };
     const controller = new AbortController();
     let timedOut: number | undefined;
     const timer = setTimeout(() => {
@@ -57,14 +78,14 @@ export function createHttp(deps: { env: Env; now: () => number; redactor: Redact
     }, timeoutMs);
     let res: RawResponse | undefined;
     try {
-      res = await transport({ ...req, headers }, controller.signal, proxy);
-      if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req);
-      const body = await readCapped(res, req, limits.maxBodyBytes);
+      res = await transport({ ...req, headers }, controller.signal, proxy, say);
+      if (res.status >= 300 && res.status < 400) throw redirectFailure(res, req, say);
+      const body = await readCapped(res, req, limits.maxBodyBytes, say);
       return { status: res.status, headers: firstHeaders(res.headers), body };
     } catch (err) {
-      const failure = classify(err, req, timedOut, deps.redactor);
+      const failure = timedOut !== undefined && clamped ? say.deadline(req.target) : classify(err, req, timedOut, deps.redactor, say);
       const viaProxy = proxy && ['network', 'host-not-found', 'tls'].includes(failure.code);
-      throw viaProxy ? failure.withSuffix(failures.throughProxy(proxy.host)) : failure;
+      throw viaProxy ? say.viaProxy(failure, proxy.host) : failure;
     } finally {
       clearTimeout(timer);
       res?.dispose();
@@ -87,8 +108,9 @@ interface RawResponse {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const httpsModule = () => require('node:https') as typeof import('node:https');
 
-async function transport(req: HttpRequest, signal: AbortSignal, proxy: URL | undefined): Promise<RawResponse> {
-  const tunnel = proxy ? await openTunnel(proxy, req.url, signal) : undefined;
+async function transport<F extends StepFailure>(req: HttpRequest, signal: AbortSignal, proxy: URL | undefined,
+  say: HttpWords<F>): Promise<RawResponse> {
+  const tunnel = proxy ? await openTunnel(proxy, req.url, signal, say) : undefined;
   const https = req.url.protocol === 'https:';
   const mod: Pick<typeof http, 'request'> = https ? httpsModule() : http;
   const body = req.body === undefined ? undefined : Buffer.from(req.body);
@@ -142,36 +164,37 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPI
 /** node's codes for a certificate it does not trust (openssl's verify errors, and its own host-name check). */
 const TLS_CODES = /^(?:ERR_TLS_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|HOSTNAME_MISMATCH)/;
 
-function classify(err: unknown, req: HttpRequest, timedOutAfterMs: number | undefined, redactor: Redactor): ActionFailure {
-  if (err instanceof ActionFailure) return err;
-  if (timedOutAfterMs !== undefined) return failures.timeout(req.target, timedOutAfterMs);
+function classify<F extends StepFailure>(err: unknown, req: HttpRequest, timedOutAfterMs: number | undefined, redactor: Redactor,
+  say: HttpWords<F>): F {
+  if (say.isFailure(err)) return err;
+  if (timedOutAfterMs !== undefined) return say.timeout(req.target, timedOutAfterMs);
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   const detail = redactor.redact(code && !message.includes(code) ? `${code}: ${message}` : message, 200);
-  if (code.startsWith('HPE_')) return failures.protocol(req.target, detail);
-  if (code === 'ENOTFOUND') return failures.hostNotFound(req.target, req.url.hostname, detail);
-  if (TLS_CODES.test(code)) return failures.tls(req.target, detail);
-  return failures.network(req.target, detail,
+  if (code.startsWith('HPE_')) return say.protocol(req.target, detail);
+  if (code === 'ENOTFOUND') return say.hostNotFound(req.target, req.url.hostname, detail);
+  if (TLS_CODES.test(code)) return say.tls(req.target, detail);
+  return say.network(req.target, detail,
     TRANSIENT_CODES.has(code) || /socket hang up|aborted|other side closed|terminated/i.test(message));
 }
 
-async function readCapped(res: RawResponse, req: HttpRequest, maxBytes: number): Promise<Buffer> {
+async function readCapped<F extends StepFailure>(res: RawResponse, req: HttpRequest, maxBytes: number, say: HttpWords<F>): Promise<Buffer> {
   const declared = Number(firstHeaders(res.headers)['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw failures.tooLarge(req.target, maxBytes, res.status);
+  if (Number.isFinite(declared) && declared > maxBytes) throw say.tooLarge(req.target, maxBytes, res.status);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of res.body) {
     const buf = Buffer.from(chunk);
     total += buf.length;
-    if (total > maxBytes) throw failures.tooLarge(req.target, maxBytes, res.status);
+    if (total > maxBytes) throw say.tooLarge(req.target, maxBytes, res.status);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
 }
 
-function redirectFailure(res: RawResponse, req: HttpRequest): ActionFailure {
+function redirectFailure<F extends StepFailure>(res: RawResponse, req: HttpRequest, words: HttpWords<F>): F {
   const location = firstHeaders(res.headers).location;
-  const say = failures.redirectWhere;
+  const say = words.redirectWhere;
   let where = say.unnamed;
   if (location) {
     try {
@@ -181,7 +204,7 @@ function redirectFailure(res: RawResponse, req: HttpRequest): ActionFailure {
       where = say.unparseable;
     }
   }
-  return failures.redirect(req.target, res.status, where);
+  return words.redirect(req.target, res.status, where);
 }
 
 // --- reading an answer ---------------------------------------------------------------------------------------------
@@ -216,7 +239,7 @@ export function retryAfterMs(headers: Record<string, string | undefined>, now: n
 }
 
 /** A failure for a status that is not the one asked for: retryable when transient, with the server's Retry-After. */
-export function unexpectedStatus(res: HttpResponse, make: (retryable: boolean, details: FailureDetails) => ActionFailure): ActionFailure {
+export function unexpectedStatus<F>(res: HttpResponse, make: (retryable: boolean, details: { retryAfterMs?: number }) => F): F {
   return make(isTransientStatus(res.status), { retryAfterMs: retryAfterMs(res.headers) });
 }
 
@@ -274,19 +297,19 @@ function safeDecode(s: string): string {
 }
 
 /** Validates the proxy URL from the environment (never echoing its credentials). */
-function parseProxyUrl(raw: string): URL {
+function parseProxyUrl<F extends StepFailure>(raw: string, say: HttpWords<F>): URL {
   let url: URL;
   try {
     url = new URL(raw.includes('://') ? raw : `http://${raw}`);
   } catch {
-    throw failures.proxyNotAUrl();
+    throw say.proxyNotAUrl();
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw failures.proxyScheme(url.protocol.replace(/:$/, ''));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw say.proxyScheme(url.protocol.replace(/:$/, ''));
   return url;
 }
 
 /** Opens `CONNECT host:port` through the proxy and resolves with the tunnelled socket. */
-function openTunnel(proxy: URL, target: URL, signal: AbortSignal): Promise<Socket> {
+function openTunnel<F extends StepFailure>(proxy: URL, target: URL, signal: AbortSignal, say: HttpWords<F>): Promise<Socket> {
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const authority = `${target.hostname}:${port}`;
   const headers: Record<string, string> = { host: authority };
@@ -315,7 +338,7 @@ function openTunnel(proxy: URL, target: URL, signal: AbortSignal): Promise<Socke
         return;
       }
       socket.destroy();
-      reject(failures.proxyRefused(proxy.host, res.statusCode ?? 0, authority));
+      reject(say.proxyRefused(proxy.host, res.statusCode ?? 0, authority));
     });
     req.on('error', reject);
     req.end();

@@ -1,6 +1,6 @@
 /** The printer: every line out is a command the action built, or text that cannot become one. */
-import { Redactor } from '../../src/mint/redact';
-import { createPrinter } from '../../src/mint/report';
+import { createPrinter } from '../../src/kit/commands';
+import { Redactor } from '../../src/kit/redact';
 
 function printed(use: (p: ReturnType<typeof createPrinter>) => void): string[] {
   const lines: string[] = [];

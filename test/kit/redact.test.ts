@@ -1,4 +1,4 @@
-import { Redactor } from '../../src/mint/redact';
+import { Redactor } from '../../src/kit/redact';
 
 describe('redaction of text the action did not write', () => {
   const jwt = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('{"aud":"pypi"}').toString('base64url')}.${'s'.repeat(40)}`;
