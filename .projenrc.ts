@@ -36,6 +36,9 @@ const project = new cdk.JsiiProject({
   // Users must not be pinned to one projen minor (jsii turns a caret peer into `>=0.x, <0.x+1` for Python).
   peerDeps: ['projen@>=0.101.0 <1.0.0', 'constructs@^10.5.0'],
   peerDependencyOptions: { pinnedDevDependency: false },
+  // the component reads a project's own pyproject.toml (name, version, urls, build backend); bundled, so users
+  // install nothing more
+  bundledDeps: ['smol-toml@^1.9.1'],
   devDeps: [
     'projen@0.103.25',
     'constructs@10.8.1',

@@ -2,7 +2,7 @@ import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
 import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
-import { metadataCheckSteps } from './release-checks';
+import { SdistCheckSettings, metadataCheckSteps, sdistCheckStep } from './release-checks';
 import { VersionStamp, stampVersionStep, versionCheckStep } from './version-from-tag';
 
 const { JobPermission } = github.workflows;
@@ -20,9 +20,10 @@ export function setupUvStep(): github.workflows.JobStep {
 /**
  * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool, checks
  * the version against the tag and the metadata as PyPI would, and hands `dist/` (only) to the publish jobs as an
- * artifact. With `stamp`, the version is taken from the tag and written into the project before the build.
+ * artifact. With `stamp`, the version is taken from the tag and written into the project before the build. With
+ * `sdist`, the sdist is checked for files that are not the package's (projen's, npm's, the release workflow's).
  */
-export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: VersionStamp): github.workflows.Job {
+export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: VersionStamp, sdist?: SdistCheckSettings): github.workflows.Job {
   const install = buildToolInstallCommand(spec);
   const workingDirectory = where.projectDir || undefined;
   return {
@@ -42,6 +43,7 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: Versi
       { name: 'Build sdist and wheel', id: 'build', workingDirectory, run: spec.run },
       // before anything leaves this job: the version the tag promises, and metadata PyPI accepts
       versionCheckStep(where),
+      ...(sdist ? [sdistCheckStep(where, sdist)] : []),
       ...metadataCheckSteps(where),
       {
         name: 'Upload distributions',

@@ -43,6 +43,15 @@ export interface GithubSideRequest {
 }
 
 /**
+ * fnmatch patterns without duplicates and without those another one already admits: `v[0-9]*.*` goes when
+ * `v[0-9]*` is there (its final `*` takes any rest), so the default patterns make two policies, not six.
+ */
+export function withoutSubsumed(patterns: string[]): string[] {
+  const unique = [...new Set(patterns)];
+  return unique.filter((p) => !unique.some((q) => q !== p && q.endsWith('*') && !q.endsWith('**') && p.startsWith(q.slice(0, -1)) && !p.slice(q.length - 1).includes('/')));
+}
+
+/**
  * A superset of a workflow tag filter in the fnmatch syntax environments' deployment policies and rulesets use:
  * `X+` (one or more X) becomes `X*`, `X?` (optional X) becomes `*`. A superset, so that every tag that starts the
  * workflow is also one the policies admit and the ruleset protects. Negations (`!...`) are left out (still a superset).
@@ -124,8 +133,8 @@ export class PypiGithubSetup extends Component {
     }
     this.repository = request.repository;
     if (request.reviewers) validateReviewers(request.reviewers);
-    const patterns = request.workflowTagPatterns.map(fnmatchSuperset).filter((p): p is string => p !== undefined);
-    for (const p of patterns) if (!this.tagPatterns.includes(p)) this.tagPatterns.push(p);
+    const patterns = withoutSubsumed(request.workflowTagPatterns.map(fnmatchSuperset).filter((p): p is string => p !== undefined));
+    this.tagPatterns.splice(0, this.tagPatterns.length, ...withoutSubsumed([...this.tagPatterns, ...patterns]));
     for (const name of request.environments) {
       const known = this.environments.get(name);
       if (known && (JSON.stringify(known.reviewers) !== JSON.stringify(request.reviewers) || known.preventSelfReview !== request.preventSelfReview)) {
@@ -133,7 +142,7 @@ export class PypiGithubSetup extends Component {
       }
       this.environments.set(name, {
         name,
-        tagPatterns: [...new Set([...(known?.tagPatterns ?? []), ...patterns])],
+        tagPatterns: withoutSubsumed([...(known?.tagPatterns ?? []), ...patterns]),
         ...(request.reviewers ? { reviewers: [...request.reviewers] } : {}),
         ...(request.preventSelfReview !== undefined ? { preventSelfReview: request.preventSelfReview } : {}),
       });

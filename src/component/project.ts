@@ -39,12 +39,13 @@ export function githubRepositoryFromUrl(url: string | undefined): string | undef
 
 /**
  * The GitHub repository the project knows about, in order: the `origin` remote of a git checkout at the project
- * root, package.json's `repository`, then the Python packaging homepage / repository URL.
+ * root, package.json's `repository`, then the Python packaging homepage / repository URL (projen's options, then the
+ * project's own pyproject.toml `[project.urls]`).
  */
-export function discoverRepository(project: Project): string | undefined {
+export function discoverRepository(project: Project, pyprojectUrls: string[] = []): string | undefined {
   return githubRepositoryFromUrl(originRemoteUrl(project.root.outdir))
     ?? githubRepositoryFromUrl(packageJsonRepositoryUrl(project))
-    ?? pythonMetadataUrls(project).map(githubRepositoryFromUrl).find((r) => r !== undefined);
+    ?? [...pythonMetadataUrls(project), ...pyprojectUrls].map(githubRepositoryFromUrl).find((r) => r !== undefined);
 }
 
 function originRemoteUrl(dir: string): string | undefined {

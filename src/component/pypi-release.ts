@@ -1,5 +1,5 @@
 import { relative, sep } from 'path';
-import { Component, JsonPatch, Project, github } from 'projen';
+import { Component, JsonPatch, Project, github, python } from 'projen';
 import { PypiAttestAction } from './attest-action';
 import { buildJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
@@ -10,8 +10,10 @@ import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { PyprojectFacts, readPyproject } from './pyproject';
 import { addRehearseTask } from './rehearse-task';
-import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, renderTriggers } from './triggers';
+import { exclusionOverride, foreignPaths, missingExclusions, sdistBackend } from './sdist';
+import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, checkVersionTagTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
   validateWorkflowFileName,
@@ -20,7 +22,7 @@ import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uplo
 import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
 import { versionStampFor, vendorVersionScript } from './version-from-tag';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
-import { PYPI, TESTPYPI } from '../pypi';
+import { PYPI, TESTPYPI, normalizeProjectName } from '../pypi';
 
 /**
  * Options for PypiRelease.
@@ -35,9 +37,10 @@ export interface PypiReleaseOptions {
   readonly repository?: string;
 
   /**
-   * The distribution (project) name on the index.
+   * The distribution (project) name on the index. When the project has a pyproject.toml with `[project].name` (or
+   * poetry's `[tool.poetry].name`), it must be that name (PEP 503-normalised); synth refuses another.
    *
-   * @default - the project name
+   * @default - the pyproject.toml's `[project].name`, else the project name
    */
   readonly distributionName?: string;
 
@@ -180,14 +183,22 @@ export class PypiRelease extends Component {
     super(project, `PypiRelease#${fileName}`);
     this.workflowFileName = fileName;
 
-    const repository = options.repository ?? discoverRepository(project);
+    const pyproject = readPyproject(project);
+    const repository = options.repository ?? discoverRepository(project, pyproject?.urls);
     if (!repository) {
-      throw new PypiReleaseConfigError('cannot tell which GitHub repository publishes: set `repository: "owner/name"` (nothing was found in the git origin remote, package.json or the Python homepage)');
+      throw new PypiReleaseConfigError('cannot tell which GitHub repository publishes: set `repository: "owner/name"` (nothing was found in the git origin remote, package.json, the Python homepage or pyproject.toml\'s [project.urls])');
     }
     const { owner, repositoryName } = parseRepository(repository);
     this.repository = repository;
-    this.distributionName = options.distributionName ?? project.name;
+    this.distributionName = distributionNameOf(project, pyproject, options.distributionName);
     validateDistributionName(this.distributionName);
+    // with versionFromTag the release's version is the tag's, whatever the project says today
+    const version = options.versionFromTag ? undefined : knownVersion(project, pyproject);
+    if (version) {
+      checkVersionTagTriggers(options.triggers ?? {}, version.value, version.source);
+    } else if (pyproject?.dynamicVersion) {
+      this.notes.push(`PypiRelease: the version is dynamic (${pyproject.source} [project].dynamic); the build job checks the version of what it built against the pushed tag.`);
+    }
 
     this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
     for (const index of this.indexes) validateEnvironmentName(index.environment, PypiReleaseConfigError, `index "${index.name}"`);
@@ -209,7 +220,7 @@ export class PypiRelease extends Component {
     // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
-    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where, stamp));
+    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where, stamp, this.sdistExclusions(pyproject)));
     const spec = uploaderSpec(uploader);
     this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
@@ -259,6 +270,38 @@ export class PypiRelease extends Component {
     for (const note of this.notes) this.project.logger.info(note);
   }
 
+  /**
+   * Keeps projen's, npm's and this package's files out of the sdist: in a pyproject.toml projen writes, the exclusion
+   * itself; in the user's own build configuration, a note with the exact lines to add. Either way the build job
+   * checks the sdist.
+   */
+  private sdistExclusions(pyproject: PyprojectFacts | undefined) {
+    const paths = foreignPaths(this.workflowFileName);
+    const backend = sdistBackend(pyproject);
+    if (backend === undefined) {
+      return { paths, fix: 'Exclude them from the sdist in your build backend\'s configuration.' };
+    }
+    if (pyproject?.generated) {
+      const override = exclusionOverride(backend, pyproject, paths);
+      if (override) this.project.tryFindObjectFile('pyproject.toml')?.addOverride(override.path, override.value);
+      return { paths, fix: 'Exclude them in the pyproject.toml options of .projenrc (the build backend is ' + backend + ').' };
+    }
+    const advice = missingExclusions(this.project, backend, pyproject, paths);
+    const fix = advice
+      ? `Add to ${advice.file} (${backend}):\n${advice.lines.join('\n')}`
+      : `Check the sdist exclusions (${backend}) in ${backend.startsWith('setuptools') ? 'MANIFEST.in' : 'pyproject.toml'}; they are: ${paths.join(', ')}.`;
+    if (advice) {
+      this.notes.push([
+        `PypiRelease: keep projen's, npm's and the release workflow's files out of your sdist (build backend ${backend}): add to ${advice.file}`,
+        '',
+        ...advice.lines.map((l) => `    ${l}`),
+        '',
+        'Until then the build job fails when the sdist carries any of them.',
+      ].join('\n'));
+    }
+    return { paths, fix };
+  }
+
   /** Whether (and how) the index's publish job attests: the option, else on for PyPI and TestPyPI with uv or twine. */
   private attestationsFor(index: PypiIndex, spec: UploaderSpec, options: PypiReleaseOptions): AttestationSettings | undefined {
     const settings = { continueWithoutAttestations: options.continueWithoutAttestations ?? false };
@@ -302,6 +345,38 @@ function githubFor(project: Project, fileName: string): github.GitHub {
     throw new PypiReleaseConfigError(`workflow file name "${fileName}" is already used by another file of the project; set workflowFileName (e.g. "pypi-release.yml")`);
   }
   return gh;
+}
+
+/**
+ * The distribution name: the pyproject.toml's, which must agree (PEP 503-normalised) with the option and, for a Python
+ * project, with projen's `name`.
+ */
+function distributionNameOf(project: Project, pyproject: PyprojectFacts | undefined, option: string | undefined): string {
+  if (option !== undefined) validateDistributionName(option);
+  const own = pyproject?.name;
+  const candidates: Array<[string, string]> = [];
+  if (option !== undefined) candidates.push([option, 'the PypiRelease option distributionName']);
+  if (project instanceof python.PythonProject || option === undefined) candidates.push([project.name, 'projen\'s `name` in .projenrc']);
+  if (own) {
+    for (const [name, source] of candidates) {
+      // a Python project's projen name only counts where the name came from projen's own file
+      if (normalizeProjectName(name) !== normalizeProjectName(own.value)) {
+        throw new PypiReleaseConfigError(`the distribution name "${own.value}" (${pyproject!.source} ${own.key}) and "${name}" (${source}) are different projects on PyPI (PEP 503: "${normalizeProjectName(own.value)}" vs "${normalizeProjectName(name)}"). The trusted publisher must be registered for the name the build puts in the distributions: make them the same`);
+      }
+    }
+    return option ?? own.value;
+  }
+  return option ?? project.name;
+}
+
+/** The version a release of the project would carry, when the configuration says it (not dynamic). */
+function knownVersion(project: Project, pyproject: PyprojectFacts | undefined): { value: string; source: string } | undefined {
+  // projen writes its `version` into the setup.py / pyproject.toml it generates; a hand-written one has its own
+  if (project instanceof python.PythonProject && (pyproject?.generated || (!pyproject && project.tryFindFile('setup.py')))) {
+    return { value: project.version, source: 'projen\'s `version` in .projenrc' };
+  }
+  if (pyproject?.version) return { value: pyproject.version.value, source: `${pyproject.source} ${pyproject.version.key}` };
+  return undefined;
 }
 
 function defaultBuildTool(kind: string): BuildTool {

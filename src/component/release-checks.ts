@@ -53,3 +53,52 @@ export function publishedSummaryStep(indexName: string, projectUrl: string, wher
     run: python(SUMMARY, 'dist'),
   };
 }
+
+/**
+ * The build job's sdist check: no sdist may carry projen's, npm's or this package's files (the paths arrive as JSON
+ * in FOREIGN_PATHS, a trailing `/` meaning a directory, relative to the sdist's top directory).
+ */
+const SDIST_CHECK = String.raw`
+import json, os, sys, tarfile
+
+def escape(text):
+    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+dist = sys.argv[1]
+paths = json.loads(os.environ["FOREIGN_PATHS"])
+fix = os.environ.get("SDIST_FIX", "")
+failed = False
+for name in sorted(os.listdir(dist)):
+    if not name.endswith(".tar.gz"):
+        continue
+    path = os.path.join(dist, name)
+    with tarfile.open(path) as t:
+        members = [m.name.split("/", 1)[1] for m in t.getmembers() if "/" in m.name and not m.isdir()]
+    found = sorted(m for m in members if any(m == p or (p.endswith("/") and m.startswith(p)) for p in paths))
+    if not found:
+        print(f"{path}: none of projen's, npm's or the release workflow's files")
+        continue
+    failed = True
+    shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+    print(f"::error file={escape(path)},title=The sdist carries files that are not the package's::"
+          f"{escape(name)} contains {len(found)} file(s) of projen, npm or the release workflow: {escape(shown)}. "
+          f"Nothing was uploaded. {escape(fix)}")
+sys.exit(1 if failed else 0)
+`;
+
+/** What the sdist check looks for, and how the message tells the user to fix it. */
+export interface SdistCheckSettings {
+  readonly paths: string[];
+  readonly fix: string;
+}
+
+/** The sdist check, run in the build job after the build. */
+export function sdistCheckStep(where: JobPlacement, settings: SdistCheckSettings): github.workflows.JobStep {
+  return {
+    name: 'Check the sdist for foreign files',
+    id: 'check_sdist',
+    workingDirectory: where.projectDir || undefined,
+    env: { FOREIGN_PATHS: JSON.stringify(settings.paths), SDIST_FIX: settings.fix },
+    run: python(SDIST_CHECK, 'dist'),
+  };
+}

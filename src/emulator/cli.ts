@@ -1,6 +1,7 @@
 /**
  * `pypi-mint-emulator [--config <file.json> | --config -] [--trusted-root <file>]`: start the emulator, print ONE
- * JSON line with its URLs on stdout, serve until SIGINT/SIGTERM (then exit 0). A bad config exits 2 with the
+ * JSON line with its URLs on stdout, serve until SIGINT/SIGTERM/SIGHUP or until the process that started it exits (then
+ * exit 0; `npx pypi-mint-emulator &` and `kill $!` stop it although the PID is npm's). A bad config exits 2 with the
  * problems on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ Starts a loopback PyPI (audience, mint-token, /legacy/ uploads, /simple/, /integ
 issuer and Sigstore stand-ins (Fulcio, Rekor).
 Prints one JSON line: {"indexUrl","uploadUrl","simpleUrl","audienceUrl","oidcIssuer","oidcRequestUrl",
 "oidcRequestToken","fulcioUrl","rekorUrl","trustedRootUrl"}.
-Serves until SIGINT or SIGTERM. '--config -' reads the JSON config from stdin. '--trusted-root <file>' also
+Serves until SIGINT, SIGTERM or SIGHUP, or until the process that started it exits (npx included). '--config -' reads the JSON config from stdin. '--trusted-root <file>' also
 writes the Sigstore trusted root (trusted_root.json) that verifies what the stand-ins sign, before the line.`;
 
 class UsageError extends Error {}
@@ -79,11 +80,23 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`pypi-mint-emulator: cannot start: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void emulator.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.once('SIGHUP', stop);
+  // `npx pypi-mint-emulator &` then `kill $!` stops npm, not this process (npm does not pass the signal on): when the
+  // process that started us is gone (we were handed to another parent), stop too
+  const parent = process.ppid;
+  if (parent > 1) {
+    setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 250).unref();
+  }
   if (options.trustedRoot !== undefined) {
     try {
       writeFileSync(options.trustedRoot, `${JSON.stringify(emulator.sigstore.trustedRoot(), null, 2)}\n`);

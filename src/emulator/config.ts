@@ -12,7 +12,7 @@ export class EmulatorConfigError extends Error {
 }
 
 const TOP_LEVEL_KEYS = ['host', 'pypiPort', 'oidcPort', 'sigstorePort', 'audience', 'trustedPublishing', 'projects', 'publishers',
-  'pendingPublishers', 'runner', 'extraIssuers', 'requestToken', 'tokenLifetimeSeconds', 'maxUploadBytes'];
+  'pendingPublishers', 'runner', 'extraIssuers', 'requestToken', 'tokenLifetimeSeconds', 'maxUploadBytes', 'visibilityDelaySeconds'];
 const IDENTITY_KEYS = ['owner', 'ownerId', 'repository', 'workflow', 'environment'];
 
 type Problems = string[];
@@ -44,6 +44,13 @@ function positiveInt(v: unknown, at: string, problems: Problems): number | undef
   if (v === undefined) return undefined;
   if (Number.isInteger(v) && (v as number) > 0) return v as number;
   problems.push(`${at}: expected a positive integer`);
+  return undefined;
+}
+
+function nonNegativeInt(v: unknown, at: string, problems: Problems): number | undefined {
+  if (v === undefined) return undefined;
+  if (Number.isInteger(v) && (v as number) >= 0) return v as number;
+  problems.push(`${at}: expected an integer >= 0`);
   return undefined;
 }
 
@@ -114,8 +121,13 @@ function publishers(v: unknown, at: string, problems: Problems): PublisherConfig
 
 function pendingPublishers(v: unknown, at: string, problems: Problems): PendingPublisherConfig[] | undefined {
   return objectArray(v, at, 'pending publishers', problems, (p, where) => {
-    unknownKeys(p, ['project', ...IDENTITY_KEYS], `${where}.`, problems);
-    return { project: nonEmptyString(p.project, `${where}.project`, problems), ...identity(p, where, problems) };
+    unknownKeys(p, ['project', 'createdAt', ...IDENTITY_KEYS], `${where}.`, problems);
+    const createdAt = nonNegativeInt(p.createdAt, `${where}.createdAt`, problems);
+    return {
+      project: nonEmptyString(p.project, `${where}.project`, problems),
+      ...identity(p, where, problems),
+      ...(createdAt === undefined ? {} : { createdAt }),
+    };
   });
 }
 
@@ -170,6 +182,7 @@ export function validateConfig(input: unknown): EmulatorConfig {
     requestToken: optionalString('requestToken'),
     tokenLifetimeSeconds: positiveInt(input.tokenLifetimeSeconds, 'tokenLifetimeSeconds', problems),
     maxUploadBytes: positiveInt(input.maxUploadBytes, 'maxUploadBytes', problems),
+    visibilityDelaySeconds: nonNegativeInt(input.visibilityDelaySeconds, 'visibilityDelaySeconds', problems),
   };
   if (problems.length > 0) throw new EmulatorConfigError(problems);
   return config;

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createClock, type Clock } from './clock';
+import { createClock, epochSeconds, type Clock } from './clock';
 import { validateConfig } from './config';
 import { FaultQueue } from './faults';
 import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc/issuer';
@@ -48,6 +48,11 @@ export interface Emulator {
   addProject(name: string): void;
   /** A project-scoped API token, as a maintainer makes one on PyPI: it uploads, but not through trusted publishing. */
   addApiToken(projects: string[]): string;
+  /**
+   * Serve each file accepted from now on `seconds` after its upload (simple index, file route, Integrity API), as
+   * PyPI's CDN does with a new release; 0 serves at once. Files already accepted follow the new delay too.
+   */
+  setVisibilityDelay(seconds: number): void;
   /** Switch trusted publishing on or off at run time. */
   setTrustedPublishing(enabled: boolean): void;
   issuedSecrets(): string[];
@@ -83,8 +88,9 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     secrets.push(secret);
     options.onSecret?.(secret);
   };
-  const store = new IndexStore();
-  const registry = new PublisherRegistry();
+  const store = new IndexStore(() => epochSeconds(clock));
+  store.visibilityDelaySeconds = cfg.visibilityDelaySeconds ?? 0;
+  const registry = new PublisherRegistry(() => epochSeconds(clock));
   (cfg.projects ?? []).forEach((p) => store.addProject(p));
   (cfg.publishers ?? []).forEach((p) => registry.add(p));
   (cfg.pendingPublishers ?? []).forEach((p) => registry.addPending(p));
@@ -192,6 +198,10 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       store.tokens.set(value, { projects: new Set(projects.map(normalizeProjectName)), expiresAt: Number.MAX_SAFE_INTEGER });
       onIssued(value);
       return value;
+    },
+    setVisibilityDelay: (seconds) => {
+      if (!Number.isInteger(seconds) || seconds < 0) throw new RangeError(`visibility delay: expected an integer >= 0, got ${seconds}`);
+      store.visibilityDelaySeconds = seconds;
     },
     setTrustedPublishing: (enabled) => {
       trustedPublishing = enabled;

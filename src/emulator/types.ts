@@ -28,6 +28,11 @@ export interface PendingPublisherConfig {
   readonly repository: string;
   readonly workflow: string;
   readonly environment?: string;
+  /**
+   * When it was registered, in Unix seconds (default: when the emulator added it, by its clock). PyPI deletes a
+   * pending publisher 30 days after that (warehouse oidc/tasks.py), so an older one matches nothing.
+   */
+  readonly createdAt?: number;
 }
 
 /** The claims a GitHub Actions job's OIDC token carries (all strings, as GitHub sends them). */
@@ -85,6 +90,8 @@ export interface EmulatorConfig {
   tokenLifetimeSeconds?: number;
   /** Largest distribution file `/legacy/` accepts. @default 100 MiB (PyPI's default project limit) */
   maxUploadBytes?: number;
+  /** Seconds an accepted file stays unserved (simple index, files, Integrity API), like a CDN catching up. @default 0 */
+  visibilityDelaySeconds?: number;
 }
 
 /**

@@ -103,6 +103,14 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 }
 
 if (require.main === module) {
+  // Ctrl-C or a kill: exit through process.exit, so the temp directories are removed ('exit' handlers run); the
+  // steps' processes are in the terminal's process group and get the signal themselves
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`pypi-mint-rehearse: stopped by ${signal}\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   }, (e: unknown) => {

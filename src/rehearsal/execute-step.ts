@@ -15,6 +15,8 @@ export interface StepExecution {
   readonly exitCode: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Wall time of the step's process (0 for a stand-in). */
+  readonly processMs: number;
 }
 
 export interface StepSetup {
@@ -49,7 +51,7 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
     const action = loadLocalAction(root, self.path);
     if (action === undefined) {
       const message = self.kind === 'workspace' ? missingActionMessage(s.workspace, step.uses) : missingSelfActionMessage(step.uses, s.selfRepository.sha);
-      return { kind: 'local-action', exitCode: 1, stdout: `::error::${message}\n`, stderr: '' };
+      return { kind: 'local-action', exitCode: 1, stdout: `::error::${message}\n`, stderr: '', processMs: 0 };
     }
     const unknown = Object.keys(s.inputs).filter((k) => !(k in action.inputs));
     if (unknown.length) {
@@ -68,7 +70,7 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
     const ok = s.standIn.run({ ...s.standInContext, step, inputs: s.inputs, log: (l) => lines.push(l) });
     // a stand-in's `##[error]` lines become error annotations, as a real action's core.error() would
     const stdout = lines.map((l) => (l.startsWith('##[error]') ? `::error::${l.slice('##[error]'.length)}` : l)).join('\n') + '\n';
-    return { kind: 'stand-in', exitCode: ok ? 0 : 1, stdout, stderr: '' };
+    return { kind: 'stand-in', exitCode: ok ? 0 : 1, stdout, stderr: '', processMs: 0 };
   }
   if (s.script !== undefined) {
     const scriptFile = join(s.tempDir, `step_${s.index}_${id}.sh`);
@@ -83,12 +85,13 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
   throw new Error(`step '${id}' uses '${step.uses}', which the harness cannot run and has no stand-in for`);
 }
 
-interface Spawned { exitCode: number | null; stdout: string; stderr: string }
+interface Spawned { exitCode: number | null; stdout: string; stderr: string; processMs: number }
 
 /** Asynchronous: the emulator the step talks to usually runs in this same process. */
 function spawnStep(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs: number): Promise<Spawned> {
   return new Promise((resolvePromise, reject) => {
     mkdirSync(cwd, { recursive: true });
+    const started = Date.now();
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -105,7 +108,12 @@ function spawnStep(command: string, args: string[], env: Record<string, string>,
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolvePromise({ exitCode: timedOut ? null : code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      resolvePromise({
+        exitCode: timedOut ? null : code,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        processMs: Date.now() - started,
+      });
     });
   });
 }

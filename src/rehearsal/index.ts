@@ -205,6 +205,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           annotations: [],
           summary: '',
           durationMs: 0,
+          processMs: 0,
         });
         continue;
       }
@@ -246,7 +247,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         if (step.run !== undefined) refuseUrls(opts.refuseUrl, `${where} run:`, interpolate(step.run, ctxNow));
       }
       const timeoutMs = step['timeout-minutes'] !== undefined ? step['timeout-minutes'] * 60_000 : opts.stepTimeoutMs ?? 120_000;
-      const { kind, exitCode, stdout, stderr } = await executeStep({
+      const { kind, exitCode, stdout, stderr, processMs } = await executeStep({
         id,
         index,
         step,
@@ -307,6 +308,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         annotations: processor.annotations,
         summary,
         durationMs: Date.now() - stepStarted,
+        processMs,
       });
     }
 

@@ -5,11 +5,12 @@
  * this package ships (every file checked against its sha256, wheels only) into a cache directory, once per lock.
  * Nothing of the machine's pip or uv configuration (a mirror, an index URL) reaches them: they come from PyPI.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MESSAGES } from './messages';
 import { node24 } from './node';
 import { MIN_PYTHON, PYPI_ATTESTATIONS_LOCK, PYPI_SIMPLE, UV_LOCK } from './pins';
@@ -55,13 +56,13 @@ export function isolatedToolEnv(uvCache: string, extra: Record<string, string> =
   };
 }
 
-function findPython(uvCache: string): { python: string; version: string } {
+async function findPython(uvCache: string): Promise<{ python: string; version: string }> {
   const candidate = process.env.PYTHON || 'python3';
   let out: string;
   try {
-    out = execFileSync(candidate, ['-c', 'import sys, importlib.util; assert importlib.util.find_spec("pip"), "no pip"; ' +
+    out = (await promisify(execFile)(candidate, ['-c', 'import sys, importlib.util; assert importlib.util.find_spec("pip"), "no pip"; ' +
       'print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'],
-    { encoding: 'utf8', env: isolatedToolEnv(uvCache, { PATH: process.env.PATH ?? '/usr/bin:/bin' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    { encoding: 'utf8', env: isolatedToolEnv(uvCache, { PATH: process.env.PATH ?? '/usr/bin:/bin' }) })).stdout;
   } catch (e) {
     throw new Error(MESSAGES.noPython(candidate, (e as Error).message.split('\n')[0]));
   }
@@ -99,10 +100,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, what: stri
  * Finds Python and Node 24 and installs (or reuses) uv and pypi-attestations under `cacheDir`. `log` gets one line
  * per tool.
  */
-export function prepareMachine(cacheDir: string, log: (line: string) => void): Machine {
+export async function prepareMachine(cacheDir: string, log: (line: string) => void): Promise<Machine> {
   const uvCache = join(cacheDir, 'uv-cache');
   mkdirSync(uvCache, { recursive: true });
-  const { python, version } = findPython(uvCache);
+  const { python, version } = await findPython(uvCache);
   const env = isolatedToolEnv(uvCache);
 
   const uvLock = join(PACKAGE_ROOT, UV_LOCK);

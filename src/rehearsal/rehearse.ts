@@ -10,7 +10,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { RefusedUrlError } from './execute-step';
@@ -344,11 +344,6 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }
   }
   say(`Tag '${opts.tag}' at ${tagState.sha.slice(0, 12)}; the trigger matches.`);
-  say();
-  say('This machine:');
-  const machine = prepareMachine(opts.cacheDir, (l) => say(`  ${l}`));
-  mark('machine (python, uv, pypi-attestations, node 24)');
-  process.env[NODE24_VARIABLE] = machine.node24;
 
   const work = tempDir('pypi-rehearse-');
   // the running commit's tree, where `uses: $/...` actions come from: only the directories the workflow names
@@ -356,36 +351,47 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
   mkdirSync(selfDir, { recursive: true });
   const selfPaths = [...new Set(Object.values(workflow.jobs).flatMap((j) => j.steps ?? [])
     .map((st) => selfReference(st.uses)).filter((r) => r?.kind === 'self-repository').map((r) => r!.path))];
-  const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
 
+  // the machine's tools, the emulators and the $/ tree, side by side
+  const [owner] = opts.repository.split('/');
   const emulators = new Map<string, Emulator>();
+  const starting = Promise.allSettled(opts.indexes.map((index) => {
+    const p = publisherFor(index, opts);
+    return startEmulator({
+      projects: [opts.project],
+      publishers: [{
+        projects: [opts.project],
+        owner: p.owner,
+        ownerId: p.owner === owner ? defaultRunnerClaims().repository_owner_id : '1',
+        repository: p.repository,
+        workflow: p.workflow,
+        environment: p.environment,
+      }],
+    }, { onSecret: leaks.registerSecret });
+  }));
+  const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
   const scan: OutputScan = leaks;
   try {
+    const machineLines: string[] = [];
+    const machine = await prepareMachine(opts.cacheDir, (l) => machineLines.push(l)).finally(async () => {
+      // started ones are closed in the finally below, failed ones have nothing to close
+      for (const [i, r] of (await starting).entries()) if (r.status === 'fulfilled') emulators.set(opts.indexes[i].name, r.value);
+    });
+    process.env[NODE24_VARIABLE] = machine.node24;
+    say();
+    say('This machine:');
+    for (const l of machineLines) say(`  ${l}`);
+    const failed = (await starting).find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     say();
     say('The emulator (nothing real is contacted: uploads, GitHub OIDC, Fulcio and Rekor stay on loopback):');
-    const [owner] = opts.repository.split('/');
-    const running = await Promise.all(opts.indexes.map((index) => {
-      const p = publisherFor(index, opts);
-      return startEmulator({
-        projects: [opts.project],
-        publishers: [{
-          projects: [opts.project],
-          owner: p.owner,
-          ownerId: p.owner === owner ? defaultRunnerClaims().repository_owner_id : '1',
-          repository: p.repository,
-          workflow: p.workflow,
-          environment: p.environment,
-        }],
-      }, { onSecret: leaks.registerSecret });
-    }));
-    for (const [i, index] of opts.indexes.entries()) {
-      emulators.set(index.name, running[i]);
-      say(`  ${index.displayName}: ${index.uploadUrl} -> ${running[i].uploadUrl}; publisher ${describePublisher(publisherFor(index, opts))}` +
+    for (const index of opts.indexes) {
+      say(`  ${index.displayName}: ${index.uploadUrl} -> ${emulators.get(index.name)!.uploadUrl}; publisher ${describePublisher(publisherFor(index, opts))}` +
         `${opts.publishers?.length ? ' (as given)' : ' (the component\'s settings)'}`);
     }
     await selfTree;
     const first = emulators.get(opts.indexes[0].name)!;
-    mark('self-repository clone, emulators');
+    mark('machine (python, uv, pypi-attestations, node 24), emulators, $/ tree');
     say(`  GitHub OIDC issuer ${first.oidc.issuer}; Fulcio and Rekor ${first.sigstore.fulcioUrl}`);
 
     const urlMapFor = (emulator: Emulator): Record<string, string> => ({
@@ -527,10 +533,10 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     say(ok
       ? `Verdict: PASS in ${seconds} s: a push of tag '${opts.tag}' would publish ${built.length} file(s) to ${opts.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
       : `Verdict: FAIL in ${seconds} s: see the failed steps and checks above.`);
-    if (opts.keep) say(`Kept: ${work}${relative(work, selfDir) ? '' : ''}`);
+    if (opts.keep) say(`Kept: ${work} (the jobs' workspaces are the wf-job-* directories next to it)`);
     mark('leak scan, verdict');
     const totalMs = Date.now() - started;
-    const stepsMs = jobs.flatMap((j) => j.steps).filter((st) => st.kind !== 'stand-in').reduce((sum, st) => sum + st.durationMs, 0);
+    const stepsMs = jobs.flatMap((j) => j.steps).reduce((sum, st) => sum + st.processMs, 0);
     const toolsMs = stepsMs + checkToolsMs;
     const timing = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs: cpuMs(process.cpuUsage(cpuStart)), phases };
     return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };

@@ -4,42 +4,9 @@
  * job whose workflow the event would not trigger, so a test cannot pass on a workflow that would never run.
  */
 import type { RunContext } from './run-context';
+import { filterPatternToRegExp, matchesFilters } from '../component/tag-filter';
 
-/** GitHub's filter pattern as a regular expression (`?` and `+` quantify the preceding character, as in regex). */
-export function filterPatternToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        re += '.*';
-        i++;
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?' || c === '+') {
-      re += c;
-    } else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end < 0) throw new Error(`unterminated [ in filter pattern '${pattern}'`);
-      re += pattern.slice(i, end + 1);
-      i = end;
-    } else {
-      re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** Apply an include list with `!` negations in order (later patterns win), as GitHub does. */
-function matchesFilters(name: string, patterns: string[]): boolean {
-  let matched = false;
-  for (const p of patterns) {
-    const negated = p.startsWith('!');
-    if (filterPatternToRegExp(negated ? p.slice(1) : p).test(name)) matched = !negated;
-  }
-  return matched;
-}
+export { filterPatternToRegExp };
 
 function asList(v: unknown): string[] | undefined {
   if (v === undefined || v === null) return undefined;

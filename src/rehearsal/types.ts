@@ -76,6 +76,8 @@ export interface StepResult {
   readonly annotations: Annotation[];
   readonly summary: string;
   readonly durationMs: number;
+  /** Of that, the time the step's own process ran (0 for stand-ins, which run inside the runner). */
+  readonly processMs: number;
 }
 
 export interface JobResult {

@@ -15,6 +15,7 @@ import { defaultPublisher, startTestEmulator } from '../support/emulator';
 import { startHostileServer, type HostileServer } from '../support/hostile-server';
 import { registerSecret } from '../support/leaks';
 import { NODE24 } from '../support/node';
+import { startProxy } from '../support/proxy';
 import { startTamperProxy, type Answer, type TamperProxy } from '../support/tamper-proxy';
 
 let emu: Emulator;
@@ -201,6 +202,20 @@ describe('the transport\'s guarantees hold for every request', () => {
     expect(r.stderr).toMatch(/NODE_TLS_REJECT_UNAUTHORIZED/);
     expect(tls.requests()).toEqual([]);
     expect(r.stdout).not.toContain(tls.requestToken);
+  });
+
+  test('a proxy from the environment carries every request (GitHub\'s OIDC endpoint, Fulcio, Rekor, the trusted root)', async () => {
+    const proxy = await startProxy();
+    try {
+      const { workspace, dist } = workspaceWith(SDIST);
+      const r = await run(workspace, { env: { HTTP_PROXY: proxy.url } });
+      expect(r.code).toBe(0);
+      expect(attestationFiles(dist)).toEqual([`${SDIST}.publish.attestation`]);
+      const targets = new Set(proxy.seen.map((t) => t.target));
+      expect(targets).toEqual(new Set([new URL(emu.oidc.requestUrl).host, new URL(sigstore.url).host]));
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('Rekor\'s body is capped as it arrives: an endless answer is cut off, not buffered', async () => {

@@ -1,6 +1,6 @@
 /**
  * Every invariant of docs/architecture.md, actionlint and shellcheck, over the options matrix: pip/setuptools, poetry and uv
- * projects x every build tool x every uploader, with index sets and triggers rotating through the cells.
+ * projects x every build tool x every uploader, with index sets, triggers and versionFromTag rotating through the cells.
  * Combinations that cannot work must be refused at synth instead.
  */
 import { releaseWorkflowViolations } from './invariants';
@@ -34,11 +34,12 @@ const TRIGGERS: Array<{ label: string; triggers?: PypiReleaseTriggers }> = [
 ];
 
 /** Why a combination cannot work, or undefined when it must synthesize. */
-function expectedRefusal(flavour: PythonFlavour, build: string, upload: string): RegExp | undefined {
+function expectedRefusal(flavour: PythonFlavour, build: string, upload: string, versionFromTag: boolean): RegExp | undefined {
   if (upload === 'FLIT') return /Uploader\.FLIT cannot upload the files the build job made/;
   if (build === 'POETRY' && flavour !== 'poetry') return /BuildTool\.POETRY builds poetry projects only/;
   if (flavour === 'pip' && ['HATCH', 'PDM', 'FLIT', 'MATURIN'].includes(build)) return new RegExp(`BuildTool\\.${build} needs a pyproject.toml`);
   if (flavour === 'pip' && ['POETRY', 'PDM'].includes(upload)) return new RegExp(`Uploader\\.${upload} reads the project's name and version from pyproject.toml`);
+  if (versionFromTag && flavour === 'pip') return /versionFromTag cannot work here: the project keeps its version in setup\.py/;
   return undefined;
 }
 
@@ -55,14 +56,15 @@ const CELLS = FLAVOURS.flatMap((flavour) => BUILD_TOOLS.flatMap(([build]) => UPL
     indexes: INDEX_SETS[i % INDEX_SETS.length],
     triggers: TRIGGERS[Math.floor(i / 2) % TRIGGERS.length],
     form: FORMS[Math.floor(i / 5) % FORMS.length],
+    versionFromTag: i % 3 === 0,
     cell: i,
   }));
 
 /** Every cell's workflow, for one zizmor run per persona after the last cell. */
 const SYNTHESIZED: Record<string, string> = {};
 
-describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $indexes.label, $triggers.label, $form.label', ({ flavour, build, upload, indexes, triggers, form, cell }) => {
-  const refusal = expectedRefusal(flavour, build, upload);
+describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $indexes.label, $triggers.label, $form.label, versionFromTag: $versionFromTag', ({ flavour, build, upload, indexes, triggers, form, versionFromTag, cell }) => {
+  const refusal = expectedRefusal(flavour, build, upload, versionFromTag);
   const make = () => {
     const project = pythonProject(flavour);
     const release = new PypiRelease(project, {
@@ -70,6 +72,7 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
       uploader: UPLOADERS.find(([n]) => n === upload)![1],
       triggers: triggers.triggers,
       vendoredSteps: form.vendoredSteps,
+      versionFromTag,
       ...indexes.options(),
     });
     return { project, release };
@@ -78,7 +81,7 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
   if (refusal) {
     test('is refused at synth with a message that says why and what works', () => {
       expect(make).toThrow(refusal);
-      expect(make).toThrow(/use (BuildTool|Uploader)\./);
+      expect(make).toThrow(/use (BuildTool|Uploader)\.|create the project with uv: true or poetry: true/);
     });
     return;
   }
@@ -102,6 +105,7 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
     // the shipped action comes along
     expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
     expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
+    expect(wf.doc.jobs.build.steps!.some((step) => step.id === 'stamp_version')).toBe(versionFromTag);
   });
 });
 
@@ -109,7 +113,7 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
 describe('zizmor over every cell of the matrix', () => {
   test.each(['regular', 'pedantic'] as const)('the %s persona finds nothing (or only what carries an inline ignore and its reason)', (persona) => {
     const synthesized = Object.keys(SYNTHESIZED).length;
-    expect(synthesized).toBe(CELLS.filter((c) => !expectedRefusal(c.flavour, c.build, c.upload)).length);
+    expect(synthesized).toBe(CELLS.filter((c) => !expectedRefusal(c.flavour, c.build, c.upload, c.versionFromTag)).length);
     expect(zizmorFindings(SYNTHESIZED, persona)).toEqual([]);
   });
 });

@@ -11,12 +11,12 @@ function starts(on: unknown, event: RunEvent): boolean {
 }
 
 describe('release workflow triggers', () => {
-  test('default: a pushed version tag, v-prefixed or not, pre-releases included; no branch, no other tag', () => {
+  test('default: a pushed version tag in any form, v-prefixed or not, pre-releases included; no branch, no other tag', () => {
     const { workflow } = synthesizeSampleRelease({ flavour: 'setuptools' });
-    for (const tag of ['v1.2.3', '1.2.3', 'v10.0.0rc1', '2.0.0.post1']) {
+    for (const tag of ['v1.2.3', '1.2.3', 'v10.0.0rc1', '2.0.0.post1', 'v1', '3.10', '2024.1']) {
       expect([tag, starts(workflow.on, { name: 'push', ref: `refs/tags/${tag}` })]).toEqual([tag, true]);
     }
-    for (const ref of ['refs/tags/latest', 'refs/tags/v1', 'refs/tags/release-1.2.3', 'refs/heads/main']) {
+    for (const ref of ['refs/tags/latest', 'refs/tags/vnext', 'refs/tags/release-1.2.3', 'refs/heads/main']) {
       expect([ref, starts(workflow.on, { name: 'push', ref })]).toEqual([ref, false]);
     }
     expect(starts(workflow.on, { name: 'release', ref: 'refs/tags/v1.2.3' })).toBe(false);

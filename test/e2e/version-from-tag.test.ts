@@ -14,7 +14,7 @@ import type { Workflow } from '../../src/rehearsal/types';
 import { startTestEmulator } from '../support/emulator';
 import * as leaks from '../support/leaks';
 import { runRelease } from '../support/publish-run';
-import { emulatorPublisher, synthesizeSampleRelease } from '../support/sample-release';
+import { emulatorPublisher, SampleRelease, synthesizeSampleRelease } from '../support/sample-release';
 import { uvInstall } from '../support/simple-index';
 import { rehearsalMachine, requireTool } from '../support/tools';
 
@@ -52,9 +52,12 @@ maybe('version from the tag, end to end', () => {
 
   describe('hostile tag names', () => {
     const HOSTILE = ['1.0.0$(touch x)', "1.0.0'; touch x; '", '1.0.0%0A::warning::injected', '1.0.0\ntouch x', '1.0.0`touch x`', '1.0.0+local'];
+    let sample: SampleRelease;
+    beforeAll(() => {
+      sample = synthesizeSampleRelease({ flavour: 'uv', version: '0.0.0', release: { versionFromTag: true } });
+    });
 
     test.each(HOSTILE)('%j is refused before anything runs with it', async (tag) => {
-      const sample = synthesizeSampleRelease({ flavour: 'uv', version: '0.0.0', release: { versionFromTag: true } });
       const job = await runJob({
         workflow: sample.workflow,
         workflowFile: sample.workflowFile,
@@ -77,10 +80,11 @@ maybe('version from the tag, end to end', () => {
     });
 
     test('the pattern the step replaces, an expression inside run:, runs the tag as a command', async () => {
-      const sample = synthesizeSampleRelease({ flavour: 'uv', version: '0.0.0', release: { versionFromTag: true } });
       const unsafe = JSON.parse(JSON.stringify(sample.workflow)) as Workflow;
-      const step = unsafe.jobs.build.steps!.find((s) => s.id === 'stamp_version')! as { run?: string };
-      step.run = 'uv version --frozen ${{ github.ref_name }}';
+      const steps = unsafe.jobs.build.steps!;
+      // the job up to the stamp, which interpolates the tag into the script bash runs
+      steps.splice(steps.findIndex((s) => s.id === 'stamp_version') + 1);
+      (steps[steps.length - 1] as { run?: string }).run = 'uv version --frozen ${{ github.ref_name }}';
       const job = await runJob({
         workflow: unsafe,
         workflowFile: sample.workflowFile,

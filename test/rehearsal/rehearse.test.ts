@@ -66,9 +66,16 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, '-c', 'user.name=Octo', '-c', 'user.email=octo@example.invalid', ...args], { encoding: 'utf8' });
 }
 
-/** A synthesized sample committed to a fresh git repository and tagged v1.0.0 (version from the tag with hatch-vcs). */
-function sampleRepo(form: '$/' | './', opts: { hatchVcs?: boolean } = {}): SampleRepo {
-  const sample = synthesizeSampleRelease({ flavour: 'uv', buildBackend: 'hatchling' });
+/**
+ * A synthesized sample committed to a fresh git repository and tagged (v1.0.0 by default): version 1.0.0 in
+ * pyproject.toml, or from the tag with hatch-vcs, or kept at 0.0.0 and stamped by the build job (versionFromTag).
+ */
+function sampleRepo(form: '$/' | './', opts: { hatchVcs?: boolean; versionFromTag?: boolean; tag?: string } = {}): SampleRepo {
+  const sample = synthesizeSampleRelease({
+    flavour: 'uv',
+    buildBackend: 'hatchling',
+    ...(opts.versionFromTag ? { version: '0.0.0', release: { versionFromTag: true } } : {}),
+  });
   const workflowPath = join(sample.dir, '.github', 'workflows', sample.workflowFile);
   writable(workflowPath, useForm(sample.workflowText, form));
   if (opts.hatchVcs) {
@@ -81,7 +88,7 @@ function sampleRepo(form: '$/' | './', opts: { hatchVcs?: boolean } = {}): Sampl
   git(sample.dir, 'init', '--quiet', '--initial-branch=main');
   git(sample.dir, 'add', '--all');
   git(sample.dir, 'commit', '--quiet', '--message', 'Release workflow');
-  git(sample.dir, 'tag', 'v1.0.0');
+  git(sample.dir, 'tag', opts.tag ?? 'v1.0.0');
   const tasks = JSON.parse(readFileSync(join(sample.dir, '.projen', 'tasks.json'), 'utf8')) as { tasks: Record<string, { steps: Array<{ exec: string }> }> };
   const exec = tasks.tasks['pypi:rehearse'].steps[0].exec;
   const prefix = `npx --yes --package=projen-pypi-mint@${VERSION} -- pypi-mint-rehearse `;
@@ -137,19 +144,29 @@ const haveTools = requireTool('python', 'uv');
     expectReadable(out);
   });
 
-  test('./ actions after a sparse checkout of .github/actions/: the same release passes', async () => {
-    const repo = sampleRepo('./');
-    const run = await rehearseCli(repo, '--tag', 'v1.0.0');
+  test('a project kept at 0.0.0 with versionFromTag, tagged v1.2.3: the build job stamps 1.2.3, which installs from the emulator', async () => {
+    const repo = sampleRepo('$/', { versionFromTag: true, tag: 'v1.2.3' });
+    expect(readFileSync(join(repo.dir, 'pyproject.toml'), 'utf8')).toContain('version = "0.0.0"');
+    const run = await rehearseCli(repo, '--tag', 'v1.2.3');
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(run.stdout).toMatch(/✓ Check out the (mint and attest|vendored) actions \[stand-in\]/);
-    expect(run.stdout).toContain('Verdict: PASS');
-    expectReadable(run.stdout);
+    const out = run.stdout;
+    expect(out).toMatch(/✓ Take the version from the tag [\d.]+ s/);
+    for (const file of ['pypi_mint_sample-1.2.3-py3-none-any.whl', 'pypi_mint_sample-1.2.3.tar.gz']) {
+      expect(out).toContain(`✓ PyPI: ${file} served with the built sha256; provenance verified for https://github.com/octo-org/demo`);
+    }
+    expect(out).toContain('✓ pypi-mint-sample==1.2.3 installed from the emulator into a fresh environment; import pypi_mint_sample: ok');
+    expect(out).toMatch(/Verdict: PASS in [\d.]+ s: a push of tag 'v1\.2\.3' would publish 2 file\(s\) to PyPI, with verified provenance\./);
+    expectReadable(out);
   });
 
-  test('a publisher registered with another workflow: the mint step fails and says why; exit 1', async () => {
-    const run = await rehearseCli(selfRepo, '--tag', 'v1.0.0', '--publisher', 'octo-org/demo:publish.yml@pypi');
+  test('./ actions after a sparse checkout, a publisher registered with another workflow: the mint step says why; exit 1', async () => {
+    const repo = sampleRepo('./');
+    const run = await rehearseCli(repo, '--tag', 'v1.0.0', '--publisher', 'octo-org/demo:publish.yml@pypi');
     expect(run.code).toBe(1);
     const out = run.stdout;
+    // the ./ form: the vendored steps come from the workspace after the sparse checkout, and the attest step runs
+    expect(out).toMatch(/✓ Check out the (mint and attest|vendored) actions \[stand-in\]/);
+    expect(out).toMatch(/✓ Sign the distributions \(PEP 740 attestations\) [\d.]+ s/);
     expect(out).toContain('publisher octo-org/demo, workflow publish.yml, environment pypi (as given)');
     expect(out).toMatch(/✗ Mint a short-lived PyPI token [\d.]+ s/);
     expect(out).toContain('    Annotations:\n      Error (Mint a short-lived PyPI token)');

@@ -17,7 +17,7 @@ export interface StoredFile {
   readonly requiresPython?: string;
   /** Unix seconds (the emulator's clock) when the file was accepted. */
   readonly uploadTime?: number;
-  /** A wheel's METADATA, served as `<file>.metadata` (undefined for an sdist, or a wheel the emulator cannot read). */
+  /** A wheel's METADATA, served as `<file>.metadata` (undefined for an sdist: PyPI refuses a wheel without one). */
   readonly metadata?: Buffer;
   readonly content: Buffer;
   /** PEP 740 provenance, when the upload carried attestations (served by the Integrity API). */
@@ -28,6 +28,8 @@ export interface Project {
   /** The name as first registered (display name). */
   readonly name: string;
   readonly files: Map<string, StoredFile>;
+  /** When each release was created (its first file), in Unix seconds, keyed by version: closed after 14 days. */
+  readonly releases: Map<string, number>;
 }
 
 export interface MintedToken {
@@ -54,6 +56,24 @@ export class IndexStore {
   private readonly usedJtis = new Map<string, number>();
   /** Every accepted file, in upload order. */
   readonly uploadLog: StoredFile[] = [];
+  /**
+   * Seconds an accepted file stays out of the simple index, the file route and the Integrity API (PyPI's CDN
+   * serves a new release after a while; 0 like a warm cache).
+   */
+  visibilityDelaySeconds = 0;
+
+  /** `now`: the emulator's clock, in Unix seconds. */
+  constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  /** Whether the index serves `file` yet. */
+  isVisible(file: StoredFile): boolean {
+    return this.visibilityDelaySeconds === 0 || (file.uploadTime ?? 0) + this.visibilityDelaySeconds <= this.now();
+  }
+
+  /** The files of `project` the index serves now. */
+  visibleFiles(project: Project): StoredFile[] {
+    return [...project.files.values()].filter((f) => this.isVisible(f));
+  }
 
   hasProject(name: string): boolean {
     return this.projects.has(normalizeProjectName(name));
@@ -63,7 +83,7 @@ export class IndexStore {
     const key = normalizeProjectName(name);
     const existing = this.projects.get(key);
     if (existing) return existing;
-    const project: Project = { name, files: new Map() };
+    const project: Project = { name, files: new Map(), releases: new Map() };
     this.projects.set(key, project);
     return project;
   }

@@ -94,7 +94,7 @@ export function handleIntegrity(store: IndexStore, req: IncomingMessage, res: Se
   // ['', 'integrity', project, version, filename, 'provenance']
   const file = parts.length === 6 && parts[5] === 'provenance'
     ? store.projects.get(normalizeProjectName(parts[2]))?.files.get(parts[4]) : undefined;
-  if (!file || file.version !== parts[3]) return sendText(res, 404, 'Not Found', '404 Not Found');
+  if (!file || file.version !== parts[3] || !store.isVisible(file)) return sendText(res, 404, 'Not Found', '404 Not Found');
   const type = contentType(req.headers.accept);
   if (!type) return sendJson(res, 406, { message: 'Request not acceptable' });
   if (!file.provenance) return sendJson(res, 404, { message: `No provenance available for ${file.filename}` });

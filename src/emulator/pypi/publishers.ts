@@ -80,17 +80,29 @@ export function sameIdentity(a: PublisherIdentity, b: PublisherIdentity): boolea
     a.workflow === b.workflow && (a.environment ?? '').toLowerCase() === (b.environment ?? '').toLowerCase();
 }
 
+/** warehouse oidc/tasks.py PENDING_PUBLISHER_EXPIRY_DAYS: a daily task deletes pending publishers this old. */
+export const PENDING_PUBLISHER_EXPIRY_DAYS = 30;
+
 /** The emulated index's publisher tables. */
 export class PublisherRegistry {
   readonly publishers: PublisherConfig[] = [];
-  readonly pending: PendingPublisherConfig[] = [];
+  private readonly pendingAll: PendingPublisherConfig[] = [];
+
+  /** `now`: the emulator's clock, in Unix seconds. */
+  constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  /** The pending publishers PyPI still has: those registered less than 30 days ago. */
+  get pending(): PendingPublisherConfig[] {
+    const cutoff = this.now() - PENDING_PUBLISHER_EXPIRY_DAYS * 86400;
+    return this.pendingAll.filter((p) => (p.createdAt ?? 0) >= cutoff);
+  }
 
   add(p: PublisherConfig): void {
     this.publishers.push({ ...p, projects: [...p.projects] });
   }
 
   addPending(p: PendingPublisherConfig): void {
-    this.pending.push({ ...p });
+    this.pendingAll.push({ ...p, createdAt: p.createdAt ?? this.now() });
   }
 
   /** Every project trusted by a publisher with `identity` (PyPI scopes one token to all of them). */
@@ -100,8 +112,9 @@ export class PublisherRegistry {
 
   /** Turn a used pending publisher into a normal publisher of its project. */
   reify(pending: PendingPublisherConfig): void {
-    const at = this.pending.indexOf(pending);
-    if (at >= 0) this.pending.splice(at, 1);
-    this.add({ ...pending, projects: [pending.project] });
+    const at = this.pendingAll.indexOf(pending);
+    if (at >= 0) this.pendingAll.splice(at, 1);
+    const { createdAt: _created, ...identity } = pending;
+    this.add({ ...identity, projects: [pending.project] });
   }
 }

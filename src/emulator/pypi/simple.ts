@@ -93,7 +93,7 @@ function metadataHash(f: StoredFile): { sha256: string } | false {
 
 /** PEP 691 project detail with the fields PyPI serves. */
 function projectJson(store: IndexStore, req: IncomingMessage, key: string, project: Project) {
-  const files = [...project.files.values()].sort((a, b) => compareVersions(a.version, b.version) || (a.filename < b.filename ? -1 : 1));
+  const files = store.visibleFiles(project).sort((a, b) => compareVersions(a.version, b.version) || (a.filename < b.filename ? -1 : 1));
   return {
     'meta': { 'api-version': API_VERSION, '_last-serial': projectSerial(store, project) },
     'name': key,
@@ -162,7 +162,7 @@ export function handleSimple(store: IndexStore, req: IncomingMessage, res: Serve
     return;
   }
   if (contentType === MIME_V1_JSON) return sendJson(res, projectJson(store, req, key, project), projectSerial(store, project));
-  const links = [...project.files.values()].map((f) => {
+  const links = store.visibleFiles(project).map((f) => {
     const requires = f.requiresPython ? ` data-requires-python="${escapeHtml(f.requiresPython)}"` : '';
     const hash = metadataHash(f);
     const metadata = hash ? ` data-dist-info-metadata="sha256=${hash.sha256}" data-core-metadata="sha256=${hash.sha256}"` : '';
@@ -184,13 +184,13 @@ function serveFile(store: IndexStore, res: ServerResponse, path: string): void {
   const [, , key, filename] = path.split('/');
   const files = store.projects.get(key ?? '')?.files;
   const wheel = filename?.endsWith('.metadata') ? files?.get(filename.slice(0, -'.metadata'.length)) : undefined;
-  if (wheel?.metadata) {
+  if (wheel?.metadata && store.isVisible(wheel)) {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(wheel.metadata.length) });
     res.end(wheel.metadata);
     return;
   }
   const file = files?.get(filename ?? '');
-  if (!file) {
+  if (!file || !store.isVisible(file)) {
     sendText(res, 404, 'Not Found', '404 Not Found');
     return;
   }

@@ -9,10 +9,10 @@ import { blake2b } from '@noble/hashes/blake2b';
 import { epochSeconds, type Clock } from '../clock';
 import { sendText } from '../http';
 import { fileNamePrefix, normalizeProjectName } from '../names';
+import { checkDistFile } from './dist-file';
 import { type IndexStore, type StoredFile } from './index-store';
 import { checkUploadAttestations, INVALID_ATTESTATIONS } from './integrity';
 import { MalformedUploadError, parseUploadForm, tokenFromAuthorization, type UploadForm } from './upload-form';
-import { wheelMetadata } from './wheel-metadata';
 import type { AttestationVerifier, Provenance } from '../sigstore/attestation';
 
 export interface UploadContext {
@@ -28,6 +28,8 @@ const METADATA_HELP = 'See https://packaging.python.org/specifications/core-meta
 const SUPPORTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 const HEX64 = /^[a-f0-9]{64}$/i;
+/** warehouse forklift/legacy.py MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS: a release takes no new file after this. */
+export const CLOSED_RELEASE_DAYS = 14;
 
 /** An upload refusal: status and the text PyPI puts in the reason phrase (and the body). */
 class Refusal {
@@ -123,9 +125,18 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
     return new Refusal(400, `File already exists ('${filename}', with blake2_256 hash '${digests.blake2_256}'). ` +
       'See https://pypi.org/help/#file-name-reuse for more information.');
   }
+  // Closed releases: after the identical re-upload (still 200, what --skip-existing relies on), before anything else.
+  const now = epochSeconds(ctx.clock);
+  const releaseKey = version.toLowerCase();
+  const created = project.releases.get(releaseKey);
+  if (created !== undefined && created < now - CLOSED_RELEASE_DAYS * 86400) {
+    return new Refusal(400, `Uploading new files to releases older than ${CLOSED_RELEASE_DAYS} days is not allowed.`);
+  }
   if (filetype === 'sdist' && [...project.files.values()].some((f) => f.version === version && f.filetype === 'sdist')) {
     return new Refusal(400, 'Only one sdist may be uploaded per release.');
   }
+  const dist = checkDistFile(filename, filetype, data, project.name, version);
+  if ('problem' in dist) return new Refusal(400, dist.problem);
 
   // PEP 740: checked once the file is known good, before it is stored (warehouse forklift/legacy.py).
   let provenance: Provenance | undefined;
@@ -141,12 +152,13 @@ function accept(ctx: UploadContext, req: IncomingMessage, form: UploadForm): Ref
     filetype,
     ...digests,
     requiresPython: field(form, 'requires_python') || undefined,
-    uploadTime: epochSeconds(ctx.clock),
-    metadata: filetype === 'bdist_wheel' ? wheelMetadata(filename, data) : undefined,
+    uploadTime: now,
+    metadata: dist.metadata,
     content: data,
     provenance,
   };
   project.files.set(filename, stored);
+  if (created === undefined) project.releases.set(releaseKey, now);
   ctx.store.uploadLog.push(stored);
   return stored;
 }

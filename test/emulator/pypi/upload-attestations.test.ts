@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '../../../src/emulator';
+import { wheelArchive } from '../../support/dist-archives';
 import { defaultPublisher, startTestEmulator } from '../../support/emulator';
 import { registerSecret } from '../../support/leaks';
 import { attest, PUBLISH_V1 } from '../../support/pep740';
@@ -27,7 +28,7 @@ let counter = 0;
 function freshWheel(): { filename: string; version: string; content: Buffer } {
   counter += 1;
   const version = `1.0.${counter}`;
-  return { filename: `demo_package-${version}-py3-none-any.whl`, version, content: Buffer.from(`wheel bytes ${counter} ${Date.now()}`) };
+  return { filename: `demo_package-${version}-py3-none-any.whl`, version, content: wheelArchive(`demo_package-${version}-py3-none-any.whl`, 'demo-package', version) };
 }
 
 async function mintedToken(): Promise<string> {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2b';
 import type { Emulator } from '../../../src/emulator';
+import { wheelArchive } from '../../support/dist-archives';
 import { defaultPublisher, startTestEmulator } from '../../support/emulator';
 import { exchange } from '../client';
 import { upload, wheelFields } from '../upload-client';
@@ -9,7 +10,9 @@ import { upload, wheelFields } from '../upload-client';
 let em: Emulator;
 let token: string;
 const WHEEL = 'rules_pkg-1.0.0-py3-none-any.whl';
-const content = Buffer.from('PK\u0003\u0004 pretend wheel bytes');
+/** A real wheel for the name and version its file name spells (deterministic: the same bytes each time). */
+const bytesFor = (filename: string): Buffer => wheelArchive(filename, filename.split('-')[0], filename.split('-')[1] ?? '0');
+const content = bytesFor(WHEEL);
 
 beforeAll(async () => {
   em = await startTestEmulator({
@@ -21,7 +24,7 @@ beforeAll(async () => {
 });
 afterEach(() => em.clock.reset());
 
-const file = (filename = WHEEL, bytes = content) => ({ filename, content: bytes });
+const file = (filename = WHEEL, bytes?: Buffer) => ({ filename, content: bytes ?? bytesFor(filename) });
 
 test('a complete upload is 200, and identical re-upload is 200 again', async () => {
   expect((await upload(em, token, wheelFields('rules-pkg', '1.0.0', content), file())).status).toBe(200);
@@ -30,7 +33,7 @@ test('a complete upload is 200, and identical re-upload is 200 again', async () 
 });
 
 test('one token covers every project that trusts the publisher', async () => {
-  const bytes = Buffer.from('sibling wheel');
+  const bytes = bytesFor('sibling-2.0-py3-none-any.whl');
   const answer = await upload(em, token, wheelFields('sibling', '2.0', bytes), file('sibling-2.0-py3-none-any.whl', bytes));
   expect(answer.status).toBe(200);
 });
@@ -52,30 +55,30 @@ describe('authentication and scope (403)', () => {
     ['a Digest scheme', 'Digest abc'],
   ])('%s', async (_label, authorization) => {
     const auth = authorization === 'USER' ? `Basic ${Buffer.from(`someone:${token}`).toString('base64')}` : authorization;
-    const answer = await upload(em, undefined, wheelFields('rules-pkg', '1.1', content), file('rules_pkg-1.1-py3-none-any.whl'), auth ?? '');
+    const answer = await upload(em, undefined, wheelFields('rules-pkg', '1.1', bytesFor('rules_pkg-1.1-py3-none-any.whl')), file('rules_pkg-1.1-py3-none-any.whl'), auth ?? '');
     expect(answer).toMatchObject({ status: 403, reason: INVALID });
   });
 
   test('the token scheme PyPI also accepts', async () => {
-    const bytes = Buffer.from('token scheme');
+    const bytes = bytesFor('rules_pkg-1.2-py3-none-any.whl');
     const answer = await upload(em, undefined, wheelFields('rules-pkg', '1.2', bytes), file('rules_pkg-1.2-py3-none-any.whl', bytes), `token ${token}`);
     expect(answer.status).toBe(200);
   });
 
   test('an expired token', async () => {
     em.clock.advance(900);
-    const answer = await upload(em, token, wheelFields('rules-pkg', '1.3', content), file('rules_pkg-1.3-py3-none-any.whl'));
+    const answer = await upload(em, token, wheelFields('rules-pkg', '1.3', bytesFor('rules_pkg-1.3-py3-none-any.whl')), file('rules_pkg-1.3-py3-none-any.whl'));
     expect(answer).toMatchObject({ status: 403, reason: 'Invalid API Token: token is expired' });
   });
 
   test('a project the publisher is not trusted by', async () => {
-    const answer = await upload(em, token, wheelFields('stranger', '1.0', content), file('stranger-1.0-py3-none-any.whl'));
+    const answer = await upload(em, token, wheelFields('stranger', '1.0', bytesFor('stranger-1.0-py3-none-any.whl')), file('stranger-1.0-py3-none-any.whl'));
     expect(answer).toMatchObject({ status: 403, reason: "The given token isn't allowed to upload to project 'stranger'. See https://pypi.org/help/#project-name for more information." });
   });
 });
 
 test('an OIDC token cannot create a project, even one its publisher names', async () => {
-  const answer = await upload(em, token, wheelFields('not-yet-created', '1.0', content), file('not_yet_created-1.0-py3-none-any.whl'));
+  const answer = await upload(em, token, wheelFields('not-yet-created', '1.0', bytesFor('not_yet_created-1.0-py3-none-any.whl')), file('not_yet_created-1.0-py3-none-any.whl'));
   expect(answer.status).toBe(400);
   expect(answer.reason).toMatch(/^Non-user identities cannot create new projects\. This was probably caused by successfully using a pending publisher/);
 });
@@ -83,14 +86,14 @@ test('an OIDC token cannot create a project, even one its publisher names', asyn
 test('a pending publisher creates its project at mint time, so the upload succeeds', async () => {
   const own = await startTestEmulator({ pendingPublishers: [{ project: 'Fresh.Project', owner: 'octo-org', ownerId: '4242', repository: 'demo', workflow: 'release.yml' }] });
   const fresh = (await exchange(own)).body.token!;
-  const answer = await upload(own, fresh, wheelFields('fresh-project', '0.1', content), file('fresh_project-0.1-py3-none-any.whl'));
+  const answer = await upload(own, fresh, wheelFields('fresh-project', '0.1', bytesFor('fresh_project-0.1-py3-none-any.whl')), file('fresh_project-0.1-py3-none-any.whl'));
   expect(answer.status).toBe(200);
   expect(own.uploads()).toEqual([expect.objectContaining({ project: 'Fresh.Project', version: '0.1' })]);
 });
 
 describe('form checks (400, reason phrase)', () => {
-  const fields = (patch: Record<string, string | undefined>) => ({ ...wheelFields('rules-pkg', '3.0', content), ...patch });
   const name = 'rules_pkg-3.0-py3-none-any.whl';
+  const fields = (patch: Record<string, string | undefined>) => ({ ...wheelFields('rules-pkg', '3.0', bytesFor(name)), ...patch });
   test.each([
     ['missing name', { name: undefined }, /^'' is an invalid value for Name\. Error: This field is required\./],
     ['missing version', { version: undefined }, /^'' is an invalid value for Version\. Error: This field is required\./],
@@ -112,7 +115,7 @@ describe('form checks (400, reason phrase)', () => {
   });
 
   test('a correct blake2_256 digest alone is enough', async () => {
-    const bytes = Buffer.from('blake only');
+    const bytes = bytesFor('rules_pkg-3.2-py3-none-any.whl');
     const blake = Buffer.from(blake2b(bytes, { dkLen: 32 })).toString('hex');
     const only = { ...wheelFields('rules-pkg', '3.2', bytes), sha256_digest: undefined, md5_digest: undefined, blake2_256_digest: blake };
     expect((await upload(em, token, only, file('rules_pkg-3.2-py3-none-any.whl', bytes))).status).toBe(200);

@@ -13,6 +13,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import type { Emulator } from '../../../src/emulator';
 import { toBundleJson, type Attestation } from '../../../src/emulator/sigstore/attestation';
+import { wheelArchive } from '../../support/dist-archives';
 import { defaultPublisher, startTestEmulator } from '../../support/emulator';
 import { registerSecret } from '../../support/leaks';
 import { attest, productionTrustedRoot, type Statement } from '../../support/pep740';
@@ -39,7 +40,7 @@ function distFile(): { dir: string; filename: string; version: string; content: 
   const version = `2.0.${counter}`;
   const dir = mkdtempSync(join(tmpdir(), 'pep740-dist-'));
   const filename = `demo_package-${version}-py3-none-any.whl`;
-  const content = Buffer.from(`wheel ${counter} ${Date.now()}`);
+  const content = wheelArchive(filename, 'demo-package', version);
   writeFileSync(join(dir, filename), content);
   return { dir, filename, version, content };
 }
