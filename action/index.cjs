@@ -1,3 +1,4 @@
+/*! projen-pypi-mint mint step (Apache-2.0). Bundled: @actions/core (MIT, Copyright GitHub); jose (MIT, Copyright Filip Skokan). Licence texts: https://www.apache.org/licenses/LICENSE-2.0, https://opensource.org/license/mit */
 "use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -181,12 +182,63 @@ function uploaderEnv(tool, token, uploadUrl, options = {}) {
   }
 }
 
+// src/pypi/gitlab.ts
+var GITLAB_ISSUER = "https://gitlab.com";
+var GITLAB_ID_TOKEN_VARIABLES = {
+  /** For the index (its audience: `pypi`, `testpypi`, ...): read by the mint step. */
+  index: "PYPI_ID_TOKEN",
+  /** Audience `sigstore`: read by the attest step, as sigstore-python reads it too. */
+  sigstore: "SIGSTORE_ID_TOKEN"
+};
+var GITLAB_MINT_OUTPUT_VARIABLE = "PYPI_MINT_OUTPUT";
+var GITLAB_CLAIMS_THAT_MATTER = [
+  "project_path",
+  "namespace_path",
+  "ci_config_ref_uri",
+  "ref_path",
+  "sha",
+  "environment",
+  "pipeline_source"
+];
+var GITLAB_PUBLISHER_FORM_LABELS = {
+  namespace: "Namespace",
+  project: "Project name",
+  workflowFilepath: "Top-level pipeline file path",
+  environment: "Environment name"
+};
+function gitlabPublisherFormFields(values) {
+  return [
+    [GITLAB_PUBLISHER_FORM_LABELS.namespace, values.namespace],
+    [GITLAB_PUBLISHER_FORM_LABELS.project, values.project],
+    [GITLAB_PUBLISHER_FORM_LABELS.workflowFilepath, values.workflowFilepath],
+    [GITLAB_PUBLISHER_FORM_LABELS.environment, values.environment]
+  ];
+}
+function splitProjectPath(projectPath) {
+  const slash = projectPath.lastIndexOf("/");
+  return slash < 0 ? { project: projectPath } : { namespace: projectPath.slice(0, slash), project: projectPath.slice(slash + 1) };
+}
+function pipelineFilepath(ciConfigRefUri) {
+  return ciConfigRefUri ? /(?<=\/\/)(.*[^/]\.(yml|yaml))(?=@)/.exec(ciConfigRefUri)?.[0] : void 0;
+}
+function gitlabPublisherFromClaims(claim) {
+  const path = claim("project_path");
+  const split = path === void 0 ? void 0 : splitProjectPath(path);
+  return {
+    namespace: split?.namespace,
+    project: split?.project,
+    workflowFilepath: pipelineFilepath(claim("ci_config_ref_uri")),
+    environment: claim("environment")
+  };
+}
+
 // src/mint/messages.ts
 var TROUBLESHOOTING = TROUBLESHOOTING_URL;
 var PYPI_HOST = new URL(PYPI.webUrl).host;
 var TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
+var GITLAB_ID_TOKENS_DOCS = "https://docs.gitlab.com/ci/yaml/#id_tokens";
 var code = (value) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 var ActionFailure = class _ActionFailure extends Error {
   // eslint-disable-next-line @typescript-eslint/no-shadow
@@ -268,6 +320,31 @@ var failures = {
     queryOrFragment: (raw) => `index-url '${raw}' must not have a query or a fragment.`,
     notAnIndex: (raw, simple) => `index-url '${raw}' is neither an upload URL ending in /legacy/ nor an index root (https://host/).${simple ? " That is the simple (download) index; give the upload URL (…/legacy/) instead." : ""}`
   },
+  // GitLab CI/CD jobs
+  gitlabOutputFile: (variable, problem) => new ActionFailure(
+    "missing-mint-output",
+    `${variable} is not usable`,
+    `${problem === "missing" ? `${variable} is not set or names no file` : problem === "not-private" ? `${variable} names a file that other users can read` : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` just before this step. Nothing was requested.`
+  ),
+  gitlabNoIdToken: (variable, audience) => new ActionFailure(
+    "missing-id-token",
+    "No ID token in this job",
+    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; add one with this index's audience to the publishing job (only that job):
+  id_tokens:
+    ${variable}:
+      aud: ${audience}
+See ${GITLAB_ID_TOKENS_DOCS}`
+  ),
+  gitlabNotAJwt: (variable) => new ActionFailure(
+    "oidc-invalid-response",
+    "Invalid ID token",
+    `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or overridden by a CI/CD variable of the same name?`
+  ),
+  gitlabWrongAudience: (variable, got, wanted) => new ActionFailure(
+    "oidc-wrong-audience",
+    "ID token has the wrong audience",
+    `${variable} is a token for audience ${got === void 0 ? "MISSING" : code(got)}, and this index expects '${wanted}'. It was not sent to the index. Set \`aud: ${wanted}\` on that entry of the job's \`id_tokens\`.`
+  ),
   missingIdToken: (missing) => new ActionFailure(
     "missing-id-token-permission",
     "No OIDC token available",
@@ -439,9 +516,13 @@ var logs = {
   retrying: (f, attempt, delayMs) => `Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`,
   askingAudience: (indexName, url) => `Asking ${indexName} for its trusted-publishing audience (${url})`,
   audience: (indexName, audience, from) => `Index ${indexName}, audience '${audience}'${from === "input" ? " (from the audience input)" : from === "host" ? ` (${indexName}'s own)` : ""}`,
+  gotGitlabIdToken: (projectPath, pipelineFile, variable, mintUrl) => `Using the job's ID token ${variable} for ${projectPath} (${pipelineFile}); exchanging it at ${mintUrl}`,
+  retryingSameToken: (f, attempt, delayMs) => `Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with the same ID token (GitLab issues one per job).`,
+  mintedToFile: (indexName, expiresIso, names, variable) => `Minted a PyPI token for ${indexName}, valid until ${expiresIso}; ${names.join(", ")} written to the file named by ${variable}.`,
   gotOidcToken: (repository, workflow, mintUrl) => `Got an OIDC token for ${repository} (${workflow}); exchanging it at ${mintUrl}`,
   minted: (indexName, expiresIso, exported) => `Minted a PyPI token for ${indexName}, valid until ${expiresIso}; it is in the step output api-token${exported.length ? ` and in ${exported.join(", ")}` : ""}.`,
-  crashed: "::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token."
+  crashed: "::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token.",
+  crashedGitlab: "ERROR: Unexpected error in the mint step: it failed unexpectedly and minted no token."
 };
 var explanations = {
   pullRequestTarget: () => ({
@@ -497,6 +578,21 @@ var explanations = {
     title: "Token already used",
     text: ["Each OIDC token can be exchanged once. The action asked GitHub for a fresh token for every attempt, and the index still saw each as reused: another process may be replaying this job's tokens, or the index's replay cache is misbehaving. Re-run the job; if it persists, report it to the index."]
   }),
+  gitlabReusedToken: () => ({
+    id: "gitlabReusedToken",
+    title: "ID token already used",
+    text: ["GitLab gives a job one ID token per `id_tokens` entry, when the job starts, and PyPI accepts each token once (its `jti`). This job's token was already exchanged (an earlier attempt whose answer was lost, or another command of this job), and no fresh one can be had inside the job. Retry the job: the new job gets a new token."]
+  }),
+  gitlabUntrustedIssuer: (iss, gitlabIssuer) => ({
+    id: "gitlabUntrustedIssuer",
+    title: "GitLab instance not trusted by this index",
+    text: [`This job's ID token comes from ${iss ? code(iss) : "an unknown issuer"}. PyPI trusts ${code(gitlabIssuer)}; a self-managed GitLab instance must first be added as a custom OIDC issuer of the PyPI organisation that owns the project (organisation settings), and its publishers registered with that issuer.`]
+  }),
+  gitlabEnvironmentMismatch: (environment) => ({
+    id: "gitlabEnvironmentMismatch",
+    title: "Environment mismatch",
+    text: [environment === void 0 ? "The publisher on PyPI names an environment, but this job has none. Add `environment: <name>` to the publishing job, or clear the environment on PyPI." : `This job runs in the environment ${code(environment)}, which is not the one the publisher on PyPI names. For GitLab, PyPI compares environment names exactly (case included); a publisher with no environment accepts any.`]
+  }),
   pendingForExisting: () => ({
     id: "pendingForExisting",
     title: "Pending publisher for an existing project",
@@ -515,6 +611,7 @@ var explanations = {
 };
 var labels = {
   formIntro: (indexName) => `Add a trusted publisher (GitHub) on ${indexName} with exactly these values for this run:`,
+  gitlabFormIntro: (indexName) => `Add a trusted publisher (GitLab) on ${indexName} with exactly these values for this run:`,
   noEnvironment: "(leave empty: this job runs in no environment)",
   unknown: "(unknown)",
   where: "Where:",
@@ -534,7 +631,7 @@ var labels = {
 };
 
 // src/mint/run.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 
 // src/kit/inputs.ts
 function readInput(env, name) {
@@ -1040,6 +1137,9 @@ function githubOidcSource(request, send, redactor, words) {
     }
   };
 }
+function variableOidcSource(env, name, issuer) {
+  return { name, issuer, token: async () => env[name]?.trim() ?? "" };
+}
 async function requestOidcToken(source, audience, deps) {
   const value = await source.token(audience);
   if (value === "") throw deps.words.noValue(source.name);
@@ -1080,6 +1180,9 @@ function workflowFilename(jobWorkflowRef) {
   const m = jobWorkflowRef ? /([^/]+\.(?:yml|yaml))(?=@)/.exec(jobWorkflowRef) : null;
   return m ? m[1] : void 0;
 }
+function claimsThatMatter(claims) {
+  return claims?.project_path !== void 0 || claims?.ci_config_ref_uri !== void 0 ? GITLAB_CLAIMS_THAT_MATTER : CLAIMS_THAT_MATTER;
+}
 
 // src/mint/diagnose.ts
 function runWarnings(claims, runner) {
@@ -1101,6 +1204,7 @@ function diagnose(input) {
     else if (runner.actor === "dependabot[bot]") out.push(explanations.dependabot());
     else out.push(explanations.missingPermission(input.missingOidcVars ?? ["ACTIONS_ID_TOKEN_REQUEST_URL"]));
   }
+  if (input.gitlab) return out.concat(diagnoseGitlab(input));
   const iss = claimText(claims, "iss");
   const enterprise = isEnterpriseServer(runner);
   if (enterprise || mentions(/unknown trusted publishing issuer/i) || iss !== void 0 && iss !== GITHUB_ISSUER && input.index.kind !== "custom") {
@@ -1134,12 +1238,31 @@ function publisherSettings(claims, runner) {
     environment: claimText(claims, "environment")
   };
 }
+function diagnoseGitlab(input) {
+  const { failure, claims } = input;
+  const out = [];
+  const has = (code2) => failure?.indexErrors.some((e) => e.code === code2) ?? false;
+  const mentions = (text) => failure?.indexErrors.some((e) => text.test(e.description)) ?? false;
+  const iss = claimText(claims, "iss");
+  if (mentions(/unknown trusted publishing issuer/i) || iss !== void 0 && iss !== GITLAB_ISSUER && input.index.kind !== "custom") {
+    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER));
+  }
+  if (has("invalid-token")) out.push(explanations.tokenNotAccepted(input.audienceInput, input.index.displayName));
+  if (has("invalid-reuse-token")) out.push(explanations.gitlabReusedToken());
+  if (has("invalid-pending-publisher")) out.push({ ...explanations.pendingForExisting(), settings: publisherForm(input) });
+  if (has("invalid-publisher")) {
+    if (mentions(/environment/i)) out.push(explanations.gitlabEnvironmentMismatch(claimText(claims, "environment")));
+    out.push({ ...explanations.noPublisher(), settings: publisherForm(input) });
+  }
+  return out;
+}
 function publisherForm(input) {
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ["<project>"];
   return {
+    kind: input.gitlab ? "GitLab" : "GitHub",
     indexName: input.index.displayName,
-    fields: publisherFormFields(publisherSettings(input.claims, input.runner)),
+    fields: input.gitlab ? gitlabPublisherFormFields(gitlabPublisherFromClaims((name) => claimText(input.claims, name))) : publisherFormFields(publisherSettings(input.claims, input.runner)),
     pages: [
       ...projects.map((p) => ({ label: labels.existingProject(p), url: projectPublishingUrl(web, p) })),
       { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : void 0), url: pendingPublisherUrl(web) }
@@ -1316,6 +1439,122 @@ function requireWritable(path, what) {
 }
 var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl, { poetryRepository: t.poetryRepository });
 
+// src/kit/gitlab-ci.ts
+var import_node_fs3 = require("node:fs");
+
+// src/kit/commands.ts
+init_utils();
+var PRINT_LIMITS = { log: 4e3, warning: 4e3, error: 2e4 };
+function createPrinter(io, redactor) {
+  const out = (line) => io.write(neutralise(line));
+  return {
+    mask: (secret) => out(command("add-mask", secret)),
+    log: (text) => out(logText(redactor.redact(text, PRINT_LIMITS.log))),
+    warning: (title, text) => out(command("warning", redactor.redact(text, PRINT_LIMITS.warning), { title: redactor.redact(title, 200) })),
+    error: (title, text) => out(command("error", redactor.redact(text, PRINT_LIMITS.error), { title: redactor.redact(title, 200) }))
+  };
+}
+var neutralise = (line) => line.replace(/##\[/g, "## [");
+var logText = (text) => text.replace(/^(\s*)::/gm, "$1: :");
+var escapeData = (s) => toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function command(name, message, properties = {}) {
+  const props = Object.entries(properties).filter((e) => typeof e[1] === "string" && e[1] !== "").map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
+  return `::${name}${props ? ` ${props}` : ""}::${escapeData(message)}`;
+}
+
+// src/kit/gitlab-ci.ts
+function isGitlabCi(env) {
+  return env.GITLAB_CI === "true" && env.GITHUB_ACTIONS !== "true";
+}
+function gitlabLogLine(text) {
+  return text.replace(/\x1b/g, "^[").replace(/\r/g, "");
+}
+var groupOrOtherBits = (mode) => mode % 64 !== 0;
+function createGitlabPrinter(io, redactor) {
+  const out = (text) => {
+    for (const line of text.split("\n")) io.write(gitlabLogLine(line));
+  };
+  return {
+    mask: () => void 0,
+    log: (text) => out(redactor.redact(text, PRINT_LIMITS.log)),
+    warning: (title, text) => out(`WARNING: ${redactor.redact(title, 200)}
+${redactor.redact(text, PRINT_LIMITS.warning)}`),
+    error: (title, text) => out(`ERROR: ${redactor.redact(title, 200)}
+${redactor.redact(text, PRINT_LIMITS.error)}`)
+  };
+}
+function shellExport(name, value) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a shell variable name: ${name}`);
+  return `export ${name}='${value.replace(/'/g, "'\\''")}'
+`;
+}
+function writeShellEnvFile(path, variables) {
+  const text = variables.map(([name, value]) => shellExport(name, value)).join("");
+  const fd = (0, import_node_fs3.openSync)(path, "r+");
+  try {
+    const st = (0, import_node_fs3.fstatSync)(fd);
+    if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "EISDIR" });
+    if (groupOrOtherBits(st.mode)) throw Object.assign(new Error("readable by others"), { code: "EPERM" });
+    if (st.size !== 0) throw Object.assign(new Error("not empty"), { code: "EEXIST" });
+    (0, import_node_fs3.writeSync)(fd, text, 0, "utf8");
+  } finally {
+    (0, import_node_fs3.closeSync)(fd);
+  }
+}
+function checkShellEnvFile(path) {
+  if (!path) return "missing";
+  let fd;
+  try {
+    fd = (0, import_node_fs3.openSync)(path, "r+");
+  } catch {
+    return "missing";
+  }
+  try {
+    const st = (0, import_node_fs3.fstatSync)(fd);
+    if (!st.isFile()) return "missing";
+    if (groupOrOtherBits(st.mode)) return "not-private";
+    if (st.size !== 0) return "not-empty";
+    return void 0;
+  } finally {
+    (0, import_node_fs3.closeSync)(fd);
+  }
+}
+
+// src/mint/gitlab.ts
+var GITLAB_DEFAULT_OUTPUTS = { token: "PYPI_API_TOKEN", expires: "PYPI_API_TOKEN_EXPIRES" };
+function gitlabOutputPath(env) {
+  const path = env[GITLAB_MINT_OUTPUT_VARIABLE];
+  const problem = checkShellEnvFile(path);
+  if (problem) throw failures.gitlabOutputFile(GITLAB_MINT_OUTPUT_VARIABLE, problem);
+  return path;
+}
+function gitlabIdTokenSource(env, audience) {
+  const variable = GITLAB_ID_TOKEN_VARIABLES.index;
+  return {
+    source: variableOidcSource(env, variable, GITLAB_ISSUER),
+    words: {
+      ...oidcWords,
+      noValue: () => failures.gitlabNoIdToken(variable, audience),
+      notAJwt: () => failures.gitlabNotAJwt(variable),
+      wrongAudience: (got, wanted) => failures.gitlabWrongAudience(variable, got, wanted)
+    }
+  };
+}
+function gitlabHandOver(path, minted, targets, uploadUrl) {
+  const uploaderVars = targets.flatMap((t) => uploaderEnv(t.tool, minted.token, uploadUrl, { poetryRepository: t.poetryRepository }));
+  const vars = targets.length > 0 ? uploaderVars.map((v) => [v.name, v.value]) : [[GITLAB_DEFAULT_OUTPUTS.token, minted.token], [GITLAB_DEFAULT_OUTPUTS.expires, String(minted.expires)]];
+  try {
+    writeShellEnvFile(path, vars);
+  } catch (err) {
+    const errno = err.code;
+    throw failures.unwritable(GITLAB_MINT_OUTPUT_VARIABLE, typeof errno === "string" ? errno : void 0);
+  }
+}
+function gitlabExportedNames(targets, uploadUrl) {
+  return targets.length > 0 ? targets.flatMap((t) => uploaderEnv(t.tool, "", uploadUrl, { poetryRepository: t.poetryRepository })).map((v) => v.name) : [GITLAB_DEFAULT_OUTPUTS.token, GITLAB_DEFAULT_OUTPUTS.expires];
+}
+
 // src/kit/markdown.ts
 function mdText(text) {
   return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -1333,12 +1572,12 @@ function literalBlock(text) {
 
 // src/mint/report.ts
 function renderClaimLines(claims) {
-  return CLAIMS_THAT_MATTER.map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
+  return claimsThatMatter(claims).map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
 }
 var formValue = (label, v) => v === void 0 ? label === PUBLISHER_FORM_LABELS.environment ? labels.noEnvironment : labels.unknown : void 0;
 function renderFormText(form) {
   return [
-    labels.formIntro(form.indexName),
+    form.kind === "GitLab" ? labels.gitlabFormIntro(form.indexName) : labels.formIntro(form.indexName),
     ...form.fields.map(([label, v]) => `  ${label}: ${formValue(label, v) ?? code(v)}`),
     labels.where,
     ...form.pages.map((p) => `  ${p.label}: ${p.url}`)
@@ -1373,7 +1612,7 @@ function paragraphs(text) {
 }
 function renderFormMarkdown(form) {
   return [
-    prose(labels.formIntro(form.indexName)),
+    prose(form.kind === "GitLab" ? labels.gitlabFormIntro(form.indexName) : labels.formIntro(form.indexName)),
     "",
     "| field | value |",
     "|---|---|",
@@ -1402,7 +1641,7 @@ function renderSummary(r) {
     if (d.settings) out.push(renderFormMarkdown(d.settings), "");
   }
   if (r.claims) {
-    const rows = CLAIMS_THAT_MATTER.map((name) => {
+    const rows = claimsThatMatter(r.claims).map((name) => {
       const v = claimText(r.claims, name);
       return `| \`${name}\` | ${v === void 0 ? `_${labels.missing}_` : codeCell(v)} |`;
     });
@@ -1415,31 +1654,10 @@ function renderSuccessSummary(indexName, audience, expiresIso, exported) {
   return [`## ${labels.mintedHeading}`, "", prose(labels.minted(indexName, audience, expiresIso)), prose(labels.handedOver(exported)), ""].join("\n");
 }
 
-// src/kit/commands.ts
-init_utils();
-var PRINT_LIMITS = { log: 4e3, warning: 4e3, error: 2e4 };
-function createPrinter(io, redactor) {
-  const out = (line) => io.write(neutralise(line));
-  return {
-    mask: (secret) => out(command("add-mask", secret)),
-    log: (text) => out(logText(redactor.redact(text, PRINT_LIMITS.log))),
-    warning: (title, text) => out(command("warning", redactor.redact(text, PRINT_LIMITS.warning), { title: redactor.redact(title, 200) })),
-    error: (title, text) => out(command("error", redactor.redact(text, PRINT_LIMITS.error), { title: redactor.redact(title, 200) }))
-  };
-}
-var neutralise = (line) => line.replace(/##\[/g, "## [");
-var logText = (text) => text.replace(/^(\s*)::/gm, "$1: :");
-var escapeData = (s) => toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function command(name, message, properties = {}) {
-  const props = Object.entries(properties).filter((e) => typeof e[1] === "string" && e[1] !== "").map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
-  return `::${name}${props ? ` ${props}` : ""}::${escapeData(message)}`;
-}
-
 // src/kit/redact.ts
-var JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+var JWT_SHAPE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 var TOKEN_SHAPE2 = /pypi-[A-Za-z0-9_-]{40,}/g;
-var URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+var URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@]{0,4096}@/gi;
 var Redactor = class {
   secrets = /* @__PURE__ */ new Set();
   /** Remember a secret (and its common encodings) so it is cut out of any text shown later. */
@@ -1495,7 +1713,8 @@ async function runAction(env, io, timing) {
   const now = Date.now;
   const deadline = now() + t.totalTimeoutMs;
   const redactor = new Redactor();
-  const print = createPrinter(io, redactor);
+  const gitlab = isGitlabCi(env);
+  const print = gitlab ? createGitlabPrinter(io, redactor) : createPrinter(io, redactor);
   const ctx = {
     env,
     now,
@@ -1524,6 +1743,30 @@ async function runAction(env, io, timing) {
     onRetry: (f, attempt, delayMs) => print.log(logs.retrying(f, attempt, delayMs))
   };
   try {
+    if (gitlab) {
+      const outputPath2 = gitlabOutputPath(env);
+      inputs = readInputs(env);
+      const index2 = inputs.index;
+      const targets = inputs.exportEnv;
+      const audience2 = await withRetries2(() => audienceFor(ctx, index2, inputs.audience), t, deadline, retry);
+      const { source, words } = gitlabIdTokenSource(env, audience2);
+      const idToken = await requestOidcToken(source, audience2, { redactor, print, words });
+      claims = idToken.claims;
+      print.log(logs.gotGitlabIdToken(
+        claimText(claims, "project_path") ?? "?",
+        pipelineFilepath(claimText(claims, "ci_config_ref_uri")) ?? "?",
+        source.name,
+        index2.mintUrl.href
+      ));
+      const minted2 = await withRetries2(() => mintToken(ctx, index2, idToken.jwt).catch((err) => {
+        throw err instanceof ActionFailure && err.indexErrors.some((e) => e.code === "invalid-reuse-token") ? err.withSuffix("", { retryable: false }) : err;
+      }), t, deadline, { ...retry, onRetry: (f, attempt, delayMs) => print.log(logs.retryingSameToken(f, attempt, delayMs)) });
+      const expiresIso2 = new Date(minted2.expires * 1e3).toISOString();
+      const done2 = logs.mintedToFile(index2.displayName, expiresIso2, gitlabExportedNames(targets, index2.uploadUrl), GITLAB_MINT_OUTPUT_VARIABLE);
+      gitlabHandOver(outputPath2, minted2, targets, index2.uploadUrl);
+      print.log(done2);
+      return 0;
+    }
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
@@ -1561,9 +1804,10 @@ async function runAction(env, io, timing) {
       index,
       audienceInput: inputs?.audience,
       missingOidcVars,
+      gitlab,
       projects: distProjects([process.cwd(), ...env.GITHUB_WORKSPACE ? [env.GITHUB_WORKSPACE] : []])
     });
-    const warnings = runWarnings(claims, runner);
+    const warnings = gitlab ? [] : runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
     print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
     appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 6e4));
@@ -1585,8 +1829,8 @@ var MAX_EVENT_BYTES = 4 * 1024 * 1024;
 function readForkFlag(path) {
   if (!path) return false;
   try {
-    if ((0, import_node_fs3.statSync)(path).size > MAX_EVENT_BYTES) return false;
-    const event = JSON.parse((0, import_node_fs3.readFileSync)(path, "utf8"));
+    if ((0, import_node_fs4.statSync)(path).size > MAX_EVENT_BYTES) return false;
+    const event = JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
     return event?.pull_request?.head?.repo?.fork === true;
   } catch {
     return false;
@@ -1641,4 +1885,4 @@ function runStep(run, crashLine) {
 }
 
 // src/mint/main.ts
-runStep(runAction, logs.crashed);
+runStep(runAction, isGitlabCi(process.env) ? logs.crashedGitlab : logs.crashed);

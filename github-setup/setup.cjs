@@ -136,7 +136,7 @@ function must(/** @type {Call} */ call) {
 // --- the plan -----------------------------------------------------------------------------------------------------
 
 /**
- * @typedef {{ name: string, tagPatterns: string[], reviewers?: string[], preventSelfReview?: boolean }} EnvironmentPlan
+ * @typedef {{ name: string, tagPatterns: string[], branchPatterns?: string[], reviewers?: string[], preventSelfReview?: boolean }} EnvironmentPlan
  * @typedef {{ name: string, tagPatterns: string[] }} RulesetPlan
  * @typedef {{ repository: string, environments: EnvironmentPlan[], tagRuleset: RulesetPlan }} Plan
  */
@@ -151,7 +151,7 @@ function readPlan(/** @type {string} */ path) {
   }
   const strings = (/** @type {unknown} */ v) => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0);
   const ok = plan && typeof plan.repository === 'string' && /^[^/\s]+\/[^/\s]+$/.test(plan.repository)
-    && Array.isArray(plan.environments) && plan.environments.every((/** @type {any} */ e) => e && typeof e.name === 'string' && strings(e.tagPatterns) && (e.reviewers === undefined || strings(e.reviewers)))
+    && Array.isArray(plan.environments) && plan.environments.every((/** @type {any} */ e) => e && typeof e.name === 'string' && strings(e.tagPatterns) && (e.branchPatterns === undefined || strings(e.branchPatterns)) && (e.reviewers === undefined || strings(e.reviewers)))
     && plan.tagRuleset && typeof plan.tagRuleset.name === 'string' && strings(plan.tagRuleset.tagPatterns);
   if (!ok) throw new SetupError(MESSAGES.badPlan(path, 'it is not a plan this script understands'));
   return plan;
@@ -207,7 +207,7 @@ function environmentChanges(/** @type {string} */ repoPath, /** @type {Environme
   const policyOk = currentPolicy && currentPolicy.protected_branches === false && currentPolicy.custom_branch_policies === true;
   const reviewersOk = sameSet(currentReviewers, reviewers) && (reviewers.length === 0 || Boolean(reviewerRule?.prevent_self_review) === preventSelfReview);
   if (!exists || !policyOk || !reviewersOk) {
-    const why = !exists ? 'create' : [!policyOk && 'deployments from matching tags only', !reviewersOk && 'required reviewers'].filter(Boolean).join(' and ');
+    const why = !exists ? 'create' : [!policyOk && 'deployments from the release refs only', !reviewersOk && 'required reviewers'].filter(Boolean).join(' and ');
     changes.push({ summary: `environment "${env.name}": ${why}${reviewers.length ? ` (reviewers: ${(env.reviewers ?? reviewers.map((r) => `${r.type} ${r.id}`)).join(', ')})` : ''}`, call: { method: 'PUT', path: envPath, body: desired } });
   }
 
@@ -217,14 +217,19 @@ function environmentChanges(/** @type {string} */ repoPath, /** @type {Environme
     const list = must({ method: 'GET', path: `${envPath}/deployment-branch-policies?per_page=100` });
     policies = Array.isArray(list.branch_policies) ? list.branch_policies : [];
   }
-  for (const pattern of env.tagPatterns) {
-    if (!policies.some((p) => p.name === pattern && p.type === 'tag')) {
-      changes.push({ summary: `environment "${env.name}": allow tags matching ${pattern}`, call: { method: 'POST', path: `${envPath}/deployment-branch-policies`, body: { name: pattern, type: 'tag' } } });
+  // the release refs: tags for a tag-triggered release, the release branches for projen's (retrofitted) pipeline
+  const wanted = [
+    ...env.tagPatterns.map((name) => ({ name, type: 'tag', what: 'tags' })),
+    ...(env.branchPatterns ?? []).map((name) => ({ name, type: 'branch', what: 'the branch' })),
+  ];
+  for (const w of wanted) {
+    if (!policies.some((p) => p.name === w.name && (p.type ?? 'branch') === w.type)) {
+      changes.push({ summary: `environment "${env.name}": allow ${w.what} ${w.type === 'tag' ? 'matching ' : ''}${w.name}`, call: { method: 'POST', path: `${envPath}/deployment-branch-policies`, body: { name: w.name, type: w.type } } });
     }
   }
   for (const p of policies) {
-    if (!(p.type === 'tag' && env.tagPatterns.includes(p.name))) {
-      changes.push({ summary: `environment "${env.name}": remove the deployment policy for ${p.type ?? 'branch'} ${p.name} (only release tags deploy)`, call: { method: 'DELETE', path: `${envPath}/deployment-branch-policies/${p.id}` } });
+    if (!wanted.some((w) => w.name === p.name && w.type === (p.type ?? 'branch'))) {
+      changes.push({ summary: `environment "${env.name}": remove the deployment policy for ${p.type ?? 'branch'} ${p.name} (only the release refs deploy)`, call: { method: 'DELETE', path: `${envPath}/deployment-branch-policies/${p.id}` } });
     }
   }
   return changes;
@@ -235,6 +240,8 @@ function environmentChanges(/** @type {string} */ repoPath, /** @type {Environme
  * @returns {{ summary: string, call: Call }[]}
  */
 function rulesetChanges(/** @type {string} */ repoPath, /** @type {RulesetPlan} */ plan) {
+  // a release that publishes from a branch (projen's pipeline, retrofitted) has no release tags to protect
+  if (plan.tagPatterns.length === 0) return [];
   const list = must({ method: 'GET', path: `${repoPath}/rulesets?includes_parents=false&per_page=100` });
   const summary = Array.isArray(list) ? list.find((/** @type {any} */ r) => r.name === plan.name && r.source_type !== 'Organization') : undefined;
   const include = plan.tagPatterns.map((p) => `refs/tags/${p}`);

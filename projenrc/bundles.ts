@@ -7,12 +7,18 @@ import { cdk } from 'projen';
 
 export function setupBundles(project: cdk.JsiiProject): void {
   // --- the shipped steps: one committed esbuild bundle each, checked against its source on every build -------------
+  // The licence policy: each bundle opens with a `/*!` comment naming every package bundled into it, with its licence
+  // (test/kit/bundles.test.ts checks the list against esbuild's metafile), and keeps the packages' own legal comments
+  // at the end of the file (`--legal-comments=eof`).
+  const toolkit = '@actions/core (MIT, Copyright GitHub); jose (MIT, Copyright Filip Skokan)';
+  const sigstore = '@sigstore/bundle, @sigstore/core, @sigstore/protobuf-specs, @sigstore/tuf, @sigstore/verify (Apache-2.0, ' +
+    'Copyright The Sigstore Authors)';
   // the mint step: small and fast, not minified (a reviewer can read the committed bundle)
-  shippedStepBundle(project, 'action', 'mint', 'check:bundle');
+  shippedStepBundle(project, 'action', 'mint', 'check:bundle', [licenceBanner('mint', toolkit)]);
   // the attest step: its own bundle (the kit, its own Sigstore clients and @sigstore/verify with its protobuf types and
-  // the embedded trusted root), minified (licences kept at the end of the file); review its source, the drift check
-  // ties the two together. docs/security.md has the sizes.
-  shippedStepBundle(project, 'attest', 'attest', 'check:bundle-attest', ['--minify']);
+  // the embedded trusted root), minified; review its source, the drift check ties the two together. docs/security.md
+  // has the sizes.
+  shippedStepBundle(project, 'attest', 'attest', 'check:bundle-attest', ['--minify', licenceBanner('attest', `${toolkit}; ${sigstore}`)]);
 
   // --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
   project.addTask('bundle:emulator', {
@@ -37,6 +43,12 @@ export function setupBundles(project: cdk.JsiiProject): void {
   project.postCompileTask.spawn(project.tasks.tryFind('check:bundle-attest')!);
   project.testTask.prependSpawn(project.tasks.tryFind('bundle:emulator')!);
   project.testTask.prependSpawn(project.tasks.tryFind('bundle:rehearsal')!);
+}
+
+/** esbuild's `--banner:js` flag: the step, this package's licence, and the bundled packages with theirs. */
+function licenceBanner(step: string, bundled: string): string {
+  return `--banner:js='/*! projen-pypi-mint ${step} step (Apache-2.0). Bundled: ${bundled}. Licence texts: ` +
+    'https://www.apache.org/licenses/LICENSE-2.0, https://opensource.org/license/mit */\'';
 }
 
 /**

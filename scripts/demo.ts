@@ -12,6 +12,8 @@
  * project and the dists in the temp directory. No token or JWT is ever printed unmasked; the demo checks its own
  * output at the end.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { installTools } from './tools/install';
 import { startEmulator } from '../src/emulator';
 import type { StepResult } from '../src/rehearsal';
@@ -122,9 +124,13 @@ async function main(argv: string[]): Promise<number> {
       dists = buildDists(sample.dir);
       say(`  uv build: ${dists.files.map((f) => f.filename).join(', ')}`);
     } else {
-      dists = { dir: tempDir('demo-empty-dist-'), files: [] };
+      // a placeholder, so that the artifact is not empty: the publish job checks it against the build's sha256 list,
+      // mints, and then has nothing real to upload
+      const dir = tempDir('demo-unbuilt-dist-');
+      writeFileSync(join(dir, 'NOT-BUILT.txt'), 'nothing could be built on this machine\n');
+      dists = { dir, files: [] };
       say(`  could not build: ${missingTools}`);
-      say('  dist/ stays empty; the publish job still runs and mints, but has nothing to upload');
+      say('  dist/ holds only a placeholder; the publish job still checks it, runs and mints, but has nothing to upload');
     }
 
     heading(6, `The publish job, step by step, for a push of tag v${sample.version} (as GitHub would run it)`);

@@ -1,5 +1,7 @@
 // The jsii API: the three components and the values their options take. The rest of src/component is internal.
 export { PypiRelease } from './component/pypi-release';
+export { PypiGitlabRelease } from './component/gitlab-release';
+export type { GitlabTrustedPublisher, PypiGitlabReleaseOptions } from './component/gitlab-release';
 export type { PypiReleaseOptions } from './component/pypi-release';
 export type { PypiReleaseTriggers } from './component/triggers';
 export { PypiPublishRetrofit } from './component/retrofit';

@@ -249,6 +249,10 @@ def set_output(name, value):
 
 def ref():
     env = os.environ
+    if env.get("GITLAB_CI") == "true" and env.get("GITHUB_ACTIONS") != "true":
+        # a GitLab job: CI_COMMIT_TAG is set only in pipelines for a tag
+        tag = env.get("CI_COMMIT_TAG", "")
+        return env.get("CI_PIPELINE_SOURCE", "this"), "tag" if tag else "branch", tag or env.get("CI_COMMIT_REF_NAME", "")
     return env.get("GITHUB_EVENT_NAME", "this"), env.get("GITHUB_REF_TYPE", ""), env.get("GITHUB_REF_NAME", "")
 
 

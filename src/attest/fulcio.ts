@@ -12,9 +12,10 @@ import { X509Certificate as NodeCertificate, generateKeyPairSync, sign, type Key
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
 import { failures } from './messages';
-import { parseJsonBody, retryAfterMs, isTransientStatus, type HttpResponse, type HttpSend } from '../kit/http';
+import { parseJsonBody, retryAfterMs, isTransientStatus, serverSaid, type HttpSend } from '../kit/http';
 import { claimText, type OidcToken } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
+import { GITLAB_ISSUER } from '../pypi/gitlab';
 
 export interface SigningCertificate {
   /** The leaf, PEM: what goes into the Rekor entry. */
@@ -34,18 +35,6 @@ export interface EphemeralKey {
 /** The run's key pair: never leaves this process. */
 export function ephemeralKey(): EphemeralKey {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-}
-
-/** A server's own short error text (JSON `message`/`error` or one line of plain text), redacted before it is cut. */
-export function serverSaid(res: HttpResponse, redactor: Redactor): string {
-  const parsed = parseJsonBody(res.body) as { message?: unknown; error?: unknown } | undefined;
-  let text = '';
-  if (parsed !== undefined) {
-    text = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
-  } else if (!/html/i.test(res.headers['content-type'] ?? '')) {
-    text = res.body.toString('utf8');
-  }
-  return redactor.redact(text.replace(/\s+/g, ' ').trim(), 300);
 }
 
 export async function requestCertificate(fulcioUrl: string, token: OidcToken, key: EphemeralKey, send: HttpSend,
@@ -107,11 +96,22 @@ export const FULCIO_OID = {
 const GITHUB = 'https://github.com';
 
 /**
- * What Fulcio must certify for this token (its GitHub mapping): the SAN and the four extensions PyPI's policy reads,
+ * What Fulcio must certify for this token (its GitHub mapping, or its GitLab one for GitLab's issuer): the SAN and the four extensions PyPI's policy reads,
  * the issuer being the one the token's source names (GitHub's, which the emulator also plays from a loopback URL).
  */
 export function expectedIdentity(claims: OidcToken['claims'], issuer: string): Array<{ field: keyof typeof failures.identityFields; oid?: string; value: string }> {
   const c = (name: string) => claimText(claims, name) ?? '';
+  if (issuer === GITLAB_ISSUER) {
+    // Fulcio's gitlab-pipeline mapping: SAN and Build Config URI are https://<ci_config_ref_uri>
+    const config = `https://${c('ci_config_ref_uri')}`;
+    return [
+      { field: 'san', value: config },
+      { field: 'issuer', oid: FULCIO_OID.issuer, value: issuer },
+      { field: 'repository', oid: FULCIO_OID.sourceRepositoryUri, value: `${issuer}/${c('project_path')}` },
+      { field: 'ref', oid: FULCIO_OID.sourceRepositoryRef, value: `refs/${c('ref_type') === 'branch' ? 'heads' : 'tags'}/${c('ref')}` },
+      { field: 'workflow', oid: FULCIO_OID.buildConfigUri, value: config },
+    ];
+  }
   return [
     { field: 'san', value: `${GITHUB}/${c('job_workflow_ref')}` },
     { field: 'issuer', oid: FULCIO_OID.issuer, value: issuer },

@@ -104,6 +104,15 @@ export const failures = {
     'GitHub gave this job no way to request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
     'is not set). Signing needs `permissions: id-token: write` on the job; fork pull requests never get it.'),
   unusableOidcUrl: (message: string) => setup('missing-id-token-permission', 'Unusable ACTIONS_ID_TOKEN_REQUEST_URL', message),
+  // (in a GitLab job: the job's `id_tokens` variable)
+  gitlabNoIdToken: (variable: string) => setup('missing-id-token-permission', 'No ID token for Sigstore',
+    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; ` +
+    `signing needs one with the audience sigstore on the publishing job:\n  id_tokens:\n    ${variable}:\n      aud: sigstore`),
+  gitlabNotAJwt: (variable: string) => setup('oidc-invalid-response', 'Invalid ID token',
+    `${variable} does not hold a JWT; it was not sent to Fulcio. Is a CI/CD variable of the same name overriding the job's \`id_tokens\`?`),
+  gitlabWrongAudience: (variable: string, got: string | undefined) => setup('oidc-wrong-audience', 'ID token has the wrong audience',
+    `${variable} is a token for audience ${got === undefined ? 'MISSING' : `'${got}'`}; it was not sent to Fulcio. Set ` +
+    '`aud: sigstore` on that entry of the job\'s `id_tokens`.'),
   oidcStatus: (target: string, status: number, retryable: boolean, retryAfterMs?: number) => sigstore('oidc-request-failed',
     'OIDC token request failed', `${target} answered HTTP ${status}; no identity token for Sigstore was issued.`, retryable, retryAfterMs),
   oidcNoValue: (target: string) => sigstore('oidc-invalid-response', 'OIDC token request failed', `${target} answered without a token.`),
@@ -226,6 +235,7 @@ export const oidcWords: OidcWords<AttestFailure> = {
 
 export const logs = {
   crashed: '::error title=Unexpected error in the attest step::Signing failed unexpectedly; no attestation was written.',
+  crashedGitlab: 'ERROR: Unexpected error in the attest step: signing failed unexpectedly; no attestation was written.',
   hidden: (names: readonly string[]) => `Not signed: ${names.join(', ')} (hidden files, which the upload's dist/* does not match either)`,
   attesting: (dir: string, names: readonly string[]) => `Attesting ${plural(names.length, 'distribution')} in ${dir}: ${names.join(', ')}`,
   retrying: (f: AttestFailure, attempt: number, pauseMs: number) =>

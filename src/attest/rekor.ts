@@ -8,10 +8,9 @@
  * PEP 740's attestation object has no field for the latter.
  * API: https://github.com/sigstore/rekor/blob/main/openapi.yaml
  */
-import { serverSaid } from './fulcio';
 import { failures } from './messages';
 import { envelopeJson, type LogEntryJson, type SignedStatement } from './pep740';
-import { isTransientStatus, parseJsonBody, retryAfterMs, type HttpResponse, type HttpSend } from '../kit/http';
+import { isTransientStatus, parseJsonBody, retryAfterMs, serverSaid, type HttpResponse, type HttpSend } from '../kit/http';
 import { Redactor } from '../kit/redact';
 
 const HEX = /^[0-9a-f]+$/i;

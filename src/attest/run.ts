@@ -20,10 +20,12 @@ import { productionTrust, standInTrust, verifyAttestation, type Trust } from './
 import { createPrinter, type Io, type Printer } from '../kit/commands';
 import type { Env } from '../kit/failure';
 import { appendAll, appendSummary, renderKeyValues } from '../kit/files';
+import { createGitlabPrinter, isGitlabCi } from '../kit/gitlab-ci';
 import { createHttp, type HttpSend } from '../kit/http';
-import { githubOidcRequest, githubOidcSource, requestOidcToken, type OidcSource } from '../kit/oidc';
+import { githubOidcRequest, githubOidcSource, requestOidcToken, variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
 import { Deadline, realSleep, withRetries, type Timing } from '../kit/retry';
+import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_ISSUER } from '../pypi/gitlab';
 
 export type { Timing } from '../kit/retry';
 
@@ -41,7 +43,7 @@ const REKOR_PARALLEL = 8;
 export async function runAttest(env: Env, io: Io, timing?: Partial<Timing>, cwd = process.cwd()): Promise<number> {
   const t: Timing = { ...DEFAULT_TIMING, ...timing };
   const redactor = new Redactor();
-  const print = createPrinter(io, redactor);
+  const print = isGitlabCi(env) ? createGitlabPrinter(io, redactor) : createPrinter(io, redactor);
   const deadline = new Deadline(t.totalTimeoutMs);
   let inputs: AttestInputs | undefined;
   try {
@@ -84,7 +86,7 @@ async function attest(inputs: AttestInputs, env: Env, print: Printer, redactor: 
   if (hidden.length > 0) print.log(logs.hidden(hidden));
   const send = createHttp({ env, now: Date.now, redactor, words: httpWords },
     { requestTimeoutMs: t.requestTimeoutMs, deadline, maxBodyBytes: MAX_RESPONSE_BYTES, userAgent: USER_AGENT });
-  const oidc = oidcSource(env, send, redactor);
+  const { source: oidc, words } = oidcSource(env, send, redactor);
   const retry = <T>(attempt: () => Promise<T>) => withRetries<T, AttestFailure>(attempt, t, deadline, {
     now: Date.now,
     sleep: realSleep,
@@ -100,7 +102,7 @@ async function attest(inputs: AttestInputs, env: Env, print: Printer, redactor: 
 
   const key = ephemeralKey();
   const { cert, identity, issuer } = await retry(async () => {
-    const token = await requestOidcToken(oidc, SIGSTORE_AUDIENCE, { redactor, print, words: oidcWords });
+    const token = await requestOidcToken(oidc, SIGSTORE_AUDIENCE, { redactor, print, words });
     if (typeof token.claims.sub !== 'string' || token.claims.sub === '') throw failures.oidcNoSubject();
     if (typeof token.claims.exp === 'number' && token.claims.exp * 1000 <= Date.now()) throw failures.oidcExpired();
     const certificate = await requestCertificate(inputs.fulcioUrl, token, key, send, redactor);
@@ -124,11 +126,26 @@ async function attest(inputs: AttestInputs, env: Env, print: Printer, redactor: 
   };
 }
 
-/** GitHub's token endpoint; the source is pluggable (src/kit/oidc.ts) for CI systems that hand the token over otherwise. */
-function oidcSource(env: Env, send: HttpSend, redactor: Redactor): OidcSource {
+/**
+ * GitHub's token endpoint, or in a GitLab job the `id_tokens` variable SIGSTORE_ID_TOKEN (GitLab signs it when the
+ * job starts; there is nothing to request).
+ */
+function oidcSource(env: Env, send: HttpSend, redactor: Redactor): { source: OidcSource; words: OidcWords<AttestFailure> } {
+  if (isGitlabCi(env)) {
+    const variable = GITLAB_ID_TOKEN_VARIABLES.sigstore;
+    return {
+      source: variableOidcSource(env, variable, GITLAB_ISSUER),
+      words: {
+        ...oidcWords,
+        noValue: () => failures.gitlabNoIdToken(variable),
+        notAJwt: () => failures.gitlabNotAJwt(variable),
+        wrongAudience: (got) => failures.gitlabWrongAudience(variable, got),
+      },
+    };
+  }
   const request = githubOidcRequest(env, oidcWords);
   if (!request) throw failures.missingIdToken();
-  return githubOidcSource(request, send, redactor, oidcWords);
+  return { source: githubOidcSource(request, send, redactor, oidcWords), words: oidcWords };
 }
 
 /** A printer that goes silent once `closed()` is true (work abandoned at the time limit). */

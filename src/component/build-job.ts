@@ -1,7 +1,7 @@
 import { github } from 'projen';
 import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
 import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
-import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
+import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, JobPlacement, distDir, distJobOutputs, distSha256Step } from './placement';
 import { SdistCheckSettings, metadataCheckSteps, sdistCheckStep } from './release-checks';
 import { VersionStamp, stampVersionStep, versionCheckStep } from './version-from-tag';
 
@@ -30,6 +30,8 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: Versi
     name: 'Build distributions',
     runsOn: where.runsOn,
     permissions: { contents: JobPermission.READ },
+    // what the publish jobs download (by id) and check the files against (by sha256)
+    outputs: distJobOutputs(),
     steps: [
       {
         name: 'Checkout',
@@ -45,12 +47,34 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: Versi
       versionCheckStep(where),
       ...(sdist ? [sdistCheckStep(where, sdist)] : []),
       ...metadataCheckSteps(where),
+      distSha256Step(distDir(where)),
       {
         name: 'Upload distributions',
-        id: 'upload_distributions',
+        id: DIST_UPLOAD_STEP_ID,
         uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
         with: { 'name': DIST_ARTIFACT, 'path': distDir(where), 'if-no-files-found': 'error' },
       },
+    ],
+  };
+}
+
+/**
+ * The pull-request job: the build job's build and checks of what PyPI's upload would refuse (not the tag's version:
+ * a pull request has no tag), `contents: read` only, nothing uploaded anywhere.
+ */
+export function pullRequestChecksJob(spec: BuildToolSpec, where: JobPlacement, sdist?: SdistCheckSettings): github.workflows.Job {
+  const install = buildToolInstallCommand(spec);
+  return {
+    name: "Build and check PyPI's upload rules",
+    runsOn: where.runsOn,
+    permissions: { contents: JobPermission.READ },
+    steps: [
+      { name: 'Checkout', id: 'checkout', uses: github.ActionRefs.ACTIONS_CHECKOUT, with: { 'persist-credentials': false } },
+      setupUvStep(),
+      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
+      { name: 'Build sdist and wheel', id: 'build', workingDirectory: where.projectDir || undefined, run: spec.run },
+      ...(sdist ? [sdistCheckStep(where, sdist)] : []),
+      ...metadataCheckSteps(where),
     ],
   };
 }

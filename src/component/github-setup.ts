@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { Component, JsonFile, Project } from 'projen';
-import { PypiReleaseConfigError } from './errors';
+import { ConfigErrorClass, PypiReleaseConfigError } from './errors';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 
 /**
@@ -28,6 +28,8 @@ const MAX_REVIEWERS = 6;
 interface EnvironmentPlan {
   readonly name: string;
   readonly tagPatterns: string[];
+  /** Branches that may deploy to it (a workflow that publishes on pushes to a branch, like projen's release). */
+  readonly branchPatterns?: string[];
   readonly reviewers?: string[];
   readonly preventSelfReview?: boolean;
 }
@@ -38,6 +40,8 @@ export interface GithubSideRequest {
   readonly environments: string[];
   /** Tag filter patterns of the workflow's trigger (GitHub's workflow filter syntax). */
   readonly workflowTagPatterns: string[];
+  /** Branches whose pushes publish (projen's release branches, for the retrofit); none for tag-triggered releases. */
+  readonly branches?: string[];
   readonly reviewers?: string[];
   readonly preventSelfReview?: boolean;
 }
@@ -88,13 +92,13 @@ export function fnmatchSuperset(pattern: string): string | undefined {
 }
 
 /** GitHub logins ("octocat") and teams ("octo-org/release-team"). */
-export function validateReviewers(reviewers: string[]): void {
+export function validateReviewers(reviewers: string[], Fail: ConfigErrorClass = PypiReleaseConfigError): void {
   if (reviewers.length > MAX_REVIEWERS) {
-    throw new PypiReleaseConfigError(`reviewers lists ${reviewers.length} reviewers; GitHub allows at most ${MAX_REVIEWERS} per environment (use a team)`);
+    throw new Fail(`reviewers lists ${reviewers.length} reviewers; GitHub allows at most ${MAX_REVIEWERS} per environment (use a team)`);
   }
   for (const who of reviewers) {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/.test(who)) {
-      throw new PypiReleaseConfigError(`reviewer "${who}" is neither a GitHub login ("octocat") nor a team ("octo-org/release-team")`);
+      throw new Fail(`reviewer "${who}" is neither a GitHub login ("octocat") nor a team ("octo-org/release-team")`);
     }
   }
 }
@@ -140,9 +144,11 @@ export class PypiGithubSetup extends Component {
       if (known && (JSON.stringify(known.reviewers) !== JSON.stringify(request.reviewers) || known.preventSelfReview !== request.preventSelfReview)) {
         throw new PypiReleaseConfigError(`environment "${name}" is used by two releases with different reviewers; give them the same reviewers or different environments`);
       }
+      const branchPatterns = [...new Set([...(known?.branchPatterns ?? []), ...(request.branches ?? [])])];
       this.environments.set(name, {
         name,
         tagPatterns: withoutSubsumed([...(known?.tagPatterns ?? []), ...patterns]),
+        ...(branchPatterns.length ? { branchPatterns } : {}),
         ...(request.reviewers ? { reviewers: [...request.reviewers] } : {}),
         ...(request.preventSelfReview !== undefined ? { preventSelfReview: request.preventSelfReview } : {}),
       });
@@ -168,17 +174,25 @@ export class PypiGithubSetup extends Component {
       'environment on first use, unprotected.',
     ];
     for (const env of plan.environments.filter((e) => environments.includes(e.name))) {
+      const from = [
+        ...(env.tagPatterns.length ? [`tags matching ${env.tagPatterns.join(', ')}`] : []),
+        ...(env.branchPatterns?.length ? [`the branch${env.branchPatterns.length > 1 ? 'es' : ''} ${env.branchPatterns.join(', ')}`] : []),
+      ];
       lines.push(
         `  Environment "${env.name}" (the one its index's trusted publisher names):`,
-        `    deployments only from tags matching ${env.tagPatterns.join(', ')}`,
+        `    deployments only from ${from.join(' and ')}`,
         env.reviewers?.length
           ? `    required reviewers: ${env.reviewers.join(', ')}${env.preventSelfReview ? ' (not the person who started the run)' : ''}`
-          : '    required reviewers: none configured (set `reviewers`; without them any tag pusher publishes)',
+          : `    required reviewers: none configured (set \`reviewers\`; without them anyone who may push ${env.tagPatterns.length ? 'a release tag' : 'to the release branch'} publishes)`,
+      );
+    }
+    if (plan.tagRuleset.tagPatterns.length) {
+      lines.push(
+        `  Tag ruleset "${TAG_RULESET_NAME}": only repository admins create, move or delete tags matching`,
+        `    ${plan.tagRuleset.tagPatterns.join(', ')}`,
       );
     }
     lines.push(
-      `  Tag ruleset "${TAG_RULESET_NAME}": only repository admins create, move or delete tags matching`,
-      `    ${plan.tagRuleset.tagPatterns.join(', ')}`,
       'Plans: public repositories have all of this on every GitHub plan; private ones need GitHub Pro, Team or',
       'Enterprise for environments, deployment policies and rulesets, and GitHub Enterprise for required reviewers.',
     );

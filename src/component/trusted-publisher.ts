@@ -73,10 +73,10 @@ export function validateDistributionName(name: string, Fail: ConfigErrorClass = 
 }
 
 /** GitHub's rules for "owner/name". */
-export function parseRepository(repository: string): { owner: string; repositoryName: string } {
+export function parseRepository(repository: string, Fail: ConfigErrorClass = PypiReleaseConfigError): { owner: string; repositoryName: string } {
   const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(repository);
   if (!match || match[2] === '.' || match[2] === '..' || match[1].endsWith('-')) {
-    throw new PypiReleaseConfigError(`repository "${repository}" is not a GitHub "owner/name" (e.g. "octo-org/demo")`);
+    throw new Fail(`repository "${repository}" is not a GitHub "owner/name" (e.g. "octo-org/demo")`);
   }
   return { owner: match[1], repositoryName: match[2] };
 }

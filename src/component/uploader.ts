@@ -38,8 +38,11 @@ export interface UploaderSpec {
   readonly label: string;
   /** Installed from its hash-locked set before the mint step; undefined for uv itself (setup-uv provides it). */
   readonly tool?: PinnedTool;
-  /** Needs the project's pyproject.toml (and README) next to dist/ in the publish job. */
-  readonly needsPyproject: boolean;
+  /**
+   * Uploads from a project (poetry, pdm): the upload step generates one in its scratch directory, with the
+   * distribution's name and nothing else, instead of reading the repository's pyproject.toml.
+   */
+  readonly needsProject: boolean;
   /** Cannot upload prebuilt files: would rebuild in the publish job. */
   readonly rebuildsFromSource: boolean;
   /** The upload step's `run:` (no `${{ }}` in it, ever: the token reaches the tool through `env:` only). */
@@ -57,7 +60,7 @@ export interface UploaderSpec {
 }
 
 /** The repository name the poetry upload step defines (by URL) and publishes to: any index, not only PyPI. */
-const POETRY_REPOSITORY = 'upload';
+export const POETRY_REPOSITORY = 'upload';
 
 type SpecBody = Omit<UploaderSpec, 'env'>;
 
@@ -73,16 +76,17 @@ const SPECS: Record<UploaderName, SpecBody> = {
   // never let uv attempt its own OIDC exchange: the token comes from the mint step
   uv: {
     label: 'Uploader.UV',
-    needsPyproject: false,
+    needsProject: false,
     rebuildsFromSource: false,
-    run: 'uv publish --trusted-publishing never dist/*',
+    // --no-config: no uv.toml or [tool.uv] is read (the scratch directory has none either; this says so for any cwd)
+    run: 'uv publish --no-config --trusted-publishing never dist/*',
     // uv uploads the attestations next to each file by itself (`--no-attestations` turns that off)
-    attestedRun: 'uv publish --trusted-publishing never dist/*',
+    attestedRun: 'uv publish --no-config --trusted-publishing never dist/*',
   },
   twine: {
     label: 'Uploader.TWINE',
     tool: 'twine',
-    needsPyproject: false,
+    needsProject: false,
     rebuildsFromSource: false,
     run: 'twine upload --non-interactive dist/*',
     // twine attaches them only when asked, and then refuses a file that has none
@@ -91,15 +95,15 @@ const SPECS: Record<UploaderName, SpecBody> = {
   poetry: {
     label: 'Uploader.POETRY',
     tool: 'poetry',
-    needsPyproject: true,
+    needsProject: true,
     rebuildsFromSource: false,
     run: `poetry publish --no-interaction --repository ${POETRY_REPOSITORY}`,
   },
-  hatch: { label: 'Uploader.HATCH', tool: 'hatch', needsPyproject: false, rebuildsFromSource: false, run: 'hatch publish --no-prompt dist/*' },
-  // --skip=:all: no pre_publish/post_publish hook of [tool.pdm.scripts], i.e. no project code next to the token
-  pdm: { label: 'Uploader.PDM', tool: 'pdm', needsPyproject: true, rebuildsFromSource: false, run: 'pdm publish --no-build --skip=:all' },
-  flit: { label: 'Uploader.FLIT', tool: 'flit', needsPyproject: true, rebuildsFromSource: true, run: 'flit publish' },
-  maturin: { label: 'Uploader.MATURIN', tool: 'maturin', needsPyproject: false, rebuildsFromSource: false, run: 'maturin upload --non-interactive dist/*' },
+  hatch: { label: 'Uploader.HATCH', tool: 'hatch', needsProject: false, rebuildsFromSource: false, run: 'hatch publish --no-prompt dist/*' },
+  // --skip=:all: no pre_publish/post_publish hook runs even if a [tool.pdm.scripts] were there (the generated project has none)
+  pdm: { label: 'Uploader.PDM', tool: 'pdm', needsProject: true, rebuildsFromSource: false, run: 'pdm publish --no-build --skip=:all' },
+  flit: { label: 'Uploader.FLIT', tool: 'flit', needsProject: true, rebuildsFromSource: true, run: 'flit publish' },
+  maturin: { label: 'Uploader.MATURIN', tool: 'maturin', needsProject: false, rebuildsFromSource: false, run: 'maturin upload --non-interactive dist/*' },
 };
 
 export function uploaderSpec(uploader: Uploader): UploaderSpec {

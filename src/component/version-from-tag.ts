@@ -7,14 +7,16 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Project, github } from 'projen';
-import type { JobPlacement } from './placement';
 import { BuildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
+import type { JobPlacement } from './placement';
 import { PythonProjectKind, hasPyproject } from './project';
+import { readPyproject } from './pyproject';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 
 /** Where the version script lives in a user's repository, next to the shipped actions. */
-export const VERSION_SCRIPT = '.github/actions/pypi-version/version.py';
+export const VERSION_SCRIPT_DIR = '.github/actions/pypi-version';
+export const VERSION_SCRIPT = `${VERSION_SCRIPT_DIR}/version.py`;
 const VERSION_SCRIPT_SOURCE = join(PACKAGE_ROOT, 'version', 'version.py');
 
 /** How the build job writes the tag's version into the project: the project's own tool, or an edit of pyproject.toml. */
@@ -72,17 +74,9 @@ const VCS_VERSION_PLUGINS: Array<[RegExp, string]> = [
   [/\bpbr\s*=\s*True|["']pbr["'<>=!~ ]/, 'pbr'],
 ];
 
-/** `source = "<value>"` in the [table] of a TOML text. */
-function tableSource(text: string, table: string): string | undefined {
-  const header = new RegExp(`^\\s*\\[\\s*${table.replace(/\./g, '\\s*\\.\\s*')}\\s*\\]\\s*(?:#.*)?$`, 'm');
-  const start = header.exec(text);
-  if (!start) return undefined;
-  const body = text.slice(start.index + start[0].length).split(/^\s*\[/m)[0];
-  return /^\s*source\s*=\s*["']([^"']*)["']/m.exec(body)?.[1];
-}
-
-/** What the project's files say about where its version comes from, gathered from projen's data and the disk. */
+/** What the project's files say about where its version comes from. */
 interface VersionFacts {
+  /** pyproject.toml's data (projen's overrides included) as JSON, and setup.py / setup.cfg as written. */
   readonly texts: string[];
   readonly hatchSource?: string;
   readonly pdmSource?: string;
@@ -90,26 +84,16 @@ interface VersionFacts {
 }
 
 function versionFacts(project: Project): VersionFacts {
-  const texts: string[] = [];
-  const read = (name: string) => {
-    const path = join(project.outdir, name);
-    if (existsSync(path)) texts.push(readFileSync(path, 'utf-8'));
-  };
-  read('pyproject.toml');
-  read('setup.py');
-  read('setup.cfg');
-  const managed = project.tryFindObjectFile('pyproject.toml') as unknown as { obj?: unknown; rawOverrides?: unknown } | undefined;
-  const data = managed ? [managed.obj, managed.rawOverrides] : [];
-  const at = (value: unknown, path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
-  const fromData = (path: string[]) => data.map((d) => at(d, path)).find((v) => typeof v === 'string') as string | undefined;
-  const disk = texts[0] ?? '';
-  const dynamic = [...data.map((d) => at(d, ['project', 'dynamic']))].some((v) => Array.isArray(v) && v.includes('version'))
-    || /^\s*dynamic\s*=\s*\[[^\]]*["']version["']/m.test(disk);
+  const pyproject = readPyproject(project);
+  const at = (path: string[]): unknown =>
+    path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), pyproject?.data);
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const files = ['setup.py', 'setup.cfg'].map((name) => join(project.outdir, name)).filter((path) => existsSync(path));
   return {
-    texts: [...texts, ...data.map((d) => JSON.stringify(d ?? {}))],
-    hatchSource: fromData(['tool', 'hatch', 'version', 'source']) ?? tableSource(disk, 'tool.hatch.version'),
-    pdmSource: fromData(['tool', 'pdm', 'version', 'source']) ?? tableSource(disk, 'tool.pdm.version'),
-    dynamicVersion: dynamic,
+    texts: [JSON.stringify(pyproject?.data ?? {}), ...files.map((path) => readFileSync(path, 'utf-8'))],
+    hatchSource: text(at(['tool', 'hatch', 'version', 'source'])),
+    pdmSource: text(at(['tool', 'pdm', 'version', 'source'])),
+    dynamicVersion: pyproject?.dynamicVersion ?? false,
   };
 }
 

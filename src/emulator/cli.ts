@@ -9,10 +9,10 @@ import { EmulatorConfigError, startEmulator } from './index';
 
 const USAGE = `usage: pypi-mint-emulator [--config <file.json> | --config -] [--trusted-root <file>]
 
-Starts a loopback PyPI (audience, mint-token, /legacy/ uploads, /simple/, /integrity/), a GitHub Actions OIDC
-issuer and Sigstore stand-ins (Fulcio, Rekor).
+Starts a loopback PyPI (audience, mint-token, /legacy/ uploads, /simple/, /integrity/), GitHub Actions' and GitLab's OIDC
+issuers and Sigstore stand-ins (Fulcio, Rekor).
 Prints one JSON line: {"indexUrl","uploadUrl","simpleUrl","audienceUrl","oidcIssuer","oidcRequestUrl",
-"oidcRequestToken","fulcioUrl","rekorUrl","trustedRootUrl"}.
+"oidcRequestToken","gitlabIssuer","gitlabIdTokenUrl","fulcioUrl","rekorUrl","trustedRootUrl"}.
 Serves until SIGINT, SIGTERM or SIGHUP, or until the process that started it exits (npx included). '--config -' reads the JSON config from stdin. '--trusted-root <file>' also
 writes the Sigstore trusted root (trusted_root.json) that verifies what the stand-ins sign, before the line.`;
 
@@ -114,6 +114,8 @@ async function main(argv: string[]): Promise<void> {
     oidcIssuer: emulator.oidc.issuer,
     oidcRequestUrl: emulator.oidc.requestUrl,
     oidcRequestToken: emulator.oidc.requestToken,
+    gitlabIssuer: emulator.gitlab.issuer,
+    gitlabIdTokenUrl: emulator.gitlab.idTokenUrl,
     fulcioUrl: emulator.sigstore.fulcioUrl,
     rekorUrl: emulator.sigstore.rekorUrl,
     trustedRootUrl: emulator.sigstore.trustedRootUrl,

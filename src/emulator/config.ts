@@ -2,7 +2,9 @@
  * Validation of the emulator's config (the CLI reads it from JSON, so every field is checked and every error
  * names the field it is about).
  */
-import type { EmulatorConfig, PendingPublisherConfig, PublisherConfig, RunnerClaims } from './types';
+import type {
+  EmulatorConfig, GitlabJobClaims, GitlabPublisherConfig, PendingGitlabPublisherConfig, PendingPublisherConfig, PublisherConfig, RunnerClaims,
+} from './types';
 
 export class EmulatorConfigError extends Error {
   readonly code = 'invalid-config';
@@ -12,7 +14,8 @@ export class EmulatorConfigError extends Error {
 }
 
 const TOP_LEVEL_KEYS = ['host', 'pypiPort', 'oidcPort', 'sigstorePort', 'audience', 'trustedPublishing', 'projects', 'publishers',
-  'pendingPublishers', 'runner', 'extraIssuers', 'requestToken', 'tokenLifetimeSeconds', 'maxUploadBytes', 'visibilityDelaySeconds'];
+  'pendingPublishers', 'gitlabPublishers', 'pendingGitlabPublishers', 'gitlabJob', 'runner', 'extraIssuers', 'requestToken', 'tokenLifetimeSeconds',
+  'maxUploadBytes', 'visibilityDelaySeconds'];
 const IDENTITY_KEYS = ['owner', 'ownerId', 'repository', 'workflow', 'environment'];
 
 type Problems = string[];
@@ -131,6 +134,54 @@ function pendingPublishers(v: unknown, at: string, problems: Problems): PendingP
   });
 }
 
+const GITLAB_IDENTITY_KEYS = ['namespace', 'project', 'workflowFilepath', 'environment'];
+
+/** warehouse's GitLab publisher form: namespace (subgroups allowed), project, a pipeline path ending in .yml/.yaml. */
+function gitlabIdentity(obj: Record<string, unknown>, at: string, problems: Problems) {
+  const namespace = nonEmptyString(obj.namespace, `${at}.namespace`, problems);
+  const project = nonEmptyString(obj.project, `${at}.project`, problems);
+  if (project.includes('/')) problems.push(`${at}.project: the project name alone, without its namespace`);
+  const workflowFilepath = nonEmptyString(obj.workflowFilepath, `${at}.workflowFilepath`, problems);
+  if (workflowFilepath && (!/\.ya?ml$/.test(workflowFilepath) || workflowFilepath.startsWith('/'))) {
+    problems.push(`${at}.workflowFilepath: expected the top-level pipeline file's path, ending in .yml or .yaml, not starting with '/'`);
+  }
+  let environment: string | undefined;
+  if (obj.environment !== undefined && obj.environment !== '') {
+    environment = nonEmptyString(obj.environment, `${at}.environment`, problems);
+    if (!/^[a-zA-Z0-9\-_/${} ]+$/.test(environment)) problems.push(`${at}.environment: letters, digits, spaces and - _ / $ { } only`);
+  }
+  return { namespace, project, workflowFilepath, ...(environment ? { environment } : {}) };
+}
+
+function gitlabPublishers(v: unknown, at: string, problems: Problems): GitlabPublisherConfig[] | undefined {
+  return objectArray(v, at, 'GitLab publishers', problems, (p, where) => {
+    unknownKeys(p, ['projects', ...GITLAB_IDENTITY_KEYS], `${where}.`, problems);
+    const projects = stringList(p.projects, `${where}.projects`, problems);
+    if (!projects || projects.length === 0) problems.push(`${where}.projects: expected at least one project name`);
+    return { projects: projects ?? [], ...gitlabIdentity(p, where, problems) };
+  });
+}
+
+function pendingGitlabPublishers(v: unknown, at: string, problems: Problems): PendingGitlabPublisherConfig[] | undefined {
+  return objectArray(v, at, 'pending GitLab publishers', problems, (p, where) => {
+    unknownKeys(p, ['pypiProject', ...GITLAB_IDENTITY_KEYS], `${where}.`, problems);
+    return { pypiProject: nonEmptyString(p.pypiProject, `${where}.pypiProject`, problems), ...gitlabIdentity(p, where, problems) };
+  });
+}
+
+function gitlabJob(v: unknown, problems: Problems): Partial<GitlabJobClaims> | undefined {
+  if (v === undefined) return undefined;
+  if (!isObject(v)) {
+    problems.push('gitlabJob: expected an object of claim names to values');
+    return undefined;
+  }
+  for (const [key, value] of Object.entries(v)) {
+    const ok = key === 'runner_id' ? Number.isSafeInteger(value) : typeof value === 'string';
+    if (!ok) problems.push(`gitlabJob.${key}: expected ${key === 'runner_id' ? 'an integer' : 'a string'} (as GitLab sends it)`);
+  }
+  return v as Partial<GitlabJobClaims>;
+}
+
 function runner(v: unknown, problems: Problems): Partial<RunnerClaims> | undefined {
   if (v === undefined) return undefined;
   if (!isObject(v)) {
@@ -177,6 +228,9 @@ export function validateConfig(input: unknown): EmulatorConfig {
     projects: stringList(input.projects, 'projects', problems),
     publishers: publishers(input.publishers, 'publishers', problems),
     pendingPublishers: pendingPublishers(input.pendingPublishers, 'pendingPublishers', problems),
+    gitlabPublishers: gitlabPublishers(input.gitlabPublishers, 'gitlabPublishers', problems),
+    pendingGitlabPublishers: pendingGitlabPublishers(input.pendingGitlabPublishers, 'pendingGitlabPublishers', problems),
+    gitlabJob: gitlabJob(input.gitlabJob, problems),
     runner: runner(input.runner, problems),
     extraIssuers: issuerUrls(input.extraIssuers, problems),
     requestToken: optionalString('requestToken'),

@@ -9,6 +9,8 @@ import { validateConfig } from './config';
 import { FaultQueue } from './faults';
 import { generateIssuerKeys, handleOidc, oidcRouteOf, type IssuerState } from './github-oidc/issuer';
 import { runnerClaimsFrom, type ClaimSet } from './github-oidc/runner-claims';
+import { GITLAB_PREFIX, gitlabRouteOf, handleGitlabOidc, issueGitlabIdToken, type GitlabIssuerState } from './gitlab-oidc/issuer';
+import { gitlabJobClaimsFrom } from './gitlab-oidc/job-claims';
 import { closeServer, createRoutedServer, listen, sendText } from './http';
 import { normalizeProjectName } from './names';
 import { IndexStore, newTokenValue } from './pypi/index-store';
@@ -20,7 +22,10 @@ import { handleUpload, type UploadContext } from './pypi/upload';
 import { IssuerKeyRing } from './pypi/verify';
 import { createSigstore, handleSigstore, sigstoreRouteOf, type TrustedRootJson } from './sigstore';
 import { AttestationVerifier } from './sigstore/attestation';
-import type { EmulatorConfig, Fault, PendingPublisherConfig, PublisherConfig, RequestRecord, Route, RunnerClaims, UploadRecord } from './types';
+import type {
+  EmulatorConfig, Fault, GitlabJobClaims, GitlabPublisherConfig, PendingGitlabPublisherConfig, PendingPublisherConfig, PublisherConfig,
+  RequestRecord, Route, RunnerClaims, UploadRecord,
+} from './types';
 
 export * from './types';
 export { EmulatorConfigError, validateConfig } from './config';
@@ -32,10 +37,22 @@ export interface Emulator {
   readonly uploadUrl: string;
   readonly simpleUrl: string;
   readonly oidc: { readonly issuer: string; readonly requestUrl: string; readonly requestToken: string };
+  /**
+   * The GitLab issuer (it stands for https://gitlab.com): `idTokenUrl?aud=X` with `authorization: bearer
+   * <oidc.requestToken>` answers `{"value": <jwt>}`, the JWT a GitLab runner would put in an `id_tokens` variable.
+   */
+  readonly gitlab: { readonly issuer: string; readonly idTokenUrl: string };
   /** The Sigstore stand-ins: Fulcio and Rekor base URLs (one listener) and the trusted root that verifies them. */
   readonly sigstore: { readonly fulcioUrl: string; readonly rekorUrl: string; readonly trustedRootUrl: string; trustedRoot(): TrustedRootJson };
   readonly clock: Clock;
   readonly faults: { inject(route: Route, ...faults: Fault[]): void; clear(): void };
+  /** One `id_tokens` entry for `audience`, signed with the current GitLab job claims. */
+  issueGitlabIdToken(audience: string): Promise<string>;
+  /** Patch the GitLab job claims of the ID tokens issued from now on (undefined removes a claim), until reset. */
+  setGitlabJobClaims(patch: Partial<GitlabJobClaims> & Record<string, unknown>): void;
+  resetGitlabJobClaims(): void;
+  addGitlabPublisher(p: GitlabPublisherConfig): void;
+  addPendingGitlabPublisher(p: PendingGitlabPublisherConfig): void;
   /**
    * Patch the claims of the JWTs issued from now on; a key set to undefined removes that claim (standard ones
    * like `iat` or `aud` included). Patches accumulate until `resetRunnerClaims()`.
@@ -94,6 +111,10 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
   (cfg.projects ?? []).forEach((p) => store.addProject(p));
   (cfg.publishers ?? []).forEach((p) => registry.add(p));
   (cfg.pendingPublishers ?? []).forEach((p) => registry.addPending(p));
+  (cfg.gitlabPublishers ?? []).forEach((p) => registry.addGitlab(p));
+  (cfg.pendingGitlabPublishers ?? []).forEach((p) => registry.addPendingGitlab(p));
+  const configuredJob = gitlabJobClaimsFrom(cfg.gitlabJob ?? {}) as unknown as ClaimSet;
+  let job: ClaimSet = configuredJob;
   const configuredClaims = runnerClaimsFrom(cfg.runner ?? {}) as unknown as ClaimSet;
   // Keys whose value is undefined stay in the set: they remove that claim (even a standard one) at issue time.
   let claims: ClaimSet = configuredClaims;
@@ -109,10 +130,21 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     claims: () => claims,
     onIssued,
   };
-  const oidcServer = createRoutedServer(ctx, oidcRouteOf, (route, req, res, url) => handleOidc(issuerState, route, req, res, url));
+  const gitlabState: GitlabIssuerState = {
+    issuer: '',
+    keys: await generateIssuerKeys(),
+    requestToken: issuerState.requestToken,
+    clock,
+    claims: () => job,
+    onIssued,
+  };
+  const oidcServer = createRoutedServer(ctx, (method, path) => gitlabRouteOf(method, path) ?? oidcRouteOf(method, path),
+    (route, req, res, url) => (url.pathname.startsWith(`${GITLAB_PREFIX}/`)
+      ? handleGitlabOidc(gitlabState, route, req, res, url) : handleOidc(issuerState, route, req, res, url)));
   const oidcPort = await listen(oidcServer, host, cfg.oidcPort ?? 0);
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   issuerState.issuer = `http://${hostInUrl}:${oidcPort}`;
+  gitlabState.issuer = `${issuerState.issuer}${GITLAB_PREFIX}`;
   const extraIssuers = new Set((cfg.extraIssuers ?? []).map((u) => u.replace(/\/$/, '')));
 
   const mintCtx: MintContext = {
@@ -122,12 +154,13 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
     keys: new IssuerKeyRing(),
     audience: () => cfg.audience ?? 'pypi',
     trustedPublishing: () => trustedPublishing,
-    isKnownIssuer: (iss) => iss === issuerState.issuer || extraIssuers.has(iss),
+    isKnownIssuer: (iss) => iss === issuerState.issuer || iss === gitlabState.issuer || extraIssuers.has(iss),
+    isGitlabIssuer: (iss) => iss === gitlabState.issuer,
     tokenLifetimeSeconds: cfg.tokenLifetimeSeconds ?? 900,
     onIssued,
   };
   const sigstore = await createSigstore(clock);
-  const fulcioCtx = { clock, keys: mintCtx.keys, isKnownIssuer: mintCtx.isKnownIssuer };
+  const fulcioCtx = { clock, keys: mintCtx.keys, isKnownIssuer: mintCtx.isKnownIssuer, isGitlabIssuer: mintCtx.isGitlabIssuer };
   const sigstoreServer = createRoutedServer(ctx, sigstoreRouteOf, (route, req, res) => handleSigstore(sigstore, fulcioCtx, route, req, res));
   let sigstorePort: number;
   try {
@@ -174,6 +207,16 @@ export async function startEmulator(config?: EmulatorConfig, options: StartOptio
       requestUrl: `${issuerState.issuer}/token?api-version=2.0`,
       requestToken: issuerState.requestToken,
     },
+    gitlab: { issuer: gitlabState.issuer, idTokenUrl: `${gitlabState.issuer}/id_token` },
+    issueGitlabIdToken: (audience) => issueGitlabIdToken(gitlabState, audience),
+    setGitlabJobClaims: (patch) => {
+      job = { ...job, ...patch };
+    },
+    resetGitlabJobClaims: () => {
+      job = configuredJob;
+    },
+    addGitlabPublisher: (p) => registry.addGitlab(validateConfig({ gitlabPublishers: [p] }).gitlabPublishers![0]),
+    addPendingGitlabPublisher: (p) => registry.addPendingGitlab(validateConfig({ pendingGitlabPublishers: [p] }).pendingGitlabPublishers![0]),
     sigstore: {
       fulcioUrl: sigstoreUrl,
       rekorUrl: sigstoreUrl,

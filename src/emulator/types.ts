@@ -4,10 +4,10 @@
  */
 
 /** The routes of both listeners, as named in the request log and in fault injection. */
-export type Route = 'audience' | 'mint-token' | 'oidc-token' | 'oidc-discovery' | 'jwks' | 'upload' | 'simple' | 'integrity' |
+export type Route = 'audience' | 'mint-token' | 'oidc-token' | 'gitlab-id-token' | 'oidc-discovery' | 'jwks' | 'upload' | 'simple' | 'integrity' |
   'fulcio' | 'rekor' | 'trusted-root';
 
-export const ROUTES: readonly Route[] = ['audience', 'mint-token', 'oidc-token', 'oidc-discovery', 'jwks', 'upload', 'simple', 'integrity',
+export const ROUTES: readonly Route[] = ['audience', 'mint-token', 'oidc-token', 'gitlab-id-token', 'oidc-discovery', 'jwks', 'upload', 'simple', 'integrity',
   'fulcio', 'rekor', 'trusted-root'];
 
 /** A trusted publisher as PyPI stores it: the GitHub identity plus the projects that trust it. */
@@ -33,6 +33,59 @@ export interface PendingPublisherConfig {
    * pending publisher 30 days after that (warehouse oidc/tasks.py), so an older one matches nothing.
    */
   readonly createdAt?: number;
+}
+
+/**
+ * A GitLab trusted publisher as PyPI stores it (warehouse `oidc/models/gitlab.py`): namespace (groups and
+ * subgroups, `a/b`), project, the top-level pipeline file's path, and an environment ('' or absent: any).
+ */
+export interface GitlabPublisherConfig {
+  readonly projects: string[];
+  readonly namespace: string;
+  readonly project: string;
+  readonly workflowFilepath: string;
+  readonly environment?: string;
+}
+
+/** A pending GitLab publisher: may create `pypiProject` on its first successful mint. */
+export interface PendingGitlabPublisherConfig {
+  readonly pypiProject: string;
+  readonly namespace: string;
+  readonly project: string;
+  readonly workflowFilepath: string;
+  readonly environment?: string;
+}
+
+/**
+ * The claims of a GitLab CI/CD job's `id_tokens` JWT, as gitlab.com issues them (strings, except `runner_id`).
+ * https://docs.gitlab.com/ci/secrets/id_token_authentication/#token-payload
+ */
+export interface GitlabJobClaims {
+  namespace_id: string;
+  namespace_path: string;
+  project_id: string;
+  project_path: string;
+  user_id: string;
+  user_login: string;
+  user_email: string;
+  user_access_level: string;
+  pipeline_id: string;
+  pipeline_source: string;
+  job_id: string;
+  ref: string;
+  ref_type: string;
+  ref_path: string;
+  ref_protected: string;
+  environment?: string;
+  environment_protected?: string;
+  deployment_tier?: string;
+  environment_action?: string;
+  runner_id: number;
+  runner_environment: string;
+  sha: string;
+  project_visibility: string;
+  ci_config_ref_uri: string;
+  ci_config_sha: string;
 }
 
 /** The claims a GitHub Actions job's OIDC token carries (all strings, as GitHub sends them). */
@@ -82,6 +135,11 @@ export interface EmulatorConfig {
   pendingPublishers?: PendingPublisherConfig[];
   /** Claims the issuer puts in its JWTs (merged over plausible defaults). */
   runner?: Partial<RunnerClaims>;
+  /** GitLab trusted publishers (the emulator's GitLab issuer stands for https://gitlab.com). */
+  gitlabPublishers?: GitlabPublisherConfig[];
+  pendingGitlabPublishers?: PendingGitlabPublisherConfig[];
+  /** Claims the GitLab issuer puts in a job's `id_tokens` (merged over plausible defaults). */
+  gitlabJob?: Partial<GitlabJobClaims>;
   /** Extra GitHub-kind issuers to trust; keys found via `<iss>/.well-known/openid-configuration` -> `jwks_uri`. */
   extraIssuers?: string[];
   /** Bearer token the OIDC token endpoint requires. @default random */

@@ -224,6 +224,21 @@ export function jsonMember(body: Buffer, name: string): unknown {
   return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[name] : undefined;
 }
 
+/**
+ * A server's own short error text (a JSON body's `message` or `error`, or one line of plain text; never HTML),
+ * redacted before it is cut to `max` characters, so a cut cannot leave part of an echoed credential behind.
+ */
+export function serverSaid(res: HttpResponse, redactor: Redactor, max = 300): string {
+  const parsed = parseJsonBody(res.body) as { message?: unknown; error?: unknown } | undefined;
+  let text = '';
+  if (parsed !== undefined) {
+    text = typeof parsed?.message === 'string' ? parsed.message : typeof parsed?.error === 'string' ? parsed.error : '';
+  } else if (!/html/i.test(res.headers['content-type'] ?? '')) {
+    text = res.body.toString('utf8');
+  }
+  return redactor.redact(text.replace(/\s+/g, ' ').trim(), max);
+}
+
 /** Statuses worth another attempt: the server is overloaded, down, or gave up waiting for us. */
 export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;

@@ -6,10 +6,13 @@
  * leave the first part of a credential behind.
  */
 
-const JWT_SHAPE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+// Every pattern runs in linear time on any text: a match may only start where a run of its characters starts (the
+// lookbehinds), and the open-ended parts are bounded, so a megabyte of `AAAA…` or `eyJeyJ…` from a hostile server
+// cannot stall the event loop (and with it the step's own timers) the way backtracking from every offset did.
+const JWT_SHAPE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 // A macaroon is long (~180 chars); project names like `pypi-mint-sample` are names, not tokens, and must survive.
 const TOKEN_SHAPE = /pypi-[A-Za-z0-9_-]{40,}/g;
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/@]{0,4096}@/gi;
 
 export class Redactor {
   private readonly secrets = new Set<string>();

@@ -9,7 +9,11 @@ import { IndexEndpoints } from './inputs';
 import { ActionFailure, Explanation, explanations, labels } from './messages';
 import { Claims, GITHUB_ISSUER, claimText, workflowFilename } from './oidc';
 import type { RunnerContext } from './run';
-import { PublisherFormField, normalizeProjectName, pendingPublisherUrl, projectPublishingUrl, publisherFormFields, splitRepository } from '../pypi';
+import {
+  GITLAB_ISSUER, PublisherFormField, gitlabPublisherFormFields, gitlabPublisherFromClaims, normalizeProjectName, pendingPublisherUrl,
+  projectPublishingUrl, publisherFormFields,
+  splitRepository,
+} from '../pypi';
 
 export interface Diagnosis extends Explanation {
   /** The trusted-publisher form to fill in on the index, when that is the fix. */
@@ -18,6 +22,8 @@ export interface Diagnosis extends Explanation {
 
 /** The values a user enters on the index's "add a trusted publisher" form, and the pages that have the form. */
 export interface PublisherForm {
+  /** Which form: GitHub's or GitLab's. */
+  readonly kind: 'GitHub' | 'GitLab';
   readonly indexName: string;
   readonly fields: readonly PublisherFormField[];
   readonly pages: ReadonlyArray<{ readonly label: string; readonly url: string }>;
@@ -34,6 +40,8 @@ export interface DiagnosisInput {
   readonly projects: readonly string[];
   /** Which of ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN were missing. */
   readonly missingOidcVars?: readonly string[];
+  /** The step runs in a GitLab CI/CD job. */
+  readonly gitlab?: boolean;
 }
 
 /** Situations that deserve a warning even when minting succeeds. */
@@ -58,6 +66,8 @@ export function diagnose(input: DiagnosisInput): Diagnosis[] {
     else if (runner.actor === 'dependabot[bot]') out.push(explanations.dependabot());
     else out.push(explanations.missingPermission(input.missingOidcVars ?? ['ACTIONS_ID_TOKEN_REQUEST_URL']));
   }
+
+  if (input.gitlab) return out.concat(diagnoseGitlab(input));
 
   const iss = claimText(claims, 'iss');
   const enterprise = isEnterpriseServer(runner);
@@ -100,12 +110,35 @@ export function publisherSettings(claims: Claims | undefined, runner: RunnerCont
   };
 }
 
+/** The same explanations for a GitLab job: its issuer, its one token, its exact environment, GitLab's form. */
+function diagnoseGitlab(input: DiagnosisInput): Diagnosis[] {
+  const { failure, claims } = input;
+  const out: Diagnosis[] = [];
+  const has = (code: string) => failure?.indexErrors.some((e) => e.code === code) ?? false;
+  const mentions = (text: RegExp) => failure?.indexErrors.some((e) => text.test(e.description)) ?? false;
+  const iss = claimText(claims, 'iss');
+  if (mentions(/unknown trusted publishing issuer/i) || (iss !== undefined && iss !== GITLAB_ISSUER && input.index.kind !== 'custom')) {
+    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER));
+  }
+  if (has('invalid-token')) out.push(explanations.tokenNotAccepted(input.audienceInput, input.index.displayName));
+  if (has('invalid-reuse-token')) out.push(explanations.gitlabReusedToken());
+  if (has('invalid-pending-publisher')) out.push({ ...explanations.pendingForExisting(), settings: publisherForm(input) });
+  if (has('invalid-publisher')) {
+    if (mentions(/environment/i)) out.push(explanations.gitlabEnvironmentMismatch(claimText(claims, 'environment')));
+    out.push({ ...explanations.noPublisher(), settings: publisherForm(input) });
+  }
+  return out;
+}
+
 function publisherForm(input: DiagnosisInput): PublisherForm {
   const web = input.index.webOrigin;
   const projects = input.projects.length > 0 ? input.projects : ['<project>'];
   return {
+    kind: input.gitlab ? 'GitLab' : 'GitHub',
     indexName: input.index.displayName,
-    fields: publisherFormFields(publisherSettings(input.claims, input.runner)),
+    fields: input.gitlab
+      ? gitlabPublisherFormFields(gitlabPublisherFromClaims((name) => claimText(input.claims, name)))
+      : publisherFormFields(publisherSettings(input.claims, input.runner)),
     pages: [
       ...projects.map((p) => ({ label: labels.existingProject(p), url: projectPublishingUrl(web, p) })),
       { label: labels.newProject(input.projects.length === 1 ? input.projects[0] : undefined), url: pendingPublisherUrl(web) },

@@ -15,8 +15,9 @@ const PYPI_HOST = new URL(PYPI.webUrl).host;
 const TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 const PERMISSIONS_DOCS = 'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings';
 const STATUS_PAGE = 'https://status.python.org/';
+const GITLAB_ID_TOKENS_DOCS = 'https://docs.gitlab.com/ci/yaml/#id_tokens';
 /** Links of ours that the step summary may render as links (server text never does). */
-export const OUR_LINKS = [TROUBLESHOOTING, PERMISSIONS_DOCS, STATUS_PAGE] as const;
+export const OUR_LINKS = [TROUBLESHOOTING, PERMISSIONS_DOCS, STATUS_PAGE, GITLAB_ID_TOKENS_DOCS] as const;
 
 /** A value inside a code span, on one line and without the backtick that could close the span early. */
 export const code = (value: string) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
@@ -31,6 +32,8 @@ export interface IndexError {
 
 export type FailureCode =
   | 'missing-github-output'
+  | 'missing-mint-output'
+  | 'missing-id-token'
   | 'invalid-input'
   | 'invalid-index-url'
   | 'missing-id-token-permission'
@@ -146,6 +149,29 @@ export const failures = {
     notAnIndex: (raw: string, simple: boolean) => `index-url '${raw}' is neither an upload URL ending in /legacy/ nor an ` +
       `index root (https://host/).${simple ? ' That is the simple (download) index; give the upload URL (…/legacy/) instead.' : ''}`,
   },
+  // GitLab CI/CD jobs
+  gitlabOutputFile: (variable: string, problem: 'missing' | 'not-private' | 'not-empty') => new ActionFailure('missing-mint-output',
+    `${variable} is not usable`,
+    `${problem === 'missing' ? `${variable} is not set or names no file`
+      : problem === 'not-private' ? `${variable} names a file that other users can read`
+        : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through ` +
+    `a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` ` +
+    'just before this step. Nothing was requested.'),
+  gitlabNoIdToken: (variable: string, audience: string) => new ActionFailure('missing-id-token', 'No ID token in this job',
+    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; ` +
+    `add one with this index's audience to the publishing job (only that job):
+  id_tokens:
+    ${variable}:
+      aud: ${audience}
+` +
+    `See ${GITLAB_ID_TOKENS_DOCS}`),
+  gitlabNotAJwt: (variable: string) => new ActionFailure('oidc-invalid-response', 'Invalid ID token',
+    `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or ` +
+    'overridden by a CI/CD variable of the same name?'),
+  gitlabWrongAudience: (variable: string, got: string | undefined, wanted: string) => new ActionFailure('oidc-wrong-audience',
+    'ID token has the wrong audience',
+    `${variable} is a token for audience ${got === undefined ? 'MISSING' : code(got)}, and this index expects ` +
+    `'${wanted}'. It was not sent to the index. Set \`aud: ${wanted}\` on that entry of the job's \`id_tokens\`.`),
   missingIdToken: (missing: readonly string[]) => new ActionFailure('missing-id-token-permission', 'No OIDC token available',
     `GitHub gave this job no way to request an OIDC token (${missing.join(' and ')} not set).`),
 
@@ -271,11 +297,19 @@ export const logs = {
   askingAudience: (indexName: string, url: string) => `Asking ${indexName} for its trusted-publishing audience (${url})`,
   audience: (indexName: string, audience: string, from: 'input' | 'host' | 'index') => `Index ${indexName}, audience ` +
     `'${audience}'${from === 'input' ? ' (from the audience input)' : from === 'host' ? ` (${indexName}'s own)` : ''}`,
+  gotGitlabIdToken: (projectPath: string, pipelineFile: string, variable: string, mintUrl: string) =>
+    `Using the job's ID token ${variable} for ${projectPath} (${pipelineFile}); exchanging it at ${mintUrl}`,
+  retryingSameToken: (f: ActionFailure, attempt: number, delayMs: number) => `Attempt ${attempt} failed (${f.code}: ` +
+    `${f.message.split('\n')[0].replace(/\.$/, '')}); retrying in ${(delayMs / 1000).toFixed(1)} s with the same ID token ` +
+    '(GitLab issues one per job).',
+  mintedToFile: (indexName: string, expiresIso: string, names: readonly string[], variable: string) => 'Minted a PyPI token for ' +
+    `${indexName}, valid until ${expiresIso}; ${names.join(', ')} written to the file named by ${variable}.`,
   gotOidcToken: (repository: string, workflow: string, mintUrl: string) =>
     `Got an OIDC token for ${repository} (${workflow}); exchanging it at ${mintUrl}`,
   minted: (indexName: string, expiresIso: string, exported: readonly string[]) => `Minted a PyPI token for ${indexName}, ` +
     `valid until ${expiresIso}; it is in the step output api-token${exported.length ? ` and in ${exported.join(', ')}` : ''}.`,
   crashed: '::error title=Unexpected error in the mint action::The action failed unexpectedly and minted no token.',
+  crashedGitlab: 'ERROR: Unexpected error in the mint step: it failed unexpectedly and minted no token.',
 };
 
 // --- diagnoses: why it failed, and what to change ------------------------------------------------------------
@@ -355,6 +389,29 @@ export const explanations = {
       'index still saw each as reused: another process may be replaying this job\'s tokens, or the index\'s replay ' +
       'cache is misbehaving. Re-run the job; if it persists, report it to the index.'],
   }),
+  gitlabReusedToken: (): Explanation => ({
+    id: 'gitlabReusedToken',
+    title: 'ID token already used',
+    text: ['GitLab gives a job one ID token per `id_tokens` entry, when the job starts, and PyPI accepts each token once ' +
+      '(its `jti`). This job\'s token was already exchanged (an earlier attempt whose answer was lost, or another ' +
+      'command of this job), and no fresh one can be had inside the job. Retry the job: the new job gets a new token.'],
+  }),
+  gitlabUntrustedIssuer: (iss: string | undefined, gitlabIssuer: string): Explanation => ({
+    id: 'gitlabUntrustedIssuer',
+    title: 'GitLab instance not trusted by this index',
+    text: [`This job's ID token comes from ${iss ? code(iss) : 'an unknown issuer'}. PyPI trusts ${code(gitlabIssuer)}; a ` +
+      'self-managed GitLab instance must first be added as a custom OIDC issuer of the PyPI organisation that owns the ' +
+      'project (organisation settings), and its publishers registered with that issuer.'],
+  }),
+  gitlabEnvironmentMismatch: (environment: string | undefined): Explanation => ({
+    id: 'gitlabEnvironmentMismatch',
+    title: 'Environment mismatch',
+    text: [environment === undefined
+      ? 'The publisher on PyPI names an environment, but this job has none. Add `environment: <name>` to the ' +
+        'publishing job, or clear the environment on PyPI.'
+      : `This job runs in the environment ${code(environment)}, which is not the one the publisher on PyPI names. For ` +
+        'GitLab, PyPI compares environment names exactly (case included); a publisher with no environment accepts any.'],
+  }),
   pendingForExisting: (): Explanation => ({
     id: 'pendingForExisting',
     title: 'Pending publisher for an existing project',
@@ -382,6 +439,7 @@ export const explanations = {
 
 export const labels = {
   formIntro: (indexName: string) => `Add a trusted publisher (GitHub) on ${indexName} with exactly these values for this run:`,
+  gitlabFormIntro: (indexName: string) => `Add a trusted publisher (GitLab) on ${indexName} with exactly these values for this run:`,
   noEnvironment: '(leave empty: this job runs in no environment)',
   unknown: '(unknown)',
   where: 'Where:',

@@ -4,6 +4,9 @@
  * which ones decide trusted publishing, the issuer PyPI trusts, and the workflow file PyPI matches on. Only those
  * claims are ever shown, never the JWT itself.
  */
+import type { Claims } from '../kit/oidc';
+import { GITLAB_CLAIMS_THAT_MATTER } from '../pypi';
+
 export { claimText, decodeClaims, GITHUB_ISSUER, type Claims } from '../kit/oidc';
 
 /** The claims PyPI's GitHub publisher looks at, plus the ones that explain a mismatch. */
@@ -22,4 +25,9 @@ export const CLAIMS_THAT_MATTER = [
 export function workflowFilename(jobWorkflowRef: string | undefined): string | undefined {
   const m = jobWorkflowRef ? /([^/]+\.(?:yml|yaml))(?=@)/.exec(jobWorkflowRef) : null;
   return m ? m[1] : undefined;
+}
+
+/** GitLab's claims when the token is one of GitLab's ID tokens, else GitHub's. */
+export function claimsThatMatter(claims: Claims | undefined): readonly string[] {
+  return claims?.project_path !== undefined || claims?.ci_config_ref_uri !== undefined ? GITLAB_CLAIMS_THAT_MATTER : CLAIMS_THAT_MATTER;
 }

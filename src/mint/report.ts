@@ -7,7 +7,7 @@
  */
 import type { Diagnosis, PublisherForm } from './diagnose';
 import { ActionFailure, code, labels } from './messages';
-import { CLAIMS_THAT_MATTER, Claims, claimText } from './oidc';
+import { Claims, claimText, claimsThatMatter } from './oidc';
 import { codeSpan, literalBlock, prose } from '../kit/markdown';
 import { PUBLISHER_FORM_LABELS } from '../pypi';
 
@@ -23,7 +23,7 @@ export interface FailureReport {
 
 /** Plain-text lines `name: value` (MISSING when absent), for annotations and logs. */
 export function renderClaimLines(claims: Claims | undefined): string[] {
-  return CLAIMS_THAT_MATTER.map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
+  return claimsThatMatter(claims).map((name) => `${name}: ${claimText(claims, name) ?? labels.missing}`);
 }
 
 /** What to show for a field without a value: an empty environment is an answer (any environment), others unknown. */
@@ -33,7 +33,7 @@ const formValue = (label: string, v: string | undefined) =>
 /** The form as indented text lines (annotations and logs). */
 export function renderFormText(form: PublisherForm): string[] {
   return [
-    labels.formIntro(form.indexName),
+    form.kind === 'GitLab' ? labels.gitlabFormIntro(form.indexName) : labels.formIntro(form.indexName),
     ...form.fields.map(([label, v]) => `  ${label}: ${formValue(label, v) ?? code(v!)}`),
     labels.where,
     ...form.pages.map((p) => `  ${p.label}: ${p.url}`),
@@ -74,7 +74,7 @@ function paragraphs(text: readonly string[]): string {
 
 function renderFormMarkdown(form: PublisherForm): string {
   return [
-    prose(labels.formIntro(form.indexName)), '',
+    prose(form.kind === 'GitLab' ? labels.gitlabFormIntro(form.indexName) : labels.formIntro(form.indexName)), '',
     '| field | value |', '|---|---|',
     ...form.fields.map(([label, v]) => `| ${label} | ${formValue(label, v) !== undefined ? `_${formValue(label, v)}_` : codeCell(v!)} |`),
     '',
@@ -97,7 +97,7 @@ export function renderSummary(r: FailureReport): string {
     if (d.settings) out.push(renderFormMarkdown(d.settings), '');
   }
   if (r.claims) {
-    const rows = CLAIMS_THAT_MATTER.map((name) => {
+    const rows = claimsThatMatter(r.claims).map((name) => {
       const v = claimText(r.claims, name);
       return `| \`${name}\` | ${v === undefined ? `_${labels.missing}_` : codeCell(v)} |`;
     });

@@ -9,16 +9,19 @@ import { audienceFor } from './audience';
 import { diagnose, distProjects, runWarnings } from './diagnose';
 import { mintToken } from './exchange';
 import { handOver, prepareHandOver, requireOutputFile } from './export';
+import { gitlabExportedNames, gitlabHandOver, gitlabIdTokenSource, gitlabOutputPath } from './gitlab';
 import { ActionInputs, readInputs, resolveIndexUrl } from './inputs';
 import { ActionFailure, failures, httpWords, logs, oidcWords } from './messages';
 import { Claims, claimText } from './oidc';
 import { renderAnnotation, renderSuccessSummary, renderSummary } from './report';
 import { createPrinter, type Io, type Printer } from '../kit/commands';
 import { appendSummary } from '../kit/files';
+import { createGitlabPrinter, isGitlabCi } from '../kit/gitlab-ci';
 import { createHttp, type HttpSend } from '../kit/http';
 import { githubOidcRequest, githubOidcSource, missingGithubOidcVariables, requestOidcToken } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
 import { realSleep, retryDelayMs, withRetries as withRetriesOf, type RetryHooks as KitRetryHooks, type Timing } from '../kit/retry';
+import { GITLAB_MINT_OUTPUT_VARIABLE, pipelineFilepath } from '../pypi';
 
 export { retryDelayMs, type Timing };
 
@@ -43,7 +46,8 @@ export async function runAction(env: Env, io: Io, timing?: Partial<Timing>): Pro
   const now = Date.now;
   const deadline = now() + t.totalTimeoutMs;
   const redactor = new Redactor();
-  const print = createPrinter(io, redactor);
+  const gitlab = isGitlabCi(env);
+  const print = gitlab ? createGitlabPrinter(io, redactor) : createPrinter(io, redactor);
   const ctx: Context = {
     env,
     now,
@@ -72,6 +76,28 @@ export async function runAction(env: Env, io: Io, timing?: Partial<Timing>): Pro
   };
 
   try {
+    if (gitlab) {
+      const outputPath = gitlabOutputPath(env);
+      inputs = readInputs(env);
+      const index = inputs.index;
+      const targets = inputs.exportEnv;
+      const audience = await withRetries(() => audienceFor(ctx, index, inputs!.audience), t, deadline, retry);
+      const { source, words } = gitlabIdTokenSource(env, audience);
+      const idToken = await requestOidcToken(source, audience, { redactor, print, words });
+      claims = idToken.claims;
+      print.log(logs.gotGitlabIdToken(claimText(claims, 'project_path') ?? '?', pipelineFilepath(claimText(claims, 'ci_config_ref_uri')) ?? '?',
+        source.name, index.mintUrl.href));
+      // the job's one token: a retry resends it, and a reuse answer ends the run (no fresh token inside the job)
+      const minted = await withRetries(() => mintToken(ctx, index, idToken.jwt).catch((err: unknown) => {
+        throw err instanceof ActionFailure && err.indexErrors.some((e) => e.code === 'invalid-reuse-token')
+          ? err.withSuffix('', { retryable: false }) : err;
+      }), t, deadline, { ...retry, onRetry: (f, attempt, delayMs) => print.log(logs.retryingSameToken(f, attempt, delayMs)) });
+      const expiresIso = new Date(minted.expires * 1000).toISOString();
+      const done = logs.mintedToFile(index.displayName, expiresIso, gitlabExportedNames(targets, index.uploadUrl), GITLAB_MINT_OUTPUT_VARIABLE);
+      gitlabHandOver(outputPath, minted, targets, index.uploadUrl);
+      print.log(done);
+      return 0;
+    }
     const outputPath = requireOutputFile(env);
     inputs = readInputs(env);
     const index = inputs.index;
@@ -113,9 +139,10 @@ export async function runAction(env: Env, io: Io, timing?: Partial<Timing>): Pro
       index,
       audienceInput: inputs?.audience,
       missingOidcVars,
+      gitlab,
       projects: distProjects([process.cwd(), ...(env.GITHUB_WORKSPACE ? [env.GITHUB_WORKSPACE] : [])]),
     });
-    const warnings = runWarnings(claims, runner);
+    const warnings = gitlab ? [] : runWarnings(claims, runner);
     const report = { failure, claims, indexName: index.displayName };
     print.error(failure.title, renderAnnotation({ ...report, diagnoses: [...diagnoses, ...warnings.filter((w) => !warned.has(w.id))] }));
     appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(renderSummary({ ...report, diagnoses: [...diagnoses, ...warnings] }), 60_000));

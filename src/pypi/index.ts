@@ -6,3 +6,5 @@ export * from './hosts';
 export * from './names';
 export * from './publisher-form';
 export * from './uploaders';
+export * from './gitlab';
+export * from './verifier';

@@ -11,13 +11,13 @@
  * instead of passing quietly. Every secret it makes and every output it captures go to the caller's leak scanner (`scan`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseFileCommand, parsePathFile, StepOutputProcessor } from './commands';
 import { executeStep, refuseUrls } from './execute-step';
-import { ExpressionContext, StrictContext, Value, condition, interpolate } from './expressions';
+import { ExpressionContext, ExpressionError, StrictContext, Value, condition, interpolate } from './expressions';
 import { BASE_PATH, mapValues, oidcGranted, renderStepLog, scalarRecord, stepIds } from './job-parts';
 import { selfReference } from './local-action';
 import { RunContextOptions, createRunContext, githubContext, githubEnv, oidcClaims } from './run-context';
@@ -54,6 +54,8 @@ export interface RunJobOptions extends RunContextOptions {
    * @default copy
    */
   readonly checkoutFrom?: 'copy' | 'git';
+  /** With `checkoutFrom: 'git'`: a depth-1 clone at the run's ref made beforehand, copied by default checkouts. */
+  readonly pristineClone?: { readonly dir: string; readonly files: number };
   /**
    * Refuses a URL a step of a job with an OIDC token would reach (the rehearsal's loopback rule): returns why, or
    * undefined to allow it. Checked on every `with:` input (action defaults included), `env:` value and `run:` script
@@ -65,6 +67,11 @@ export interface RunJobOptions extends RunContextOptions {
    * this same object, so passing it to the next job hands the build job's `dist/` to the publish job.
    */
   readonly artifacts?: Record<string, string>;
+  /**
+   * The run's artifact ids -> artifact name: download-artifact's `artifact-ids` reads them, upload-artifact adds to
+   * them (its `artifact-id` output). Share one object across the jobs of a run. @default none
+   */
+  readonly artifactIds?: Record<string, string>;
   /** The machine's tools a runner would have (python) or an action would install (uv); see toolbox.ts. */
   readonly tools?: ToolboxOptions['tools'];
   /** Where setup-uv's stand-in points uv's cache (a run-wide one saves downloads). @default the job's temp dir */
@@ -267,9 +274,11 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           workspace: dirs.workspace,
           repoDir: opts.repoDir,
           artifacts: opts.artifacts ?? {},
+          artifactIds: opts.artifactIds ?? {},
+          setOutput: (name: string, value: string) => appendFileSync(files.output, `${name}=${value}\n`),
           tools,
           checkedOut,
-          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha } : undefined,
+          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha, pristine: opts.pristineClone } : undefined,
           tolerateMissingTools: opts.tolerateMissingTools,
         },
       });
@@ -312,9 +321,20 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
       });
     }
 
+    // the job's `outputs:`, evaluated once every step has run (as the runner does), for the jobs that need this one;
+    // one that names a step the job does not have is empty, as on GitHub (a test may run a job cut short)
+    const jobOutputs = Object.fromEntries(Object.entries(scalarRecord(job.outputs)).map(([name, expression]) => {
+      try {
+        return [name, interpolate(expression, exprContext(levelEnv))];
+      } catch (e) {
+        if (e instanceof ExpressionError) return [name, ''];
+        throw e;
+      }
+    }));
     return {
       jobId: opts.jobId,
       conclusion: jobFailed ? 'failure' : 'success',
+      outputs: jobOutputs,
       steps: results,
       log: results.map(renderStepLog).join('\n'),
       annotations: results.flatMap((r) => r.annotations),

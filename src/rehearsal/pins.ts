@@ -4,8 +4,7 @@
  */
 
 /** trailofbits' pypi-attestations (on sigstore-python): verifies each published file's PEP 740 provenance. */
-export const PYPI_ATTESTATIONS_VERSION = '0.0.30';
-export const PYPI_ATTESTATIONS_LOCK = 'requirements/rehearsal/pypi-attestations.txt';
+export { PYPI_ATTESTATIONS_LOCK, PYPI_ATTESTATIONS_VERSION } from '../pypi/verifier';
 
 /** The uv the rehearsal installs with and that setup-uv's stand-in provides: the workflow's pinned uv and its lock. */
 export const UV_LOCK = 'requirements/uv.txt';

@@ -208,6 +208,18 @@ function extractTree(repo: string, sha: string, paths: string[], dir: string): P
   });
 }
 
+/** `git clone --depth 1 --branch <tag>` of the repository, checked to be at the tag's commit; undefined if that fails. */
+async function pristineClone(root: string, tag: string, sha: string, dir: string): Promise<{ dir: string; files: number } | undefined> {
+  try {
+    await run('git', ['clone', '--quiet', '-c', 'advice.detachedHead=false', '--depth', '1', '--branch', tag, `file://${root}`, dir]);
+    const head = (await run('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' })).stdout.trim();
+    const files = (await run('git', ['-C', dir, 'ls-files', '-z'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).stdout.split('\0').filter((f) => f !== '');
+    return head === sha ? { dir, files: files.length } : undefined;
+  } catch {
+    return undefined; // each checkout then clones for itself, and says what went wrong
+  }
+}
+
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 function distArtifactName(workflow: Workflow): string | undefined {
   for (const job of Object.values(workflow.jobs)) {
@@ -370,6 +382,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }, { onSecret: leaks.registerSecret });
   }));
   const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
+  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it
+  const pristine = pristineClone(tagState.root, opts.tag, tagState.sha, join(work, 'pristine'));
   const scan: OutputScan = leaks;
   try {
     const machineLines: string[] = [];
@@ -390,6 +404,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
         `${opts.publishers?.length ? ' (as given)' : ' (the component\'s settings)'}`);
     }
     await selfTree;
+    const clone = await pristine;
     const first = emulators.get(opts.indexes[0].name)!;
     mark('machine (python, uv, pypi-attestations, node 24), emulators, $/ tree');
     say(`  GitHub OIDC issuer ${first.oidc.issuer}; Fulcio and Rekor ${first.sigstore.fulcioUrl}`);
@@ -405,6 +420,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
 
     // every job in needs order; a job whose needs did not all succeed is skipped, as GitHub does
     const artifacts: Record<string, string> = {};
+    const artifactIds: Record<string, string> = {};
     const jobs: JobResult[] = [];
     const skipped: string[] = [];
     const pending = Object.keys(workflow.jobs);
@@ -433,11 +449,14 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
           repoDir: tagState.root,
           selfRepository: selfDir,
           checkoutFrom: 'git',
+          pristineClone: clone,
           refuseUrl: refuseNonLoopback,
           repository: opts.repository,
           event: { name: 'push', ref: `refs/tags/${opts.tag}`, sha: tagState.sha },
           artifacts,
-          needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs: {} }])),
+          artifactIds,
+          // what the publish jobs read: the build job's artifact id and sha256 list
+          needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs: jobs.find((j) => j.jobId === n)!.outputs }])),
           scan,
           tools: { python: machine.python, uv: machine.uv },
           uvCacheDir: machine.uvCache,

@@ -29,6 +29,8 @@ export interface StandInContext {
   readonly repoDir: string;
   /** The run's artifacts by name: download-artifact reads them, upload-artifact adds to them. */
   readonly artifacts: Record<string, string>;
+  /** The run's artifact ids (what upload-artifact outputs as `artifact-id`) -> artifact name. */
+  readonly artifactIds: Record<string, string>;
   readonly tools: Toolbox;
   /** Directories the harness has checked out in this job (checkout cleans them instead of wiping). */
   readonly checkedOut: Set<string>;
@@ -36,10 +38,20 @@ export interface StandInContext {
    * Set when the checkout is a git clone of repoDir (a rehearsal of a tag push): the run's ref and commit. Unset:
    * repoDir's files are copied (no `.git`).
    */
-  readonly checkoutFrom?: { readonly ref: string; readonly sha: string };
+  readonly checkoutFrom?: {
+    readonly ref: string;
+    readonly sha: string;
+    /**
+     * A clone made for the run the way this stand-in makes one (fetch-depth 1 at the run's ref): a checkout with the
+     * default depth and no sparse rules copies it instead of cloning again.
+     */
+    readonly pristine?: { readonly dir: string; readonly files: number };
+  };
   /** Demo mode: a missing tool is a warning here and the step that runs it fails instead. @default false */
   readonly tolerateMissingTools?: boolean;
   log(line: string): void;
+  /** Sets one of the step's outputs (as a `GITHUB_OUTPUT` line would). */
+  setOutput(name: string, value: string): void;
 }
 
 export interface StandIn {
@@ -114,6 +126,14 @@ function gitCheckout(ctx: StandInContext, target: string, sparse: string[]): boo
   if (!/^\d+$/.test(depth)) throw new Error(`${ctx.step.uses}: fetch-depth '${depth}' is not a number`);
   const refName = from.ref.replace(/^refs\/(tags|heads)\//, '');
   const ref = ctx.inputs.ref && ctx.inputs.ref !== '' ? ctx.inputs.ref : refName;
+  if (from.pristine !== undefined && depth === '1' && ref === refName && sparse.length === 0) {
+    cpSync(from.pristine.dir, target, { recursive: true, verbatimSymlinks: true });
+    ctx.checkedOut.add(target);
+    ctx.log(`[stand-in for ${ctx.step.uses}] git clone of ${ref} at ${from.sha.slice(0, 12)} (fetch-depth 1), ` +
+      `${from.pristine.files} file(s) in '${target}', .git included`);
+    if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
+    return true;
+  }
   try {
     git(['clone', '--quiet', '-c', 'advice.detachedHead=false', ...(depth === '0' ? [] : ['--depth', depth]),
       ...(sparse.length > 0 ? ['--no-checkout'] : []), '--branch', ref, `file://${ctx.repoDir}`, target]);
@@ -141,11 +161,29 @@ function gitCheckout(ctx: StandInContext, target: string, sparse: string[]): boo
 }
 
 const downloadArtifact: StandIn = {
-  describe: 'actions/download-artifact -> copy the dists the test built',
+  describe: 'actions/download-artifact -> copy the dists the test built (by name, or by the id upload-artifact output)',
   matches: (s) => actionName(s.uses) === 'actions/download-artifact',
   run(ctx) {
-    refuseUnknownInputs(ctx, ['name', 'path']);
-    const name = ctx.inputs.name;
+    refuseUnknownInputs(ctx, ['name', 'path', 'artifact-ids']);
+    const ids = (ctx.inputs['artifact-ids'] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+    if (ctx.inputs.name && ids.length > 0) {
+      ctx.log("##[error]Inputs 'name' and 'artifact-ids' cannot be used together. Please specify only one.");
+      return false;
+    }
+    if (ctx.inputs['artifact-ids'] !== undefined && ids.length === 0) {
+      // an empty expression (e.g. a needed job's output that was never set) asks for every artifact of the run
+      throw new Error(`${ctx.step.uses} with an empty 'artifact-ids' (download all artifacts) is beyond the harness`);
+    }
+    if (ids.length > 1) throw new Error(`${ctx.step.uses}: several artifact ids (one folder each) are beyond the harness`);
+    if (ids.length === 1 && !/^\d+$/.test(ids[0])) {
+      ctx.log(`##[error]Invalid artifact ID: ${ids[0]}. Must be a number.`);
+      return false;
+    }
+    const name = ids.length === 1 ? ctx.artifactIds[ids[0]] : ctx.inputs.name;
+    if (ids.length === 1 && name === undefined) {
+      ctx.log(`##[error]Unable to download artifact(s): None of the provided artifact IDs were found: ${ids[0]}`);
+      return false;
+    }
     if (!name) throw new Error(`${ctx.step.uses} without 'name' (download all artifacts) is beyond the harness`);
     const source = ctx.artifacts[name];
     if (source === undefined) {
@@ -160,6 +198,13 @@ const downloadArtifact: StandIn = {
     return true;
   },
 };
+
+/** A fresh numeric artifact id for the run (GitHub's are numbers too). */
+export function newArtifactId(taken: Record<string, string>): string {
+  let id = 4_200_000_001;
+  while (taken[String(id)] !== undefined) id++;
+  return String(id);
+}
 
 const uploadArtifact: StandIn = {
   describe: 'actions/upload-artifact -> keep the files under the artifact name, for a later job of the run',
@@ -183,7 +228,12 @@ const uploadArtifact: StandIn = {
     const store = tempDir(`artifact-${name}-`);
     for (const f of files) cpSync(join(source, f), join(store, f), { recursive: true });
     ctx.artifacts[name] = store;
-    ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' kept for later jobs: ${files.join(', ')}`);
+    // overwrite deletes the old artifact (its id no longer downloads) and creates a new one with a new id
+    for (const [id, named] of Object.entries(ctx.artifactIds)) if (named === name) delete ctx.artifactIds[id];
+    const id = newArtifactId(ctx.artifactIds);
+    ctx.artifactIds[id] = name;
+    ctx.setOutput('artifact-id', id);
+    ctx.log(`[stand-in for ${ctx.step.uses}] artifact '${name}' (id ${id}) kept for later jobs: ${files.join(', ')}`);
     return true;
   },
 };

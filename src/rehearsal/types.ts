@@ -83,6 +83,8 @@ export interface StepResult {
 export interface JobResult {
   readonly jobId: string;
   readonly conclusion: 'success' | 'failure';
+  /** The job's `outputs:`, evaluated after its last step (what `needs.<job>.outputs` gives the jobs after it). */
+  readonly outputs: Record<string, string>;
   readonly steps: StepResult[];
   /** Every step's shown log, with a header line per step, the way the run page lists them. */
   readonly log: string;

@@ -5,7 +5,8 @@
  * the repository, and each build backend gets the sdist exclusions (written where projen owns pyproject.toml, printed
  * where the user does) plus the build job's sdist check.
  */
-import { writeFileSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { LogLevel, python } from 'projen';
 import { PypiRelease, PypiReleaseOptions } from '../../src';
@@ -150,7 +151,7 @@ describe('sdist exclusions', () => {
 
   test('existing exclusions are kept in the printed lines', () => {
     const { project } = adopted(pyproject('[project]\nname = "demo-pkg"\nversion = "1.0"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[tool.hatch.build.targets.sdist]\nexclude = ["/docs"]\n'));
-    expect(infoLog(project)).toContain('    exclude = [\n      "/docs",\n      "/.projen/**",');
+    expect(infoLog(project)).toContain('add to pyproject.toml, in its [tool.hatch.build.targets.sdist] table (as its exclude key, in place of any it has)\n\n    exclude = [\n      "/docs",\n      "/.projen/**",');
   });
 
   test('where projen writes pyproject.toml (poetry), the component writes the exclusion', () => {
@@ -168,4 +169,26 @@ describe('sdist exclusions', () => {
     expect(JSON.parse(String(step.env!.FOREIGN_PATHS))).toEqual(expect.arrayContaining(['.projen/', 'package.json', '.github/actions/pypi-attest/', '.github/workflows/release.yml']));
     expect(String(step.env!.SDIST_FIX)).toMatch(/^Add to pyproject\.toml \(hatchling\):\n\[tool\.hatch\.build\.targets\.sdist\]\nexclude = \[\n/);
   });
+});
+
+test("the build job's sdist check fails on an sdist with projen's and npm's files, naming them and the fix", () => {
+  const { project } = adopted(pyproject('[project]\nname = "demo-pkg"\nversion = "1.0"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'));
+  const step = workflowAt(synth(project), '.github/workflows/release.yml').doc.jobs.build.steps!.find((s) => s.id === 'check_sdist')!;
+  const work = tempOutdir();
+  const tree = join(work, 'demo_pkg-1.0');
+  for (const file of ['PKG-INFO', 'demo_pkg/__init__.py', 'package.json', '.projen/tasks.json', '.github/actions/pypi-mint/index.cjs']) {
+    mkdirSync(join(tree, file, '..'), { recursive: true });
+    writeFileSync(join(tree, file), 'x\n');
+  }
+  mkdirSync(join(work, 'dist'));
+  execFileSync('tar', ['-czf', join(work, 'dist', 'demo_pkg-1.0.tar.gz'), '-C', work, 'demo_pkg-1.0']);
+  const run = (env: Record<string, string>) => spawnSync('bash', ['-e', '-c', String(step.run)], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
+  const env = step.env as Record<string, string>;
+  const bad = run(env);
+  expect(bad.status).toBe(1);
+  expect(bad.stdout).toContain('::error file=dist/demo_pkg-1.0.tar.gz,title=The sdist carries files that are not the package\'s::demo_pkg-1.0.tar.gz contains 3 file(s) of projen, npm or the release workflow: .github/actions/pypi-mint/index.cjs, .projen/tasks.json, package.json. Nothing was uploaded. Add to pyproject.toml (hatchling):%0A[tool.hatch.build.targets.sdist]%0Aexclude = [');
+  // a clean sdist passes
+  execFileSync('tar', ['-czf', join(work, 'dist', 'demo_pkg-1.0.tar.gz'), '-C', work, 'demo_pkg-1.0/PKG-INFO', 'demo_pkg-1.0/demo_pkg/__init__.py']);
+  const good = run(env);
+  expect([good.status, good.stdout.trim()]).toEqual([0, "dist/demo_pkg-1.0.tar.gz: none of projen's, npm's or the release workflow's files"]);
 });

@@ -148,8 +148,11 @@ test('upgrading projen-pypi-mint and re-running projen updates the vendored acti
   synthRepo('npx projen (upgrade)');
   expect(vendoredBundle()).toBe(bundle);
   const changed = run('git status', 'git', ['status', '--porcelain'], repo).split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
-  // the bundle and its recorded sha256 (what a reviewer sees change when the diff of the bundle is collapsed)
-  expect(changed).toEqual(['.github/actions/pypi-mint/index.cjs', '.github/actions/pypi-mint/index.cjs.sha256', 'package-lock.json', 'package.json']);
+  // the bundle and its recorded sha256 (what a reviewer sees change when the diff of the bundle is collapsed), and
+  // the pypi:rehearse task, which runs the rehearsal at the package's own version
+  expect(changed).toEqual(['.github/actions/pypi-mint/index.cjs', '.github/actions/pypi-mint/index.cjs.sha256', '.projen/tasks.json', 'package-lock.json', 'package.json']);
+  const tasksDiff = run('git diff tasks.json', 'git', ['diff', '--unified=0', '--', '.projen/tasks.json'], repo);
+  expect(tasksDiff.split('\n').filter((l) => /^[-+]\s/.test(l)).every((l) => /projen-pypi-mint@0\.0\.[01]\b/.test(l))).toBe(true);
   const { text, doc } = releaseWorkflow();
   expect(releaseWorkflowViolations('.github/workflows/release.yml', text, doc)).toEqual([]);
 }, 300_000);

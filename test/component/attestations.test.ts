@@ -6,7 +6,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
-import { pythonProject, synth, workflowAt, type WorkflowJob } from './projects';
+import { pythonProject, synth, uploaderCommand, workflowAt, type WorkflowJob } from './projects';
 import { PypiIndex, PypiRelease, PypiReleaseOptions, Uploader } from '../../src';
 
 const ATTEST = '$/.github/actions/pypi-attest';
@@ -24,11 +24,11 @@ function release(options: PypiReleaseOptions) {
 test('default (uv, PyPI): no checkout; the job downloads, signs, then mints and uploads with the steps of the released commit', async () => {
   const { result, wf } = release({});
   const job = wf.doc.jobs.publish_pypi;
-  expect(ids(job)).toEqual(['download_distributions', 'attest', 'setup_uv', 'mint', 'upload']);
+  expect(ids(job)).toEqual(['download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload']);
   const steps = job.steps!;
-  expect(steps[1]).toEqual({ name: 'Sign the distributions (PEP 740 attestations)', id: 'attest', uses: ATTEST, with: { 'packages-dir': 'dist/' } });
-  expect(steps[3].uses).toBe('$/.github/actions/pypi-mint');
-  expect(steps[4].run).toBe('uv publish --trusted-publishing never dist/*'); // uv uploads the adjacent attestations itself
+  expect(steps[2]).toEqual({ name: 'Sign the distributions (PEP 740 attestations)', id: 'attest', uses: ATTEST, with: { 'packages-dir': 'dist/' } });
+  expect(steps[4].uses).toBe('$/.github/actions/pypi-mint');
+  expect(uploaderCommand(steps[5].run)).toBe('uv publish --no-config --trusted-publishing never dist/*'); // uv uploads the adjacent attestations itself
   expect(job.permissions).toEqual({ 'id-token': 'write' });
   expect(await actionlintFindings(wf.text, wf.path)).toEqual([]);
   // the action is vendored next to the mint action, from this package's attest/ directory
@@ -44,10 +44,10 @@ test('TestPyPI then PyPI with twine: each job attests its own download and uploa
   const { wf } = release({ uploader: Uploader.TWINE, testPypiFirst: true });
   for (const id of ['publish_testpypi', 'publish_pypi']) {
     const job = wf.doc.jobs[id];
-    expect(ids(job)).toEqual(['checkout', 'download_distributions', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload']);
+    expect(ids(job)).toEqual(['checkout', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload']);
     // the checkout is for twine's locked set only: the vendored steps come by $/
     expect(job.steps![0].with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/requirements/twine.txt');
-    expect(job.steps!.find((s) => s.id === 'upload')?.run).toBe('twine upload --non-interactive --attestations dist/*');
+    expect(uploaderCommand(job.steps!.find((s) => s.id === 'upload')?.run)).toBe('twine upload --non-interactive --attestations dist/*');
   }
 });
 
@@ -88,7 +88,7 @@ test('continueWithoutAttestations: the step may skip signing; twine is told --at
   expect(steps.find((s) => s.id === 'attest')?.with).toEqual({ 'packages-dir': 'dist/', 'continue-without-attestations': true });
   const upload = steps.find((s) => s.id === 'upload')!;
   expect(upload.env?.ATTESTED).toBe('${{ steps.attest.outputs.attested }}');
-  expect(upload.run).toBe('if [ "$ATTESTED" = true ]; then\n  twine upload --non-interactive --attestations dist/*\nelse\n  twine upload --non-interactive dist/*\nfi');
+  expect(uploaderCommand(upload.run)).toBe('if [ "$ATTESTED" = true ]; then\n  twine upload --non-interactive --attestations dist/*\nelse\n  twine upload --non-interactive dist/*\nfi');
   expect(shellcheckFindings(runBlocks(wf.path, wf.doc))).toEqual([]);
 });
 

@@ -62,7 +62,7 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
       }
       const env = job.environment;
       if (!env || typeof env !== 'object' || !env.name || !env.url) v.push(`publish job ${id}: environment must be {name, url}, got ${JSON.stringify(env)}`);
-      v.push(...publishJobViolations(id, steps(job)));
+      v.push(...publishJobViolations(id, steps(job), [job.needs ?? []].flat()));
     } else if (idToken !== undefined && idToken !== 'none') {
       v.push(`job ${id} is not a publish job but has id-token: ${idToken}`);
     }
@@ -77,6 +77,13 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
       // dist/ only (jsii-pacmak's Python distributions: dist/python/)
       if (!/^([A-Za-z0-9._-]+\/)*dist\/(python\/)?$/.test(String(s.with?.path))) v.push(`job ${id}: uploads ${JSON.stringify(s.with?.path)} instead of dist/ only`);
     }
+    // it outputs the artifact's id and the files' sha256 list, recorded right before the upload
+    const uploadAt = steps(job).findIndex((x) => x.uses?.startsWith('actions/upload-artifact@'));
+    const listAt = steps(job).findIndex((x) => x.id === 'dist_sha256');
+    if (listAt < 0 || listAt !== uploadAt - 1) v.push(`job ${id}: no dist_sha256 step right before its upload-artifact step`);
+    const outputs = job.outputs ?? {};
+    if (outputs['dist-artifact-id'] !== `\${{ steps.${steps(job)[uploadAt].id}.outputs.artifact-id }}`) v.push(`job ${id}: no dist-artifact-id output from its upload-artifact step`);
+    if (outputs['dist-sha256'] !== '${{ steps.dist_sha256.outputs.sha256 }}') v.push(`job ${id}: no dist-sha256 output from its dist_sha256 step`);
     // the build tool comes from its hash-locked set too (uv itself from setup-uv)
     const install = steps(job).find((x) => x.id === 'install_build_tool');
     if (install !== undefined && !isHashPinnedInstall(String(install.run))) v.push(`job ${id}: installs its build tool with ${JSON.stringify(install.run)}, not from a hash-locked set`);
@@ -111,7 +118,15 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
   return v;
 }
 
-function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
+/** The upload step's first lines: a fresh scratch directory outside the checkout, `dist` linked in, then `cd` into it. */
+const SCRATCH_LINES = [
+  /^rm -rf "\$RUNNER_TEMP\/pypi-mint-upload" && mkdir "\$RUNNER_TEMP\/pypi-mint-upload"$/,
+  /^ln -s "\$GITHUB_WORKSPACE\/([A-Za-z0-9._-]+\/)*dist" "\$RUNNER_TEMP\/pypi-mint-upload"\/dist$/,
+];
+const SCRATCH_PROJECT = /^printf '%s\\n' '\[project\]' 'name = "[A-Za-z0-9._-]+"' 'version = "0"' > "\$RUNNER_TEMP\/pypi-mint-upload"\/pyproject\.toml$/;
+const SCRATCH_CD = 'cd "$RUNNER_TEMP/pypi-mint-upload"';
+
+function publishJobViolations(id: string, steps: WorkflowStep[], needs: string[]): string[] {
   const v: string[] = [];
   const ids = steps.map((s) => s.id);
   const mintAt = steps.findIndex((s) => isMint(s.uses));
@@ -121,8 +136,18 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   const downloadAt = steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
   // PEP 740: each job signs its own download, before any tool is installed and before the token exists
   const attestAt = steps.findIndex((s) => isAttest(s.uses));
-  if (attestAt >= 0 && !(downloadAt < attestAt && attestAt < mintAt && attestAt === downloadAt + 1)) {
-    v.push(`publish job ${id}: the attest step must come right after the download and before mint; got ${ids.join(', ')}`);
+  const checkAt = steps.findIndex((s) => s.id === 'check_sha256');
+  if (checkAt < 0 || checkAt !== downloadAt + 1) v.push(`publish job ${id}: the sha256 check must come right after the download; got ${ids.join(', ')}`);
+  if (attestAt >= 0 && !(downloadAt < attestAt && attestAt < mintAt && attestAt === checkAt + 1)) {
+    v.push(`publish job ${id}: the attest step must come right after the sha256 check and before mint; got ${ids.join(', ')}`);
+  }
+  // by the id the uploading job output, never by name; checked against that job's sha256 list
+  const download = steps[downloadAt];
+  const byId = /^\$\{\{ needs\.([A-Za-z0-9_-]+)\.outputs\.dist-artifact-id \}\}$/.exec(String(download?.with?.['artifact-ids'] ?? ''));
+  if (!byId || download?.with?.name !== undefined || !needs.includes(byId[1])) {
+    v.push(`publish job ${id}: downloads ${JSON.stringify(download?.with)}, not by the artifact id a needed job output`);
+  } else if (steps[checkAt]?.env?.BUILT_SHA256 !== `\${{ needs.${byId[1]}.outputs.dist-sha256 }}`) {
+    v.push(`publish job ${id}: the sha256 check does not read ${byId[1]}'s dist-sha256 output`);
   }
   if (mint.id !== 'mint') v.push(`publish job ${id}: the mint step's id is ${mint.id}, not mint`);
   if (mint.with && 'export-env' in mint.with) v.push(`publish job ${id}: mint step exports the token to GITHUB_ENV`);
@@ -137,13 +162,13 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   const checkout = steps[checkoutAt];
   if (checkout) {
     const sparse = String(checkout.with?.['sparse-checkout'] ?? '').split('\n');
-    const allowed = [
-      ...(checkoutForm ? ['/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])] : []),
-      ...(!checkoutForm && lock !== undefined ? [`/${lock}`] : []),
-    ];
+    // the vendored steps in the checkout form (the locked set is among them), else the uploader's locked set only
+    const allowed = checkoutForm
+      ? ['/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])]
+      : lock !== undefined ? [`/${lock}`] : [];
     if (checkoutForm && !sparse.includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
-    if (sparse.some((p) => !allowed.includes(p) && !/^(\/[A-Za-z0-9._-]+)*\/(pyproject\.toml|README\*)$/.test(p))) {
-      v.push(`publish job ${id}: sparse checkout pulls more than the job reads (${allowed.join(', ')} and project metadata): ${JSON.stringify(sparse)}`);
+    if (sparse.some((p) => !allowed.includes(p))) {
+      v.push(`publish job ${id}: sparse checkout pulls more than the job reads (${allowed.join(', ')}): ${JSON.stringify(sparse)}`);
     }
   } else if (!checkoutForm && lock !== undefined) {
     v.push(`publish job ${id}: installs from ${lock} without checking it out`);
@@ -151,6 +176,15 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
   if (!upload || upload.id !== 'upload' || upload.run === undefined) {
     v.push(`publish job ${id}: the step after mint is not the upload step`);
   } else {
+    // the uploader runs in a fresh scratch directory: nothing of the repository's is in its working directory
+    const lines = upload.run.split('\n');
+    const cdAt = lines.indexOf(SCRATCH_CD);
+    const preamble = lines.slice(0, cdAt);
+    if (upload['working-directory'] !== undefined || cdAt < 0 || !SCRATCH_LINES.every((r, i) => r.test(preamble[i] ?? ''))
+      || !preamble.slice(SCRATCH_LINES.length).every((l) => SCRATCH_PROJECT.test(l)) || preamble.length > SCRATCH_LINES.length + 1) {
+      v.push(`publish job ${id}: the upload step does not run its uploader in a fresh scratch directory: ${JSON.stringify(upload.run)}`);
+    }
+    if (lines.slice(cdAt + 1).some((l) => /\bcd\b|pushd/.test(l))) v.push(`publish job ${id}: the upload step leaves its scratch directory`);
     const tokenVars = Object.entries(upload.env ?? {}).filter(([, value]) => value === TOKEN_EXPR);
     if (tokenVars.length !== 1) v.push(`publish job ${id}: upload step takes the token in ${tokenVars.length} env vars`);
     // uv's UV_PUBLISH_CHECK_URL (the index's simple API, read to skip identical files on a re-run) is the one other URL
@@ -162,7 +196,7 @@ function publishJobViolations(id: string, steps: WorkflowStep[]): string[] {
     }
   }
   steps.forEach((s, i) => {
-    if (s.run === undefined || i === mintAt + 1) return;
+    if (s.run === undefined || i === mintAt + 1 || i === checkAt) return;
     if (!isHashPinnedInstall(s.run)) v.push(`publish job ${id}: step ${s.id} runs ${JSON.stringify(s.run)}, which is neither the upload nor a hash-pinned tool install`);
     if (i > mintAt) v.push(`publish job ${id}: step ${s.id} runs after the mint step`);
   });

@@ -38,7 +38,6 @@ function expectedRefusal(flavour: PythonFlavour, build: string, upload: string, 
   if (upload === 'FLIT') return /Uploader\.FLIT cannot upload the files the build job made/;
   if (build === 'POETRY' && flavour !== 'poetry') return /BuildTool\.POETRY builds poetry projects only/;
   if (flavour === 'pip' && ['HATCH', 'PDM', 'FLIT', 'MATURIN'].includes(build)) return new RegExp(`BuildTool\\.${build} needs a pyproject.toml`);
-  if (flavour === 'pip' && ['POETRY', 'PDM'].includes(upload)) return new RegExp(`Uploader\\.${upload} reads the project's name and version from pyproject.toml`);
   if (versionFromTag && flavour === 'pip') return /versionFromTag cannot work here: the project keeps its version in setup\.py/;
   return undefined;
 }

@@ -73,3 +73,11 @@ export function jsiiProject(publishToPypi: cdk.JsiiPythonTarget = ACME_PYPI, ext
     ...extra,
   });
 }
+
+/** What the upload step runs after moving into its scratch directory: the uploader's own command. */
+export function uploaderCommand(run: string | undefined): string {
+  const lines = String(run).split('\n');
+  const cd = lines.indexOf('cd "$RUNNER_TEMP/pypi-mint-upload"');
+  if (cd < 0) throw new Error(`the upload step does not move into its scratch directory: ${run}`);
+  return lines.slice(cd + 1).join('\n');
+}

@@ -4,11 +4,10 @@
  * minimal but real archives (a wheel's METADATA, an sdist's PKG-INFO), which is all the checks read.
  */
 import { spawnSync } from 'child_process';
-import { createHash } from 'crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { isHashPinnedInstall } from './invariants';
-import { pythonProject, synth, workflowAt } from './projects';
+import { pythonProject, synth, uploaderCommand, workflowAt } from './projects';
 import { PypiRelease, Uploader } from '../../src';
 import { VERSION_SCRIPT } from '../../src/component/version-from-tag';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
@@ -144,38 +143,89 @@ describe('the build job checks the metadata as PyPI would', () => {
   });
 });
 
-describe('the publish job says what it published', () => {
-  test('the step summary lists each file with its size and sha256, and the project page', () => {
-    const summaryStep = generated().jobs.summary_pypi.steps!.find((s) => s.id === 'summary')!;
-    const dir = distDir('1.2.3');
-    const r = runStep(summaryStep.run!, dir, summaryStep.env as Record<string, string>);
-    expect(r.status).toBe(0);
-    const sha = (f: string) => createHash('sha256').update(readFileSync(join(dir, 'dist', f))).digest('hex');
-    const size = (f: string) => readFileSync(join(dir, 'dist', f)).length;
-    expect(r.summary).toBe([
-      '### Published to PyPI', '', 'Project: https://pypi.org/p/demo-pkg', '',
-      '| file | size (bytes) | sha256 |', '|---|---:|---|',
-      `| demo_pkg-1.2.3-py3-none-any.whl | ${size('demo_pkg-1.2.3-py3-none-any.whl')} | ${sha('demo_pkg-1.2.3-py3-none-any.whl')} |`,
-      `| demo_pkg-1.2.3.tar.gz | ${size('demo_pkg-1.2.3.tar.gz')} | ${sha('demo_pkg-1.2.3.tar.gz')} |`,
-      '',
-    ].join('\n'));
-  });
-
-  test('a job of its own after a successful publish job: nothing but the upload runs after the mint step', () => {
+describe('after the publish job: installable, and provenance verified (verify/verify.py, tested in test/e2e/verify-release.test.ts)', () => {
+  test('a job of its own after a successful publish job, read-only: nothing but the upload runs after the mint step', () => {
     const { jobs } = generated();
     expect(jobs.publish_pypi.steps!.map((s) => s.id).slice(-2)).toEqual(['mint', 'upload']);
     expect([jobs.summary_pypi.needs].flat()).toEqual(['publish_pypi']);
     expect(jobs.summary_pypi.permissions).toEqual({ contents: 'read' });
     expect(jobs.summary_pypi.if).toBeUndefined();
   });
+
+  test('it runs the vendored script for the expected publisher, with pypi-attestations from the vendored hash-locked set', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, {});
+    const out = synth(project);
+    const steps = workflowAt(out, '.github/workflows/release.yml').doc.jobs.summary_pypi.steps!;
+    expect(steps.map((s) => s.id)).toEqual(['checkout_verify', 'download_distributions', 'setup_uv', 'install_verifier', 'verify']);
+    expect(steps.find((s) => s.id === 'install_verifier')!.run!.split('\n')).toEqual([
+      'uv venv --no-config --quiet "$RUNNER_TEMP/pypi-mint-verify"',
+      'uv pip install --no-config --python "$RUNNER_TEMP/pypi-mint-verify"/bin/python --require-hashes --only-binary :all: --requirement .github/actions/pypi-verify/requirements.txt',
+    ]);
+    const verify = steps.find((s) => s.id === 'verify')!;
+    expect(verify.run).toBe('"$RUNNER_TEMP/pypi-mint-verify"/bin/python .github/actions/pypi-verify/verify.py');
+    expect(verify.env).toEqual({
+      DIST_DIR: 'dist/',
+      PROJECT: 'demo-pkg',
+      SIMPLE_URL: 'https://pypi.org/simple/',
+      PROJECT_URL: 'https://pypi.org/p/demo-pkg',
+      INDEX_NAME: 'PyPI',
+      ATTESTATIONS: 'true',
+      PUBLISHER_REPOSITORY: expect.stringMatching(/^[^/]+\/[^/]+$/),
+      PUBLISHER_WORKFLOW: 'release.yml',
+      PUBLISHER_ENVIRONMENT: 'pypi',
+      SIGSTORE_URL: 'https://fulcio.sigstore.dev',
+      WAIT_SECONDS: '600',
+    });
+    const shipped = readFileSync(join(__dirname, '..', '..', 'verify', 'verify.py'), 'utf8');
+    expect(String(out.files['.github/actions/pypi-verify/verify.py'])).toContain(shipped.split('\n').slice(1).join('\n'));
+    expect(String(out.files['.github/actions/pypi-verify/requirements.txt'])).toContain('pypi-attestations==0.0.30');
+  });
+
+  test('with attestations off it still checks the files, with the runner\'s python3 and nothing installed', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, { attestations: false });
+    const steps = workflowAt(synth(project), '.github/workflows/release.yml').doc.jobs.summary_pypi.steps!;
+    expect(steps.map((s) => s.id)).toEqual(['checkout_verify', 'download_distributions', 'verify']);
+    expect(steps[2].run).toBe('python3 .github/actions/pypi-verify/verify.py');
+    expect(steps[2].env).toMatchObject({ ATTESTATIONS: 'false' });
+  });
 });
 
 describe('uploaders: no project scripts, re-runs finish', () => {
   test('pdm publishes without running any hook of the project', () => {
-    expect(generated(Uploader.PDM).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.run).toBe('pdm publish --no-build --skip=:all');
+    expect(uploaderCommand(generated(Uploader.PDM).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.run)).toBe('pdm publish --no-build --skip=:all');
   });
 
   test('uv skips files the index already has with the same hash', () => {
     expect(generated(Uploader.UV).jobs.publish_pypi.steps!.find((s) => s.id === 'upload')?.env).toMatchObject({ UV_PUBLISH_CHECK_URL: 'https://pypi.org/simple/' });
+  });
+});
+
+describe('the same checks on every pull request (pullRequestChecks, on by default)', () => {
+  test('a workflow of its own: pull_request, contents: read only, no token, the build and the upload-rule checks, nothing uploaded', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, {});
+    const out = synth(project);
+    const { doc, text } = workflowAt(out, '.github/workflows/release-checks.yml');
+    expect(doc.on).toEqual({ pull_request: {} });
+    expect(doc.permissions).toEqual({ contents: 'read' });
+    expect(Object.keys(doc.jobs)).toEqual(['check']);
+    expect(doc.jobs.check.permissions).toEqual({ contents: 'read' });
+    expect(doc.jobs.check.steps!.map((s) => s.id)).toEqual(['checkout', 'setup_uv', 'build', 'check_sdist', 'check_upload_rules', 'install_twine', 'check_metadata']);
+    expect(doc.jobs.check.steps!.find((s) => s.id === 'check_upload_rules')!.run).toBe('python3 .github/actions/pypi-verify/precheck.py dist/');
+    expect(text).not.toMatch(/id-token|secrets\.|upload-artifact|pypi-mint@|\.\/\.github\/actions\/pypi-mint/);
+    // the release's build job runs the same check before its artifact leaves the job
+    const build = workflowAt(out, '.github/workflows/release.yml').doc.jobs.build.steps!.map((s) => s.id);
+    expect(build.indexOf('check_upload_rules')).toBeGreaterThan(build.indexOf('build'));
+    expect(build.indexOf('check_upload_rules')).toBeLessThan(build.indexOf('upload_distributions'));
+    const shipped = readFileSync(join(__dirname, '..', '..', 'verify', 'precheck.py'), 'utf8');
+    expect(String(out.files['.github/actions/pypi-verify/precheck.py'])).toContain(shipped.split('\n').slice(1).join('\n'));
+  });
+
+  test('pullRequestChecks: false leaves it out', () => {
+    const project = pythonProject('uv');
+    new PypiRelease(project, { pullRequestChecks: false });
+    expect(synth(project).workflows.map((w) => w.path)).not.toContain('.github/workflows/release-checks.yml');
   });
 });

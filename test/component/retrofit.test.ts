@@ -11,7 +11,7 @@ import { cdk, javascript } from 'projen';
 import { parse, stringify } from 'yaml';
 import { isHashPinnedInstall, releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
-import { ACME_PYPI, Workflow, jsiiProject, synth, tempOutdir, workflowAt } from './projects';
+import { ACME_PYPI, Workflow, jsiiProject, synth, tempOutdir, uploaderCommand, workflowAt } from './projects';
 import { zizmorFindings } from './zizmor';
 import { PypiPublishRetrofit, VendoredStepsReference } from '../../src';
 
@@ -51,7 +51,7 @@ function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'htt
     : attested ? '/.github/actions/pypi-mint/\n/.github/actions/pypi-attest/' : '/.github/actions/pypi-mint/';
   expect(checkout?.with).toEqual({ 'persist-credentials': false, 'sparse-checkout': sparse, 'sparse-checkout-cone-mode': false });
   // what this job downloaded is signed before anything is installed or minted
-  expect(steps.map((s) => s.id)).toEqual(['checkout', 'download_distributions',
+  expect(steps.map((s) => s.id)).toEqual(['checkout', 'download_distributions', 'check_sha256',
     ...(attested ? ['attest'] : []), 'setup_uv', 'install_uploader', 'mint', 'upload']);
   const form = checkoutForm ? './' : '$/';
   if (attested) expect(steps.find((s) => s.id === 'attest')).toMatchObject({ uses: `${form}.github/actions/pypi-attest`, with: { 'packages-dir': 'dist/' } });
@@ -62,7 +62,7 @@ function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'htt
   const mint = steps.find((s) => s.id === 'mint')!;
   expect(mint.with).toEqual({ 'index-url': indexUrl });
   const upload = steps.find((s) => s.id === 'upload')!;
-  expect(upload.run).toBe(attested ? 'twine upload --non-interactive --attestations dist/*' : 'twine upload --non-interactive dist/*');
+  expect(uploaderCommand(upload.run)).toBe(attested ? 'twine upload --non-interactive --attestations dist/*' : 'twine upload --non-interactive dist/*');
   expect(upload.env).toEqual({ TWINE_USERNAME: '__token__', TWINE_PASSWORD: '${{ steps.mint.outputs.api-token }}', TWINE_REPOSITORY_URL: indexUrl });
   // projen's dry run mints nothing and uploads nothing
   const attest = steps.filter((s) => s.id === 'attest');
@@ -182,7 +182,7 @@ test('continueWithoutAttestations: twine gets --attestations only when the attes
   expect(steps.find((s) => s.id === 'attest')?.with).toEqual({ 'packages-dir': 'dist/', 'continue-without-attestations': true });
   const upload = steps.find((s) => s.id === 'upload')!;
   expect(upload.env?.ATTESTED).toBe('${{ steps.attest.outputs.attested }}');
-  expect(upload.run).toBe('if [ "$ATTESTED" = true ]; then\n  twine upload --non-interactive --attestations dist/*\nelse\n  twine upload --non-interactive dist/*\nfi');
+  expect(uploaderCommand(upload.run)).toBe('if [ "$ATTESTED" = true ]; then\n  twine upload --non-interactive --attestations dist/*\nelse\n  twine upload --non-interactive dist/*\nfi');
   expect(shellcheckFindings(runBlocks(wf.path, wf.doc).filter((b) => b.where.includes('release_pypi')))).toEqual([]);
 });
 

@@ -6,11 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { adoptByTheDocs, rehearsalEnv } from '../support/adopt';
 import { recordOutput } from '../support/leaks';
 import { packNpm } from '../support/local-package';
 import { sdistMembers } from '../support/sdist';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { requireTool, tool, toolEnv } from '../support/tools';
 
 const PYPROJECT = `[build-system]
@@ -40,7 +40,7 @@ const EXISTING: Record<string, string> = {
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 'Octo', GIT_AUTHOR_EMAIL: 'octo@example.com', GIT_COMMITTER_NAME: 'Octo', GIT_COMMITTER_EMAIL: 'octo@example.com' };
 
-test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its files', () => {
+test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its files', async () => {
   if (!requireTool('uv')) return;
   const dir = tempDir('adopt-doc-');
   for (const [path, text] of Object.entries(EXISTING)) {
@@ -55,9 +55,17 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   execFileSync('git', ['commit', '-q', '-m', 'existing project'], { cwd: dir, env });
   const sdistBefore = buildSdist(dir);
 
-  const result = adoptByTheDocs({
-    dir, tarball: packNpm(tempDir('adopt-pack-')), name: 'example', moduleName: 'example', repository: 'octo-org/example',
-    readme: 'README.md', ignores: ['.venv/', '/site/'], attributes: [['.git_archival.txt', 'export-subst']], env, version: '2024.1',
+  const result = await adoptByTheDocs({
+    dir,
+    tarball: packNpm(tempDir('adopt-pack-')),
+    name: 'example',
+    moduleName: 'example',
+    repository: 'octo-org/example',
+    readme: 'README.md',
+    ignores: ['.venv/', '/site/'],
+    attributes: [['.git_archival.txt', 'export-subst']],
+    env,
+    version: '2024.1',
   });
   recordOutput('docs/adopt.md run', result.outputs.map((o) => o.output).join('\n'), false);
   expect(result.rehearsal?.output).toMatch(/publish/i);
@@ -88,7 +96,7 @@ test('docs/adopt.md adopts PypiRelease in an existing repository and keeps its f
   expect(execFileSync('git', ['ls-files'], { cwd: dir, encoding: 'utf8' })).not.toMatch(/^node_modules\//m);
   // the sdist: the same files as before adoption
   expect(buildSdist(dir)).toEqual(sdistBefore);
-});
+}, 900_000);
 
 function buildSdist(dir: string): string[] {
   const out = tempDir('adopt-sdist-');

@@ -6,17 +6,19 @@
  * - the summary job lists what was published.
  * Each guard is also run without its change (the generated step edited back), to show the test would catch it.
  */
-import { appendFileSync, chmodSync, copyFileSync, existsSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Uploader } from '../../src';
+import { uploaderSpec } from '../../src/component/uploader';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import type { Workflow } from '../../src/rehearsal/types';
 import { startTestEmulator } from '../support/emulator';
+import { recordOutput } from '../support/leaks';
 import { runPublishJob, runRelease } from '../support/publish-run';
 import { buildDists, BuiltDists } from '../support/python-dists';
 import { changeSampleSource, emulatorPublisher, SampleRelease, synthesizeSampleRelease } from '../support/sample-release';
 import { simpleLinks } from '../support/simple-index';
-import { requireTool } from '../support/tools';
+import { requireTool, runTool, tool, toolEnv } from '../support/tools';
 
 // each test spawns builds, Node 24 and the uploaders: generous on a loaded 2-core machine, still bounded
 jest.setTimeout(240_000);
@@ -65,11 +67,21 @@ maybe('release guards, end to end', () => {
     expect(emulator.uploads().map((u) => u.filename).sort()).toEqual(dists.files.map((f) => f.filename));
     expect([existsSync(join(markers, 'pre_publish')), existsSync(join(markers, 'post_publish'))]).toEqual([false, false]);
 
-    // without --skip=:all the same job runs the project's code next to the token
+    // without --skip=:all still none: pdm runs in a scratch directory whose generated project has no hooks
     const unguarded = withRun(sample.workflow, 'publish_pypi', 'upload', (run) => run.replace(' --skip=:all', ''));
     const other = await startTestEmulator({ projects: [sample.name], publishers: [publisher] });
     const hooked = await runPublishJob({ ...sample, workflow: unguarded }, dists, other);
     expect(hooked.step('upload').outcome).toBe('success');
+    expect([existsSync(join(markers, 'pre_publish')), existsSync(join(markers, 'post_publish'))]).toEqual([false, false]);
+
+    // the hooks are live: pdm publish run in the project's directory, as the job used to, runs pre_publish
+    mkdirSync(join(sample.dir, 'dist'), { recursive: true });
+    for (const f of dists.files) copyFileSync(f.path, join(sample.dir, 'dist', f.filename));
+    const third = await startTestEmulator({ projects: [sample.name], publishers: [publisher] });
+    const env = uploaderSpec(Uploader.PDM).env('pypi-stand-in-for-the-minted-token', third.uploadUrl, third.simpleUrl);
+    const direct = await runTool(tool('pdm'), ['publish', '--no-build'], { cwd: sample.dir, env: toolEnv(env), timeoutMs: 120_000 });
+    recordOutput('pdm in the project directory stdout', direct.stdout, true);
+    recordOutput('pdm in the project directory stderr', direct.stderr, false);
     expect(existsSync(join(markers, 'pre_publish'))).toBe(true);
   });
 
@@ -79,7 +91,8 @@ maybe('release guards, end to end', () => {
 
     const run = await runRelease(sample, { pypi: emulator }, { event: { name: 'push', ref: 'refs/tags/v1.0.1' } });
     const build = run.jobs.get('build')!;
-    expect(outcomes(build)).toMatch(/build:success check_version:failure install_twine:skipped check_metadata:skipped upload_distributions:skipped$/);
+    expect(outcomes(build)).toMatch(/build:success check_version:failure( [a-z0-9_]+:skipped)* upload_distributions:skipped$/);
+    expect(outcomes(build)).toContain('check_upload_rules:skipped install_twine:skipped check_metadata:skipped');
     expect(build.step('check_version').log).toContain('has version 1.0.0, but the tag v1.0.1 says 1.0.1 (PEP 440, normalised). Nothing was uploaded');
     expect(build.annotations.map((a) => a.title)).toContain('Version does not match the tag');
     expect(run.skipped).toEqual(['publish_pypi', 'summary_pypi']);
@@ -99,7 +112,7 @@ maybe('release guards, end to end', () => {
     expect([...ok.jobs.values()].map((j) => j.conclusion)).toEqual(['success', 'success', 'success']);
     const summary = ok.jobs.get('summary_pypi')!.summary;
     expect(summary).toContain(`Project: https://pypi.org/p/${sample.name}`);
-    for (const u of emulator.uploads()) expect(summary).toMatch(new RegExp(`\\| ${u.filename.replace(/\./g, '\\.')} \\| \\d+ \\| ${u.sha256} \\|`));
+    for (const u of emulator.uploads()) expect(summary).toMatch(new RegExp(`\\| ${u.filename.replace(/\./g, '\\.')} \\| \\d+ \\| ${u.sha256} \\| installable \\|`));
   });
 
   describe.each([['uv', Uploader.UV], ['twine', Uploader.TWINE]] as const)('re-runs with %s', (_name, uploader) => {

@@ -31,7 +31,7 @@ maybe('a whole release run: build job, then TestPyPI, then PyPI', () => {
     const build = run.jobs.get('build')!;
     expect(build.idTokenGranted).toBe(false);
     expect(build.step('build').log).toMatch(/Building pypi-mint-sample \(1\.0\.0\)/);
-    expect(build.step('upload_distributions').log).toMatch(/artifact 'python-distributions' kept for later jobs: .*\.whl/);
+    expect(build.step('upload_distributions').log).toMatch(/artifact 'python-distributions' \(id \d+\) kept for later jobs: .*\.whl/);
     for (const [id, emulator, audience, environment] of [
       ['publish_testpypi', testIndex, 'testpypi', 'testpypi'],
       ['publish_pypi', pypiIndex, 'pypi', 'pypi'],

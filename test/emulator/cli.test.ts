@@ -40,7 +40,7 @@ describe.each(runtimes())('under %s', (_label, node) => {
     try {
       expect(Object.keys(cli.urls).sort()).toEqual(
         ['audienceUrl', 'indexUrl', 'oidcIssuer', 'oidcRequestToken', 'oidcRequestUrl', 'simpleUrl', 'uploadUrl',
-          'fulcioUrl', 'rekorUrl', 'trustedRootUrl'].sort());
+          'fulcioUrl', 'rekorUrl', 'trustedRootUrl', 'gitlabIssuer', 'gitlabIdTokenUrl'].sort());
       expect(cli.urls.uploadUrl).toBe(`${cli.urls.indexUrl}/legacy/`);
       expect(cli.urls.oidcRequestToken).toBe('cli-request-token-for-tests');
 

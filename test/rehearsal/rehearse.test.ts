@@ -169,9 +169,12 @@ const haveTools = requireTool('python', 'uv');
     expect(out).toMatch(/✓ Sign the distributions \(PEP 740 attestations\) [\d.]+ s/);
     expect(out).toContain('publisher octo-org/demo, workflow publish.yml, environment pypi (as given)');
     expect(out).toMatch(/✗ Mint a short-lived PyPI token [\d.]+ s/);
-    expect(out).toContain('    Annotations:\n      Error (Mint a short-lived PyPI token)');
+    expect(out).toContain('    Annotations:\n      Error (Mint a short-lived PyPI token): PyPI refused the token exchange');
+    // the mint step's diagnosis names the mismatch and the values to register (the run's: release.yml)
+    expect(out).toContain('invalid-publisher: valid token, but no corresponding publisher');
+    expect(out).toContain('|   Workflow name: `release.yml`');
     expect(out).toMatch(/- Upload to PyPI \(skipped\)/);
-    expect(out).toContain('- summary_pypi (Published to PyPI): skipped (a job it needs did not succeed)');
+    expect(out).toContain('- summary_pypi (Verify the release on PyPI): skipped (a job it needs did not succeed)');
     expect(out).toContain('✗ PyPI: pypi_mint_sample-1.0.0-py3-none-any.whl NOT on the index');
     expect(out).toMatch(/Verdict: FAIL in [\d.]+ s/);
     expectReadable(out);

@@ -4,7 +4,7 @@
  * attribute lines) and the package itself: this working tree's `npm pack` instead of the registry's release. The one
  * step the page leaves to the reader (adding the sdist lines synth prints) is done from the printed text.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './local-package';
@@ -79,21 +79,51 @@ export function projenrcFor(input: AdoptionInput): string {
   return code;
 }
 
-function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): string {
-  const r = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 600_000 });
-  const output = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0) throw new Error(`docs/adopt.md block failed (exit ${r.status}) in ${cwd}:\n${script}\n${output}`);
-  return output;
+/** One block in bash, without blocking the event loop (other adoptions run at the same time). */
+function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error) reject(new Error(`docs/adopt.md block failed (exit ${String(error.code)}) in ${cwd}:\n${script}\n${output}`));
+        else resolve(output);
+      });
+  });
 }
 
 /** The lines synth asked to add, parsed from its log. */
-export function sdistAdviceIn(log: string): { file: string; lines: string[] } | undefined {
-  const at = /out of your sdist \(build backend [^)]+\): add to (\S+)\n\n((?: {4}.*\n)+)/.exec(log);
-  return at ? { file: at[1], lines: at[2].trimEnd().split('\n').map((l) => l.slice(4)) } : undefined;
+export function sdistAdviceIn(log: string): { file: string; lines: string[]; intoTable?: string } | undefined {
+  const at = /out of your sdist \(build backend [^)]+\): add to (\S+?)(?:, in its (\[\S+\]) table \([^)]*\))?\n\n((?: {4}.*\n)+)/.exec(log);
+  return at ? { file: at[1], intoTable: at[2], lines: at[3].trimEnd().split('\n').map((l) => l.slice(4)) } : undefined;
+}
+
+/** What the reader does with the advice: append it, or put the key into the table the file already has. */
+function applyAdvice(dir: string, advice: { file: string; lines: string[]; intoTable?: string }): void {
+  const path = join(dir, advice.file);
+  if (!advice.intoTable) {
+    appendFileSync(path, `\n${advice.lines.join('\n')}\n`);
+    return;
+  }
+  const text = readFileSync(path, 'utf8').split('\n');
+  const header = text.findIndex((l) => l.trim() === advice.intoTable);
+  if (header < 0) throw new Error(`${advice.file} has no ${advice.intoTable} table`);
+  let end = header + 1;
+  while (end < text.length && !/^\s*\[/.test(text[end])) end++;
+  const key = advice.lines[0].split(' ')[0];
+  const body = text.slice(header + 1, end);
+  const at = body.findIndex((l) => l.trim().startsWith(`${key} `) || l.trim().startsWith(`${key}=`));
+  if (at >= 0) {
+    let stop = at;
+    while (!body[stop].includes(']')) stop++;
+    body.splice(at, stop - at + 1, ...advice.lines);
+  } else {
+    body.unshift(...advice.lines);
+  }
+  writeFileSync(path, [...text.slice(0, header + 1), ...body, ...text.slice(end)].join('\n'));
 }
 
 /** Follows docs/adopt.md in `input.dir` (a git repository with its own pyproject.toml). */
-export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
+export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResult> {
   const outputs: Array<{ line: number; output: string }> = [];
   let sdistAdvice: { file: string; lines: string[] } | undefined;
   let finalSynth = '';
@@ -106,15 +136,15 @@ export function adoptByTheDocs(input: AdoptionInput): AdoptionResult {
     if (block.lang !== 'sh') continue;
     const script = block.code.replace(/ projen-pypi-mint$/m, ` ${input.tarball}`).split('v2024.1').join(`v${input.version}`);
     const started = Date.now();
-    const output = bash(script, input.dir, input.env);
+    const output = await bash(script, input.dir, input.env);
     outputs.push({ line: block.line, output });
     if (/pypi:rehearse/.test(block.code)) rehearsal = { output, seconds: (Date.now() - started) / 1000 };
     if (/npx projen$/m.test(block.code)) {
       // the step the page leaves to the reader: add the printed lines, synth again
       sdistAdvice = sdistAdviceIn(output);
       if (sdistAdvice) {
-        appendFileSync(join(input.dir, sdistAdvice.file), `\n${sdistAdvice.lines.join('\n')}\n`);
-        finalSynth = bash('npx projen', input.dir, input.env);
+        applyAdvice(input.dir, sdistAdvice);
+        finalSynth = await bash('npx projen', input.dir, input.env);
       } else {
         finalSynth = output;
       }

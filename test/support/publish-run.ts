@@ -3,12 +3,16 @@
  * writes into the job) repointed at the emulator, the build job's artifact name taken from the workflow itself and
  * filled with the dists the test built, the repository checked out from the synthesized directory.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as leaks from './leaks';
 import type { BuiltDists } from './python-dists';
 import type { SampleRelease } from './sample-release';
 import { rehearsalMachine } from './tools';
 import { SIMPLE_API_PATH } from '../../src/pypi';
 import { OidcIssuerHandle, RunJobOptions, runJob } from '../../src/rehearsal';
+import { newArtifactId } from '../../src/rehearsal/stand-ins';
 import type { JobResult, Workflow } from '../../src/rehearsal/types';
 
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
@@ -40,6 +44,41 @@ function repoint(index: { uploadUrl: string; webUrl: string }, emulated: Emulate
   return [[index.uploadUrl, emulated.uploadUrl], [`${index.webUrl}${SIMPLE_API_PATH}`, emulated.simpleUrl]];
 }
 
+/** The job that hands `dist/` to the publish jobs (the build or packaging job): the one that records its sha256 list. */
+export function distUploadingJob(workflow: Workflow): string {
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if ((job.steps ?? []).some((s) => s.id === 'dist_sha256')) return id;
+  }
+  throw new Error('no job of the workflow records the sha256 list of dist/');
+}
+
+/**
+ * What a run's uploading job would have output for `dir` as its artifact: the artifact's id (registered in
+ * `artifactIds`) and the sha256 list of its files, computed as that job's step computes it (`sha256sum`, sorted by
+ * name), keyed by the job's output names.
+ */
+export function distJobOutputs(workflow: Workflow, dir: string, artifactIds: Record<string, string>): Record<string, string> {
+  const job = workflow.jobs[distUploadingJob(workflow)];
+  const upload = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+  const id = newArtifactId(artifactIds);
+  artifactIds[id] = String(upload?.with?.name);
+  const outputs = job.outputs ?? {};
+  const name = (expression: RegExp) => {
+    const found = Object.entries(outputs).find(([, v]) => expression.test(String(v)));
+    if (!found) throw new Error(`the uploading job has no output matching ${expression}`);
+    return found[0];
+  };
+  return {
+    [name(/outputs\.artifact-id\b/)]: id,
+    [name(/outputs\.sha256\b/)]: distSha256List(dir),
+  };
+}
+
+/** `sha256sum -- *` in `dir`, sorted by file name in the C locale: the list the uploading job outputs. */
+export function distSha256List(dir: string): string {
+  return readdirSync(dir).sort().map((f) => `${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}  ${f}`).join('\n');
+}
+
 export function runPublishJob(
   sample: SampleRelease,
   dists: BuiltDists,
@@ -47,6 +86,8 @@ export function runPublishJob(
   extra: Partial<RunJobOptions> = {},
 ): Promise<JobResult> {
   const urlMap = { ...Object.fromEntries(sample.release.indexes.flatMap((i) => repoint(i, emulator))), ...sigstoreUrlMap(emulator) };
+  const artifactIds: Record<string, string> = {};
+  const outputs = distJobOutputs(sample.workflow, dists.dir, artifactIds);
   return runJob({
     workflow: sample.workflow,
     workflowFile: sample.workflowFile,
@@ -56,6 +97,8 @@ export function runPublishJob(
     repoDir: sample.dir,
     repository: sample.repository,
     artifacts: { [distArtifactName(sample.workflow)]: dists.dir },
+    artifactIds,
+    needs: { [distUploadingJob(sample.workflow)]: { result: 'success', outputs } },
     scan: leaks,
     ...rehearsalMachine(),
     ...extra,
@@ -86,6 +129,7 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
     return repoint(i, emulated);
   }));
   const artifacts: Record<string, string> = {};
+  const artifactIds: Record<string, string> = {};
   const jobs = new Map<string, JobResult>();
   const skipped: string[] = [];
   const pending = Object.keys(sample.workflow.jobs);
@@ -109,7 +153,8 @@ export async function runRelease(sample: SampleRelease, indexes: EmulatedIndexes
       repoDir: sample.dir,
       repository: sample.repository,
       artifacts,
-      needs: Object.fromEntries(needs.map((n) => [n, { result: 'success' }])),
+      artifactIds,
+      needs: Object.fromEntries(needs.map((n) => [n, { result: 'success', outputs: jobs.get(n)!.outputs }])),
       scan: leaks,
       ...rehearsalMachine(),
       ...extra,

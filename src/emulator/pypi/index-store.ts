@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { normalizeProjectName } from '../names';
-import type { GitHubPublisherIdentity, Provenance } from '../sigstore/attestation';
+import type { AttestationPublisher, Provenance } from '../sigstore/attestation';
 
 export interface StoredFile {
   readonly project: string;
@@ -41,7 +41,7 @@ export interface MintedToken {
    * The trusted publisher that minted it, as the identity its attestations must carry (warehouse
    * `attestation_identity`); absent for a token not minted through trusted publishing.
    */
-  readonly publisher?: { readonly kind: 'GitHub'; readonly identity: GitHubPublisherIdentity };
+  readonly publisher?: AttestationPublisher;
 }
 
 /** A minted token: `pypi-` and 132 random bytes in base64url (176 chars; real macaroons are ~180). */

@@ -10,7 +10,7 @@ import { normalizeProjectName } from '../names';
 import { type IndexStore, type MintedToken } from './index-store';
 import {
   ATTESTATION_TYPES, AttestationError, parseAttestations, VerificationFailed,
-  type AttestationVerifier, type Provenance,
+  type AttestationVerifier, type Provenance, type ProvenancePublisher,
 } from '../sigstore/attestation';
 
 /** What the upload route puts before each reason (warehouse `forklift/legacy.py`). */
@@ -23,8 +23,8 @@ export const INVALID_ATTESTATIONS = 'Invalid attestations supplied during upload
 export function checkUploadAttestations(verifier: AttestationVerifier, token: MintedToken, attestationsField: string,
   distribution: { name: string; sha256: string }): Provenance | { reason: string } {
   if (!token.publisher) return { reason: 'Attestations are only supported when using Trusted Publishing' };
-  // Every publisher the emulator knows is a GitHub one, which has an attestation identity (ActiveState's has none).
-  const { identity } = token.publisher;
+  // Every publisher the emulator knows (GitHub, GitLab) has an attestation identity (ActiveState's has none).
+  const publisher = token.publisher;
 
   let attestations;
   try {
@@ -42,7 +42,7 @@ export function checkUploadAttestations(verifier: AttestationVerifier, token: Mi
   for (const attestation of attestations) {
     let predicateType: string;
     try {
-      predicateType = verifier.verify(attestation, identity, distribution);
+      predicateType = verifier.verify(attestation, publisher, distribution);
     } catch (err) {
       if (err instanceof VerificationFailed) {
         return { reason: `Could not verify the uploaded artifact using the included attestation: ${err.message}` };
@@ -55,7 +55,9 @@ export function checkUploadAttestations(verifier: AttestationVerifier, token: Mi
     }
     seen.add(predicateType);
   }
-  return { version: 1, attestation_bundles: [{ publisher: { kind: 'GitHub', ...identity }, attestations }] };
+  const bundlePublisher: ProvenancePublisher = publisher.kind === 'GitLab'
+    ? { kind: 'GitLab', ...publisher.identity } : { kind: 'GitHub', ...publisher.identity };
+  return { version: 1, attestation_bundles: [{ publisher: bundlePublisher, attestations }] };
 }
 
 /** The Integrity API's path for a file, as the simple index links it (`data-provenance`, PEP 691 `provenance`). */

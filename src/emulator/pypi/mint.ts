@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { epochSeconds, type Clock } from '../clock';
 import { BodyTooLargeError, readBody, sendJson } from '../http';
 import { normalizeProjectName } from '../names';
+import { matchGitlabPublisher } from './gitlab-publishers';
 import { newTokenValue, type IndexStore } from './index-store';
 import { matchPublisher, type PublisherRegistry } from './publishers';
 import { peekIssuer, verifySignedToken, type IssuerKeyRing } from './verify';
@@ -22,6 +23,8 @@ export interface MintContext {
   audience(): string;
   trustedPublishing(): boolean;
   isKnownIssuer(iss: string): boolean;
+  /** The emulator's GitLab issuer: its tokens go to the GitLab publishers. */
+  isGitlabIssuer(iss: string): boolean;
   onIssued(secret: string): void;
 }
 
@@ -79,14 +82,16 @@ export async function mintFromBody(ctx: MintContext, body: string): Promise<Mint
 
   const peeked = peekIssuer(token, (iss) => ctx.isKnownIssuer(iss));
   if (!('issuer' in peeked)) return { ok: false, ...peeked };
+  const gitlab = ctx.isGitlabIssuer(peeked.issuer);
   if (!ctx.trustedPublishing()) {
-    return { ok: false, code: 'not-enabled', description: 'github trusted publishing functionality not enabled' };
+    return { ok: false, code: 'not-enabled', description: `${gitlab ? 'gitlab' : 'github'} trusted publishing functionality not enabled` };
   }
 
   const verified = await verifySignedToken(token, { issuer: peeked.issuer, audience: ctx.audience(), nowMs: ctx.clock.now(), keys: ctx.keys });
   if (!('claims' in verified)) return { ok: false, code: verified.code, description: verified.description };
   const claims = verified.claims as ClaimSet;
   const jti = typeof claims.jti === 'string' ? claims.jti : '';
+  if (gitlab) return mintForGitlab(ctx, peeked.issuer, claims, jti);
 
   // A pending publisher that matches either fails (its project exists) or becomes a normal publisher now.
   const pending = matchPublisher(claims, ctx.registry.pending);
@@ -117,6 +122,38 @@ export async function mintFromBody(ctx: MintContext, body: string): Promise<Mint
     projects: new Set(projects),
     expiresAt: expires,
     publisher: { kind: 'GitHub', identity: { repository: `${owner}/${repository}`, workflow, environment: environment || null } },
+  });
+  ctx.onIssued(value);
+  return { ok: true, token: value, expires, projects };
+}
+
+/** The same exchange for a GitLab token (warehouse `GitLabPublisher`): pending publishers first, then reuse, then the match. */
+function mintForGitlab(ctx: MintContext, issuer: string, claims: ClaimSet, jti: string): MintOutcome {
+  const used = () => jti !== '' && ctx.store.isUsedJti(issuer, jti);
+  const pending = matchGitlabPublisher(claims, ctx.registry.pendingGitlab);
+  if ('publisher' in pending && !used()) {
+    if (ctx.store.hasProject(pending.publisher.pypiProject)) {
+      return { ok: false, code: 'invalid-pending-publisher', description: 'valid token, but project already exists' };
+    }
+    ctx.store.addProject(pending.publisher.pypiProject);
+    ctx.registry.reifyGitlab(pending.publisher);
+  }
+  if (used()) return { ok: false, code: 'invalid-reuse-token', description: 'invalid token: already used' };
+  const match = matchGitlabPublisher(claims, ctx.registry.gitlab);
+  if (!('publisher' in match)) {
+    return { ok: false, code: 'invalid-publisher', description: `valid token, but no corresponding publisher (${match.reason})` };
+  }
+  if (!ctx.store.useJti(issuer, jti, Number(claims.exp))) {
+    return { ok: false, code: 'invalid-reuse-token', description: 'invalid token: already used' };
+  }
+  const projects = ctx.registry.projectsTrustingGitlab(match.publisher).map(normalizeProjectName);
+  const value = newTokenValue();
+  const expires = epochSeconds(ctx.clock) + ctx.tokenLifetimeSeconds;
+  const { namespace, project, workflowFilepath, environment } = match.publisher;
+  ctx.store.tokens.set(value, {
+    projects: new Set(projects),
+    expiresAt: expires,
+    publisher: { kind: 'GitLab', identity: { repository: `${namespace}/${project}`, workflow_filepath: workflowFilepath, environment: environment || null } },
   });
   ctx.onIssued(value);
   return { ok: true, token: value, expires, projects };

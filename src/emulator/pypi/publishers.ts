@@ -3,8 +3,9 @@
  * owner, owner id and the workflow filename taken from `job_workflow_ref`, then check the claims one by one.
  * Failure reasons use PyPI's own wording (warehouse/oidc/models/github.py and views.py), since the action shows them to users.
  */
+import { sameGitlabIdentity, type GitlabPublisherIdentity } from './gitlab-publishers';
 import type { ClaimSet } from '../github-oidc/runner-claims';
-import type { PendingPublisherConfig, PublisherConfig } from '../types';
+import type { GitlabPublisherConfig, PendingGitlabPublisherConfig, PendingPublisherConfig, PublisherConfig } from '../types';
 
 /** The identity PyPI keys a GitHub publisher on. */
 export interface PublisherIdentity {
@@ -87,6 +88,8 @@ export const PENDING_PUBLISHER_EXPIRY_DAYS = 30;
 export class PublisherRegistry {
   readonly publishers: PublisherConfig[] = [];
   private readonly pendingAll: PendingPublisherConfig[] = [];
+  readonly gitlab: GitlabPublisherConfig[] = [];
+  readonly pendingGitlab: PendingGitlabPublisherConfig[] = [];
 
   /** `now`: the emulator's clock, in Unix seconds. */
   constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
@@ -95,6 +98,25 @@ export class PublisherRegistry {
   get pending(): PendingPublisherConfig[] {
     const cutoff = this.now() - PENDING_PUBLISHER_EXPIRY_DAYS * 86400;
     return this.pendingAll.filter((p) => (p.createdAt ?? 0) >= cutoff);
+  }
+
+  addGitlab(p: GitlabPublisherConfig): void {
+    this.gitlab.push({ ...p, projects: [...p.projects] });
+  }
+
+  addPendingGitlab(p: PendingGitlabPublisherConfig): void {
+    this.pendingGitlab.push({ ...p });
+  }
+
+  projectsTrustingGitlab(identity: GitlabPublisherIdentity): string[] {
+    return [...new Set(this.gitlab.filter((p) => sameGitlabIdentity(p, identity)).flatMap((p) => p.projects))];
+  }
+
+  reifyGitlab(pending: PendingGitlabPublisherConfig): void {
+    const at = this.pendingGitlab.indexOf(pending);
+    if (at >= 0) this.pendingGitlab.splice(at, 1);
+    const { pypiProject, ...identity } = pending;
+    this.addGitlab({ ...identity, projects: [pypiProject] });
   }
 
   add(p: PublisherConfig): void {

@@ -14,6 +14,7 @@ import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@
 /* eslint-enable import/no-extraneous-dependencies */
 import { normalizeProjectName } from '../names';
 import { FULCIO_OID, GITHUB_ISSUER } from './fulcio';
+import { GITLAB_ISSUER } from '../gitlab-oidc/job-claims';
 
 export const PUBLISH_V1 = 'https://docs.pypi.org/attestations/publish/v1';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -32,7 +33,31 @@ export interface Attestation {
 /** PEP 740 provenance: what the Integrity API serves for a file. */
 export interface Provenance {
   version: 1;
-  attestation_bundles: Array<{ publisher: GitHubPublisherIdentity & { kind: 'GitHub' }; attestations: Attestation[] }>;
+  attestation_bundles: Array<{ publisher: ProvenancePublisher; attestations: Attestation[] }>;
+}
+
+/** The publisher of a provenance bundle, as pypi-attestations serialises it (`kind` and the identity's fields). */
+export type ProvenancePublisher = (GitHubPublisherIdentity & { kind: 'GitHub' }) | (GitLabPublisherIdentity & { kind: 'GitLab' });
+
+/** A trusted publisher's attestation identity (warehouse `attestation_identity`), tagged with its kind. */
+export type AttestationPublisher =
+  | { readonly kind: 'GitHub'; readonly identity: GitHubPublisherIdentity }
+  | { readonly kind: 'GitLab'; readonly identity: GitLabPublisherIdentity };
+
+/** A publisher as the index stores it, as a provenance bundle names it, or a bare GitHub identity. */
+function asAttestationPublisher(p: AttestationPublisher | ProvenancePublisher | GitHubPublisherIdentity): AttestationPublisher {
+  if ('identity' in p) return p;
+  if ('kind' in p && p.kind === 'GitLab') return { kind: 'GitLab', identity: p };
+  return { kind: 'GitHub', identity: p as GitHubPublisherIdentity };
+}
+
+/** pypi-attestations `GitLabPublisher`: the identity warehouse's GitLab publisher attests as. */
+export interface GitLabPublisherIdentity {
+  /** `namespace/project` (subgroups included). */
+  readonly repository: string;
+  /** The top-level pipeline file's path, e.g. `.gitlab-ci.yml`. */
+  readonly workflow_filepath: string;
+  readonly environment: string | null;
 }
 
 /** pypi-attestations `GitHubPublisher`: the identity warehouse's GitHub publisher attests as. */
@@ -124,10 +149,12 @@ export class AttestationVerifier {
   }
 
   /**
-   * Verify one attestation for a distribution (file name and sha256) and a GitHub Trusted Publisher; returns the
+   * Verify one attestation for a distribution (file name and sha256) and a (GitHub or GitLab) Trusted Publisher; returns the
    * predicate type. Throws VerificationFailed (pypi-attestations' `Verification failed: ...`) or ConversionFailed.
    */
-  verify(attestation: Attestation, publisher: GitHubPublisherIdentity, distribution: { name: string; sha256: string }): string {
+  verify(attestation: Attestation, trustedPublisher: AttestationPublisher | ProvenancePublisher | GitHubPublisherIdentity,
+    distribution: { name: string; sha256: string }): string {
+    const publisher = asAttestationPublisher(trustedPublisher);
     const fail = (message: string) => new VerificationFailed(message);
     let entity;
     let certificate: X509Certificate;
@@ -143,7 +170,8 @@ export class AttestationVerifier {
       throw fail((err as Error).message);
     }
     checkProofRootHash(attestation.verification_material.transparency_entries[0], fail);
-    checkGitHubPolicy(certificate, publisher, fail);
+    if (publisher.kind === 'GitLab') checkGitLabPolicy(certificate, publisher.identity, fail);
+    else checkGitHubPolicy(certificate, publisher.identity, fail);
 
     let statement: { _type?: unknown; subject?: unknown; predicateType?: unknown };
     try {
@@ -221,6 +249,33 @@ function checkGitHubPolicy(certificate: X509Certificate, publisher: GitHubPublis
   if (!expected.includes(buildConfigUri)) {
     throw fail(`Certificate's Build Config URI (${pythonExtensionRepr(certificate, FULCIO_OID.buildConfigUri)}) does not match expected ` +
       `Trusted Publisher (${publisher.workflow} @ ${publisher.repository})`);
+  }
+}
+
+/**
+ * pypi-attestations `_GitLabTrustedPublisherPolicy`: issuer GitLab, Source Repository URI
+ * `https://gitlab.com/<repository>`, and Build Config URI `https://gitlab.com/<repository>//<file>@<sha or ref>` with
+ * the certificate's own Source Repository Digest or Ref.
+ */
+function checkGitLabPolicy(certificate: X509Certificate, publisher: GitLabPublisherIdentity, fail: (m: string) => Error): void {
+  const single = (name: string, oid: string, expected: string) => {
+    const value = utf8Extension(certificate, oid);
+    if (value === undefined) throw fail(`Certificate does not contain ${name} (${oid}) extension`);
+    if (value !== expected) throw fail(`Certificate's ${name} does not match (got ${value}, expected ${expected})`);
+  };
+  single('OIDCIssuerV2', FULCIO_OID.issuer, GITLAB_ISSUER);
+  single('OIDCSourceRepositoryURI', FULCIO_OID.sourceRepositoryUri, `${GITLAB_ISSUER}/${publisher.repository}`);
+  const need = (oid: string) => {
+    const value = utf8Extension(certificate, oid);
+    // cryptography's get_extension_for_oid raises ExtensionNotFound
+    if (value === undefined) throw fail(`No <ObjectIdentifier(oid=${oid}, name=Unknown OID)> extension was found`);
+    return value;
+  };
+  const buildConfigUri = need(FULCIO_OID.buildConfigUri);
+  const suffixes = [need(FULCIO_OID.sourceRepositoryDigest), need(FULCIO_OID.sourceRepositoryRef)];
+  if (!suffixes.some((s) => buildConfigUri === `${GITLAB_ISSUER}/${publisher.repository}//${publisher.workflow_filepath}@${s}`)) {
+    throw fail(`Certificate's Build Config URI (${pythonExtensionRepr(certificate, FULCIO_OID.buildConfigUri)}) does not match expected ` +
+      `Trusted Publisher (${publisher.workflow_filepath} @ ${publisher.repository})`);
   }
 }
 

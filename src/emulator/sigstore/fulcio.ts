@@ -1,7 +1,7 @@
 /**
  * The Fulcio stand-in: `POST /api/v2/signingCert` turns an OIDC token of the emulated GitHub issuer (audience
- * `sigstore`) and a proof of possession of a P-256 key into a short-lived code-signing certificate carrying
- * GitHub's Fulcio extensions (sigstore/fulcio docs/oid-info.md), with an embedded SCT from its own CT log.
+ * `sigstore`) or of the emulated GitLab issuer, and a proof of possession of a P-256 key into a short-lived code-signing certificate carrying
+ * GitHub's (or GitLab's) Fulcio extensions (sigstore/fulcio docs/oid-info.md), with an embedded SCT from its own CT log.
  * Certificates and SCTs are made by @sigstore/mock's CA and CT log; the token checks, the claim mapping and the
  * errors (gRPC-gateway `{code, message}` bodies, as Fulcio answers) are the emulator's.
  */
@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio';
 import type { Clock } from '../clock';
 import type { ClaimSet } from '../github-oidc/runner-claims';
+import { GITLAB_ISSUER } from '../gitlab-oidc/job-claims';
 import { BodyTooLargeError, readBody, sendJson } from '../http';
 import { peekIssuer, verifySignedToken, type IssuerKeyRing } from '../pypi/verify';
 
@@ -52,6 +53,7 @@ export const FULCIO_OID = {
   buildTrigger: '1.3.6.1.4.1.57264.1.20',
   runInvocationUri: '1.3.6.1.4.1.57264.1.21',
   sourceRepositoryVisibility: '1.3.6.1.4.1.57264.1.22',
+  deploymentEnvironment: '1.3.6.1.4.1.57264.1.23',
 } as const;
 
 interface Extension { oid: string; value: string; legacy?: boolean }
@@ -94,6 +96,46 @@ export function githubExtensions(claims: ClaimSet): { san: string; extensions: E
   return { san, extensions: ext };
 }
 
+/**
+ * Fulcio's `gitlab-pipeline` mapping (config/identity/config.yaml), with `url` https://gitlab.com: the SAN, Build
+ * Signer URI and Build Config URI are `https://<ci_config_ref_uri>`. Every claim a template names must be present
+ * (Fulcio refuses the token otherwise); `environment` defaults to empty, and an empty extension is left out.
+ */
+export function gitlabExtensions(claims: ClaimSet): { san: string; extensions: Extension[] } {
+  const c = (name: string): string | undefined => {
+    const v = claims[name];
+    if (typeof v === 'number') return String(v);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const required = ['ci_config_ref_uri', 'ci_config_sha', 'runner_environment', 'project_path', 'sha', 'ref_type', 'ref',
+    'project_id', 'namespace_path', 'namespace_id', 'pipeline_source', 'job_id', 'project_visibility'];
+  const missing = required.filter((name) => c(name) === undefined);
+  if (missing.length > 0) throw new FulcioError(400, 3, `The identity token is missing required claims: ${missing.join(', ')}`);
+  const ext: Extension[] = [];
+  const add = (oid: string, value: string | undefined, legacy = false) => {
+    if (value !== undefined && value !== '') ext.push({ oid, value, legacy });
+  };
+  const san = `https://${c('ci_config_ref_uri')}`;
+  add(FULCIO_OID.issuerV1, GITLAB_ISSUER, true);
+  add(FULCIO_OID.issuer, GITLAB_ISSUER);
+  add(FULCIO_OID.buildSignerUri, san);
+  add(FULCIO_OID.buildSignerDigest, c('ci_config_sha'));
+  add(FULCIO_OID.runnerEnvironment, c('runner_environment'));
+  add(FULCIO_OID.sourceRepositoryUri, `${GITLAB_ISSUER}/${c('project_path')}`);
+  add(FULCIO_OID.sourceRepositoryDigest, c('sha'));
+  add(FULCIO_OID.sourceRepositoryRef, `refs/${c('ref_type') === 'branch' ? 'heads/' : 'tags/'}${c('ref')}`);
+  add(FULCIO_OID.sourceRepositoryIdentifier, c('project_id'));
+  add(FULCIO_OID.sourceRepositoryOwnerUri, `${GITLAB_ISSUER}/${c('namespace_path')}`);
+  add(FULCIO_OID.sourceRepositoryOwnerIdentifier, c('namespace_id'));
+  add(FULCIO_OID.buildConfigUri, san);
+  add(FULCIO_OID.buildConfigDigest, c('ci_config_sha'));
+  add(FULCIO_OID.buildTrigger, c('pipeline_source'));
+  add(FULCIO_OID.runInvocationUri, `${GITLAB_ISSUER}/${c('project_path')}/-/jobs/${c('job_id')}`);
+  add(FULCIO_OID.sourceRepositoryVisibility, c('project_visibility'));
+  add(FULCIO_OID.deploymentEnvironment, c('environment'));
+  return { san, extensions: ext };
+}
+
 /** A Fulcio refusal: HTTP status and the gRPC code/message of its JSON body. */
 export class FulcioError extends Error {
   constructor(readonly status: number, readonly code: number, message: string) {
@@ -105,6 +147,8 @@ export interface FulcioContext {
   readonly clock: Clock;
   readonly keys: IssuerKeyRing;
   isKnownIssuer(iss: string): boolean;
+  /** The emulator's GitLab issuer (its tokens are certified as gitlab.com's). */
+  isGitlabIssuer(iss: string): boolean;
 }
 
 /** The CA: a self-signed root (the whole chain a verifier needs) and a CT log for the SCTs. */
@@ -174,7 +218,7 @@ async function certificateFor(ctx: FulcioContext, ca: CertificateAuthority, requ
   if (typeof pop !== 'string' || !verifySignature('sha256', Buffer.from(subject), key, Buffer.from(pop, 'base64'))) {
     throw new FulcioError(400, 3, 'The signature supplied in the request could not be verified');
   }
-  const { san, extensions } = githubExtensions(claims);
+  const { san, extensions } = ctx.isGitlabIssuer(peeked.issuer) ? gitlabExtensions(claims) : githubExtensions(claims);
   return ca.issue(publicKeyDer, san, extensions, ctx.clock.now());
 }
 

@@ -1,0 +1,291 @@
+import { join, relative, sep } from 'path';
+import { Component, Project, YamlFile, gitlab } from 'projen';
+import { BuildTool, buildToolSpec } from './build-tool';
+import { PypiReleaseConfigError } from './errors';
+import {
+  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GITLAB_VERSION_SCRIPT, GitlabJobPlacement,
+  gitlabBuildJob, gitlabPublishJob, gitlabPublishJobName, gitlabRequirementsPath,
+} from './gitlab-jobs';
+import { PypiIndex } from './indexes';
+import { GITLAB_JOB_IMAGE, NODE_REQUIREMENTS_FILE, PinnedTool, toolRequirementsFile } from './pins';
+import { checkToolCombination, detectPythonProjectKind, hasPyproject, originRemoteUrl } from './project';
+import { defaultBuildTool, orderIndexes } from './pypi-release';
+import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
+import { validateDistributionName } from './trusted-publisher';
+import { Uploader, attestingUploaders, uploaderSpec } from './uploader';
+import { headerComment } from './workflow-file';
+import { GITLAB_PUBLISHER_FORM_LABELS, PYPI, TESTPYPI, gitlabPublisherProblems, splitProjectPath } from '../pypi';
+
+/** The pipeline file PyPI's GitLab publisher is keyed on: projen's gitlab module writes the top-level one. */
+export const GITLAB_PIPELINE_FILE = '.gitlab-ci.yml';
+
+/**
+ * Options for PypiGitlabRelease.
+ */
+export interface PypiGitlabReleaseOptions {
+  /**
+   * The GitLab project, "namespace/project" (subgroups included: "group/subgroup/project"), as in its URL on
+   * gitlab.com. PyPI's trusted publisher is keyed on it.
+   *
+   * @default - the project's git `origin` remote, when it is a gitlab.com URL; synth fails with an explanation otherwise
+   */
+  readonly projectPath?: string;
+
+  /**
+   * The distribution (project) name on the index.
+   *
+   * @default - the project name
+   */
+  readonly distributionName?: string;
+
+  /**
+   * Indexes to publish to, one publish job each. A custom index needs its `audience`: GitLab fixes a token's
+   * audience in the pipeline file, so it cannot be discovered at run time.
+   *
+   * @default [PypiIndex.pypi()]
+   */
+  readonly indexes?: PypiIndex[];
+
+  /**
+   * Publish to TestPyPI first, and to PyPI only after that succeeded.
+   *
+   * @default false
+   */
+  readonly testPypiFirst?: boolean;
+
+  /**
+   * The tool that uploads `dist/`.
+   *
+   * @default Uploader.UV
+   */
+  readonly uploader?: Uploader;
+
+  /**
+   * The tool that builds `dist/`.
+   *
+   * @default - BuildTool.UV for uv projects, BuildTool.POETRY for poetry projects, BuildTool.PYPA_BUILD otherwise
+   */
+  readonly buildTool?: BuildTool;
+
+  /**
+   * Sign each distribution in its publish job with the job's GitLab identity and upload PEP 740 attestations with
+   * it. Needs Uploader.UV or Uploader.TWINE.
+   *
+   * @default - on for PyPI and TestPyPI when the uploader uploads attestations; off for custom indexes
+   */
+  readonly attestations?: boolean;
+
+  /**
+   * When Sigstore cannot sign, upload without attestations (with a warning) instead of failing the publish job.
+   *
+   * @default false
+   */
+  readonly continueWithoutAttestations?: boolean;
+
+  /**
+   * The tags that release, as a GitLab CI regular expression matched against `$CI_COMMIT_TAG`. Protect the same
+   * tags in the project (Settings > Repository > Protected tags) so only maintainers can release.
+   *
+   * @default "/^v?[0-9]+\\.[0-9]+\\.[0-9]+/"
+   */
+  readonly tagPattern?: string;
+
+  /**
+   * The container image of the build and publish jobs, pinned by digest (`name@sha256:...`). It needs python3 with
+   * the venv module and pip; every tool is installed from the hash-locked sets.
+   *
+   * @default - the official Python 3.12 slim image, pinned by digest (GITLAB_JOB_IMAGE in src/component/pins.ts)
+   */
+  readonly image?: string;
+}
+
+/** What to enter on an index so that it trusts one publish job of the generated pipeline. */
+export interface GitlabTrustedPublisher {
+  /** The index these settings are for, e.g. "PyPI". */
+  readonly indexName: string;
+  /** The distribution (project) name on the index. */
+  readonly distributionName: string;
+  /** GitLab namespace: user or group, with subgroups. */
+  readonly namespace: string;
+  /** GitLab project name, without the namespace. */
+  readonly project: string;
+  /** The top-level pipeline file's path. */
+  readonly workflowFilepath: string;
+  /** The publish job's environment. */
+  readonly environment: string;
+  /** Where to add the publisher when the project already exists on the index. */
+  readonly projectSettingsUrl: string;
+  /** Where to add a pending publisher when the project does not exist on the index yet. */
+  readonly pendingPublisherUrl: string;
+}
+
+const DEFAULT_TAG_PATTERN = '/^v?[0-9]+\\.[0-9]+\\.[0-9]+/';
+
+/**
+ * The same hardened PyPI release for a project on GitLab: `.gitlab-ci.yml` (through projen's gitlab module) with a
+ * build job and one publish job per index that mints a short-lived token from the job's `id_tokens` with the shipped
+ * mint step (vendored in `.gitlab/pypi-mint/`), signs with the attest step, and uploads. See docs/gitlab.md.
+ */
+export class PypiGitlabRelease extends Component {
+  /** The generated pipeline. */
+  public readonly pipeline: gitlab.GitlabConfiguration;
+  /** "namespace/project" of the GitLab project the publishers trust. */
+  public readonly projectPath: string;
+  /** The distribution name on the indexes. */
+  public readonly distributionName: string;
+  /** The indexes published to, in publishing order. */
+  public readonly indexes: PypiIndex[];
+
+  private readonly publishers: GitlabTrustedPublisher[];
+
+  public constructor(project: Project, options: PypiGitlabReleaseOptions = {}) {
+    super(project, 'PypiGitlabRelease');
+    if (project.root.tryFindFile(GITLAB_PIPELINE_FILE)) {
+      throw new PypiReleaseConfigError(`${GITLAB_PIPELINE_FILE} is already generated by another component; PyPI keys the GitLab publisher on the top-level pipeline file, so the release jobs must live in it: add your own jobs with pipeline.addJobs()`);
+    }
+    const projectPath = options.projectPath ?? gitlabProjectFromUrl(originRemoteUrl(project.root.outdir));
+    if (!projectPath) {
+      throw new PypiReleaseConfigError('cannot tell which GitLab project publishes: set `projectPath: "namespace/project"` (the git origin remote is not a gitlab.com URL)');
+    }
+    const { namespace, project: projectName } = splitProjectPath(projectPath);
+    if (!namespace) throw new PypiReleaseConfigError(`projectPath "${projectPath}" has no namespace; write "namespace/project" (e.g. "my-group/my-project")`);
+    const problems = gitlabPublisherProblems({ namespace, project: projectName, workflowFilepath: GITLAB_PIPELINE_FILE });
+    if (problems.length > 0) throw new PypiReleaseConfigError(`projectPath: ${problems.join('; ')}`);
+    this.projectPath = projectPath;
+    this.distributionName = options.distributionName ?? project.name;
+    validateDistributionName(this.distributionName);
+
+    this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
+    for (const index of this.indexes) {
+      const envProblems = gitlabPublisherProblems({
+        namespace, project: projectName, workflowFilepath: GITLAB_PIPELINE_FILE, environment: index.environment,
+      });
+      if (envProblems.length > 0) throw new PypiReleaseConfigError(`index "${index.name}": ${envProblems.join('; ')}`);
+    }
+
+    const kind = detectPythonProjectKind(project);
+    const build = buildToolSpec(options.buildTool ?? defaultBuildTool(kind));
+    const spec = uploaderSpec(options.uploader ?? Uploader.UV);
+    checkToolCombination(project, kind, build, spec);
+    // GitLab's publish job runs the uploader in the project's checkout (no generated scratch project, as on GitHub)
+    if (spec.needsProject && !hasPyproject(project)) {
+      throw new PypiReleaseConfigError(`${spec.label} reads the project's name and version from pyproject.toml, and this project has none; use Uploader.UV or Uploader.TWINE, which upload dist/ as it is`);
+    }
+    const tagPattern = options.tagPattern ?? DEFAULT_TAG_PATTERN;
+    if (!/^\/.+\/[imsx]*$/.test(tagPattern)) {
+      throw new PypiReleaseConfigError(`tagPattern "${tagPattern}" is not a GitLab CI regular expression; write it between slashes, e.g. "/^v[0-9]+/"`);
+    }
+    const image = options.image ?? GITLAB_JOB_IMAGE;
+    if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) {
+      throw new PypiReleaseConfigError(`image "${image}" is not pinned by digest; write "name@sha256:<64 hex digits>" (find it with \`docker buildx imagetools inspect <name:tag>\`)`);
+    }
+    const where: GitlabJobPlacement = {
+      image,
+      tagRegex: tagPattern,
+      projectDir: relative(project.root.outdir, project.outdir).split(sep).join('/'),
+    };
+
+    const attests = this.indexes.map((index) => {
+      if (options.attestations === false) return false;
+      if (spec.attestedRun === undefined) {
+        if (options.attestations === true) {
+          throw new PypiReleaseConfigError(`attestations: true needs an uploader that uploads PEP 740 attestations (${attestingUploaders().join(' or ')}); ${spec.label} cannot. Set uploader to one of them, or attestations: false`);
+        }
+        return false;
+      }
+      return options.attestations === true || [PYPI.uploadUrl, TESTPYPI.uploadUrl].includes(index.uploadUrl);
+    });
+
+    const jobs: Record<string, gitlab.Job> = { [GITLAB_BUILD_JOB]: gitlabBuildJob(build, where) };
+    for (const [i, index] of this.indexes.entries()) {
+      const after = options.testPypiFirst && index.name === PYPI.name ? gitlabPublishJobName(this.indexes[0]) : undefined;
+      jobs[gitlabPublishJobName(index)] = gitlabPublishJob(index, spec, this.distributionName, where, {
+        audience: audienceOf(index),
+        attest: attests[i],
+        continueWithoutAttestations: options.continueWithoutAttestations ?? false,
+        after,
+      });
+    }
+    this.pipeline = new gitlab.GitlabConfiguration(project.root, { stages: ['build', 'publish'], jobs });
+
+    this.publishers = this.indexes.map((index) => ({
+      indexName: index.displayName,
+      distributionName: this.distributionName,
+      namespace,
+      project: projectName,
+      workflowFilepath: GITLAB_PIPELINE_FILE,
+      environment: index.environment,
+      projectSettingsUrl: index.projectSettingsUrl(this.distributionName),
+      pendingPublisherUrl: index.pendingPublisherUrl(),
+    }));
+    withHeader(this.pipeline.file, headerComment(this.guide()));
+
+    // the shipped steps and the locked sets the jobs install from, next to each other and read-only
+    const broken = (source: string) => new PypiReleaseConfigError(`${source} is missing from this package; it is broken`);
+    new ShippedFile(project.root, GITLAB_MINT_STEP, join(PACKAGE_ROOT, 'action', 'index.cjs'), '//', (b) => b, broken);
+    new ShippedFile(project.root, GITLAB_VERSION_SCRIPT, join(PACKAGE_ROOT, 'version', 'version.py'), '#', (b) => b, broken);
+    if (attests.some((a) => a)) new ShippedFile(project.root, GITLAB_ATTEST_STEP, join(PACKAGE_ROOT, 'attest', 'index.cjs'), '//', (b) => b, broken);
+    const tools = new Set<PinnedTool>(['uv', 'twine', ...(build.tool ? [build.tool] : []), ...(spec.tool ? [spec.tool] : [])]);
+    for (const file of [...[...tools].map(toolRequirementsFile), NODE_REQUIREMENTS_FILE]) {
+      new ShippedFile(project.root, gitlabRequirementsPath(file), join(PACKAGE_ROOT, file), '#', (b) => b, broken);
+    }
+  }
+
+  /** The trusted-publisher settings to enter on each index, in publishing order. */
+  public trustedPublishers(): GitlabTrustedPublisher[] {
+    return this.publishers.map((p) => ({ ...p }));
+  }
+
+  public preSynthesize(): void {
+    this.project.logger.info(this.guide().join('\n'));
+  }
+
+  /** What to enter on each index, and what to protect on GitLab: the file's header and the synth log. */
+  private guide(): string[] {
+    const row = (label: string, value: string) => `  ${`${label}:`.padEnd(30)}${value}`;
+    const lines = [
+      'Trusted publishing from GitLab CI/CD: before the first release, tell each index below to trust this pipeline.',
+      'On the index, add a GitLab publisher with exactly these values (PyPI matches them against the job\'s ID token).',
+    ];
+    for (const p of this.publishers) {
+      lines.push('', `${p.indexName} (project "${p.distributionName}")`,
+        row(GITLAB_PUBLISHER_FORM_LABELS.namespace, p.namespace),
+        row(GITLAB_PUBLISHER_FORM_LABELS.project, p.project),
+        row(GITLAB_PUBLISHER_FORM_LABELS.workflowFilepath, p.workflowFilepath),
+        row(GITLAB_PUBLISHER_FORM_LABELS.environment, p.environment),
+        row('Existing project', p.projectSettingsUrl),
+        row('New project', `${p.pendingPublisherUrl} (add a pending publisher)`));
+    }
+    lines.push('',
+      'On GitLab: protect the release tags (Settings > Repository > Protected tags) and each environment above',
+      '(Settings > CI/CD > Protected environments, with approvers), so only maintainers can publish.',
+      'Each publish job gets one ID token per audience (id_tokens), and PyPI accepts each token once: a failed',
+      'exchange is retried with the same token; once PyPI has used it, only a retried job gets a fresh one.');
+    return lines;
+  }
+}
+
+/** The audience a publish job's id_tokens entry names: PyPI's and TestPyPI's own, or the custom index's. */
+function audienceOf(index: PypiIndex): string {
+  if (index.audience) return index.audience;
+  const known = [PYPI, TESTPYPI].find((k) => k.uploadUrl === index.uploadUrl);
+  if (known) return known.audience;
+  throw new PypiReleaseConfigError(`custom index "${index.name}" needs an audience for GitLab: a job's id_tokens fix the token's audience in the pipeline file. Set PypiIndex.custom({ audience }) to what ${index.uploadUrl.replace(/legacy\/?$/, '')}_/oidc/audience answers`);
+}
+
+/** "namespace/project" from a gitlab.com remote URL (https or ssh), or undefined. */
+export function gitlabProjectFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const m = /^(?:https:\/\/(?:[^@/]+@)?gitlab\.com\/|git@gitlab\.com:|ssh:\/\/git@gitlab\.com\/)(.+?)(?:\.git)?\/?$/.exec(url.trim());
+  return m && m[1].includes('/') ? m[1] : undefined;
+}
+
+/** The header comment after projen's marker (projen's YamlFile renders from JSON and has no comment API). */
+function withHeader(file: YamlFile, edit: (text: string) => string): void {
+  const renderable = file as unknown as { synthesizeContent(resolver: unknown): string | undefined };
+  const render = renderable.synthesizeContent.bind(file);
+  renderable.synthesizeContent = (resolver: unknown) => {
+    const text = render(resolver);
+    return text === undefined ? undefined : edit(text);
+  };
+}

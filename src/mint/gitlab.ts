@@ -1,0 +1,66 @@
+/**
+ * The mint step in a GitLab CI/CD job: the same protocol, GitLab's plumbing (src/kit/gitlab-ci.ts). The OIDC token
+ * is the job's `id_tokens` variable PYPI_ID_TOKEN (its `aud` fixed by the pipeline file, checked by the kit before it
+ * is sent anywhere); the hand-over is the PYPI_MINT_OUTPUT file the upload command sources; the log is plain text
+ * (src/kit/gitlab-ci.ts).
+ * GitLab issues that token once per job and PyPI accepts it once (its `jti`): a retry reuses it, and stops as soon
+ * as the index says it was used.
+ */
+import { MintedToken } from './exchange';
+import type { ExportTarget } from './export';
+import { ActionFailure, failures, oidcWords } from './messages';
+import { checkShellEnvFile, writeShellEnvFile } from '../kit/gitlab-ci';
+import { variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
+import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_ISSUER, GITLAB_MINT_OUTPUT_VARIABLE, uploaderEnv } from '../pypi';
+
+type Env = Record<string, string | undefined>;
+
+/** The variables written when export-env names no tool: the token and its expiry, for any command. */
+export const GITLAB_DEFAULT_OUTPUTS = { token: 'PYPI_API_TOKEN', expires: 'PYPI_API_TOKEN_EXPIRES' } as const;
+
+/** The hand-over file, checked before the first request (a token is minted only when it has somewhere to go). */
+export function gitlabOutputPath(env: Env): string {
+  const path = env[GITLAB_MINT_OUTPUT_VARIABLE];
+  const problem = checkShellEnvFile(path);
+  if (problem) throw failures.gitlabOutputFile(GITLAB_MINT_OUTPUT_VARIABLE, problem);
+  return path!;
+}
+
+/**
+ * The job's ID token for the index, as a kit OIDC source: the variable PYPI_ID_TOKEN (the job's `id_tokens` entry,
+ * its audience fixed by the pipeline file), with GitLab's words for a missing entry or a wrong `aud`.
+ */
+export function gitlabIdTokenSource(env: Env, audience: string): { source: OidcSource; words: OidcWords<ActionFailure> } {
+  const variable = GITLAB_ID_TOKEN_VARIABLES.index;
+  return {
+    source: variableOidcSource(env, variable, GITLAB_ISSUER),
+    words: {
+      ...oidcWords,
+      noValue: () => failures.gitlabNoIdToken(variable, audience),
+      notAJwt: () => failures.gitlabNotAJwt(variable),
+      wrongAudience: (got, wanted) => failures.gitlabWrongAudience(variable, got, wanted),
+    },
+  };
+}
+
+/** The one write: the uploader's variables (export-env) or PYPI_API_TOKEN and its expiry. */
+export function gitlabHandOver(path: string, minted: MintedToken, targets: readonly ExportTarget[], uploadUrl: string): void {
+  const uploaderVars = targets.flatMap((t) => uploaderEnv(t.tool, minted.token, uploadUrl, { poetryRepository: t.poetryRepository }));
+  const vars: Array<readonly [string, string]> = targets.length > 0
+    ? uploaderVars.map((v) => [v.name, v.value] as const)
+    : [[GITLAB_DEFAULT_OUTPUTS.token, minted.token], [GITLAB_DEFAULT_OUTPUTS.expires, String(minted.expires)]];
+  try {
+    writeShellEnvFile(path, vars);
+  } catch (err) {
+    const errno = (err as { code?: unknown }).code;
+    throw failures.unwritable(GITLAB_MINT_OUTPUT_VARIABLE, typeof errno === 'string' ? errno : undefined);
+  }
+}
+
+/** The names the hand-over writes, for the log. */
+export function gitlabExportedNames(targets: readonly ExportTarget[], uploadUrl: string): string[] {
+  return targets.length > 0
+    ? targets.flatMap((t) => uploaderEnv(t.tool, '', uploadUrl, { poetryRepository: t.poetryRepository })).map((v) => v.name)
+    : [GITLAB_DEFAULT_OUTPUTS.token, GITLAB_DEFAULT_OUTPUTS.expires];
+}
+
