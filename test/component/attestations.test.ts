@@ -71,7 +71,7 @@ test('attestations: true turns them on for a custom index', () => {
 test('attestations: false: no attest step and no attest action', () => {
   const { wf, result } = release({ attestations: false });
   expect(ids(wf.doc.jobs.publish_pypi)).not.toContain('attest');
-  expect(ids(wf.doc.jobs.publish_pypi)).toEqual(['download_distributions', 'setup_uv', 'mint', 'upload']);
+  expect(ids(wf.doc.jobs.publish_pypi)).toEqual(['download_distributions', 'check_sha256', 'setup_uv', 'mint', 'upload']);
   expect(result.files['.github/actions/pypi-attest/action.yml']).toBeUndefined();
 });
 
