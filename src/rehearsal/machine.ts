@@ -7,7 +7,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,15 +72,25 @@ async function findPython(uvCache: string): Promise<{ python: string; version: s
   return { python, version };
 }
 
-/** An install directory per lock and interpreter, reused when its stamp says it is complete. */
-function installOnce(dir: string, stamp: string, install: () => void): boolean {
+/**
+ * An install directory per lock and interpreter, reused when its stamp says it is complete and `entryPoint` (a script
+ * whose `#!` names the interpreter it was installed for) can still start.
+ */
+export function installOnce(dir: string, stamp: string, install: () => void, entryPoint?: string): boolean {
   const stampFile = join(dir, '.pypi-mint-stamp');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return false;
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && (entryPoint === undefined || interpreterExists(entryPoint))) return false;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   install();
   writeFileSync(stampFile, stamp);
   return true;
+}
+
+/** A venv names its interpreter by the path it was created at: one made through another path to the cache is stale. */
+function interpreterExists(script: string): boolean {
+  if (!existsSync(script)) return false;
+  const shebang = /^#!(\S+)/.exec(readFileSync(script, 'utf8').split('\n', 1)[0]);
+  return shebang === null || existsSync(shebang[1]);
 }
 
 function lockStamp(lock: string, python: string): string {
@@ -100,7 +110,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, what: stri
  * Finds Python and Node 24 and installs (or reuses) uv and pypi-attestations under `cacheDir`. `log` gets one line
  * per tool.
  */
-export async function prepareMachine(cacheDir: string, log: (line: string) => void): Promise<Machine> {
+export async function prepareMachine(cacheDirGiven: string, log: (line: string) => void): Promise<Machine> {
+  // the venvs below name their interpreter by path: the cache's real path is valid however it is reached later
+  mkdirSync(cacheDirGiven, { recursive: true });
+  const cacheDir = realpathSync(cacheDirGiven);
   const uvCache = join(cacheDir, 'uv-cache');
   mkdirSync(uvCache, { recursive: true });
   const { python, version } = await findPython(uvCache);
@@ -118,12 +131,12 @@ export async function prepareMachine(cacheDir: string, log: (line: string) => vo
   const paLock = join(PACKAGE_ROOT, PYPI_ATTESTATIONS_LOCK);
   const paStamp = lockStamp(paLock, python);
   const paDir = join(cacheDir, 'tools', `pypi-attestations-${paStamp.slice(0, 16)}`);
+  const pypiAttestations = join(paDir, 'bin', 'pypi-attestations');
   const paFresh = installOnce(paDir, paStamp, () => {
     run(uv, ['venv', '--quiet', '--no-config', '--python', python, paDir], env, 'pypi-attestations');
     run(uv, ['pip', 'install', '--quiet', '--no-config', '--python', join(paDir, 'bin', 'python'), '--default-index', PYPI_SIMPLE,
       '--require-hashes', '--only-binary', ':all:', '--requirement', paLock], env, 'pypi-attestations');
-  });
-  const pypiAttestations = join(paDir, 'bin', 'pypi-attestations');
+  }, pypiAttestations);
   log(`pypi-attestations from ${PYPI_ATTESTATIONS_LOCK}: ${paFresh ? 'installed' : 'reused'}`);
 
   let node: string;
