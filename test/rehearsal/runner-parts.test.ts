@@ -1,14 +1,10 @@
 /**
  * The harness's building blocks against GitHub's documented rules: expressions, file commands, workflow commands
- * and masking, tag filters, sparse-checkout selection; the tool cache's reuse rule.
+ * and masking, tag filters, sparse-checkout selection.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseFileCommand, StepOutputProcessor } from '../../src/rehearsal/commands';
 import { condition, evaluate, ExpressionContext, interpolate, StrictContext } from '../../src/rehearsal/expressions';
-import { installOnce } from '../../src/rehearsal/machine';
 import { selectCone, selectPatterns } from '../../src/rehearsal/repository-files';
-import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { filterPatternToRegExp } from '../../src/rehearsal/triggers';
 
 const ctx = (jobFailed = false): ExpressionContext => ({
@@ -108,27 +104,5 @@ describe('sparse checkout selection', () => {
     expect(selectPatterns(files, ['/pyproject.toml', '/README*'])).toEqual(['README.md', 'pyproject.toml']);
     expect(selectPatterns(files, ['README*'])).toEqual(['README.md', 'docs/README.md']);
     expect(() => selectPatterns(files, ['!src/'])).toThrow(/beyond/);
-  });
-});
-
-describe('tool cache', () => {
-  test('an install is reused while its stamp matches and its script\'s interpreter exists, redone when that path is gone', () => {
-    const dir = join(tempDir('tool-cache-'), 'tools', 'demo');
-    const script = join(dir, 'bin', 'demo');
-    let installs = 0;
-    // what a venv does: its scripts name the interpreter by the path the venv was created at
-    const install = (interpreter: string) => () => {
-      installs++;
-      mkdirSync(join(dir, 'bin'), { recursive: true });
-      writeFileSync(script, `#!${interpreter}\nprint("demo")\n`);
-      chmodSync(script, 0o755);
-    };
-    expect(installOnce(dir, 'stamp-1', install(process.execPath), script)).toBe(true);
-    expect(installOnce(dir, 'stamp-1', install(process.execPath), script)).toBe(false);
-    expect(installOnce(dir, 'stamp-2', install(process.execPath), script)).toBe(true);
-    // made through a path to the cache that no longer exists (a removed worktree's symlink): not reusable
-    writeFileSync(script, '#!/nonexistent/worktree/.tools/venv/bin/python\n');
-    expect(installOnce(dir, 'stamp-2', install(process.execPath), script)).toBe(true);
-    expect(installs).toBe(3);
   });
 });
