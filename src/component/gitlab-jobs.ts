@@ -7,6 +7,7 @@ import { gitlab } from 'projen';
 import { BuildToolSpec } from './build-tool';
 import { PypiIndex } from './indexes';
 import { NODE_REQUIREMENTS_FILE, PinnedTool, TOOL_COMMANDS, toolRequirementsFile } from './pins';
+import { makeUploadScratch } from './upload-scratch';
 import { POETRY_REPOSITORY, UploaderSpec } from './uploader';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_MINT_OUTPUT_VARIABLE, SIMPLE_API_PATH } from '../pypi';
 
@@ -19,6 +20,9 @@ export const GITLAB_VERSION_SCRIPT = `${GITLAB_STEPS_DIR}/version.py`;
 
 /** The vendored locked set of a tool (or of Node) next to the steps. */
 export const gitlabRequirementsPath = (file: string) => `${GITLAB_STEPS_DIR}/${file}`;
+
+/** Where the publish job runs its uploader (upload-scratch.ts): under the job's temp, named for the job. */
+export const GITLAB_UPLOAD_SCRATCH_DIR = '"${TMPDIR:-/tmp}/pypi-mint-upload-$CI_JOB_ID"';
 
 /** Job-local tool environments: outside the checkout, so nothing the project ships can shadow them. */
 const TOOLS = '"${TMPDIR:-/tmp}/pypi-mint-tools"';
@@ -108,14 +112,16 @@ export interface GitlabPublishSettings {
  * One index's publish job: `id_tokens` for that index's audience (and `sigstore` when it attests), its environment,
  * the build job's `dist/` as its only input. The script installs uv, Node (to run the steps) and the uploader from
  * locked sets, signs, mints into a private file, and uploads with the token sourced from it in a subshell, the file
- * deleted before the upload starts. Nothing runs after the upload: no `after_script`.
+ * deleted before the upload starts, from a scratch directory outside the checkout (upload-scratch.ts): the
+ * repository's own uploader configuration never reaches the job that holds the token. Nothing runs after the upload: no `after_script`.
  */
 export function gitlabPublishJob(index: PypiIndex, spec: UploaderSpec, distributionName: string, where: GitlabJobPlacement,
   settings: GitlabPublishSettings): gitlab.Job {
   const dist = distPath(where);
+  // the uploader runs in the scratch directory, where `dist` links to the build job's dist/
   const upload = settings.attest && spec.attestedRun
     ? settings.continueWithoutAttestations && spec.attestedRun !== spec.run
-      ? `if ls ${dist}*.publish.attestation >/dev/null 2>&1; then ${spec.attestedRun}; else ${spec.run}; fi`
+      ? `if ls dist/*.publish.attestation >/dev/null 2>&1; then ${spec.attestedRun}; else ${spec.run}; fi`
       : spec.attestedRun
     : spec.run;
   const exportEnv = spec.tool === 'poetry' ? `poetry:${POETRY_REPOSITORY}` : (spec.tool ?? 'uv');
@@ -148,10 +154,16 @@ export function gitlabPublishJob(index: PypiIndex, spec: UploaderSpec, distribut
       // signed before the uploader is installed: the attestations are for exactly what the build job handed over
       ...(settings.attest ? [`node ${GITLAB_ATTEST_STEP}`] : []),
       ...(spec.tool ? [installTool(spec.tool)] : []),
+      // the uploader's directory, outside the checkout: nothing of the repository's configures it
+      makeUploadScratch({
+        dir: GITLAB_UPLOAD_SCRATCH_DIR,
+        dist: `"$CI_PROJECT_DIR/${dist.replace(/\/$/, '')}"`,
+        projectName: spec.needsProject ? distributionName : undefined,
+      }).join('\n'),
       `export ${GITLAB_MINT_OUTPUT_VARIABLE}="$(mktemp)"`,
       `node ${GITLAB_MINT_STEP}`,
       // the token lives only in this subshell's environment, and only for the uploader it execs
-      `(. "$${GITLAB_MINT_OUTPUT_VARIABLE}" && rm -f "$${GITLAB_MINT_OUTPUT_VARIABLE}" && ${inProject(where, `exec ${upload}`)})`,
+      `(. "$${GITLAB_MINT_OUTPUT_VARIABLE}" && rm -f "$${GITLAB_MINT_OUTPUT_VARIABLE}" && cd ${GITLAB_UPLOAD_SCRATCH_DIR} && exec ${upload})`,
     ],
   };
 }

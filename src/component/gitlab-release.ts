@@ -8,7 +8,7 @@ import {
 } from './gitlab-jobs';
 import { PypiIndex } from './indexes';
 import { GITLAB_JOB_IMAGE, NODE_REQUIREMENTS_FILE, PinnedTool, toolRequirementsFile } from './pins';
-import { checkToolCombination, detectPythonProjectKind, hasPyproject, originRemoteUrl } from './project';
+import { checkToolCombination, detectPythonProjectKind, originRemoteUrl } from './project';
 import { defaultBuildTool, orderIndexes } from './pypi-release';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 import { validateDistributionName } from './trusted-publisher';
@@ -167,10 +167,6 @@ export class PypiGitlabRelease extends Component {
     const build = buildToolSpec(options.buildTool ?? defaultBuildTool(kind));
     const spec = uploaderSpec(options.uploader ?? Uploader.UV);
     checkToolCombination(project, kind, build, spec);
-    // GitLab's publish job runs the uploader in the project's checkout (no generated scratch project, as on GitHub)
-    if (spec.needsProject && !hasPyproject(project)) {
-      throw new PypiReleaseConfigError(`${spec.label} reads the project's name and version from pyproject.toml, and this project has none; use Uploader.UV or Uploader.TWINE, which upload dist/ as it is`);
-    }
     const tagPattern = options.tagPattern ?? DEFAULT_TAG_PATTERN;
     if (!/^\/.+\/[imsx]*$/.test(tagPattern)) {
       throw new PypiReleaseConfigError(`tagPattern "${tagPattern}" is not a GitLab CI regular expression; write it between slashes, e.g. "/^v[0-9]+/"`);

@@ -5,19 +5,17 @@
  * with the bundled mint step from the job's id_tokens and uploads with uv), then the provenance PyPI stored verified
  * with pypi-attestations for the GitLab publisher, and refused for another GitLab project.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogLevel, python } from 'projen';
 import { parse } from 'yaml';
-import { PypiGitlabRelease } from '../../src';
+import type { PypiGitlabRelease } from '../../src';
 import type { Emulator } from '../../src/emulator';
-import { defaultGitlabJobClaims } from '../../src/emulator/gitlab-oidc/job-claims';
-import { rehearseGitlabPipeline, type GitlabJobRun } from '../../src/rehearsal/gitlab';
+import type { GitlabJobRun } from '../../src/rehearsal/gitlab';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { startTestEmulator } from '../support/emulator';
+import { rehearseGitlabSample, synthesizeGitlabSample } from '../support/gitlab-run';
 import { recordOutput } from '../support/leaks';
 import { havePypiAttestations, runPypiAttestations } from '../support/pypi-attestations';
-import { rehearsalMachine, tool } from '../support/tools';
 
 const NAME = 'pypi-mint-gitlab-sample';
 const PROJECT_PATH = 'octo-group/demo';
@@ -32,60 +30,10 @@ beforeAll(async () => {
     projects: [NAME],
     gitlabPublishers: [{ projects: [NAME], namespace: 'octo-group', project: 'demo', workflowFilepath: '.gitlab-ci.yml', environment: 'pypi' }],
   });
-  dir = tempDir('gitlab-sample-');
-  const before = process.env.PROJEN_DISABLE_POST;
-  process.env.PROJEN_DISABLE_POST = 'true';
-  try {
-    const project = new python.PythonProject({
-      name: NAME,
-      moduleName: NAME.replace(/-/g, '_'),
-      authorName: 'Octo Maintainers',
-      authorEmail: 'octo@example.invalid',
-      version: '1.0.0',
-      description: 'A sample package released from GitLab',
-      uv: true,
-      pytest: false,
-      github: false,
-      outdir: dir,
-      logging: { level: LogLevel.WARN },
-    });
-    project.tryFindObjectFile('pyproject.toml')?.addOverride('project.requires-python', '>=3.10');
-    release = new PypiGitlabRelease(project, { projectPath: PROJECT_PATH });
-    project.synth();
-  } finally {
-    if (before === undefined) delete process.env.PROJEN_DISABLE_POST;
-    else process.env.PROJEN_DISABLE_POST = before;
-  }
-  // a runner's image has python3 and nothing else the jobs use: they install uv, Node and the tools themselves
-  const bin = tempDir('gitlab-image-bin-');
-  mkdirSync(bin, { recursive: true });
-  symlinkSync(tool('python'), join(bin, 'python3'));
-  runs = await rehearseGitlabPipeline({
-    repoDir: dir,
-    pipelineText: readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8'),
-    tag: 'v1.0.0',
-    projectPath: PROJECT_PATH,
-    commitSha: defaultGitlabJobClaims().sha,
-    idToken: async (audience, job) => {
-      em.setGitlabJobClaims({ environment: job.environment, job_id: '9000000200' });
-      try {
-        return await em.issueGitlabIdToken(audience);
-      } finally {
-        em.resetGitlabJobClaims();
-      }
-    },
-    machineEnv: {
-      ...rehearsalMachine().machineEnv,
-      PATH: `${bin}:/usr/bin:/bin`,
-      HOME: tempDir('gitlab-home-'),
-      LANG: 'C.UTF-8',
-      UV_CACHE_DIR: join(__dirname, '..', '..', '.tools', 'cache'),
-      UV_PYTHON_DOWNLOADS: 'never',
-    },
-    urlMap: [['https://upload.pypi.org/legacy/', em.uploadUrl], ['https://pypi.org/simple/', em.simpleUrl]],
-    extraVariables: { INPUT_FULCIO_URL: em.sigstore.fulcioUrl, INPUT_REKOR_URL: em.sigstore.rekorUrl },
-    onOutput: (job, text) => recordOutput(`gitlab job ${job}`, text, false),
-  });
+  const sample = synthesizeGitlabSample(NAME, { projectPath: PROJECT_PATH });
+  dir = sample.dir;
+  release = sample.release;
+  runs = await rehearseGitlabSample(em, sample, { projectPath: PROJECT_PATH, onOutput: (job, text) => recordOutput(`gitlab job ${job}`, text, false) });
 }, 600_000);
 
 const run = (name: string) => runs.find((r) => r.name === name)!;
