@@ -9,6 +9,7 @@ import { PypiIndex } from './indexes';
 import { NODE_REQUIREMENTS_FILE, PinnedTool, TOOL_COMMANDS, toolRequirementsFile } from './pins';
 import { makeUploadScratch } from './upload-scratch';
 import { POETRY_REPOSITORY, UploaderSpec } from './uploader';
+import type { VersionStamp } from './version-from-tag';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_MINT_OUTPUT_VARIABLE, SIMPLE_API_PATH } from '../pypi';
 
 /** Where the vendored steps and their locked sets live in the repository (the publish job's checkout has them). */
@@ -78,10 +79,10 @@ const distPath = (where: GitlabJobPlacement) => (where.projectDir ? `${where.pro
 const inProject = (where: GitlabJobPlacement, command: string) => (where.projectDir ? `(cd ${where.projectDir} && ${command})` : command);
 
 /**
- * The build job: the only one that runs project code. No id_tokens, no secrets; it builds with the pinned tool,
- * refuses a version other than the tag's and metadata PyPI would refuse, and hands `dist/` on as its only artifact.
+ * The build job: the only one that runs project code. No id_tokens, no secrets; it builds with the pinned tool
+ * (after writing the tag's version into the project, with `stamp`), refuses a version other than the tag's and metadata PyPI would refuse, and hands `dist/` on as its only artifact.
  */
-export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement): gitlab.Job {
+export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement, stamp?: VersionStamp): gitlab.Job {
   const tools: PinnedTool[] = [...(spec.tool ? [spec.tool] : []), 'twine'];
   return {
     stage: 'build',
@@ -91,6 +92,9 @@ export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement): 
     script: [
       installUv(),
       ...tools.map(installTool),
+      // versionFromTag: the tag reaches the script as the runner's own CI_COMMIT_TAG, never interpolated into a
+      // command; the script refuses a tag that is not a PEP 440 version before running anything
+      ...(stamp ? [inProject(where, `python3 "$CI_PROJECT_DIR/${GITLAB_VERSION_SCRIPT}" stamp --with ${stamp}`)] : []),
       inProject(where, spec.run),
       // the release checks the GitHub build job runs: every distribution has the tag's version, metadata PyPI accepts
       inProject(where, `python3 "$CI_PROJECT_DIR/${GITLAB_VERSION_SCRIPT}" check dist`),

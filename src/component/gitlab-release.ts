@@ -13,6 +13,7 @@ import { defaultBuildTool, orderIndexes } from './pypi-release';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 import { validateDistributionName } from './trusted-publisher';
 import { Uploader, attestingUploaders, uploaderSpec } from './uploader';
+import { versionStampFor } from './version-from-tag';
 import { headerComment } from './workflow-file';
 import { GITLAB_PUBLISHER_FORM_LABELS, PYPI, TESTPYPI, gitlabPublisherProblems, splitProjectPath } from '../pypi';
 
@@ -89,6 +90,18 @@ export interface PypiGitlabReleaseOptions {
    * @default "/^v?[0-9]+\\.[0-9]+\\.[0-9]+/"
    */
   readonly tagPattern?: string;
+
+  /**
+   * Take the version from the release tag, for a project that keeps a placeholder version (`0.0.0`) in the
+   * repository, as PypiRelease's `versionFromTag` does: the build job checks that the tag is a PEP 440 version
+   * (anything else fails before anything runs), normalises it as PyPI does and writes it into the project before
+   * building (`uv version`, `poetry version`, `hatch version`, or an edit of pyproject.toml). The tag reaches the
+   * script as the runner's `CI_COMMIT_TAG`, never interpolated into the job's script. Refused at synth where it
+   * cannot work (a version from git, a setup.py project, a dynamic version without hatch). See docs/gitlab.md.
+   *
+   * @default false - the version in the repository is what is built, and it must match the tag
+   */
+  readonly versionFromTag?: boolean;
 
   /**
    * The container image of the build and publish jobs, pinned by digest (`name@sha256:...`). It needs python3 with
@@ -192,7 +205,8 @@ export class PypiGitlabRelease extends Component {
       return options.attestations === true || [PYPI.uploadUrl, TESTPYPI.uploadUrl].includes(index.uploadUrl);
     });
 
-    const jobs: Record<string, gitlab.Job> = { [GITLAB_BUILD_JOB]: gitlabBuildJob(build, where) };
+    const stamp = options.versionFromTag ? versionStampFor(project, kind, build) : undefined;
+    const jobs: Record<string, gitlab.Job> = { [GITLAB_BUILD_JOB]: gitlabBuildJob(build, where, stamp) };
     for (const [i, index] of this.indexes.entries()) {
       const after = options.testPypiFirst && index.name === PYPI.name ? gitlabPublishJobName(this.indexes[0]) : undefined;
       jobs[gitlabPublishJobName(index)] = gitlabPublishJob(index, spec, this.distributionName, where, {

@@ -4,7 +4,8 @@
  * http), turn TLS checks off, add uploader options, require a poetry plugin and define pdm hooks: each uploader, run
  * by the generated publish job against the emulator, uploads to the index the workflow names and nothing reaches the
  * other server. The same files in the publish job's workspace (where a full checkout would put them, and where the
- * uploader used to run) change nothing. And the files are not toothless: pdm run where they are sends its upload, the
+ * uploader used to run) change nothing. GitLab's publish job, run with each uploader in a checkout that holds the
+ * files, likewise uploads where its pipeline says. And the files are not toothless: pdm run where they are sends its upload, the
  * token included, to the other server.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
