@@ -4,10 +4,12 @@
  * exactly when they attest), nothing runs after the upload, no project code in a publish job, tools only from the
  * hash-locked sets, images pinned by digest, jobs only for release tags, no caches. Refusals in our words.
  */
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { gitlabSchemaFindings } from './pipeline-lint';
 import { BuildTool, PypiGitlabRelease, PypiGitlabReleaseOptions, PypiIndex, Uploader } from '../../../src';
-import { FLAVOURS, PythonFlavour, pythonProject, synth } from '../projects';
+import { FLAVOURS, PythonFlavour, pythonProject, synth, tempOutdir } from '../projects';
 
 type Job = {
   stage: string;
@@ -131,6 +133,22 @@ describe('refusals', () => {
     [{ projectPath: 'octo-group/demo', tagPattern: 'v*' }, /is not a GitLab CI regular expression/],
     [{ projectPath: 'octo-group/demo', uploader: Uploader.HATCH, attestations: true }, /attestations: true needs an uploader/],
   ] as Array<[PypiGitlabReleaseOptions, RegExp]>)('%j', (options, message) => expect(release(options)).toThrow(message));
+
+  test('a self-managed GitLab origin is refused, saying why and what to do instead', () => {
+    const outdir = tempOutdir();
+    mkdirSync(join(outdir, '.git'));
+    writeFileSync(join(outdir, '.git', 'config'), '[remote "origin"]\n\turl = git@gitlab.example.com:octo-group/demo.git\n');
+    expect(() => new PypiGitlabRelease(pythonProject('uv', { outdir }))).toThrow(/the git origin remote is on gitlab\.example\.com, not gitlab\.com: PyPI trusts GitLab CI\/CD pipelines that run on gitlab\.com only .*could never publish\. Release from a gitlab\.com project/);
+    // a mirror whose pipelines run on gitlab.com says so with projectPath
+    expect(() => new PypiGitlabRelease(pythonProject('uv', { outdir }), { projectPath: 'octo-group/demo' })).not.toThrow();
+  });
+
+  test('the host of a remote, in each URL form git accepts', () => {
+    const { remoteHost } = jest.requireActual('../../../src/component/gitlab-release');
+    expect(['https://oauth2:x@GitLab.Example.com/g/p.git', 'ssh://git@gitlab.example.com:2222/g/p.git', 'git@gitlab.example.com:g/p.git']
+      .map(remoteHost)).toEqual(['gitlab.example.com', 'gitlab.example.com', 'gitlab.example.com']);
+    expect(remoteHost('/srv/repos/p.git')).toBeUndefined();
+  });
 
   test('the project is found from a gitlab.com origin remote', () => {
     const { gitlabProjectFromUrl } = jest.requireActual('../../../src/component/gitlab-release');
