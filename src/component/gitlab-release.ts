@@ -10,6 +10,7 @@ import { PypiIndex } from './indexes';
 import { GITLAB_JOB_IMAGE, NODE_REQUIREMENTS_FILE, PinnedTool, toolRequirementsFile } from './pins';
 import { checkToolCombination, detectPythonProjectKind, originRemoteUrl } from './project';
 import { defaultBuildTool, orderIndexes } from './pypi-release';
+import { addGitlabRehearseTask } from './rehearse-task';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
 import { validateDistributionName } from './trusted-publisher';
 import { Uploader, attestingUploaders, uploaderSpec } from './uploader';
@@ -235,6 +236,7 @@ export class PypiGitlabRelease extends Component {
       pendingPublisherUrl: index.pendingPublisherUrl(),
     }));
     withHeader(this.pipeline.file, headerComment(this.guide()));
+    addGitlabRehearseTask(project, { projectPath, distributionName: this.distributionName, indexes: this.indexes });
 
     // the shipped steps and the locked sets the jobs install from, next to each other and read-only
     const broken = (source: string) => new PypiReleaseConfigError(`${source} is missing from this package; it is broken`);
