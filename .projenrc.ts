@@ -96,6 +96,11 @@ const project = new cdk.JsiiProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // Two workers on the two-core CI machine (jest's default there is one): most of the long suites wait on
+      // subprocesses (uploaders, pip, git) and loopback HTTP, not on the CPU. Builds that tests share (the jsii
+      // assembly, the bundles, the Python wheel) are serialised by a lock in test/support/local-package.ts.
+      maxWorkers: 2,
+      testSequencer: '<rootDir>/test/support/sequencer.cjs',
       setupFilesAfterEnv: ['<rootDir>/test/support/leak-guard.ts'],
       // @actions/core 3 (and its http-client) ship ESM only: map to their files and let ts-jest transpile them.
       // @actions/core 3 ships ESM only and hides lib/ behind "exports": the action imports the few lib/ modules it
