@@ -144,6 +144,8 @@ export async function rehearseGitlab(opts: RehearseGitlabOptions): Promise<Gitla
         ...machine.networkEnv,
         PATH: `${bin}:/usr/bin:/bin`,
         HOME: join(work, 'home'),
+        // the download caches of pip and the tools a runner host keeps between jobs (every install is hash-checked)
+        XDG_CACHE_HOME: join(opts.cacheDir, 'gitlab-jobs-cache'),
         LANG: 'C.UTF-8',
         UV_CACHE_DIR: machine.uvCache,
         UV_PYTHON_DOWNLOADS: 'never',
