@@ -35,6 +35,8 @@ export const DEV_TOOL_VERSIONS = {
   'pip': '26.3',
   /** Verifies PEP 740 attestations as PyPI does (pinned with the rehearsal, which ships its lock and runs it). */
   'pypi-attestations': PYPI_ATTESTATIONS_VERSION,
+  /** The GitHub Actions auditor: every generated workflow and this repository's own pass it (test/component/zizmor.ts). */
+  'zizmor': '1.32.0',
 } as const;
 
 export interface ToolEnvironment {
@@ -52,6 +54,8 @@ export interface ToolEnvironment {
    * `.tools/envs/<name>/bin/...` (e.g. its own python).
    */
   readonly commands: readonly string[];
+  /** The oldest Python the set is resolved for and installs on, when the tool needs a newer one. @default LOCK_PYTHON_FLOOR */
+  readonly pythonFloor?: string;
 }
 
 /** The npm projen this repository builds with: its Python package must be the same version for `.projenrc.py`. */
@@ -75,6 +79,15 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     version: DEV_TOOL_VERSIONS['pypi-attestations'],
     lock: PYPI_ATTESTATIONS_LOCK,
     commands: ['pypi-attestations'],
+  },
+  {
+    name: 'zizmor',
+    requirement: `zizmor==${DEV_TOOL_VERSIONS.zizmor}`,
+    version: DEV_TOOL_VERSIONS.zizmor,
+    lock: 'scripts/tools/requirements/zizmor.txt',
+    commands: ['zizmor'],
+    // zizmor's wheels declare Requires-Python >= 3.11
+    pythonFloor: '3.11',
   },
   {
     name: 'shellcheck',

@@ -150,7 +150,9 @@ export async function prepareMachine(cacheDir: string, log: (line: string) => vo
   log(`uv from ${UV_LOCK}: ${uvFresh ? 'installed' : 'reused'} (${uv})`);
 
   const paLock = join(PACKAGE_ROOT, PYPI_ATTESTATIONS_LOCK);
-  const paStamp = lockStamp(paLock, python);
+  // the recipe is part of the stamp: a venv made before it was relocatable names its Python by the absolute path it
+  // was made at, and breaks (every provenance check failing without output) once that path is gone
+  const paStamp = createHash('sha256').update(lockStamp(paLock, python)).update('\0relocatable venv').digest('hex');
   const paDir = join(cacheDir, 'tools', `pypi-attestations-${paStamp.slice(0, 16)}`);
   // --relocatable: the venv is built under another name and renamed into place (entry points find their Python
   // relative to themselves)
