@@ -144,8 +144,9 @@ export function vendorToolRequirements(project: Project, tool: PinnedTool): void
  * The image of the generated GitLab jobs (`PypiGitlabRelease`), pinned by the digest of its multi-arch index so a
  * re-pushed tag cannot change what runs. The official Python image: python3 and pip for the hash-locked install of
  * uv, which installs every other tool. No container registry is reachable where this package is built, so the
- * digest was not resolved here: it is the index digest of `python:3.12.13-slim-bookworm` as pinned in a public
- * repository's Dockerfile (2026). Check it, or pin your own, with
+ * digest is not resolved against Docker Hub here: it is the index digest of `python:3.12.13-slim-bookworm` as ten
+ * unrelated public repositories pin it (Dockerfiles and a pin check, 2026; one calls it the multi-architecture
+ * manifest), which corroborates it but does not verify it. Check it, or pin your own, with
  * `docker buildx imagetools inspect python:3.12.13-slim-bookworm` (the `Digest:` line) and the `image` option.
  */
 export const GITLAB_JOB_IMAGE = 'python:3.12.13-slim-bookworm@sha256:d50fb7611f86d04a3b0471b46d7557818d88983fc3136726336b2a4c657aa30b';

@@ -5,6 +5,7 @@ import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep } from './mint-action';
 import { vendoredRequirementsPath } from './pins';
 import { JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
+import { makeUploadScratch } from './upload-scratch';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
 import { VendoredStepsReference, sparseCheckoutStep } from './vendored-steps';
 import { SIMPLE_API_PATH } from '../pypi';
@@ -109,21 +110,10 @@ export function publishSteps(options: PublishStepsOptions): github.workflows.Job
 /** Where the upload step runs its uploader: a directory of its own under the runner's temp, outside the checkout. */
 export const UPLOAD_SCRATCH_DIR = '"$RUNNER_TEMP/pypi-mint-upload"';
 
-/**
- * The upload step's first lines: the uploader runs in a fresh directory that holds nothing of the repository's, only
- * `dist` (a link to the downloaded distributions) and, for the uploaders that upload from a project (poetry, pdm),
- * a generated pyproject.toml with the distribution's name. So no pyproject.toml, uv.toml, poetry.toml, pdm.toml,
- * hatch.toml or .pypirc the repository controls can redirect the upload, turn TLS off, add options or plugins, or run
- * hooks in the job that holds the token, wherever the checkout put files.
- */
+/** The upload step's first lines: make the scratch directory (upload-scratch.ts) and enter it. */
 function scratchDirectory(dir: string, projectName: string | undefined): string[] {
   return [
-    `rm -rf ${UPLOAD_SCRATCH_DIR} && mkdir ${UPLOAD_SCRATCH_DIR}`,
-    `ln -s "$GITHUB_WORKSPACE/${dir.replace(/\/$/, '')}" ${UPLOAD_SCRATCH_DIR}/dist`,
-    // the name is a validated distribution name ([A-Za-z0-9._-]): safe in single quotes and in a TOML string
-    ...(projectName === undefined ? [] : [
-      `printf '%s\\n' '[project]' 'name = "${projectName}"' 'version = "0"' > ${UPLOAD_SCRATCH_DIR}/pyproject.toml`,
-    ]),
+    ...makeUploadScratch({ dir: UPLOAD_SCRATCH_DIR, dist: `"$GITHUB_WORKSPACE/${dir.replace(/\/$/, '')}"`, projectName }),
     `cd ${UPLOAD_SCRATCH_DIR}`,
   ];
 }
