@@ -629,10 +629,10 @@ var explanations = {
     title: "ID token already used",
     text: ["GitLab gives a job one ID token per `id_tokens` entry, when the job starts, and PyPI accepts each token once (its `jti`). This job's token was already exchanged (an earlier attempt whose answer was lost, or another command of this job), and no fresh one can be had inside the job. Retry the job: the new job gets a new token."]
   }),
-  gitlabUntrustedIssuer: (iss, gitlabIssuer) => ({
+  gitlabUntrustedIssuer: (iss, gitlabIssuer, indexName) => ({
     id: "gitlabUntrustedIssuer",
     title: "GitLab instance not trusted by this index",
-    text: [`This job's ID token comes from ${iss ? code(iss) : "an unknown issuer"}. PyPI trusts ${code(gitlabIssuer)}; a self-managed GitLab instance must first be added as a custom OIDC issuer of the PyPI organisation that owns the project (organisation settings), and its publishers registered with that issuer.`]
+    text: [`This job's ID token comes from ${iss ? code(iss) : "an unknown issuer"}. ${selfManagedWhy(indexName, gitlabIssuer)} ` + SELF_MANAGED_WHAT_TO_DO]
   }),
   gitlabEnvironmentMismatch: (environment) => ({
     id: "gitlabEnvironmentMismatch",
@@ -1312,7 +1312,7 @@ function diagnoseGitlab(input) {
   const mentions = (text) => failure?.indexErrors.some((e) => text.test(e.description)) ?? false;
   const iss = claimText(claims, "iss");
   if (failure?.code !== "gitlab-untrusted-instance" && (mentions(/unknown trusted publishing issuer/i) || iss !== void 0 && iss !== GITLAB_ISSUER && input.index.kind !== "custom")) {
-    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER));
+    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER, input.index.displayName));
   }
   if (has("invalid-token")) out.push(explanations.tokenNotAccepted(input.audienceInput, input.index.displayName));
   if (has("invalid-reuse-token")) out.push(explanations.gitlabReusedToken());

@@ -322,12 +322,11 @@ export const explanations = {
       '(its `jti`). This job\'s token was already exchanged (an earlier attempt whose answer was lost, or another ' +
       'command of this job), and no fresh one can be had inside the job. Retry the job: the new job gets a new token.'],
   }),
-  gitlabUntrustedIssuer: (iss: string | undefined, gitlabIssuer: string): Explanation => ({
+  gitlabUntrustedIssuer: (iss: string | undefined, gitlabIssuer: string, indexName: string): Explanation => ({
     id: 'gitlabUntrustedIssuer',
     title: 'GitLab instance not trusted by this index',
-    text: [`This job's ID token comes from ${iss ? code(iss) : 'an unknown issuer'}. PyPI trusts ${code(gitlabIssuer)}; a ` +
-      'self-managed GitLab instance must first be added as a custom OIDC issuer of the PyPI organisation that owns the ' +
-      'project (organisation settings), and its publishers registered with that issuer.'],
+    text: [`This job's ID token comes from ${iss ? code(iss) : 'an unknown issuer'}. ${selfManagedWhy(indexName, gitlabIssuer)} ` +
+      SELF_MANAGED_WHAT_TO_DO],
   }),
   gitlabEnvironmentMismatch: (environment: string | undefined): Explanation => ({
     id: 'gitlabEnvironmentMismatch',
