@@ -7,6 +7,7 @@ import { gitlab } from 'projen';
 import { BuildToolSpec } from './build-tool';
 import { PypiIndex } from './indexes';
 import { NODE_REQUIREMENTS_FILE, PinnedTool, TOOL_COMMANDS, toolRequirementsFile } from './pins';
+import { SdistCheckSettings, gitlabSdistCheckLine } from './release-checks';
 import { makeUploadScratch } from './upload-scratch';
 import { POETRY_REPOSITORY, UploaderSpec } from './uploader';
 import type { VersionStamp } from './version-from-tag';
@@ -80,9 +81,11 @@ const inProject = (where: GitlabJobPlacement, command: string) => (where.project
 
 /**
  * The build job: the only one that runs project code. No id_tokens, no secrets; it builds with the pinned tool
- * (after writing the tag's version into the project, with `stamp`), refuses a version other than the tag's and metadata PyPI would refuse, and hands `dist/` on as its only artifact.
+ * (after writing the tag's version into the project, with `stamp`), refuses a version other than the tag's, an sdist
+ * that carries projen's, npm's or the release pipeline's files (with `sdist`) and metadata PyPI would refuse, and hands
+ * `dist/` on as its only artifact.
  */
-export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement, stamp?: VersionStamp): gitlab.Job {
+export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement, stamp?: VersionStamp, sdist?: SdistCheckSettings): gitlab.Job {
   const tools: PinnedTool[] = [...(spec.tool ? [spec.tool] : []), 'twine'];
   return {
     stage: 'build',
@@ -98,6 +101,7 @@ export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement, s
       inProject(where, spec.run),
       // the release checks the GitHub build job runs: every distribution has the tag's version, metadata PyPI accepts
       inProject(where, `python3 "$CI_PROJECT_DIR/${GITLAB_VERSION_SCRIPT}" check dist`),
+      ...(sdist ? [gitlabSdistCheckLine(distPath(where), sdist)] : []),
       inProject(where, 'twine check dist/*'),
     ],
     artifacts: { paths: [distPath(where)], expireIn: '1 week', when: gitlab.CacheWhen.ON_SUCCESS },

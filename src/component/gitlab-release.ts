@@ -1,18 +1,20 @@
 import { join, relative, sep } from 'path';
 import { Component, Project, YamlFile, gitlab } from 'projen';
+import { distributionNameOf, knownVersion, sdistExclusions } from './adoption';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import {
-  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GITLAB_VERSION_SCRIPT, GitlabJobPlacement,
+  GITLAB_ATTEST_STEP, GITLAB_BUILD_JOB, GITLAB_MINT_STEP, GITLAB_STEPS_DIR, GITLAB_VERSION_SCRIPT, GitlabJobPlacement,
   gitlabBuildJob, gitlabPublishJob, gitlabPublishJobName, gitlabRequirementsPath,
 } from './gitlab-jobs';
 import { PypiIndex } from './indexes';
 import { GITLAB_JOB_IMAGE, NODE_REQUIREMENTS_FILE, PinnedTool, toolRequirementsFile } from './pins';
 import { checkToolCombination, detectPythonProjectKind, originRemoteUrl } from './project';
 import { defaultBuildTool, orderIndexes } from './pypi-release';
+import { readPyproject } from './pyproject';
 import { addGitlabRehearseTask } from './rehearse-task';
+import { gitlabForeignPaths } from './sdist';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
-import { validateDistributionName } from './trusted-publisher';
 import { Uploader, attestingUploaders, uploaderSpec } from './uploader';
 import { versionStampFor } from './version-from-tag';
 import { headerComment } from './workflow-file';
@@ -37,9 +39,10 @@ export interface PypiGitlabReleaseOptions {
   readonly projectPath?: string;
 
   /**
-   * The distribution (project) name on the index.
+   * The distribution (project) name on the index. When the project has a pyproject.toml with `[project].name` (or
+   * poetry's `[tool.poetry].name`), it must be that name (PEP 503-normalised); synth refuses another.
    *
-   * @default - the project name
+   * @default - the pyproject.toml's `[project].name`, else the project name
    */
   readonly distributionName?: string;
 
@@ -89,9 +92,12 @@ export interface PypiGitlabReleaseOptions {
 
   /**
    * The tags that release, as a GitLab CI regular expression matched against `$CI_COMMIT_TAG`. Protect the same
-   * tags in the project (Settings > Repository > Protected tags) so only maintainers can release.
+   * tags in the project (Settings > Repository > Protected tags) so only maintainers can release. When the project's
+   * version is known (a static version in pyproject.toml or projen's `version`, and versionFromTag off), synth refuses
+   * a pattern that neither `v<version>` nor `<version>` matches: pushing that tag would start no pipeline.
    *
-   * @default "/^v?[0-9]+\\.[0-9]+\\.[0-9]+/"
+   * @default - every PEP 440 version with or without "v", the tags PypiRelease's default tag patterns release:
+   * "/^v?[0-9]+([.a-z][^\\/]*)?$/" (`1`, `3.10`, `v2024.1.1`, `1.0rc1`, `1.2.3.post1`; not `release-1.2.3`)
    */
   readonly tagPattern?: string;
 
@@ -136,7 +142,11 @@ export interface GitlabTrustedPublisher {
   readonly pendingPublisherUrl: string;
 }
 
-const DEFAULT_TAG_PATTERN = '/^v?[0-9]+\\.[0-9]+\\.[0-9]+/';
+/**
+ * PypiRelease's DEFAULT_TAG_PATTERNS (triggers.ts) as one GitLab regular expression: a number with or without `v`,
+ * alone, or followed by a dot or a letter and anything but `/` (GitHub's `*`). The build job's version check is the gate.
+ */
+export const DEFAULT_GITLAB_TAG_PATTERN = '/^v?[0-9]+([.a-z][^\\/]*)?$/';
 
 /**
  * The same hardened PyPI release for a project on GitLab: `.gitlab-ci.yml` (through projen's gitlab module) with a
@@ -154,6 +164,7 @@ export class PypiGitlabRelease extends Component {
   public readonly indexes: PypiIndex[];
 
   private readonly publishers: GitlabTrustedPublisher[];
+  private readonly notes: string[] = [];
 
   public constructor(project: Project, options: PypiGitlabReleaseOptions = {}) {
     super(project, 'PypiGitlabRelease');
@@ -172,8 +183,8 @@ export class PypiGitlabRelease extends Component {
     const problems = gitlabPublisherProblems({ namespace, project: projectName, workflowFilepath: GITLAB_PIPELINE_FILE });
     if (problems.length > 0) throw new PypiReleaseConfigError(`projectPath: ${problems.join('; ')}`);
     this.projectPath = projectPath;
-    this.distributionName = options.distributionName ?? project.name;
-    validateDistributionName(this.distributionName);
+    const pyproject = readPyproject(project);
+    this.distributionName = distributionNameOf(project, pyproject, options.distributionName, 'PypiGitlabRelease');
 
     this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
     for (const index of this.indexes) {
@@ -187,9 +198,16 @@ export class PypiGitlabRelease extends Component {
     const build = buildToolSpec(options.buildTool ?? defaultBuildTool(kind));
     const spec = uploaderSpec(options.uploader ?? Uploader.UV);
     checkToolCombination(project, kind, build, spec);
-    const tagPattern = options.tagPattern ?? DEFAULT_TAG_PATTERN;
+    const tagPattern = options.tagPattern ?? DEFAULT_GITLAB_TAG_PATTERN;
     if (!/^\/.+\/[imsx]*$/.test(tagPattern)) {
       throw new PypiReleaseConfigError(`tagPattern "${tagPattern}" is not a GitLab CI regular expression; write it between slashes, e.g. "/^v[0-9]+/"`);
+    }
+    // with versionFromTag the release's version is the tag's, whatever the project says today
+    const version = options.versionFromTag ? undefined : knownVersion(project, pyproject);
+    if (version) {
+      checkVersionTagPattern(tagPattern, version.value, version.source);
+    } else if (pyproject?.dynamicVersion) {
+      this.notes.push(`PypiGitlabRelease: the version is dynamic (${pyproject.source} [project].dynamic); the build job checks the version of what it built against the pushed tag.`);
     }
     const image = options.image ?? GITLAB_JOB_IMAGE;
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) {
@@ -213,7 +231,9 @@ export class PypiGitlabRelease extends Component {
     });
 
     const stamp = options.versionFromTag ? versionStampFor(project, kind, build) : undefined;
-    const jobs: Record<string, gitlab.Job> = { [GITLAB_BUILD_JOB]: gitlabBuildJob(build, where, stamp) };
+    const sdist = sdistExclusions(project, pyproject, gitlabForeignPaths(GITLAB_STEPS_DIR, GITLAB_PIPELINE_FILE),
+      { component: 'PypiGitlabRelease', releaseFiles: 'the release pipeline\'s' }, this.notes);
+    const jobs: Record<string, gitlab.Job> = { [GITLAB_BUILD_JOB]: gitlabBuildJob(build, where, stamp, sdist) };
     for (const [i, index] of this.indexes.entries()) {
       const after = options.testPypiFirst && index.name === PYPI.name ? gitlabPublishJobName(this.indexes[0]) : undefined;
       jobs[gitlabPublishJobName(index)] = gitlabPublishJob(index, spec, this.distributionName, where, {
@@ -256,6 +276,7 @@ export class PypiGitlabRelease extends Component {
 
   public preSynthesize(): void {
     this.project.logger.info(this.guide().join('\n'));
+    for (const note of this.notes) this.project.logger.info(note);
   }
 
   /** What to enter on each index, and what to protect on GitLab: the file's header and the synth log. */
@@ -281,6 +302,30 @@ export class PypiGitlabRelease extends Component {
       'exchange is retried with the same token; once PyPI has used it, only a retried job gets a fresh one.');
     return lines;
   }
+}
+
+/**
+ * Refuses a tag pattern under which the project's own version could not be released: no tag naming it matches, so
+ * pushing the release tag would start no pipeline. A tag names the version as the build job's check reads it (as for
+ * PypiRelease's tag patterns): `v<version>`, `<version>`, or either after the pattern's literal prefix when that ends
+ * in "-", "_", "/" or "v" (`/^release-.../`). Evaluated as a JavaScript RegExp when its flags are ones JavaScript reads
+ * the same (i, m, s); a pattern with others (x) is left to GitLab.
+ */
+function checkVersionTagPattern(tagPattern: string, version: string, source: string): void {
+  const m = /^\/(.+)\/([imsx]*)$/.exec(tagPattern)!;
+  if (!/^[ims]*$/.test(m[2])) return;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(m[1], m[2]);
+  } catch {
+    return; // RE2 syntax JavaScript does not read: GitLab judges it
+  }
+  const prefixes = new Set(['']);
+  const literal = /^\^((?:[A-Za-z0-9_-]|\\[-_/.])*)/.exec(m[1])?.[1].replace(/\\(.)/g, '$1') ?? '';
+  if (/[-_/v]$/.test(literal)) prefixes.add(literal.replace(/v$/, ''));
+  const tags = [...prefixes].flatMap((prefix) => [`${prefix}v${version}`, `${prefix}${version}`]);
+  if (tags.some((tag) => regex.test(tag))) return;
+  throw new PypiReleaseConfigError(`the project's version ${version} (${source}) could not be released: no tag naming it (${tags.slice(0, 4).join(', ')}) matches tagPattern ${tagPattern}, so pushing it would start no pipeline at all. Change tagPattern to match it (e.g. "/^v${version.replace(/[0-9]+/g, '[0-9]+').replace(/\./g, '\\.')}$/"), or leave tagPattern unset for the default, which takes every version form`);
 }
 
 /** The audience a publish job's id_tokens entry names: PyPI's and TestPyPI's own, or the custom index's. */

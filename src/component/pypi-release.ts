@@ -1,5 +1,6 @@
 import { relative, sep } from 'path';
-import { Component, JsonPatch, Project, github, python } from 'projen';
+import { Component, JsonPatch, Project, github } from 'projen';
+import { distributionNameOf, knownVersion, sdistExclusions } from './adoption';
 import { PypiAttestAction } from './attest-action';
 import { buildJob, pullRequestChecksJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
@@ -10,9 +11,9 @@ import { PypiMintAction } from './mint-action';
 import { vendorToolRequirements } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { AttestationSettings, BUILD_JOB_ID, publishJob, publishJobId } from './publish-job';
-import { PyprojectFacts, readPyproject } from './pyproject';
+import { readPyproject } from './pyproject';
 import { addRehearseTask } from './rehearse-task';
-import { exclusionOverride, foreignPaths, missingExclusions, sdistBackend } from './sdist';
+import { foreignPaths } from './sdist';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, checkVersionTagTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
@@ -24,7 +25,7 @@ import { vendorVerifyScripts } from './verify-files';
 import { verifyJob, verifyJobId } from './verify-job';
 import { versionStampFor, vendorVersionScript } from './version-from-tag';
 import { annotatePins, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
-import { PYPI, TESTPYPI, normalizeProjectName } from '../pypi';
+import { PYPI, TESTPYPI } from '../pypi';
 
 /**
  * Options for PypiRelease.
@@ -203,7 +204,7 @@ export class PypiRelease extends Component {
     }
     const { owner, repositoryName } = parseRepository(repository);
     this.repository = repository;
-    this.distributionName = distributionNameOf(project, pyproject, options.distributionName);
+    this.distributionName = distributionNameOf(project, pyproject, options.distributionName, 'PypiRelease');
     validateDistributionName(this.distributionName);
     // with versionFromTag the release's version is the tag's, whatever the project says today
     const version = options.versionFromTag ? undefined : knownVersion(project, pyproject);
@@ -233,7 +234,9 @@ export class PypiRelease extends Component {
     // nothing by default: each job asks for what it needs, and only publish jobs get id-token: write
     this.workflow.file?.patch(JsonPatch.add('/permissions', {}));
     this.workflow.on(renderTriggers(options.triggers ?? {}));
-    this.workflow.addJob(BUILD_JOB_ID, buildJob(buildToolSpec(buildTool), where, stamp, this.sdistExclusions(pyproject)));
+    // once: in a pyproject.toml projen writes, the exclusions themselves; otherwise one note with the lines to add
+    const sdist = sdistExclusions(project, pyproject, foreignPaths(this.workflowFileName), { component: 'PypiRelease', releaseFiles: 'the release workflow\'s' }, this.notes);
+    this.workflow.addJob(BUILD_JOB_ID, buildJob(buildToolSpec(buildTool), where, stamp, sdist));
     if (options.pullRequestChecks ?? true) {
       const checks = new github.GithubWorkflow(gh, `${this.workflowFileName.replace(/\.ya?ml$/, '')}-checks`, {
         fileName: this.workflowFileName.replace(/(\.ya?ml)$/, '-checks$1'),
@@ -242,7 +245,7 @@ export class PypiRelease extends Component {
       });
       checks.file?.patch(JsonPatch.add('/permissions', { contents: 'read' }));
       checks.on({ pullRequest: {} });
-      checks.addJob('check', pullRequestChecksJob(buildToolSpec(buildTool), where, this.sdistExclusions(pyproject)));
+      checks.addJob('check', pullRequestChecksJob(buildToolSpec(buildTool), where, sdist));
       editRenderedWorkflow(checks, headerComment([`PyPI's upload rules on every pull request (PypiRelease's pullRequestChecks): what ${this.workflowFileName} would refuse is red before the tag.`]), annotatePins);
     }
     const spec = uploaderSpec(uploader);
@@ -296,39 +299,6 @@ export class PypiRelease extends Component {
     for (const note of this.notes) this.project.logger.info(note);
   }
 
-  /**
-   * Keeps projen's, npm's and this package's files out of the sdist: in a pyproject.toml projen writes, the exclusion
-   * itself; in the user's own build configuration, a note with the exact lines to add. Either way the build job
-   * checks the sdist.
-   */
-  private sdistExclusions(pyproject: PyprojectFacts | undefined) {
-    const paths = foreignPaths(this.workflowFileName);
-    const backend = sdistBackend(pyproject);
-    if (backend === undefined) {
-      return { paths, fix: 'Exclude them from the sdist in your build backend\'s configuration.' };
-    }
-    if (pyproject?.generated) {
-      const override = exclusionOverride(backend, pyproject, paths);
-      if (override) this.project.tryFindObjectFile('pyproject.toml')?.addOverride(override.path, override.value);
-      return { paths, fix: 'Exclude them in the pyproject.toml options of .projenrc (the build backend is ' + backend + ').' };
-    }
-    const advice = missingExclusions(this.project, backend, pyproject, paths);
-    const where = advice?.intoTable ? `${advice.file}, in its ${advice.intoTable} table (as its ${advice.lines[0].split(' ')[0]} key, in place of any it has)` : advice?.file;
-    const fix = advice
-      ? `Add to ${where} (${backend}):\n${advice.lines.join('\n')}`
-      : `Check the sdist exclusions (${backend}) in ${backend.startsWith('setuptools') ? 'MANIFEST.in' : 'pyproject.toml'}; they are: ${paths.join(', ')}.`;
-    if (advice) {
-      this.notes.push([
-        `PypiRelease: keep projen's, npm's and the release workflow's files out of your sdist (build backend ${backend}): add to ${where}`,
-        '',
-        ...advice.lines.map((l) => `    ${l}`),
-        '',
-        'Until then the build job fails when the sdist carries any of them.',
-      ].join('\n'));
-    }
-    return { paths, fix };
-  }
-
   /** Whether (and how) the index's publish job attests: the option, else on for PyPI and TestPyPI with uv or twine. */
   private attestationsFor(index: PypiIndex, spec: UploaderSpec, options: PypiReleaseOptions): AttestationSettings | undefined {
     const settings = { continueWithoutAttestations: options.continueWithoutAttestations ?? false };
@@ -372,38 +342,6 @@ function githubFor(project: Project, fileName: string): github.GitHub {
     throw new PypiReleaseConfigError(`workflow file name "${fileName}" is already used by another file of the project; set workflowFileName (e.g. "pypi-release.yml")`);
   }
   return gh;
-}
-
-/**
- * The distribution name: the pyproject.toml's, which must agree (PEP 503-normalised) with the option and, for a Python
- * project, with projen's `name`.
- */
-function distributionNameOf(project: Project, pyproject: PyprojectFacts | undefined, option: string | undefined): string {
-  if (option !== undefined) validateDistributionName(option);
-  const own = pyproject?.name;
-  const candidates: Array<[string, string]> = [];
-  if (option !== undefined) candidates.push([option, 'the PypiRelease option distributionName']);
-  if (project instanceof python.PythonProject || option === undefined) candidates.push([project.name, 'projen\'s `name` in .projenrc']);
-  if (own) {
-    for (const [name, source] of candidates) {
-      // a Python project's projen name only counts where the name came from projen's own file
-      if (normalizeProjectName(name) !== normalizeProjectName(own.value)) {
-        throw new PypiReleaseConfigError(`the distribution name "${own.value}" (${pyproject!.source} ${own.key}) and "${name}" (${source}) are different projects on PyPI (PEP 503: "${normalizeProjectName(own.value)}" vs "${normalizeProjectName(name)}"). The trusted publisher must be registered for the name the build puts in the distributions: make them the same`);
-      }
-    }
-    return option ?? own.value;
-  }
-  return option ?? project.name;
-}
-
-/** The version a release of the project would carry, when the configuration says it (not dynamic). */
-function knownVersion(project: Project, pyproject: PyprojectFacts | undefined): { value: string; source: string } | undefined {
-  // projen writes its `version` into the setup.py / pyproject.toml it generates; a hand-written one has its own
-  if (project instanceof python.PythonProject && (pyproject?.generated || (!pyproject && project.tryFindFile('setup.py')))) {
-    return { value: project.version, source: 'projen\'s `version` in .projenrc' };
-  }
-  if (pyproject?.version) return { value: pyproject.version.value, source: `${pyproject.source} ${pyproject.version.key}` };
-  return undefined;
 }
 
 export function defaultBuildTool(kind: string): BuildTool {

@@ -32,9 +32,10 @@ export function uploadRulesCheckStep(where: JobPlacement): github.workflows.JobS
 
 /**
  * The build job's sdist check: no sdist may carry projen's, npm's or this package's files (the paths arrive as JSON
- * in FOREIGN_PATHS, a trailing `/` meaning a directory, relative to the sdist's top directory).
+ * in FOREIGN_PATHS, a trailing `/` meaning a directory, relative to the sdist's top directory). `report` is the
+ * statement that prints the refusal: a workflow command on GitHub, a plain line in a GitLab job log.
  */
-const SDIST_CHECK = String.raw`
+const sdistCheck = (whose: string, report: string) => String.raw`
 import json, os, sys, tarfile
 
 def escape(text):
@@ -52,15 +53,20 @@ for name in sorted(os.listdir(dist)):
         members = [m.name.split("/", 1)[1] for m in t.getmembers() if "/" in m.name and not m.isdir()]
     found = sorted(m for m in members if any(m == p or (p.endswith("/") and m.startswith(p)) for p in paths))
     if not found:
-        print(f"{path}: none of projen's, npm's or the release workflow's files")
+        print(f"{path}: none of projen's, npm's or ${whose} files")
         continue
     failed = True
     shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
-    print(f"::error file={escape(path)},title=The sdist carries files that are not the package's::"
-          f"{escape(name)} contains {len(found)} file(s) of projen, npm or the release workflow: {escape(shown)}. "
-          f"Nothing was uploaded. {escape(fix)}")
+${report}
 sys.exit(1 if failed else 0)
 `;
+
+const GITHUB_SDIST_CHECK = sdistCheck('the release workflow\'s', String.raw`    print(f"::error file={escape(path)},title=The sdist carries files that are not the package's::"
+          f"{escape(name)} contains {len(found)} file(s) of projen, npm or the release workflow: {escape(shown)}. "
+          f"Nothing was uploaded. {escape(fix)}")`);
+
+const GITLAB_SDIST_CHECK = sdistCheck('the release pipeline\'s', String.raw`    print(f"ERROR: the sdist carries files that are not the package's: {path} contains {len(found)} file(s) "
+          f"of projen, npm or the release pipeline: {shown}. Nothing was uploaded. {fix}")`);
 
 function python(script: string, args: string): string {
   return `python3 - ${args} <<'PY'\n${script.trim()}\nPY`;
@@ -79,6 +85,19 @@ export function sdistCheckStep(where: JobPlacement, settings: SdistCheckSettings
     id: 'check_sdist',
     workingDirectory: where.projectDir || undefined,
     env: { FOREIGN_PATHS: JSON.stringify(settings.paths), SDIST_FIX: settings.fix },
-    run: python(SDIST_CHECK, 'dist'),
+    run: python(GITHUB_SDIST_CHECK, 'dist'),
   };
+}
+
+/**
+ * The same check as a GitLab job's script line, run from the repository root: `dist` is the project's `dist/`
+ * (relative to it), the paths and the fix reach the script as environment variables of its command only.
+ */
+export function gitlabSdistCheckLine(dist: string, settings: SdistCheckSettings): string {
+  return `FOREIGN_PATHS=${shellQuote(JSON.stringify(settings.paths))} SDIST_FIX=${shellQuote(settings.fix)} ${python(GITLAB_SDIST_CHECK, shellQuote(dist))}`;
+}
+
+/** One argument for sh, single-quoted. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`;
 }

@@ -17,6 +17,12 @@ export type SdistBackend = 'setuptools' | 'setuptools-scm' | 'hatchling' | 'flit
 /** A file or a directory (trailing `/`) relative to the project's directory. Internal. */
 export type ForeignPath = string;
 
+/** projen's files (`.projen/`, `.projenrc.*`, the tsconfig its TypeScript runner uses) and npm's. */
+const PROJEN_AND_NPM_PATHS: ForeignPath[] = [
+  '.projen/', '.projenrc.ts', '.projenrc.py', '.projenrc.js', '.projenrc.json', 'tsconfig.projen.json',
+  'package.json', 'package-lock.json', 'node_modules/',
+];
+
 /**
  * The files an sdist must not carry: projen's (`.projen/`, `.projenrc.*`, the tsconfig its TypeScript runner uses),
  * npm's (`package.json`, `package-lock.json`, `node_modules/`), and this package's (the two shipped actions, the GitHub
@@ -24,12 +30,19 @@ export type ForeignPath = string;
  */
 export function foreignPaths(workflowFileName: string): ForeignPath[] {
   return [
-    '.projen/', '.projenrc.ts', '.projenrc.py', '.projenrc.js', '.projenrc.json', 'tsconfig.projen.json',
-    'package.json', 'package-lock.json', 'node_modules/',
+    ...PROJEN_AND_NPM_PATHS,
     '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', `${VERSION_SCRIPT_DIR}/`, '.github/actions/pypi-verify/',
     '.github/pypi-github-setup/',
     `.github/workflows/${workflowFileName}`, `.github/workflows/${workflowFileName.replace(/(\.ya?ml)$/, '-checks$1')}`,
   ];
+}
+
+/**
+ * The same for a GitLab release: projen's and npm's files, the vendored steps with their locked sets and the version
+ * script (`stepsDir`), and the pipeline file projen writes (`pipelineFile`). Relative to the project's directory.
+ */
+export function gitlabForeignPaths(stepsDir: string, pipelineFile: string): ForeignPath[] {
+  return [...PROJEN_AND_NPM_PATHS, `${stepsDir}/`, pipelineFile];
 }
 
 /** The backend that builds the sdist, from `[build-system]` (none: setuptools' legacy backend). */

@@ -11,23 +11,8 @@ import { join } from 'path';
 import { LogLevel, python } from 'projen';
 import { PypiRelease, PypiReleaseOptions } from '../../src';
 import { DEFAULT_TAG_PATTERNS } from '../../src/component/triggers';
-import { createRunContext } from '../../src/rehearsal/run-context';
-import { whyNotTriggered } from '../../src/rehearsal/triggers';
 import { pythonProject, synth, tempOutdir, workflowAt } from '../component/projects';
-
-/** Tags as projects on PyPI push them (CPython-style two parts, CalVer, pre/post/dev releases, one number). */
-const RELEASE_TAGS = [
-  '1', 'v1', '2024', '3.10', 'v3.10', '24.1', 'v24.1', '2024.1', '2024.1.1', 'v2024.12.0', '1.0', '1.2.3', 'v1.2.3',
-  '1.0rc1', 'v1.0rc1', '1.0.0a1', '2.0.0b3', 'v0.1.0.dev0', '1.2.3.post1', 'v1.2.3.post1', '1.2.3.dev4', '1rc1', '4a2',
-  '0.0.1', 'v10.20.30', '1.2.3-rc.1', '1.2.3+local',
-];
-/** Tags that are not releases: no run starts. */
-const OTHER_TAGS = ['latest', 'stable', 'nightly', 'main', 'release-1.2.3', 'docs-v1', 'v1.2.3/extra', 'vnext', 'v', 'x1.2', 'pkg-v1.2.3'];
-
-function starts(patterns: readonly string[], tag: string): boolean {
-  const ctx = createRunContext({ workflowFile: 'release.yml', event: { name: 'push', ref: `refs/tags/${tag}` } });
-  return whyNotTriggered({ push: { tags: [...patterns] } }, ctx) === undefined;
-}
+import { OTHER_TAGS, RELEASE_TAGS, githubStarts as starts } from '../support/release-tags';
 
 /** A PythonProject the way docs/adopt.md configures it, over a directory that already has the given files. */
 function adopted(files: Record<string, string>, release: PypiReleaseOptions = {}, name = 'demo-pkg') {

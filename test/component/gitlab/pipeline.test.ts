@@ -32,7 +32,7 @@ const VARIANTS: Array<{ label: string; options: () => Partial<PypiGitlabReleaseO
   { label: 'PyPI', options: () => ({}) },
   { label: 'TestPyPI then PyPI', options: () => ({ testPypiFirst: true }) },
   { label: 'PyPI + custom, no attestations', options: () => ({ attestations: false, indexes: [PypiIndex.pypi({ environment: 'release' }), PypiIndex.custom({ name: 'internal', uploadUrl: 'https://upload.pkg.example.com/legacy/', audience: 'pkg-example' })] }) },
-  { label: 'continue without attestations, custom tags', options: () => ({ continueWithoutAttestations: true, tagPattern: '/^release-[0-9]+$/' }) },
+  { label: 'continue without attestations, custom tags', options: () => ({ continueWithoutAttestations: true, tagPattern: '/^release-[0-9]+(\\.[0-9]+)*$/' }) },
 ];
 
 function refusal(flavour: PythonFlavour, build: string): RegExp | undefined {
