@@ -88,15 +88,25 @@ export interface RehearsalResult {
    * checks' tools (pypi-attestations, uv, python); `overheadMs`, the rest, is the runner's and the emulator's own
    * (setup, stand-ins, emulator start, orchestration, the report).
    */
-  readonly timing?: {
-    readonly totalMs: number;
-    readonly toolsMs: number;
-    readonly overheadMs: number;
-    /** CPU time of this process (the runner and the emulators), which other load on the machine does not inflate. */
-    readonly ownCpuMs: number;
-    /** Wall time per phase (tools included). */
-    readonly phases: Record<string, number>;
-  };
+  readonly timing?: RehearsalTiming;
+}
+
+/**
+ * Where a rehearsal's wall time went. `toolsMs` is the time during which a tool's process was running: the processes
+ * of `run:` steps and local actions (one at a time, in job and step order) and of the checks (pypi-attestations, uv,
+ * python, some side by side, counted once while any of them runs). `overheadMs = totalMs - toolsMs` is the time
+ * nothing but the runner and the emulators was working: what they add to the tools' own time.
+ */
+export interface RehearsalTiming {
+  readonly totalMs: number;
+  readonly toolsMs: number;
+  readonly overheadMs: number;
+  /** CPU time of this process (the runner and the emulators), which other load on the machine does not inflate. */
+  readonly ownCpuMs: number;
+  /** Wall time per phase (tools included). */
+  readonly phases: Record<string, number>;
+  /** The runner's and the emulators' share of each phase (its wall time minus the tools' time in it). */
+  readonly overheadByPhase: Record<string, number>;
 }
 
 /** A refusal the user fixes (a missing tag, a trigger that would not fire): printed as is, no stack. */
@@ -240,8 +250,23 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
   return Math.round((usage.user + usage.system) / 1000);
 }
 
-/** Time spent inside the checks' tool processes (part of RehearsalResult.timing). */
-let checkToolsMs = 0;
+/**
+ * The checks' tool processes as [start, end] wall-clock intervals (part of RehearsalResult.timing): side by side they
+ * overlap, and the time any of them runs counts once.
+ */
+let checkToolIntervals: Array<[number, number]> = [];
+
+/** The length of the union of `intervals`. */
+export function coveredMs(intervals: ReadonlyArray<readonly [number, number]>): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
 
 /** Runs a tool without blocking the event loop (the emulator answers from this same process); output recorded. */
 async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, cwd?: string): Promise<{ ok: boolean; out: string }> {
@@ -254,10 +279,10 @@ async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, lab
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     leaks.recordOutput(`${label} stdout`, err.stdout ?? '', false);
-    leaks.recordOutput(`${label} stderr`, err.stderr ?? err.message, false);
-    return { ok: false, out: `${err.stdout ?? ''}${err.stderr ?? err.message}` };
+    leaks.recordOutput(`${label} stderr`, err.stderr || err.message, false);
+    return { ok: false, out: `${err.stdout ?? ''}${err.stderr || err.message}` };
   } finally {
-    checkToolsMs += Date.now() - started;
+    checkToolIntervals.push([started, Date.now()]);
   }
 }
 
@@ -288,7 +313,7 @@ async function verifyProvenance(machine: Machine, emulator: Emulator, project: s
   mkdirSync(rootDir, { recursive: true });
   writeFileSync(join(rootDir, 'trusted_root.json'), JSON.stringify(emulator.sigstore.trustedRoot()));
   const env = isolatedToolEnv(machine.uvCache, { XDG_CACHE_HOME: cacheHome, XDG_DATA_HOME: join(work, 'sigstore-data') });
-  const r = await tool(machine.pypiAttestations, ['verify', 'pypi', '--offline', '--repository', identity, '--provenance-file', provenance, file],
+  const r = await tool(machine.pypiAttestationsPython, ['-m', 'pypi_attestations', 'verify', 'pypi', '--offline', '--repository', identity, '--provenance-file', provenance, file],
     env, `pypi-attestations verify ${filename}`);
   return { ok: r.ok, detail: r.out.trim().split('\n').slice(-3).join(' ') };
 }
@@ -335,16 +360,25 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     opts.out(line);
   };
   if (opts.keep) keepTempDirs();
-  checkToolsMs = 0;
+  checkToolIntervals = [];
   const empty = (stopped: string): RehearsalResult => ({ ok: false, stopped, jobs: [], skipped: [], indexes: [], durationMs: Date.now() - started });
 
   say(`Rehearsing the release of tag '${opts.tag}': .github/workflows/${opts.workflowFile}, ${opts.repository}, project ${opts.project}`);
   const cpuStart = process.cpuUsage();
   const phases: Record<string, number> = {};
   let lastMark = started;
-  const mark = (phase: string) => {
+  const phaseTools: Record<string, number> = {};
+  let stepsMsSoFar = 0;
+  let checkToolsSoFar = 0;
+  /** Ends a phase: its wall time, and the tools' time in it (steps' processes, then the checks' tools). */
+  const mark = (phase: string, jobs: readonly JobResult[] = []) => {
     const now = Date.now();
     phases[phase] = (phases[phase] ?? 0) + now - lastMark;
+    const stepsMs = jobs.flatMap((j) => j.steps).reduce((sum, st) => sum + st.processMs, 0);
+    const checksMs = coveredMs(checkToolIntervals);
+    phaseTools[phase] = (phaseTools[phase] ?? 0) + (stepsMs - stepsMsSoFar) + (checksMs - checkToolsSoFar);
+    stepsMsSoFar = stepsMs;
+    checkToolsSoFar = checksMs;
     lastMark = now;
   };
   const tagState = checkRepository(opts);
@@ -478,7 +512,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     // the checks a user makes after a release
     say();
     say('Checks:');
-    mark('jobs');
+    mark('jobs', jobs);
     const artifactName = distArtifactName(workflow);
     const distDir = artifactName === undefined ? undefined : artifacts[artifactName];
     const built = distDir === undefined ? [] : readdirSync(distDir).filter((f) => !f.startsWith('.') && statSync(join(distDir, f)).isFile())
@@ -527,7 +561,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       say('  - not installed: the index does not serve every built file');
     }
 
-    mark('checks');
+    mark('checks', jobs);
     const summary = renderSummary(jobs);
     if (summary.length > 0) {
       say();
@@ -538,7 +572,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     const { secrets, outputs } = leaks.scanStats();
     let leakProblem: string | undefined;
     try {
-      mark('summaries');
+      mark('summaries', jobs);
       leaks.assertNoLeaks();
     } catch (e) {
       leakProblem = MESSAGES.leak((e as Error).message.split('\n').slice(1, 4).join('; '));
@@ -553,11 +587,12 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       ? `Verdict: PASS in ${seconds} s: a push of tag '${opts.tag}' would publish ${built.length} file(s) to ${opts.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
       : `Verdict: FAIL in ${seconds} s: see the failed steps and checks above.`);
     if (opts.keep) say(`Kept: ${work} (the jobs' workspaces are the wf-job-* directories next to it)`);
-    mark('leak scan, verdict');
+    mark('leak scan, verdict', jobs);
     const totalMs = Date.now() - started;
-    const stepsMs = jobs.flatMap((j) => j.steps).reduce((sum, st) => sum + st.processMs, 0);
-    const toolsMs = stepsMs + checkToolsMs;
-    const timing = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs: cpuMs(process.cpuUsage(cpuStart)), phases };
+    const toolsMs = Object.values(phaseTools).reduce((a, b) => a + b, 0);
+    const overheadByPhase = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v - (phaseTools[k] ?? 0)]));
+    const ownCpuMs = cpuMs(process.cpuUsage(cpuStart));
+    const timing: RehearsalTiming = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs, phases, overheadByPhase };
     return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
