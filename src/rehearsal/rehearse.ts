@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { RefusedUrlError } from './execute-step';
-import { runJob, type OutputScan } from './index';
+import { removalsDone, runJob, type OutputScan } from './index';
 import * as leaks from './leaks';
 import { selfReference } from './local-action';
 import { prepareMachine, isolatedToolEnv, type Machine } from './machine';
@@ -22,6 +22,7 @@ import { MESSAGES } from './messages';
 import { NODE24_VARIABLE } from './node';
 import { renderJob, renderSummary } from './report';
 import { createRunContext } from './run-context';
+import { prepareSparseClone, sparseKey } from './stand-ins';
 import { keepTempDirs, tempDir } from './temp-dirs';
 import { whyNotTriggered } from './triggers';
 import type { JobResult, Workflow } from './types';
@@ -230,6 +231,24 @@ async function pristineClone(root: string, tag: string, sha: string, dir: string
   }
 }
 
+/**
+ * The sparse rules of the workflow's checkouts whose inputs hold no expression and keep the default depth and ref:
+ * what the checkout stand-in can copy from a clone made beforehand.
+ */
+function staticSparseCheckouts(workflow: Workflow): Array<{ sparse: string[]; cone: boolean }> {
+  const found = new Map<string, { sparse: string[]; cone: boolean }>();
+  for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps ?? [])) {
+    if (!step.uses?.toLowerCase().startsWith('actions/checkout@')) continue;
+    const withs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
+    if (Object.values(withs).some((v) => v.includes('${{')) || withs.ref !== undefined || withs.repository !== undefined) continue;
+    if ((withs['fetch-depth'] ?? '1') !== '1') continue;
+    const sparse = (withs['sparse-checkout'] ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const cone = withs['sparse-checkout-cone-mode'] !== 'false';
+    if (sparse.length > 0) found.set(sparseKey(sparse, cone), { sparse, cone });
+  }
+  return [...found.values()];
+}
+
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 function distArtifactName(workflow: Workflow): string | undefined {
   for (const job of Object.values(workflow.jobs)) {
@@ -416,8 +435,12 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }, { onSecret: leaks.registerSecret });
   }));
   const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
-  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it
+  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it; and the
+  // sparse ones the workflow's checkouts ask for (the publish jobs' actions, the verify script), side by side
   const pristine = pristineClone(tagState.root, opts.tag, tagState.sha, join(work, 'pristine'));
+  const sparseRules = staticSparseCheckouts(workflow);
+  const sparse = Promise.all(sparseRules.map(async (r, i) => [sparseKey(r.sparse, r.cone),
+    await prepareSparseClone(tagState.root, opts.tag, tagState.sha, r.sparse, r.cone, join(work, `sparse-${i}`))] as const));
   const scan: OutputScan = leaks;
   try {
     const machineLines: string[] = [];
@@ -439,6 +462,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }
     await selfTree;
     const clone = await pristine;
+    const sparseClones = new Map((await sparse).filter((e): e is readonly [string, { dir: string; files: number }] => e[1] !== undefined));
     const first = emulators.get(opts.indexes[0].name)!;
     mark('machine (python, uv, pypi-attestations, node 24), emulators, $/ tree');
     say(`  GitHub OIDC issuer ${first.oidc.issuer}; Fulcio and Rekor ${first.sigstore.fulcioUrl}`);
@@ -484,6 +508,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
           selfRepository: selfDir,
           checkoutFrom: 'git',
           pristineClone: clone,
+          sparseClones,
+          removeInBackground: !opts.keep,
           refuseUrl: refuseNonLoopback,
           repository: opts.repository,
           event: { name: 'push', ref: `refs/tags/${opts.tag}`, sha: tagState.sha },
@@ -520,43 +546,54 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     if (built.length === 0) say('  ✗ no distributions were built (the build job\'s artifact is empty or missing)');
     const wheel = built.find((f) => f.filename.endsWith('.whl'));
     const version = wheel?.filename.split('-')[1] ?? built[0]?.filename.replace(/\.(tar\.gz|zip)$/, '').split('-').pop();
-    const indexVerdicts: IndexVerdict[] = [];
     const checkDir = join(work, 'checks');
     mkdirSync(checkDir, { recursive: true });
-    for (const index of opts.indexes) {
-      const emulator = emulators.get(index.name)!;
+    // what each index serves first; then the provenance of every file and the install, side by side (separate
+    // processes, each in a directory of its own), reported in order once all are done
+    const served = await Promise.all(opts.indexes.map(async (index) => {
       const publishJob = workflow.jobs[`publish_${index.name.replace(/-/g, '_')}`];
       const attested = (publishJob?.steps ?? []).some((s) => /pypi-attest\/?$/.test(s.uses ?? ''));
-      const links = await simpleLinks(emulator.simpleUrl, opts.project);
-      const files: IndexVerdict['files'] = [];
-      for (const f of built) {
-        const link = links.find((l) => l.filename === f.filename);
-        const served = link !== undefined;
-        const sha256Matches = link?.sha256 === f.sha256;
-        let provenance: IndexVerdict['files'][number]['provenance'] = 'not checked';
-        let detail = '';
-        if (!attested) {provenance = 'not attested';} else if (served && version !== undefined) {
-          const v = await verifyProvenance(machine, emulator, opts.project, version, f.path, `https://github.com/${opts.repository}`, checkDir);
-          provenance = v.ok ? 'verified' : 'failed';
-          detail = v.ok ? '' : ` (${v.detail})`;
-        }
-        files.push({ filename: f.filename, served, sha256Matches, provenance });
-        const ok = served && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
-        say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${f.filename} ${served ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
-          `; provenance ${provenance === 'verified' ? `verified for https://github.com/${opts.repository}` : provenance}${detail}`);
+      return { index, attested, links: await simpleLinks(emulators.get(index.name)!.simpleUrl, opts.project) };
+    }));
+    const verdicts = served.map(({ index, attested, links }) => built.map(async (f) => {
+      const link = links.find((l) => l.filename === f.filename);
+      const sha256Matches = link?.sha256 === f.sha256;
+      if (!attested) return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not attested' as const, detail: '' };
+      if (link === undefined || version === undefined) {
+        return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not checked' as const, detail: '' };
       }
-      indexVerdicts.push({ index: index.name, files });
-    }
-
-    let installed: RehearsalResult['installed'];
-    const allServed = built.length > 0 && indexVerdicts.every((v) => v.files.every((f) => f.served && f.sha256Matches));
-    if (allServed && wheel !== undefined && version !== undefined) {
+      const dir = join(checkDir, `provenance-${index.name}`);
+      mkdirSync(dir, { recursive: true });
+      const v = await verifyProvenance(machine, emulators.get(index.name)!, opts.project, version, f.path, `https://github.com/${opts.repository}`, dir)
+        .catch((e: Error) => ({ ok: false, detail: e.message }));
+      const provenance = v.ok ? 'verified' as const : 'failed' as const;
+      return { filename: f.filename, served: true, sha256Matches, provenance, detail: v.ok ? '' : ` (${v.detail})` };
+    }));
+    const allServed = built.length > 0
+      && served.every(({ links }) => built.every((f) => links.some((l) => l.filename === f.filename && l.sha256 === f.sha256)));
+    const installing = allServed && wheel !== undefined && version !== undefined ? (async () => {
       const emulator = emulators.get((opts.indexes.find((i) => i.name === 'pypi') ?? opts.indexes[0]).name)!;
       const modules = await topLevelModules(machine, wheel.path);
       const r = await installAndImport(machine, emulator, opts.project, version, modules, checkDir);
-      installed = { version, modules, ok: r.ok, detail: r.detail };
-      say(`  ${r.ok ? '✓' : '✗'} ${opts.project}==${version} installed from the emulator into a fresh environment` +
-        `${modules.length ? `; import ${modules.join(', ')}` : ' (the wheel ships no top-level module)'}${r.ok ? ': ok' : `: ${r.detail}`}`);
+      return { version, modules, ok: r.ok, detail: r.detail };
+    })().catch((e: Error) => ({ version: version!, modules: [], ok: false, detail: e.message })) : undefined;
+
+    const indexVerdicts: IndexVerdict[] = [];
+    for (const [i, { index }] of served.entries()) {
+      const files = await Promise.all(verdicts[i]);
+      for (const { filename, served: isServed, sha256Matches, provenance, detail } of files) {
+        const ok = isServed && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
+        say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${filename} ${isServed ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
+          `; provenance ${provenance === 'verified' ? `verified for https://github.com/${opts.repository}` : provenance}${detail}`);
+      }
+      indexVerdicts.push({ index: index.name, files: files.map(({ detail: _detail, ...f }) => f) });
+    }
+
+    const installed: RehearsalResult['installed'] = await installing;
+    if (installed !== undefined) {
+      say(`  ${installed.ok ? '✓' : '✗'} ${opts.project}==${installed.version} installed from the emulator into a fresh environment` +
+        `${installed.modules.length ? `; import ${installed.modules.join(', ')}` : ' (the wheel ships no top-level module)'}` +
+        `${installed.ok ? ': ok' : `: ${installed.detail}`}`);
     } else if (built.length > 0) {
       say('  - not installed: the index does not serve every built file');
     }
@@ -596,5 +633,6 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
+    await removalsDone();
   }
 }
