@@ -51,8 +51,8 @@ export interface AdoptionInput {
 }
 
 export interface AdoptionResult {
-  /** Each sh block's combined output, in order. */
-  readonly outputs: Array<{ line: number; output: string }>;
+  /** Each sh block's combined output and wall time, in order. */
+  readonly outputs: Array<{ line: number; output: string; seconds: number }>;
   /** The rehearsal's output and how long it took. */
   readonly rehearsal?: { output: string; seconds: number };
   /** The sdist lines synth printed (and that were added), or undefined when it printed none. */
@@ -124,7 +124,7 @@ function applyAdvice(dir: string, advice: { file: string; lines: string[]; intoT
 
 /** Follows docs/adopt.md in `input.dir` (a git repository with its own pyproject.toml). */
 export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResult> {
-  const outputs: Array<{ line: number; output: string }> = [];
+  const outputs: Array<{ line: number; output: string; seconds: number }> = [];
   let sdistAdvice: { file: string; lines: string[] } | undefined;
   let finalSynth = '';
   let rehearsal: { output: string; seconds: number } | undefined;
@@ -137,7 +137,7 @@ export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResu
     const script = block.code.replace(/ projen-pypi-mint$/m, ` ${input.tarball}`).split('v2024.1').join(`v${input.version}`);
     const started = Date.now();
     const output = await bash(script, input.dir, input.env);
-    outputs.push({ line: block.line, output });
+    outputs.push({ line: block.line, output, seconds: (Date.now() - started) / 1000 });
     if (/pypi:rehearse/.test(block.code)) rehearsal = { output, seconds: (Date.now() - started) / 1000 };
     if (/npx projen$/m.test(block.code)) {
       // the step the page leaves to the reader: add the printed lines, synth again
