@@ -159,5 +159,16 @@ export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResu
  * the test suite shares (`XDG_CACHE_HOME`).
  */
 export function rehearsalEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...base, PYTHON: installedPython(), PYPI_MINT_NODE24: NODE24, XDG_CACHE_HOME: join(TOOLS_DIR, 'adopt-cache') };
+  return {
+    ...base,
+    PYTHON: installedPython(),
+    PYPI_MINT_NODE24: NODE24,
+    XDG_CACHE_HOME: join(TOOLS_DIR, 'adopt-cache'),
+    // npm's cache is shared by every adoption of the run: reuse what it holds instead of asking the registry again
+    // (the same packages, the same integrity checks), and skip the audit and funding requests of each install
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
 }
