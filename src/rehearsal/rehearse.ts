@@ -435,12 +435,15 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }, { onSecret: leaks.registerSecret });
   }));
   const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
-  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it; and the
-  // sparse ones the workflow's checkouts ask for (the publish jobs' actions, the verify script), side by side
+  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it; then, off
+  // the critical path (the build job runs meanwhile), the sparse ones the workflow's checkouts ask for (the publish
+  // jobs' actions, the verify script): a checkout finds one in the map once it is ready, and clones for itself before
   const pristine = pristineClone(tagState.root, opts.tag, tagState.sha, join(work, 'pristine'));
-  const sparseRules = staticSparseCheckouts(workflow);
-  const sparse = Promise.all(sparseRules.map(async (r, i) => [sparseKey(r.sparse, r.cone),
-    await prepareSparseClone(tagState.root, opts.tag, tagState.sha, r.sparse, r.cone, join(work, `sparse-${i}`))] as const));
+  const sparseClones = new Map<string, { dir: string; files: number }>();
+  const sparse = pristine.then(() => Promise.all(staticSparseCheckouts(workflow).map(async (r, i) => {
+    const clone = await prepareSparseClone(tagState.root, opts.tag, tagState.sha, r.sparse, r.cone, join(work, `sparse-${i}`));
+    if (clone !== undefined) sparseClones.set(sparseKey(r.sparse, r.cone), clone);
+  })));
   const scan: OutputScan = leaks;
   try {
     const machineLines: string[] = [];
@@ -462,7 +465,6 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }
     await selfTree;
     const clone = await pristine;
-    const sparseClones = new Map((await sparse).filter((e): e is readonly [string, { dir: string; files: number }] => e[1] !== undefined));
     const first = emulators.get(opts.indexes[0].name)!;
     mark('machine (python, uv, pypi-attestations, node 24), emulators, $/ tree');
     say(`  GitHub OIDC issuer ${first.oidc.issuer}; Fulcio and Rekor ${first.sigstore.fulcioUrl}`);
@@ -633,6 +635,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
+    await sparse;
     await removalsDone();
   }
 }
