@@ -21,8 +21,9 @@ const project = new cdk.JsiiProject({
   repositoryUrl: 'https://github.com/maintainers/projen-pypi-mint.git',
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src
-    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'] } },
+    // examples/acme-python-project is its own package importing 'projen-pypi-mint': lint and type-check it against src;
+    // the kit reaches into @actions/core's lib/ (its package exports only the root), as src/kit/tsconfig.json allows
+    compilerOptions: { paths: { 'projen-pypi-mint': ['./src/index.ts'], '@actions/core/lib/*': ['./node_modules/@actions/core/lib/*'] } },
     include: ['.projenrc.ts'],
   },
   // lint src, test, scripts and bench against the dev tsconfig (it includes every .ts file; tsconfig.json is jsii's)
@@ -98,6 +99,11 @@ const project = new cdk.JsiiProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // Two workers on the two-core CI machine (jest's default there is one): most of the long suites wait on
+      // subprocesses (uploaders, pip, git) and loopback HTTP, not on the CPU. Builds that tests share (the jsii
+      // assembly, the bundles, the Python wheel) are serialised by a lock in test/support/local-package.ts.
+      maxWorkers: 2,
+      testSequencer: '<rootDir>/test/support/sequencer.cjs',
       setupFilesAfterEnv: ['<rootDir>/test/support/leak-guard.ts'],
       // the end-to-end suites first: a clean clone has no timings, and the largest file first may start one last
       testSequencer: '<rootDir>/test/support/sequencer.js',

@@ -12,4 +12,5 @@ export { PypiIndex } from './component/indexes';
 export type { PypiIndexOptions, CustomPypiIndexOptions } from './component/indexes';
 export { Uploader } from './component/uploader';
 export { BuildTool } from './component/build-tool';
+export { VendoredStepsReference } from './component/vendored-steps';
 export type { TrustedPublisher } from './component/trusted-publisher';

@@ -2,7 +2,8 @@
 """The build job's version steps, run by the runner's python3 with the standard library only.
 
   version.py stamp --with uv|poetry|hatch|pyproject
-      Takes the version from the release tag (the runner's GITHUB_REF_NAME, never an expression in the workflow),
+      Takes the version from the release tag (the runner's GITHUB_REF_NAME, or CI_COMMIT_TAG in a GitLab job; never
+      an expression in the workflow or a variable interpolated into the job's script),
       refuses a tag that is not a PEP 440 version before running anything, normalises it as PyPI does, and writes
       it into the project in the working directory: `uv version`, `poetry version`, `hatch version`, or an edit of
       [project].version (or [tool.poetry].version) in pyproject.toml. Sets the step output `version`.

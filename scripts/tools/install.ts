@@ -47,6 +47,13 @@ function findInterpreter(): Interpreter {
   return { executable, version };
 }
 
+/** Whether version "3.10.4" is older than floor "3.11". */
+function olderThan(version: string, floor: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  const [floorMajor, floorMinor] = floor.split('.').map(Number);
+  return major < floorMajor || (major === floorMajor && minor < floorMinor);
+}
+
 function stampOf(env: ToolEnvironment, python: Interpreter): string {
   return createHash('sha256')
     .update(readFileSync(join(REPO_ROOT, env.lock)))
@@ -85,6 +92,9 @@ export function installTools(log: (line: string) => void = (l) => process.stdout
   const uv = join(uvEnv, 'bin', 'uv');
   const tools: Record<string, string> = {};
   for (const env of TOOL_ENVIRONMENTS) {
+    if (env.pythonFloor !== undefined && olderThan(python.version, env.pythonFloor)) {
+      throw new Error(`${env.requirement} needs Python >= ${env.pythonFloor}; ${python.executable} is ${python.version} (set PYTHON to a newer one)`);
+    }
     const dir = join(TOOLS_DIR, 'envs', env.name);
     const stampFile = join(dir, '.lock-stamp');
     const stamp = stampOf(env, python);

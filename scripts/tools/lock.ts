@@ -40,7 +40,7 @@ function main(only: string[]): void {
       const output = join(REPO_ROOT, tool.lock);
       mkdirSync(dirname(output), { recursive: true });
       execFileSync(uv, ['pip', 'compile', '--quiet', '--no-config', '--universal',
-        '--python-version', LOCK_PYTHON_FLOOR, '--only-binary', ':all:', '--emit-build-options', '--generate-hashes',
+        '--python-version', tool.pythonFloor ?? LOCK_PYTHON_FLOOR, '--only-binary', ':all:', '--emit-build-options', '--generate-hashes',
         '--default-index', PYPI_SIMPLE, '--custom-compile-command', 'npx projen pins:lock',
         '--output-file', output, input], { cwd: work, stdio: 'inherit', env: isolatedEnv() });
       process.stdout.write(`${tool.lock}: ${tool.requirement}\n`);

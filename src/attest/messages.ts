@@ -6,19 +6,18 @@
  * what they returned not verifying, the time limit), which `continue-without-attestations` may turn into a warning.
  * Text a server wrote reaches these templates only after redaction, and the summary shows it only in code spans.
  */
+import { OUT_OF_TIME } from '../kit/failure';
 import type { HttpWords } from '../kit/http';
-import type { UrlWords } from '../kit/inputs';
 import type { OidcWords } from '../kit/oidc';
+import { OUT_OF_TIME_TITLE, idTokenVariableWords, oidcRequestWords, plural, transportWords, urlWords, type KitFailureCode, type StepSay } from '../kit/words';
 
 export type FailureKind = 'setup' | 'sigstore';
 
-export type FailureCode =
+/** The kit's codes (its transport, the OIDC request) and the attest step's own. */
+export type FailureCode = KitFailureCode | 'missing-id-token-permission'
   | 'invalid-input' | 'no-distributions' | 'not-a-distribution' | 'invalid-distribution-name' | 'already-attested'
-  | 'missing-id-token-permission' | 'oidc-request-failed' | 'oidc-invalid-response' | 'oidc-wrong-audience'
   | 'fulcio-refused' | 'fulcio-invalid-response' | 'identity-mismatch' | 'rekor-refused' | 'rekor-invalid-response'
-  | 'trusted-root-unavailable' | 'verification-failed'
-  | 'redirect-refused' | 'response-too-large' | 'timeout' | 'host-not-found' | 'network' | 'proxy-invalid'
-  | 'proxy-refused' | 'tls' | 'protocol-error' | 'deadline-exceeded' | 'write-failed' | 'internal';
+  | 'trusted-root-unavailable' | 'verification-failed' | 'write-failed' | 'internal';
 
 export class AttestFailure extends Error {
   constructor(
@@ -44,26 +43,14 @@ const setup = (code: FailureCode, title: string, message: string) => new AttestF
 const sigstore = (code: FailureCode, title: string, message: string, retryable = false, retryAfterMs?: number) =>
   new AttestFailure('sigstore', code, title, message, retryable, retryAfterMs);
 const listed = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-const url: UrlWords = {
-  tooLong: (what, length, max) => `${what} is ${length} characters long; at most ${max} are accepted.`,
-  controlCharacters: (what) => `${what} contains whitespace or control characters.`,
-  nonAscii: (what) => `${what} must be plain ASCII (write a host name in punycode).`,
-  notAbsolute: (what, raw) => `${what} is not an absolute URL: '${raw.slice(0, 200)}'.`,
-  credentials: (what) => `${what} must not contain a user name or password.`,
-  plainHttp: (what, host) => `${what} uses http:// with the non-loopback host '${host}': use https:// (http:// only for ` +
-    '127.0.0.0/8, ::1 and localhost, where test stand-ins run).',
-  scheme: (what, scheme) => `${what} uses the scheme '${scheme}'; only https:// is accepted.`,
-};
 
 export const failures = {
   internal: () => sigstore('internal', 'Unexpected error in the attest step', 'Signing failed unexpectedly; no attestation was written.'),
 
   // inputs and the packages directory
   invalidInput: (name: string, message: string) => setup('invalid-input', `Invalid ${name} input`, message),
-  url,
+  url: urlWords,
   serviceQuery: (name: string) => `${name} must not have a query or fragment.`,
   notSigstore: (name: string, production: string) => `${name} must be Sigstore's public instance (${production}) or a ` +
     'loopback test stand-in: PyPI verifies attestations against Sigstore\'s public trusted root only, so anything signed ' +
@@ -103,24 +90,6 @@ export const failures = {
   missingIdToken: () => setup('missing-id-token-permission', 'No OIDC token available',
     'GitHub gave this job no way to request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
     'is not set). Signing needs `permissions: id-token: write` on the job; fork pull requests never get it.'),
-  unusableOidcUrl: (message: string) => setup('missing-id-token-permission', 'Unusable ACTIONS_ID_TOKEN_REQUEST_URL', message),
-  // (in a GitLab job: the job's `id_tokens` variable)
-  gitlabNoIdToken: (variable: string) => setup('missing-id-token-permission', 'No ID token for Sigstore',
-    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; ` +
-    `signing needs one with the audience sigstore on the publishing job:\n  id_tokens:\n    ${variable}:\n      aud: sigstore`),
-  gitlabNotAJwt: (variable: string) => setup('oidc-invalid-response', 'Invalid ID token',
-    `${variable} does not hold a JWT; it was not sent to Fulcio. Is a CI/CD variable of the same name overriding the job's \`id_tokens\`?`),
-  gitlabWrongAudience: (variable: string, got: string | undefined) => setup('oidc-wrong-audience', 'ID token has the wrong audience',
-    `${variable} is a token for audience ${got === undefined ? 'MISSING' : `'${got}'`}; it was not sent to Fulcio. Set ` +
-    '`aud: sigstore` on that entry of the job\'s `id_tokens`.'),
-  oidcStatus: (target: string, status: number, retryable: boolean, retryAfterMs?: number) => sigstore('oidc-request-failed',
-    'OIDC token request failed', `${target} answered HTTP ${status}; no identity token for Sigstore was issued.`, retryable, retryAfterMs),
-  oidcNoValue: (target: string) => sigstore('oidc-invalid-response', 'OIDC token request failed', `${target} answered without a token.`),
-  oidcNotAJwt: (target: string) => sigstore('oidc-invalid-response', 'OIDC token request failed',
-    `${target} answered with a value that is not a JWT; it was not sent anywhere.`),
-  oidcWrongAudience: (got: string | undefined, wanted: string) => sigstore('oidc-wrong-audience', 'OIDC token has the wrong audience',
-    `GitHub issued a token for audience ${got === undefined ? 'MISSING' : `'${got}'`} instead of '${wanted}'; it was not sent ` +
-    'to Fulcio. A proxy or wrapper around ACTIONS_ID_TOKEN_REQUEST_URL dropped the audience.'),
   oidcNoSubject: () => sigstore('oidc-invalid-response', 'OIDC token request failed', 'The OIDC token has no subject (sub) to prove possession of.'),
   oidcExpired: () => sigstore('oidc-invalid-response', 'OIDC token request failed', 'GitHub issued an OIDC token that has already expired.', true),
 
@@ -175,63 +144,31 @@ export const failures = {
     'would refuse it at upload.'),
   rootHashMismatch: 'the inclusion proof\'s root hash is not the checkpoint\'s',
 
-  // transport (the kit's http, in this step's words)
-  deadline: (target: string) => sigstore('deadline-exceeded', 'Time limit reached', `No time was left to ask ${target}.`),
-  timeout: (target: string, ms: number) => sigstore('timeout', `${target} did not answer`, `${target} did not answer within ${seconds(ms)}.`, true),
-  protocol: (target: string, detail: string) => sigstore('protocol-error', `Malformed answer from ${target}`, `${target} answered with malformed HTTP (${detail}).`, true),
-  hostNotFound: (target: string, host: string, detail: string) => sigstore('host-not-found', `Could not reach ${target}`,
-    `The host ${host} was not found (${detail}).`, true),
-  network: (target: string, detail: string, retryable: boolean) => sigstore('network', `Could not reach ${target}`,
-    `The connection to ${target} failed (${detail}).`, retryable),
-  tls: (target: string, detail: string) => sigstore('tls', 'Certificate not trusted', `The TLS certificate of ${target} is not ` +
-    `trusted (${detail}); no credential was sent. TLS is always verified (NODE_TLS_REJECT_UNAUTHORIZED is ignored); ` +
-    'NODE_EXTRA_CA_CERTS adds a corporate CA.'),
-  tooLarge: (target: string, maxBytes: number, status: number) => sigstore('response-too-large', `Unusable answer from ${target}`,
-    `${target} answered HTTP ${status} with more than ${Math.round(maxBytes / 1024)} KiB; that is not a Sigstore answer.`),
-  redirect: (target: string, status: number, where: string) => sigstore('redirect-refused', `${target} redirected`,
-    `${target} answered HTTP ${status}, a redirect to ${where}. The step does not follow redirects: the request carries a ` +
-    'credential that must not reach another location. Point the step at the final URL.'),
-  redirectWhere: { unnamed: 'an unnamed location', unparseable: 'an unparseable location', sameHost: ' (same host)' },
-  proxyNotAUrl: () => setup('proxy-invalid', 'Unusable proxy setting', 'The proxy URL in HTTP(S)_PROXY is not a valid URL.'),
-  proxyScheme: (scheme: string) => setup('proxy-invalid', 'Unusable proxy setting', `The proxy URL uses the scheme '${scheme}'; only http:// and https:// proxies are supported.`),
-  proxyRefused: (proxyHost: string, status: number, authority: string) => sigstore('proxy-refused', 'The proxy refused the connection',
-    `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}.`, status >= 500),
-  throughProxy: (proxyHost: string) => ` (through the proxy ${proxyHost})`,
-
   // time and writing
-  outOfTime: (totalMs: number) => sigstore('deadline-exceeded', 'Time limit reached', `Signing did not finish within ${totalMs / 1000} s.`),
-  gaveUp: (attempts: number, why: 'limit' | 'deadline', totalMs: number) =>
-    ` (gave up after ${plural(attempts, 'attempt')}: ${why === 'limit' ? 'retry limit reached' : `the step's ${totalMs / 1000} s limit`})`,
+  outOfTime: (totalMs: number) => sigstore(OUT_OF_TIME, OUT_OF_TIME_TITLE, `Signing did not finish within ${totalMs / 1000} s.`),
+  /** The failure the time limit left no room to retry, titled as the limit (the step's race may end it the same moment). */
+  retriesOutOfTime: (last: AttestFailure, note: string) => sigstore(OUT_OF_TIME, OUT_OF_TIME_TITLE, `${last.message}\n${note}`),
   writeFailed: (errno: string) => setup('write-failed', 'Could not write the attestations',
     errno === 'EEXIST' ? 'An attestation file appeared while signing; none was written (nothing is overwritten).'
       : `Writing an attestation failed (${errno}); none was written.`),
 };
 
-export const httpWords: HttpWords<AttestFailure> = {
+/** The attest step's failures, as the kit's shared words make them: the job's set-up, or Sigstore's side. */
+const said: StepSay<AttestFailure> = {
+  make: (f) => new AttestFailure(f.setup ? 'setup' : 'sigstore', f.code, f.title, f.message, f.retryable, f.retryAfterMs),
   isFailure: (err): err is AttestFailure => err instanceof AttestFailure,
-  deadline: failures.deadline,
-  timeout: failures.timeout,
-  protocol: failures.protocol,
-  hostNotFound: failures.hostNotFound,
-  network: failures.network,
-  tls: failures.tls,
-  tooLarge: failures.tooLarge,
-  redirect: failures.redirect,
-  redirectWhere: failures.redirectWhere,
-  proxyNotAUrl: failures.proxyNotAUrl,
-  proxyScheme: failures.proxyScheme,
-  proxyRefused: failures.proxyRefused,
-  viaProxy: (f, proxyHost) => f.withSuffix(failures.throughProxy(proxyHost)),
+  withSuffix: (f, suffix) => f.withSuffix(suffix),
 };
 
-export const oidcWords: OidcWords<AttestFailure> = {
-  status: (target, status, retryable, details) => failures.oidcStatus(target, status, retryable, details.retryAfterMs),
-  noValue: failures.oidcNoValue,
-  notAJwt: failures.oidcNotAJwt,
-  wrongAudience: failures.oidcWrongAudience,
-  unusableUrl: failures.unusableOidcUrl,
-  url,
-};
+/** The kit's transport, in the kit's words with the attest step's failures. */
+export const httpWords: HttpWords<AttestFailure> = transportWords(said, 'point fulcio-url and rekor-url at the final address');
+
+/** The kit's OIDC request, in the kit's words with the attest step's failures. */
+export const oidcWords: OidcWords<AttestFailure> = oidcRequestWords(said, 'Fulcio', 'no identity token for Sigstore was issued');
+
+/** A GitLab job's ID token for Sigstore (the variable its `id_tokens` entry sets), in the kit's words. */
+export const gitlabIdTokenWords = (variable: string) =>
+  idTokenVariableWords(said, variable, { audience: 'sigstore', expecter: 'Sigstore', destination: 'Fulcio' });
 
 export const logs = {
   crashed: '::error title=Unexpected error in the attest step::Signing failed unexpectedly; no attestation was written.',

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { findDistributions, sha256File } from './distributions';
 import { ephemeralKey, requestCertificate, requireCertifiedIdentity } from './fulcio';
 import { AttestInputs, DEFAULT_REKOR_URL, readInputs } from './inputs';
-import { AttestFailure, failures, httpWords, logs, oidcWords } from './messages';
+import { AttestFailure, failures, gitlabIdTokenWords, httpWords, logs, oidcWords } from './messages';
 import { publishStatement, signStatement, toAttestation, type PublishAttestation } from './pep740';
 import { logEntryFor } from './rekor';
 import { AttestedFile, failureSummary, successSummary } from './summary';
@@ -24,7 +24,7 @@ import { createGitlabPrinter, isGitlabCi } from '../kit/gitlab-ci';
 import { createHttp, type HttpSend } from '../kit/http';
 import { githubOidcRequest, githubOidcSource, requestOidcToken, variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
-import { Deadline, realSleep, withRetries, type Timing } from '../kit/retry';
+import { Deadline, gaveUpNote, realSleep, withRetries, type Timing } from '../kit/retry';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_ISSUER } from '../pypi/gitlab';
 
 export type { Timing } from '../kit/retry';
@@ -93,7 +93,10 @@ async function attest(inputs: AttestInputs, env: Env, print: Printer, redactor: 
     random: Math.random,
     onRetry: (f, n, pauseMs) => print.log(logs.retrying(f, n, pauseMs)),
     isFailure: (e): e is AttestFailure => e instanceof AttestFailure,
-    gaveUp: (f, n, why) => f.withSuffix(failures.gaveUp(n, why, t.totalTimeoutMs), false),
+    gaveUp: (f, n, why) => {
+      const note = gaveUpNote(n, why, t.totalTimeoutMs);
+      return why === 'deadline' ? failures.retriesOutOfTime(f, note) : f.withSuffix(`\n${note}`, false);
+    },
   });
 
   const digests = await Promise.all(dists.map((d) => sha256File(d.path)));
@@ -137,9 +140,7 @@ function oidcSource(env: Env, send: HttpSend, redactor: Redactor): { source: Oid
       source: variableOidcSource(env, variable, GITLAB_ISSUER),
       words: {
         ...oidcWords,
-        noValue: () => failures.gitlabNoIdToken(variable),
-        notAJwt: () => failures.gitlabNotAJwt(variable),
-        wrongAudience: (got) => failures.gitlabWrongAudience(variable, got),
+        ...gitlabIdTokenWords(variable),
       },
     };
   }

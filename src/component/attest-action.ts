@@ -2,6 +2,7 @@ import { join } from 'path';
 import { Component, Project, github } from 'projen';
 import { PypiAttestActionError } from './errors';
 import { PACKAGE_ROOT, withoutHeaderComment, writeShippedAction } from './shipped-file';
+import { VendoredStepsReference, vendoredStepUses } from './vendored-steps';
 
 /** Where the shipped attest action lives in a user's repository. */
 export const ATTEST_ACTION_DIR = '.github/actions/pypi-attest';
@@ -14,11 +15,11 @@ export const ATTESTED = '${{ steps.attest.outputs.attested }}';
  * a Rekor entry) and writes PEP 740 `<file>.publish.attestation` files next to them for the uploader. It runs
  * after the download and before the mint, in every publish job, so each job attests its own download.
  */
-export function attestStep(packagesDir: string, continueWithoutAttestations: boolean): github.workflows.JobStep {
+export function attestStep(packagesDir: string, continueWithoutAttestations: boolean, form: VendoredStepsReference): github.workflows.JobStep {
   return {
     name: 'Sign the distributions (PEP 740 attestations)',
     id: 'attest',
-    uses: `./${ATTEST_ACTION_DIR}`,
+    uses: vendoredStepUses(ATTEST_ACTION_DIR, form),
     with: {
       'packages-dir': packagesDir,
       ...(continueWithoutAttestations ? { 'continue-without-attestations': true } : {}),

@@ -7,7 +7,9 @@ import { gitlab } from 'projen';
 import { BuildToolSpec } from './build-tool';
 import { PypiIndex } from './indexes';
 import { NODE_REQUIREMENTS_FILE, PinnedTool, TOOL_COMMANDS, toolRequirementsFile } from './pins';
+import { makeUploadScratch } from './upload-scratch';
 import { POETRY_REPOSITORY, UploaderSpec } from './uploader';
+import type { VersionStamp } from './version-from-tag';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_MINT_OUTPUT_VARIABLE, SIMPLE_API_PATH } from '../pypi';
 
 /** Where the vendored steps and their locked sets live in the repository (the publish job's checkout has them). */
@@ -19,6 +21,9 @@ export const GITLAB_VERSION_SCRIPT = `${GITLAB_STEPS_DIR}/version.py`;
 
 /** The vendored locked set of a tool (or of Node) next to the steps. */
 export const gitlabRequirementsPath = (file: string) => `${GITLAB_STEPS_DIR}/${file}`;
+
+/** Where the publish job runs its uploader (upload-scratch.ts): under the job's temp, named for the job. */
+export const GITLAB_UPLOAD_SCRATCH_DIR = '"${TMPDIR:-/tmp}/pypi-mint-upload-$CI_JOB_ID"';
 
 /** Job-local tool environments: outside the checkout, so nothing the project ships can shadow them. */
 const TOOLS = '"${TMPDIR:-/tmp}/pypi-mint-tools"';
@@ -74,10 +79,10 @@ const distPath = (where: GitlabJobPlacement) => (where.projectDir ? `${where.pro
 const inProject = (where: GitlabJobPlacement, command: string) => (where.projectDir ? `(cd ${where.projectDir} && ${command})` : command);
 
 /**
- * The build job: the only one that runs project code. No id_tokens, no secrets; it builds with the pinned tool,
- * refuses a version other than the tag's and metadata PyPI would refuse, and hands `dist/` on as its only artifact.
+ * The build job: the only one that runs project code. No id_tokens, no secrets; it builds with the pinned tool
+ * (after writing the tag's version into the project, with `stamp`), refuses a version other than the tag's and metadata PyPI would refuse, and hands `dist/` on as its only artifact.
  */
-export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement): gitlab.Job {
+export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement, stamp?: VersionStamp): gitlab.Job {
   const tools: PinnedTool[] = [...(spec.tool ? [spec.tool] : []), 'twine'];
   return {
     stage: 'build',
@@ -87,6 +92,9 @@ export function gitlabBuildJob(spec: BuildToolSpec, where: GitlabJobPlacement): 
     script: [
       installUv(),
       ...tools.map(installTool),
+      // versionFromTag: the tag reaches the script as the runner's own CI_COMMIT_TAG, never interpolated into a
+      // command; the script refuses a tag that is not a PEP 440 version before running anything
+      ...(stamp ? [inProject(where, `python3 "$CI_PROJECT_DIR/${GITLAB_VERSION_SCRIPT}" stamp --with ${stamp}`)] : []),
       inProject(where, spec.run),
       // the release checks the GitHub build job runs: every distribution has the tag's version, metadata PyPI accepts
       inProject(where, `python3 "$CI_PROJECT_DIR/${GITLAB_VERSION_SCRIPT}" check dist`),
@@ -108,14 +116,16 @@ export interface GitlabPublishSettings {
  * One index's publish job: `id_tokens` for that index's audience (and `sigstore` when it attests), its environment,
  * the build job's `dist/` as its only input. The script installs uv, Node (to run the steps) and the uploader from
  * locked sets, signs, mints into a private file, and uploads with the token sourced from it in a subshell, the file
- * deleted before the upload starts. Nothing runs after the upload: no `after_script`.
+ * deleted before the upload starts, from a scratch directory outside the checkout (upload-scratch.ts): the
+ * repository's own uploader configuration never reaches the job that holds the token. Nothing runs after the upload: no `after_script`.
  */
 export function gitlabPublishJob(index: PypiIndex, spec: UploaderSpec, distributionName: string, where: GitlabJobPlacement,
   settings: GitlabPublishSettings): gitlab.Job {
   const dist = distPath(where);
+  // the uploader runs in the scratch directory, where `dist` links to the build job's dist/
   const upload = settings.attest && spec.attestedRun
     ? settings.continueWithoutAttestations && spec.attestedRun !== spec.run
-      ? `if ls ${dist}*.publish.attestation >/dev/null 2>&1; then ${spec.attestedRun}; else ${spec.run}; fi`
+      ? `if ls dist/*.publish.attestation >/dev/null 2>&1; then ${spec.attestedRun}; else ${spec.run}; fi`
       : spec.attestedRun
     : spec.run;
   const exportEnv = spec.tool === 'poetry' ? `poetry:${POETRY_REPOSITORY}` : (spec.tool ?? 'uv');
@@ -148,10 +158,16 @@ export function gitlabPublishJob(index: PypiIndex, spec: UploaderSpec, distribut
       // signed before the uploader is installed: the attestations are for exactly what the build job handed over
       ...(settings.attest ? [`node ${GITLAB_ATTEST_STEP}`] : []),
       ...(spec.tool ? [installTool(spec.tool)] : []),
+      // the uploader's directory, outside the checkout: nothing of the repository's configures it
+      makeUploadScratch({
+        dir: GITLAB_UPLOAD_SCRATCH_DIR,
+        dist: `"$CI_PROJECT_DIR/${dist.replace(/\/$/, '')}"`,
+        projectName: spec.needsProject ? distributionName : undefined,
+      }).join('\n'),
       `export ${GITLAB_MINT_OUTPUT_VARIABLE}="$(mktemp)"`,
       `node ${GITLAB_MINT_STEP}`,
       // the token lives only in this subshell's environment, and only for the uploader it execs
-      `(. "$${GITLAB_MINT_OUTPUT_VARIABLE}" && rm -f "$${GITLAB_MINT_OUTPUT_VARIABLE}" && ${inProject(where, `exec ${upload}`)})`,
+      `(. "$${GITLAB_MINT_OUTPUT_VARIABLE}" && rm -f "$${GITLAB_MINT_OUTPUT_VARIABLE}" && cd ${GITLAB_UPLOAD_SCRATCH_DIR} && exec ${upload})`,
     ],
   };
 }

@@ -2,6 +2,7 @@ import { join } from 'path';
 import { Component, Project, github } from 'projen';
 import { PypiMintActionError } from './errors';
 import { PACKAGE_ROOT, withoutHeaderComment, writeShippedAction } from './shipped-file';
+import { VendoredStepsReference, vendoredStepUses } from './vendored-steps';
 
 /** Where the shipped action lives in a user's repository. */
 export const MINT_ACTION_DIR = '.github/actions/pypi-mint';
@@ -10,32 +11,14 @@ export const MINT_ACTION_DIR = '.github/actions/pypi-mint';
 export const MINTED_TOKEN = '${{ steps.mint.outputs.api-token }}';
 
 /**
- * Check out only the action (and, when the uploader needs them, the project's metadata files), without
- * persisting the job's GITHUB_TOKEN. Runs before the artifact download, because checkout empties a workspace
- * that is not yet a git checkout.
- */
-export function checkoutMintActionStep(extraPaths: string[] = [], name = 'Check out the mint action'): github.workflows.JobStep {
-  return {
-    name,
-    id: 'checkout_mint_action',
-    uses: github.ActionRefs.ACTIONS_CHECKOUT,
-    with: {
-      'persist-credentials': false,
-      'sparse-checkout': [`/${MINT_ACTION_DIR}/`, ...extraPaths].join('\n'),
-      'sparse-checkout-cone-mode': false,
-    },
-  };
-}
-
-/**
  * The mint step: its `api-token` output is masked and reaches only the step that references it. `audience` only when
  * given (a custom index that announces `pypi` or `testpypi`); otherwise the step knows PyPI's and asks any other index.
  */
-export function mintStep(indexUrl: string, audience?: string): github.workflows.JobStep {
+export function mintStep(indexUrl: string, audience: string | undefined, form: VendoredStepsReference): github.workflows.JobStep {
   return {
     name: 'Mint a short-lived PyPI token',
     id: 'mint',
-    uses: `./${MINT_ACTION_DIR}`,
+    uses: vendoredStepUses(MINT_ACTION_DIR, form),
     with: { 'index-url': indexUrl, ...(audience === undefined ? {} : { audience }) },
   };
 }

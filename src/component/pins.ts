@@ -11,13 +11,31 @@ import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
  * them globally with `project.github.actions.set('astral-sh/setup-uv', 'astral-sh/setup-uv@<sha>')`.
  */
 
-/** astral-sh/setup-uv v8.1.0: installs the pinned uv and puts `uv tool` binaries on PATH. */
-export const SETUP_UV_ACTION = 'astral-sh/setup-uv@08807647e7069bb48b6ef5acd8ec9567f424441b';
+/** astral-sh/setup-uv v10.0.1 by commit: installs the pinned uv and puts `uv tool` binaries on PATH. */
+export const SETUP_UV_ACTION = 'astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d';
 
 /** actions/setup-node v7.0.0 by commit (projen's ActionRefs names it by tag): the retrofit's packaging job. */
 export const SETUP_NODE_ACTION = 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020';
 /** actions/setup-python v7.0.0 by commit (projen's ActionRefs names it by tag): the retrofit's packaging job. */
 export const SETUP_PYTHON_ACTION = 'actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97';
+
+/** actions/setup-go v7.0.0 by commit (projen's ActionRefs names it by tag): projen's Go release job. */
+export const SETUP_GO_ACTION = 'actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e';
+/** actions/setup-dotnet v6.0.0 by commit (projen's ActionRefs names it by tag): projen's NuGet release job. */
+export const SETUP_DOTNET_ACTION = 'actions/setup-dotnet@a98b56852c35b8e3190ac28c8c2271da59106c68';
+
+/**
+ * The commit of each action projen's ActionRefs names by tag, where the tag's commit was checked against the action's
+ * repository: what the retrofit pins projen's release jobs to (through `github.actions`). An action of those jobs
+ * missing here (e.g. actions/setup-java v6.0.0) is named in the synth log for the user to pin.
+ */
+export const ACTION_COMMIT_PINS: Readonly<Record<string, string>> = {
+  // keyed by the exact tag: another projen may name another release, which must not get this commit
+  'actions/setup-node@v7.0.0': SETUP_NODE_ACTION,
+  'actions/setup-python@v7.0.0': SETUP_PYTHON_ACTION,
+  'actions/setup-go@v7.0.0': SETUP_GO_ACTION,
+  'actions/setup-dotnet@v6.0.0': SETUP_DOTNET_ACTION,
+};
 
 /**
  * The release each SHA pin stands for, written as a `# vX.Y.Z` comment after the `uses:` line (what zizmor and
@@ -28,9 +46,11 @@ export const PIN_VERSIONS: Readonly<Record<string, string>> = {
   [github.ActionRefs.ACTIONS_CHECKOUT]: 'v7.0.1',
   [github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT]: 'v7.0.1',
   [github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT]: 'v8.0.1',
-  [SETUP_UV_ACTION]: 'v8.1.0',
+  [SETUP_UV_ACTION]: 'v10.0.1',
   [SETUP_NODE_ACTION]: 'v7.0.0',
   [SETUP_PYTHON_ACTION]: 'v7.0.0',
+  [SETUP_GO_ACTION]: 'v7.0.0',
+  [SETUP_DOTNET_ACTION]: 'v6.0.0',
 };
 
 /** The Python tools the build and publish jobs install, each at an exact version. */
@@ -124,8 +144,9 @@ export function vendorToolRequirements(project: Project, tool: PinnedTool): void
  * The image of the generated GitLab jobs (`PypiGitlabRelease`), pinned by the digest of its multi-arch index so a
  * re-pushed tag cannot change what runs. The official Python image: python3 and pip for the hash-locked install of
  * uv, which installs every other tool. No container registry is reachable where this package is built, so the
- * digest was not resolved here: it is the index digest of `python:3.12.13-slim-bookworm` as pinned in a public
- * repository's Dockerfile (2026). Check it, or pin your own, with
+ * digest is not resolved against Docker Hub here: it is the index digest of `python:3.12.13-slim-bookworm` as ten
+ * unrelated public repositories pin it (Dockerfiles and a pin check, 2026; one calls it the multi-architecture
+ * manifest), which corroborates it but does not verify it. Check it, or pin your own, with
  * `docker buildx imagetools inspect python:3.12.13-slim-bookworm` (the `Digest:` line) and the `image` option.
  */
 export const GITLAB_JOB_IMAGE = 'python:3.12.13-slim-bookworm@sha256:d50fb7611f86d04a3b0471b46d7557818d88983fc3136726336b2a4c657aa30b';

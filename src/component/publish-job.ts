@@ -2,9 +2,12 @@ import { github } from 'projen';
 import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
 import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { MINTED_TOKEN, checkoutMintActionStep, mintStep } from './mint-action';
+import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep } from './mint-action';
+import { vendoredRequirementsPath } from './pins';
 import { JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
+import { makeUploadScratch } from './upload-scratch';
 import { UploaderSpec, uploaderInstallCommand } from './uploader';
+import { VendoredStepsReference, sparseCheckoutStep } from './vendored-steps';
 import { SIMPLE_API_PATH } from '../pypi';
 
 const { JobPermission } = github.workflows;
@@ -45,6 +48,8 @@ export interface PublishStepsOptions {
   readonly distJob: string;
   /** The distributions' directory, relative to the repository root (with a trailing slash). */
   readonly distDir: string;
+  /** How the vendored mint and attest steps are referenced. */
+  readonly form: VendoredStepsReference;
   /** Attest before the upload (undefined: no attestations). */
   readonly attest?: AttestationSettings;
   /** An `if:` for the steps that sign, mint or upload (e.g. a dry-run input); the checkout and download always run. */
@@ -52,26 +57,46 @@ export interface PublishStepsOptions {
 }
 
 /**
+ * The repository files a publish job reads, as sparse-checkout patterns: the vendored steps' directories when they
+ * are run as `./` (with `$/` the runner fetches them itself), otherwise only the uploader's locked set when it installs
+ * one. Nothing else: the uploader runs in a scratch directory and reads no project file. None: the job checks nothing
+ * out.
+ */
+export function publishJobRepositoryFiles(options: PublishStepsOptions): string[] {
+  const { uploader: spec, attest, form } = options;
+  if (form === VendoredStepsReference.CHECKOUT) return [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : [])];
+  return spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : [];
+}
+
+/** A publish job's permissions: `id-token: write`, and `contents: read` only when it checks something out. */
+export function publishPermissions(steps: github.workflows.JobStep[]): github.workflows.JobPermissions {
+  const checksOut = steps.some((s) => s.uses === github.ActionRefs.ACTIONS_CHECKOUT);
+  return checksOut ? { idToken: JobPermission.WRITE, contents: JobPermission.READ } : { idToken: JobPermission.WRITE };
+}
+
+/**
  * The steps of every publish job, PypiRelease's and the retrofit's, in the one order that keeps the token's exposure
- * small: check out only the shipped actions (before the download: checkout empties a workspace that is not a git
- * checkout), download the distributions by the artifact id the build job output, check them against its sha256
- * list, sign them (before any tool is installed: the attestations are for exactly what was built), install the
- * pinned uploader, mint right before the upload (the token's 15 minutes start as late as possible), upload from a
- * scratch directory. Nothing runs after the upload in the job that holds the token.
+ * small: check out only what the job reads, if anything (before the download: checkout empties a workspace that is
+ * not a git checkout; with `$/` the vendored steps need none), download the distributions by the artifact id the
+ * build job output, check them against its sha256 list, sign them (before any tool is installed: the attestations are
+ * for exactly what was built), install the pinned uploader, mint right before the upload (the token's 15 minutes
+ * start as late as possible), upload from a scratch directory. Nothing runs after the upload in the job that holds
+ * the token.
  */
 export function publishSteps(options: PublishStepsOptions): github.workflows.JobStep[] {
-  const { target, uploader: spec, attest } = options;
+  const { target, uploader: spec, attest, form } = options;
   const install = uploaderInstallCommand(spec);
   const when = options.condition ? { if: options.condition } : {};
   const upload = uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest);
+  const files = publishJobRepositoryFiles(options);
   return [
-    attest ? checkoutMintActionStep([`/${ATTEST_ACTION_DIR}/`], 'Check out the mint and attest actions') : checkoutMintActionStep(),
+    ...(files.length > 0 ? [sparseCheckoutStep(form === VendoredStepsReference.CHECKOUT ? 'Check out the vendored steps' : 'Check out what this job reads', files)] : []),
     distDownloadStep(options.distJob, options.distDir),
     distSha256CheckStep(options.distJob, options.distDir),
-    ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations), ...when }] : []),
+    ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations, form), ...when }] : []),
     setupUvStep(),
     ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
-    { ...mintStep(target.uploadUrl, target.audience), ...when },
+    { ...mintStep(target.uploadUrl, target.audience, form), ...when },
     {
       name: `Upload to ${target.displayName}`,
       id: 'upload',
@@ -85,21 +110,10 @@ export function publishSteps(options: PublishStepsOptions): github.workflows.Job
 /** Where the upload step runs its uploader: a directory of its own under the runner's temp, outside the checkout. */
 export const UPLOAD_SCRATCH_DIR = '"$RUNNER_TEMP/pypi-mint-upload"';
 
-/**
- * The upload step's first lines: the uploader runs in a fresh directory that holds nothing of the repository's, only
- * `dist` (a link to the downloaded distributions) and, for the uploaders that upload from a project (poetry, pdm),
- * a generated pyproject.toml with the distribution's name. So no pyproject.toml, uv.toml, poetry.toml, pdm.toml,
- * hatch.toml or .pypirc the repository controls can redirect the upload, turn TLS off, add options or plugins, or run
- * hooks in the job that holds the token, wherever the checkout put files.
- */
+/** The upload step's first lines: make the scratch directory (upload-scratch.ts) and enter it. */
 function scratchDirectory(dir: string, projectName: string | undefined): string[] {
   return [
-    `rm -rf ${UPLOAD_SCRATCH_DIR} && mkdir ${UPLOAD_SCRATCH_DIR}`,
-    `ln -s "$GITHUB_WORKSPACE/${dir.replace(/\/$/, '')}" ${UPLOAD_SCRATCH_DIR}/dist`,
-    // the name is a validated distribution name ([A-Za-z0-9._-]): safe in single quotes and in a TOML string
-    ...(projectName === undefined ? [] : [
-      `printf '%s\\n' '[project]' 'name = "${projectName}"' 'version = "0"' > ${UPLOAD_SCRATCH_DIR}/pyproject.toml`,
-    ]),
+    ...makeUploadScratch({ dir: UPLOAD_SCRATCH_DIR, dist: `"$GITHUB_WORKSPACE/${dir.replace(/\/$/, '')}"`, projectName }),
     `cd ${UPLOAD_SCRATCH_DIR}`,
   ];
 }
@@ -111,22 +125,24 @@ function scratchDirectory(dir: string, projectName: string | undefined): string[
  */
 export function publishJob(
   index: PypiIndex, spec: UploaderSpec, distributionName: string, needs: string[], where: JobPlacement,
-  attest?: AttestationSettings,
+  attest: AttestationSettings | undefined, form: VendoredStepsReference,
 ): github.workflows.Job {
+  const steps = publishSteps({
+    target: { displayName: index.displayName, uploadUrl: index.uploadUrl, audience: index.audience, simpleUrl: `${index.webUrl}${SIMPLE_API_PATH}` },
+    uploader: spec,
+    distributionName,
+    distJob: BUILD_JOB_ID,
+    distDir: distDir(where),
+    attest,
+    form,
+  });
   return {
     name: `Publish to ${index.displayName}`,
     needs,
     runsOn: where.runsOn,
-    permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+    permissions: publishPermissions(steps),
     environment: { name: index.environment, url: index.projectUrl(distributionName) },
-    steps: publishSteps({
-      target: { displayName: index.displayName, uploadUrl: index.uploadUrl, audience: index.audience, simpleUrl: `${index.webUrl}${SIMPLE_API_PATH}` },
-      uploader: spec,
-      distributionName,
-      distJob: BUILD_JOB_ID,
-      distDir: distDir(where),
-      attest,
-    }),
+    steps,
   };
 }
 

@@ -19,6 +19,7 @@ import {
   validateWorkflowFileName,
 } from './trusted-publisher';
 import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
+import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
 import { vendorVerifyScripts } from './verify-files';
 import { verifyJob, verifyJobId } from './verify-job';
 import { versionStampFor, vendorVersionScript } from './version-from-tag';
@@ -146,6 +147,15 @@ export interface PypiReleaseOptions {
   readonly versionFromTag?: boolean;
 
   /**
+   * How the publish jobs run the vendored mint and attest steps: `$/.github/actions/...` (GitHub's self-repository
+   * form: the released commit's own steps, nothing checked out for them), or `./.github/actions/...` after a sparse
+   * checkout, for GitHub Enterprise Server and self-hosted runners older than 2.336.0.
+   *
+   * @default VendoredStepsReference.SELF_REPOSITORY
+   */
+  readonly vendoredSteps?: VendoredStepsReference;
+
+  /**
    * Run the build job's checks on every pull request too, in a workflow of their own
    * (`.github/workflows/<workflow>-checks.yml`, `contents: read` only, no token, nothing uploaded): the build with the
    * pinned tool, PyPI's upload rules (`.github/actions/pypi-verify/precheck.py`: archive kinds, Metadata-Version,
@@ -177,6 +187,7 @@ export class PypiRelease extends Component {
   private readonly publishers: TrustedPublisher[];
   private readonly notes: string[] = [];
   private readonly githubSetup: PypiGithubSetup;
+  private readonly vendoredSteps: VendoredStepsReference;
 
   public constructor(project: Project, options: PypiReleaseOptions = {}) {
     // validated before the construct exists, so a clash is reported in our words rather than as a construct id clash
@@ -235,11 +246,12 @@ export class PypiRelease extends Component {
       editRenderedWorkflow(checks, headerComment([`PyPI's upload rules on every pull request (PypiRelease's pullRequestChecks): what ${this.workflowFileName} would refuse is red before the tag.`]), annotatePins);
     }
     const spec = uploaderSpec(uploader);
+    this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
     for (const [i, index] of this.indexes.entries()) {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
       const needs = options.testPypiFirst && index.name === PYPI.name ? [BUILD_JOB_ID, publishJobId(this.indexes[0])] : [BUILD_JOB_ID];
-      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i]));
+      this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i], this.vendoredSteps));
       const expected = { repository, workflowFileName: this.workflowFileName, environment: index.environment };
       this.workflow.addJob(verifyJobId(index), verifyJob(index, this.distributionName, where, expected, attested[i] !== undefined));
     }
@@ -265,7 +277,7 @@ export class PypiRelease extends Component {
       preventSelfReview: options.preventSelfReview,
     });
     // the guide first, `permissions: {}` before the jobs, a `# vX.Y.Z` after each pinned SHA
-    editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins);
+    editRenderedWorkflow(this.workflow, headerComment(this.guide()), permissionsFirst, annotatePins, checkoutFormIgnores(this.vendoredSteps));
     PypiMintAction.ensure(project);
     vendorVersionScript(project);
     addRehearseTask(project, this);
@@ -336,7 +348,11 @@ export class PypiRelease extends Component {
 
   /** What to set up on the indexes and on GitHub: the workflow's header and the synth log. */
   private guide(): string[] {
-    return [...renderTrustedPublisherGuide(this.publishers), '', ...this.githubSetup.guide(this.indexes.map((i) => i.environment))];
+    return [
+      ...renderTrustedPublisherGuide(this.publishers), '',
+      ...this.githubSetup.guide(this.indexes.map((i) => i.environment)), '',
+      ...vendoredStepsGuide(this.vendoredSteps, 'vendoredSteps'),
+    ];
   }
 }
 

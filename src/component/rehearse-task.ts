@@ -52,3 +52,32 @@ export function addRehearseTask(project: Project, settings: RehearseTaskSettings
     receiveArgs: true,
   });
 }
+
+export interface GitlabRehearseTaskSettings {
+  /** "namespace/project" on gitlab.com. */
+  readonly projectPath: string;
+  readonly distributionName: string;
+  readonly indexes: PypiIndex[];
+}
+
+/**
+ * Adds `pypi:rehearse` for PypiGitlabRelease: the pipeline a push of the tag would start on gitlab.com (the tagged
+ * commit's `.gitlab-ci.yml`, its jobs in stage order), on this machine against a loopback emulator of each index,
+ * GitLab's OIDC issuer and Sigstore. The same command as for GitHub, told the GitLab project instead of a workflow.
+ */
+export function addGitlabRehearseTask(project: Project, settings: GitlabRehearseTaskSettings): void {
+  if (project.tasks.tryFind(REHEARSE_TASK) !== undefined) return;
+  const pkg = ownPackage();
+  const args = [
+    '--gitlab-project', settings.projectPath,
+    '--project', settings.distributionName,
+    ...settings.indexes.flatMap((i) => ['--index', i.name, '--display-name', i.displayName, '--upload-url', i.uploadUrl,
+      '--web-url', i.webUrl, '--environment', i.environment]),
+  ];
+  project.addTask(REHEARSE_TASK, {
+    description: 'Rehearse the GitLab pipeline a push of a tag would start (.gitlab-ci.yml), on this machine against a loopback PyPI, '
+      + 'GitLab OIDC and Sigstore emulator: --tag <tag>',
+    exec: `npx --yes --package=${pkg.name}@${pkg.version} -- ${REHEARSE_BIN} ${args.map(shellWord).join(' ')}`,
+    receiveArgs: true,
+  });
+}

@@ -1,4 +1,4 @@
-import { Component, Project, github, javascript, release } from 'projen';
+import { Component, JsonPatch, Project, github, javascript, release } from 'projen';
 import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
 import { PypiGithubSetup, validateReviewers } from './github-setup';
@@ -6,10 +6,12 @@ import { PypiMintAction } from './mint-action';
 import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
 import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, distJobOutputs, distSha256Step } from './placement';
 import { discoverRepository } from './project';
-import { AttestationSettings, publishSteps } from './publish-job';
+import { AttestationSettings, publishPermissions, publishSteps } from './publish-job';
+import { HardeningReport, hardenWorkflowJobs, hardeningLog } from './release-workflow-hardening';
 import { TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderSpec } from './uploader';
-import { editRenderedWorkflow, headerComment } from './workflow-file';
+import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
+import { annotatePins, documentPermissions, editRenderedWorkflow, headerComment, permissionsFirst } from './workflow-file';
 import { PYPI, SIMPLE_API_PATH, knownIndexForHost, pendingPublisherUrl, projectPageUrl, projectPublishingUrl, webRootForUploadUrl } from '../pypi';
 
 /**
@@ -62,6 +64,26 @@ export interface PypiPublishRetrofitOptions {
   readonly continueWithoutAttestations?: boolean;
 
   /**
+   * How the publish job runs the vendored mint and attest steps: `$/.github/actions/...` with nothing checked out
+   * for them, or (for GitHub Enterprise Server and self-hosted runners older than 2.336.0) `./.github/actions/...`
+   * after a sparse checkout.
+   *
+   * @default VendoredStepsReference.SELF_REPOSITORY
+   */
+  readonly vendoredSteps?: VendoredStepsReference;
+
+  /**
+   * Harden projen's other jobs of the release workflow too (the PyPI job's neighbours, one of which holds
+   * `id-token: write` for npm): pin every action they name by tag by its commit (through `project.github.actions`,
+   * so it applies wherever projen renders that action), keep no GITHUB_TOKEN in `.git/config` in jobs that do not
+   * push (a step that reads the remote gets the token for that step only), `permissions: {}` at the top and a reason
+   * next to every write permission. The synth log lists every change. `false` leaves those jobs as projen makes them.
+   *
+   * @default true
+   */
+  readonly hardenReleaseWorkflow?: boolean;
+
+  /**
    * The GitHub repository, "owner/name": the trusted publisher on PyPI names it, and `npx projen pypi:github-setup`
    * protects its environment.
    *
@@ -86,6 +108,13 @@ export interface PypiPublishRetrofitOptions {
   readonly preventSelfReview?: boolean;
 }
 
+/** Why projen's release jobs hold their write permissions (zizmor's undocumented-permissions), by job id. */
+const PROJEN_JOB_PERMISSIONS: Record<string, Record<string, string>> = {
+  release: { contents: 'projen\'s Release grants it (workflowPermissions); the checkout keeps no credentials' },
+  release_github: { contents: 'creates the GitHub release and uploads its assets' },
+  release_npm: { 'id-token': 'npm trusted publishing and provenance (publib)' },
+};
+
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
 
@@ -100,8 +129,11 @@ const PUBLIB_OIDC_ENV = ['PYPI_TRUSTED_PUBLISHER', 'PYPI_DISABLE_ATTESTATIONS'];
  * `cdk.JsiiProject`) into the shape of PypiRelease's jobs: a packaging job without `id-token` (projen's steps up to
  * publib: the release artifact, `npx projen package:python`, setup actions pinned by commit) that hands
  * `dist/python/` over as an artifact, and the publish job (same id, conditions and place before projen's GitHub
- * release) that checks out only the shipped actions, downloads the distributions, signs them (PEP 740, unless
- * `attestations: false`), installs the pinned twine, mints with the shipped step and uploads. No `publib@latest`, no build next to `id-token: write`, an environment.
+ * release) that checks out only twine's locked set (the vendored steps run as `$/...`, or are checked out too with
+ * `vendoredSteps: VendoredStepsReference.CHECKOUT`), downloads the distributions by id and checks their sha256, signs
+ * them (PEP 740, unless `attestations: false`), installs the pinned twine, mints with the shipped step and uploads.
+ * No `publib@latest`, no build next to `id-token: write`, an environment. Unless `hardenReleaseWorkflow: false`, it
+ * also pins projen's other release jobs' actions by commit and keeps credentials out of the checkouts that do not push.
  *
  * Create it after the project (in `.projenrc`), so projen's Release has added the job when this rewires it.
  */
@@ -114,6 +146,9 @@ export class PypiPublishRetrofit extends Component {
   private readonly distributionName: string;
   private readonly indexUrl?: string;
   private readonly attest?: AttestationSettings;
+  private readonly form: VendoredStepsReference;
+  private readonly harden: boolean;
+  private readonly log: string[] = [];
   private readonly repository: string;
   private readonly githubSetup: PypiGithubSetup;
 
@@ -143,12 +178,14 @@ export class PypiPublishRetrofit extends Component {
     this.jobId = jobId;
     this.distributionName = distributionName;
     this.indexUrl = options.indexUrl;
+    this.form = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
+    this.harden = options.hardenReleaseWorkflow ?? true;
     if (options.attestations ?? true) {
       this.attest = { continueWithoutAttestations: options.continueWithoutAttestations ?? false };
       PypiAttestAction.ensure(project);
     }
     PypiMintAction.ensure(project);
-    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout has it)
+    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout fetches that file)
     vendorToolRequirements(project, 'twine');
     // projen's release publishes on pushes to its release branches: the environment deploys from those only
     this.githubSetup = PypiGithubSetup.ensure(project);
@@ -168,16 +205,29 @@ export class PypiPublishRetrofit extends Component {
     if (workflows.length === 0) {
       throw new PypiPublishRetrofitConfigError(`no workflow has a "${this.jobId}" job; the retrofit needs projen's Release with publishToPypi (e.g. cdk.JsiiProject({ publishToPypi: {...} }))`);
     }
-    const guides: string[][] = [];
     for (const workflow of workflows) {
       const { packaging, publishing, indexUrl } = this.rewire(workflow.getJob(this.jobId) as Job, workflow.name);
       workflow.addJob(this.packageJobId, packaging);
       workflow.updateJob(this.jobId, publishing);
-      const guide = this.guide(workflow.file?.path.split('/').pop() ?? `${workflow.name}.yml`, indexUrl);
-      editRenderedWorkflow(workflow, headerComment(guide));
-      guides.push(guide);
+      const guide = [
+        ...this.guide(workflow.file?.path.split('/').pop() ?? `${workflow.name}.yml`, indexUrl),
+        '',
+        ...vendoredStepsGuide(this.form, 'vendoredSteps'),
+      ];
+      const pypiReasons = { [this.jobId]: { 'id-token': 'trusted publishing: the mint step exchanges the job\'s OIDC token' } };
+      if (this.harden) {
+        const report = hardenWorkflowJobs(gh!, workflow, [this.jobId, this.packageJobId]);
+        this.log.push(...hardeningLog(workflow.name, report, 'hardenReleaseWorkflow'));
+        // every job of projen's pipeline declares its permissions; nothing else gets the default token's
+        workflow.file?.patch(JsonPatch.add('/permissions', {}));
+        editRenderedWorkflow(workflow, headerComment(guide), permissionsFirst,
+          documentPermissions({ ...PROJEN_JOB_PERMISSIONS, ...pypiReasons }, fallbackReason(report)), annotatePins, checkoutFormIgnores(this.form));
+      } else {
+        editRenderedWorkflow(workflow, headerComment(guide), documentPermissions(pypiReasons), annotatePins, checkoutFormIgnores(this.form));
+      }
+      this.log.push(guide.join('\n'));
     }
-    for (const guide of guides) this.project.logger.info(guide.join('\n'));
+    for (const line of this.log) this.project.logger.info(line);
   }
 
   /**
@@ -249,26 +299,28 @@ export class PypiPublishRetrofit extends Component {
     // publib's dry run (workflow_dispatch input): no token is minted and nothing uploaded
     const dryRun = publish.env?.PUBLIB_DRYRUN !== undefined ? '${{ !inputs.dry_run }}' : undefined;
     const known = knownIndexForHost(new URL(indexUrl).hostname);
+    const steps = publishSteps({
+      target: {
+        displayName: known?.displayName ?? new URL(indexUrl).host,
+        uploadUrl: indexUrl,
+        simpleUrl: `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`,
+      },
+      uploader: uploaderSpec(Uploader.TWINE),
+      distributionName: this.distributionName,
+      distJob: this.packageJobId,
+      distDir: 'dist/',
+      attest: this.attest,
+      condition: dryRun,
+      form: this.form,
+    });
     const publishing: Job = {
       name: job.name,
       needs: [...new Set([...(job.needs ?? []), this.packageJobId])],
       if: job.if,
       runsOn: job.runsOn,
-      permissions: { idToken: github.workflows.JobPermission.WRITE, contents: github.workflows.JobPermission.READ },
+      permissions: publishPermissions(steps),
       environment: { name: this.environment, url: projectPageUrl(webRootForUploadUrl(indexUrl), this.distributionName) },
-      steps: publishSteps({
-        target: {
-          displayName: known?.displayName ?? new URL(indexUrl).host,
-          uploadUrl: indexUrl,
-          simpleUrl: `${webRootForUploadUrl(indexUrl)}${SIMPLE_API_PATH}`,
-        },
-        uploader: uploaderSpec(Uploader.TWINE),
-        distributionName: this.distributionName,
-        distJob: this.packageJobId,
-        distDir: 'dist/',
-        attest: this.attest,
-        condition: dryRun,
-      }),
+      steps,
     };
     return { packaging, publishing, indexUrl };
   }
@@ -277,6 +329,11 @@ export class PypiPublishRetrofit extends Component {
   public get packageJobId(): string {
     return `${this.jobId}_package`;
   }
+}
+
+/** A write permission of a job the retrofit knows nothing about: say where it comes from. */
+function fallbackReason(report: HardeningReport): (jobId: string, permission: string) => string {
+  return (jobId, permission) => `granted by projen for ${jobId}${report.pushingJobs.includes(jobId) && permission === 'contents' ? ' (it pushes)' : ''}`;
 }
 
 function jsiiPythonDistName(project: Project): string | undefined {

@@ -1,8 +1,8 @@
 import { github } from 'projen';
 import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
-import { JobPlacement, DIST_ARTIFACT, distDir } from './placement';
-import { publishJobId } from './publish-job';
+import { JobPlacement, distDir, distDownloadStep } from './placement';
+import { BUILD_JOB_ID, publishJobId } from './publish-job';
 import { VERIFY_DIR, VERIFY_REQUIREMENTS, VERIFY_SCRIPT } from './verify-files';
 import { SIMPLE_API_PATH } from '../pypi';
 
@@ -32,15 +32,17 @@ export function verifyJobId(index: PypiIndex): string {
  * After a successful publish job: wait until the index serves every built file with its sha256 (PEP 691 JSON,
  * bounded backoff), verify each file's PEP 740 provenance for the expected publisher with the pinned
  * pypi-attestations (when the publish job attests), and write the summary. No token and `contents: read` only: the
- * job reads the repository's vendored script and the public index. A file missing after the bound, another sha256 or
- * a provenance that does not verify fails the job, so the run is red and says why.
+ * job reads the repository's vendored script and the public index. The distributions come by the artifact id the
+ * build job output, as in the publish jobs (never by name: another job could upload under it). A file missing after
+ * the bound, another sha256 or a provenance that does not verify fails the job, so the run is red and says why.
  */
 export function verifyJob(index: PypiIndex, distributionName: string, where: JobPlacement, publisher: ExpectedPublisher,
   attested: boolean): github.workflows.Job {
   const python = attested ? `${VERIFIER_ENV}/bin/python` : 'python3';
   return {
     name: `Verify the release on ${index.displayName}`,
-    needs: [publishJobId(index)],
+    // the build job too: its outputs name the artifact to download (a job sees the outputs of the jobs it needs only)
+    needs: [BUILD_JOB_ID, publishJobId(index)],
     runsOn: where.runsOn,
     permissions: { contents: JobPermission.READ },
     steps: [
@@ -50,12 +52,7 @@ export function verifyJob(index: PypiIndex, distributionName: string, where: Job
         uses: github.ActionRefs.ACTIONS_CHECKOUT,
         with: { 'persist-credentials': false, 'sparse-checkout': `/${VERIFY_DIR}/`, 'sparse-checkout-cone-mode': false },
       },
-      {
-        name: 'Download distributions',
-        id: 'download_distributions',
-        uses: github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT,
-        with: { name: DIST_ARTIFACT, path: distDir(where) },
-      },
+      distDownloadStep(BUILD_JOB_ID, distDir(where)),
       ...(attested ? [
         setupUvStep(),
         {

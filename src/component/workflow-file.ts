@@ -48,3 +48,33 @@ export function annotatePins(yamlText: string): string {
     return version ? `${line} # ${version}` : line;
   });
 }
+
+/** Why a job holds a write permission, by job id and permission (`contents`, `id-token`, ...). */
+export type PermissionReasons = Record<string, Record<string, string>>;
+
+/**
+ * Appends the reason to each `<permission>: write` line of the jobs named in `reasons` (zizmor's
+ * undocumented-permissions); a write permission without a reason gets `fallback`'s, or stays as it is.
+ */
+export function documentPermissions(reasons: PermissionReasons, fallback?: (jobId: string, permission: string) => string): WorkflowYamlEdit {
+  return (yamlText) => {
+    let inJobs = false;
+    let job: string | undefined;
+    return yamlText.split('\n').map((line) => {
+      if (/^\S/.test(line)) {
+        inJobs = line === 'jobs:';
+        job = undefined;
+        return line;
+      }
+      const jobHeader = inJobs ? /^ {2}([A-Za-z0-9_-]+):$/.exec(line) : null;
+      if (jobHeader) {
+        job = jobHeader[1];
+        return line;
+      }
+      const permission = job !== undefined ? /^ {6}([a-z-]+): write$/.exec(line) : null;
+      if (!permission || job === undefined) return line;
+      const reason = reasons[job]?.[permission[1]] ?? fallback?.(job, permission[1]);
+      return reason ? `${line} # ${reason}` : line;
+    }).join('\n');
+  };
+}

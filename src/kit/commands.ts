@@ -5,10 +5,12 @@
  * @actions/core's command.js escapes them (whose issueCommand writes straight to process.stdout, which a step must
  * not do: tests and fuzzers run the steps in-process).
  */
-// bundled by esbuild: a devDependency on purpose
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { toCommandValue } from '@actions/core/lib/utils.js';
 import { Redactor } from './redact';
+
+// @actions/core is ESM and bundled by esbuild (a devDependency on purpose); a require, typed as the ESM module it
+// is, so the kit reads the same under its own tsconfig (bundler resolution) and the CommonJS dev tsconfig
+// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+const { toCommandValue } = require('@actions/core/lib/utils.js') as typeof import('@actions/core/lib/utils.js', { with: { 'resolution-mode': 'import' } });
 
 export interface Io {
   write(line: string): void;

@@ -12,4 +12,10 @@ export interface StepFailure extends Error {
   readonly retryAfterMs?: number;
 }
 
+/**
+ * The code of the failure a step's `HttpWords.deadline` builds (a request with no time left to start): the retry
+ * loop reads it as the deadline ending the retries.
+ */
+export const OUT_OF_TIME = 'deadline-exceeded';
+
 export type Env = Record<string, string | undefined>;

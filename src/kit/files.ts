@@ -13,7 +13,8 @@ export function renderKeyValues(entries: KeyValues): string {
   // Loaded on use: it pulls in node:crypto (for the random delimiter), which a failing run never needs. A plain
   // require, not import(): esbuild turns it into a lazy module init, and jest's in-process runs can follow it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-  const { prepareKeyValueMessage } = require('@actions/core/lib/file-command.js') as typeof import('@actions/core/lib/file-command.js');
+  const { prepareKeyValueMessage } = require('@actions/core/lib/file-command.js') as
+    typeof import('@actions/core/lib/file-command.js', { with: { 'resolution-mode': 'import' } });
   return entries.map(([k, v]) => `${prepareKeyValueMessage(k, v)}${EOL}`).join('');
 }
 

@@ -63,9 +63,9 @@ export function createHttp<F extends StepFailure>(deps: { env: Env; now: () => n
   return async (req) => {
     const remaining = limits.deadline - deps.now();
     if (remaining <= 0) throw say.deadline(req.target);
+    // clamped to the deadline: when it fires there, the failure is an ordinary timeout and the retry loop, finding no
+    // time for another attempt, says that the step's time limit ended the retries
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
-    // a timer clamped to the deadline that fires means the step is out of time, not that the server is slow
-    const clamped = timeoutMs < limits.requestTimeoutMs;
     const proxyRaw = proxyFor(req.url, deps.env);
     const proxy = proxyRaw === undefined ? undefined : parseProxyUrl(proxyRaw, say);
     if (proxy?.password) deps.redactor.add(safeDecode(proxy.password));
@@ -83,7 +83,7 @@ export function createHttp<F extends StepFailure>(deps: { env: Env; now: () => n
       const body = await readCapped(res, req, limits.maxBodyBytes, say);
       return { status: res.status, headers: firstHeaders(res.headers), body };
     } catch (err) {
-      const failure = timedOut !== undefined && clamped ? say.deadline(req.target) : classify(err, req, timedOut, deps.redactor, say);
+      const failure = classify(err, req, timedOut, deps.redactor, say);
       const viaProxy = proxy && ['network', 'host-not-found', 'tls'].includes(failure.code);
       throw viaProxy ? say.viaProxy(failure, proxy.host) : failure;
     } finally {

@@ -4,7 +4,8 @@
  * the run at once. Nothing runs past the step's deadline: a pause that would cross it is not taken, every request
  * timer is clamped to it (http.ts), and `Deadline` tells a step when the time is up so it writes nothing after.
  */
-import type { StepFailure } from './failure';
+import { OUT_OF_TIME, type StepFailure } from './failure';
+import { retryWords } from './words';
 
 export interface Timing {
   /** Longest wait for one HTTP request, headers and body included. */
@@ -25,8 +26,16 @@ export interface RetryHooks<F extends StepFailure> {
   readonly onRetry: (failure: F, attempt: number, delayMs: number) => void;
   /** Is this thrown value one of the step's failures (anything else is a bug and never retried)? */
   readonly isFailure: (err: unknown) => err is F;
-  /** The same failure, final, saying why the step stopped trying (`limit`: retries used up, else the deadline). */
+  /** The same failure, final, with `gaveUpNote`'s line saying why the step stopped trying. */
   readonly gaveUp: (failure: F, attempts: number, why: 'limit' | 'deadline') => F;
+}
+
+/**
+ * The one line that says why the retries stopped: `limit` (retries used up) or `deadline` (the step's time limit,
+ * `totalMs`, leaves no room for another attempt). Both steps print it after the failure that ended the retries.
+ */
+export function gaveUpNote(attempts: number, why: 'limit' | 'deadline', totalMs: number): string {
+  return retryWords.gaveUp(attempts, why === 'limit' ? retryWords.retryLimit : retryWords.pastDeadline(totalMs));
 }
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -44,10 +53,14 @@ export async function withRetries<T, F extends StepFailure>(attempt: (n: number)
     try {
       return await attempt(n);
     } catch (err) {
-      if (!hooks.isFailure(err) || !err.retryable) throw err;
-      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, 'limit');
+      if (!hooks.isFailure(err)) throw err;
+      // a request that found no time left to start: the deadline, not the server, ended the retries
+      if (err.code === OUT_OF_TIME) throw hooks.gaveUp(err, n, 'deadline');
+      if (!err.retryable) throw err;
+      // the deadline first: an attempt its clamped timer cut at the limit ends here whatever the count
       const delay = retryDelayMs(err, n - 1, timing, hooks.random);
       if (hooks.now() + delay >= deadline) throw hooks.gaveUp(err, n, 'deadline');
+      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, 'limit');
       hooks.onRetry(err, n, delay);
       await hooks.sleep(delay);
     }

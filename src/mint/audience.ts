@@ -5,9 +5,9 @@
  * would accept, so a hostile index could use it there. Loopback hosts may (the emulator plays PyPI on them).
  * 403 means the index switched trusted publishing off; 404 means it does not support it.
  */
+import type { Context } from './context';
 import { AUDIENCE_PATTERN, IndexEndpoints } from './inputs';
 import { failures, logs } from './messages';
-import type { Context } from './run';
 import { jsonMember, unexpectedStatus } from '../kit/http';
 import { KNOWN_INDEXES, audienceForHost } from '../pypi';
 

@@ -5,10 +5,10 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunnerContext } from './context';
 import { IndexEndpoints } from './inputs';
 import { ActionFailure, Explanation, explanations, labels } from './messages';
 import { Claims, GITHUB_ISSUER, claimText, workflowFilename } from './oidc';
-import type { RunnerContext } from './run';
 import {
   GITLAB_ISSUER, PublisherFormField, gitlabPublisherFormFields, gitlabPublisherFromClaims, normalizeProjectName, pendingPublisherUrl,
   projectPublishingUrl, publisherFormFields,

@@ -6,9 +6,9 @@
  * in the rest of the job's log. Every refusal is a 422 carrying PyPI's own `errors[]` (warehouse:
  * `warehouse/oidc/views.py`); `invalid-reuse-token` is the one worth another attempt.
  */
+import type { Context } from './context';
 import { IndexEndpoints } from './inputs';
 import { IndexError, failures } from './messages';
-import type { Context } from './run';
 import { parseJsonBody, unexpectedStatus } from '../kit/http';
 import { Redactor } from '../kit/redact';
 

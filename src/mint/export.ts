@@ -6,9 +6,10 @@
  * runner's heredoc format with a random delimiter (the kit's `renderKeyValues`), so no value can end its entry early.
  */
 import { MintedToken } from './exchange';
+import type { ExportTarget } from './inputs';
 import { failures } from './messages';
 import { appendAll, FileWriteError, isFile, renderKeyValues, unwritableReason } from '../kit/files';
-import { UploaderName, uploaderEnv as uploaderEnvOf } from '../pypi';
+import { uploaderEnv as uploaderEnvOf } from '../pypi';
 
 type Env = Record<string, string | undefined>;
 
@@ -66,12 +67,6 @@ export function handOver(d: Destinations, minted: MintedToken, uploadUrl: string
 function requireWritable(path: string, what: string): void {
   const reason = unwritableReason(path);
   if (reason !== undefined) throw failures.unwritable(what, reason === 'error' ? undefined : reason);
-}
-
-/** One tool named in export-env; poetry also carries the repository name it publishes to (`poetry:<name>`). */
-export interface ExportTarget {
-  readonly tool: UploaderName;
-  readonly poetryRepository?: string;
 }
 
 /** The variables one tool reads (src/pypi/uploaders.ts): exactly these go to GITHUB_ENV, nothing else. */

@@ -7,8 +7,8 @@
  * as the index says it was used.
  */
 import { MintedToken } from './exchange';
-import type { ExportTarget } from './export';
-import { ActionFailure, failures, oidcWords } from './messages';
+import type { ExportTarget } from './inputs';
+import { ActionFailure, failures, gitlabIdTokenWords, oidcWords } from './messages';
 import { checkShellEnvFile, writeShellEnvFile } from '../kit/gitlab-ci';
 import { variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_ISSUER, GITLAB_MINT_OUTPUT_VARIABLE, uploaderEnv } from '../pypi';
@@ -36,9 +36,7 @@ export function gitlabIdTokenSource(env: Env, audience: string): { source: OidcS
     source: variableOidcSource(env, variable, GITLAB_ISSUER),
     words: {
       ...oidcWords,
-      noValue: () => failures.gitlabNoIdToken(variable, audience),
-      notAJwt: () => failures.gitlabNotAJwt(variable),
-      wrongAudience: (got, wanted) => failures.gitlabWrongAudience(variable, got, wanted),
+      ...gitlabIdTokenWords(variable, audience),
     },
   };
 }

@@ -8,13 +8,18 @@
  * (`/_/oidc/audience`, `/_/oidc/mint-token`), which PyPI serves on upload.pypi.org as well as pypi.org. Plain
  * `http` is only for loopback hosts (the emulator); a JWT and a token never travel in clear text.
  */
-import { ExportTarget } from './export';
 import { ActionFailure, failures } from './messages';
 import { isLoopbackHost, readInput, requireSecureUrl as requireSecureUrlOf } from '../kit/inputs';
 import { OIDC_AUDIENCE_PATH, OIDC_MINT_TOKEN_PATH, UPLOADER_NAMES, UploaderName, PYPI, knownIndexForHost } from '../pypi';
 
 type Env = Record<string, string | undefined>;
 
+
+/** One tool named in export-env; poetry also carries the repository name it publishes to (`poetry:<name>`). */
+export interface ExportTarget {
+  readonly tool: UploaderName;
+  readonly poetryRepository?: string;
+}
 
 export interface ActionInputs {
   readonly index: IndexEndpoints;

@@ -7,6 +7,7 @@
  */
 import type { HttpWords } from '../kit/http';
 import type { OidcWords } from '../kit/oidc';
+import { GITLAB_ID_TOKENS_DOCS, idTokenVariableWords, oidcRequestWords, transportWords, urlWords, type KitFailureCode, type StepSay } from '../kit/words';
 import { PYPI, TESTPYPI, TROUBLESHOOTING_URL } from '../pypi';
 
 export const TROUBLESHOOTING = TROUBLESHOOTING_URL;
@@ -15,7 +16,6 @@ const PYPI_HOST = new URL(PYPI.webUrl).host;
 const TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 const PERMISSIONS_DOCS = 'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings';
 const STATUS_PAGE = 'https://status.python.org/';
-const GITLAB_ID_TOKENS_DOCS = 'https://docs.gitlab.com/ci/yaml/#id_tokens';
 /** Links of ours that the step summary may render as links (server text never does). */
 export const OUR_LINKS = [TROUBLESHOOTING, PERMISSIONS_DOCS, STATUS_PAGE, GITLAB_ID_TOKENS_DOCS] as const;
 
@@ -30,33 +30,21 @@ export interface IndexError {
   readonly description: string;
 }
 
+/** The kit's codes (its transport, the OIDC request) and the mint step's own. */
 export type FailureCode =
+  | KitFailureCode
+  | 'missing-id-token-permission'
   | 'missing-github-output'
   | 'missing-mint-output'
-  | 'missing-id-token'
   | 'invalid-input'
   | 'invalid-index-url'
-  | 'missing-id-token-permission'
   | 'audience-disabled'
   | 'audience-unsupported'
   | 'audience-unexpected'
   | 'audience-refused'
-  | 'oidc-request-failed'
-  | 'oidc-invalid-response'
-  | 'oidc-wrong-audience'
   | 'mint-rejected'
   | 'mint-unexpected-status'
   | 'mint-invalid-response'
-  | 'redirect-refused'
-  | 'response-too-large'
-  | 'timeout'
-  | 'host-not-found'
-  | 'network'
-  | 'proxy-invalid'
-  | 'proxy-refused'
-  | 'tls'
-  | 'protocol-error'
-  | 'deadline-exceeded'
   | 'export-failed'
   | 'internal';
 
@@ -105,7 +93,6 @@ export class ActionFailure extends Error {
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Each failure, by what happened. `target` names an endpoint: "the token endpoint of pypi.org (https://…)". */
 export const failures = {
@@ -134,17 +121,9 @@ export const failures = {
   poetryRepositoryName: (repo: string) => failures.invalidInput('export-env',
     `poetry repository name '${repo.slice(0, 60)}' may use only letters, digits and _.`),
   invalidUrl: (message: string) => new ActionFailure('invalid-index-url', 'Invalid index-url input', message),
-  unusableOidcUrl: (message: string) => new ActionFailure('oidc-request-failed', 'Unusable ACTIONS_ID_TOKEN_REQUEST_URL', message),
-  // (the rules every URL that receives a credential must pass; `what` names the URL)
+  // (the kit's rules every URL that receives a credential must pass, and index-url's own)
   url: {
-    tooLong: (what: string, length: number, max: number) => `${what} is ${length} characters long; at most ${max} are accepted.`,
-    controlCharacters: (what: string) => `${what} contains whitespace or control characters (CR, LF, tab...).`,
-    nonAscii: (what: string) => `${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`,
-    notAbsolute: (what: string, raw: string) => `${what} is not an absolute URL: '${raw.slice(0, 200)}'.`,
-    credentials: (what: string) => `${what} must not contain a user name or password; trusted publishing needs no stored credentials.`,
-    plainHttp: (what: string, host: string) => `${what} uses http:// with the non-loopback host '${host}'. Use https:// ` +
-      '(plain http is accepted only for 127.0.0.0/8, ::1 and localhost, e.g. the emulator).',
-    scheme: (what: string, scheme: string) => `${what} uses the scheme '${scheme}'; only https:// is accepted.`,
+    ...urlWords,
     queryOrFragment: (raw: string) => `index-url '${raw}' must not have a query or a fragment.`,
     notAnIndex: (raw: string, simple: boolean) => `index-url '${raw}' is neither an upload URL ending in /legacy/ nor an ` +
       `index root (https://host/).${simple ? ' That is the simple (download) index; give the upload URL (…/legacy/) instead.' : ''}`,
@@ -157,21 +136,6 @@ export const failures = {
         : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through ` +
     `a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` ` +
     'just before this step. Nothing was requested.'),
-  gitlabNoIdToken: (variable: string, audience: string) => new ActionFailure('missing-id-token', 'No ID token in this job',
-    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; ` +
-    `add one with this index's audience to the publishing job (only that job):
-  id_tokens:
-    ${variable}:
-      aud: ${audience}
-` +
-    `See ${GITLAB_ID_TOKENS_DOCS}`),
-  gitlabNotAJwt: (variable: string) => new ActionFailure('oidc-invalid-response', 'Invalid ID token',
-    `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or ` +
-    'overridden by a CI/CD variable of the same name?'),
-  gitlabWrongAudience: (variable: string, got: string | undefined, wanted: string) => new ActionFailure('oidc-wrong-audience',
-    'ID token has the wrong audience',
-    `${variable} is a token for audience ${got === undefined ? 'MISSING' : code(got)}, and this index expects ` +
-    `'${wanted}'. It was not sent to the index. Set \`aud: ${wanted}\` on that entry of the job's \`id_tokens\`.`),
   missingIdToken: (missing: readonly string[]) => new ActionFailure('missing-id-token-permission', 'No OIDC token available',
     `GitHub gave this job no way to request an OIDC token (${missing.join(' and ')} not set).`),
 
@@ -194,20 +158,7 @@ export const failures = {
     `an OIDC token for it would be accepted there, so it is not requested for another host. If ${host} really expects ` +
     `it, say so with the input \`audience: ${audience}\`.`),
 
-  // step 2: the OIDC token
-  oidcStatus: (target: string, status: number, retryable: boolean, details: FailureDetails) => new ActionFailure(
-    'oidc-request-failed', 'OIDC token request failed',
-    `${target} answered HTTP ${status}${retryable ? '' : '; the runner refused to issue an OIDC token for this job'}.`,
-    { ...details, retryable, status }),
-  oidcNoValue: (target: string) => new ActionFailure('oidc-invalid-response', 'Invalid OIDC token response',
-    `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`),
-  oidcNotAJwt: (target: string) => new ActionFailure('oidc-invalid-response', 'Invalid OIDC token response',
-    `${target} returned a value that is not a JWT; it was not sent anywhere.`),
-  oidcWrongAudience: (got: string | undefined, wanted: string) => new ActionFailure('oidc-wrong-audience', 'OIDC token has the wrong audience',
-    `GitHub issued a token for audience ${got === undefined ? 'MISSING' : code(got)} instead of '${wanted}'. It was not sent ` +
-    'to the index. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a wrapper that drops the ' +
-    'audience parameter.'),
-
+  // step 2, the OIDC token: the kit's words (oidcWords below)
   // step 3: the exchange
   mintRejected: (indexName: string, errors: readonly IndexError[]) => new ActionFailure('mint-rejected', 'PyPI refused the token exchange',
     errors.length > 0
@@ -228,66 +179,28 @@ export const failures = {
     expires: '`expires` is not a unix time in seconds',
   },
 
-  // HTTP, whichever endpoint
-  deadline: (target: string) => new ActionFailure('deadline-exceeded', 'Out of time', `No time left to contact ${target}.`),
-  timeout: (target: string, ms: number) => new ActionFailure('timeout', 'Request timed out',
-    `${target} did not answer within ${(ms / 1000).toFixed(1)} s.`, { retryable: true }),
-  protocol: (target: string, detail: string) => new ActionFailure('protocol-error', 'Malformed HTTP response',
-    `${target} sent a response that is not valid HTTP (${detail}).`),
-  hostNotFound: (target: string, host: string, detail: string) => new ActionFailure('host-not-found', 'Host not found',
-    `${target}: the host name ${host} does not resolve (${detail}).`),
-  network: (target: string, detail: string, retryable: boolean) => new ActionFailure('network', 'Network error',
-    `The connection to ${target} failed (${detail}).`, { retryable }),
-  tls: (target: string, detail: string) => new ActionFailure('tls', 'Certificate not trusted',
-    `The TLS connection to ${target} failed (${detail}); nothing was sent. The action always verifies certificates ` +
-    '(NODE_TLS_REJECT_UNAUTHORIZED cannot switch that off); a corporate CA goes in NODE_EXTRA_CA_CERTS.'),
-  throughProxy: (proxyHost: string) => ` (through the proxy ${proxyHost})`,
-  tooLarge: (target: string, maxBytes: number, status: number) => new ActionFailure('response-too-large', 'Response too large',
-    `${target} sent more than ${Math.round(maxBytes / 1024)} KiB; the action reads at most that much and stopped.`, { status }),
-  redirect: (target: string, status: number, where: string) => new ActionFailure('redirect-refused', 'Redirect refused',
-    `${target} answered ${status}, a redirect to ${where}. The action never follows redirects, so a credential cannot ` +
-    'be re-sent to another place; point index-url at the final address.', { status }),
-  redirectWhere: { unnamed: 'an unnamed location', unparseable: 'an unparseable location', sameHost: ' (same host)' },
-  proxyNotAUrl: () => new ActionFailure('proxy-invalid', 'Unusable proxy setting', 'The proxy URL in HTTP(S)_PROXY is not a valid URL.'),
-  proxyScheme: (scheme: string) => new ActionFailure('proxy-invalid', 'Unusable proxy setting',
-    `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`),
-  proxyRefused: (proxyHost: string, status: number, authority: string) => new ActionFailure('proxy-refused', 'The proxy refused the connection',
-    `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? ' (it wants credentials: put ' +
-      'them in the proxy URL)' : ''}.`, { retryable: status >= 500, status }),
 
-  // retries
-  gaveUp: (attempts: number, reason: string) => `(gave up after ${plural(attempts, 'attempt')}: ${reason})`,
-  retryLimit: 'retry limit reached',
-  pastDeadline: (totalMs: number) => `the next attempt would pass the ${Math.round(totalMs / 1000)} s time limit`,
 };
 
-/** The kit's transport, in the mint step's words. */
-export const httpWords: HttpWords<ActionFailure> = {
+/** The mint step's failures, as the kit's shared words make them. */
+const said: StepSay<ActionFailure> = {
+  make: (f) => new ActionFailure(f.code, f.title, f.message, { retryable: f.retryable, status: f.status, retryAfterMs: f.retryAfterMs }),
   isFailure: (err): err is ActionFailure => err instanceof ActionFailure,
-  deadline: failures.deadline,
-  timeout: failures.timeout,
-  protocol: failures.protocol,
-  hostNotFound: failures.hostNotFound,
-  network: failures.network,
-  tls: failures.tls,
-  tooLarge: failures.tooLarge,
-  redirect: failures.redirect,
-  redirectWhere: failures.redirectWhere,
-  proxyNotAUrl: failures.proxyNotAUrl,
-  proxyScheme: failures.proxyScheme,
-  proxyRefused: failures.proxyRefused,
-  viaProxy: (f, proxyHost) => f.withSuffix(failures.throughProxy(proxyHost)),
+  withSuffix: (f, suffix) => f.withSuffix(suffix),
 };
 
-/** The kit's OIDC request, in the mint step's words. */
+/** The kit's transport, in the kit's words with the mint step's failures. */
+export const httpWords: HttpWords<ActionFailure> = transportWords(said, 'point index-url at the final address');
+
+/** The kit's OIDC request, in the kit's words with the mint step's failures. */
 export const oidcWords: OidcWords<ActionFailure> = {
-  status: failures.oidcStatus,
-  noValue: failures.oidcNoValue,
-  notAJwt: failures.oidcNotAJwt,
-  wrongAudience: failures.oidcWrongAudience,
-  unusableUrl: failures.unusableOidcUrl,
+  ...oidcRequestWords(said, 'the index', 'the runner refused to issue an OIDC token for this job'),
   url: failures.url,
 };
+
+/** A GitLab job's ID token for the index (the variable its `id_tokens` entry sets), in the kit's words. */
+export const gitlabIdTokenWords = (variable: string, audience: string) =>
+  idTokenVariableWords(said, variable, { audience, expecter: 'this index', destination: 'the index' });
 
 // --- log lines ---------------------------------------------------------------------------------------------------
 

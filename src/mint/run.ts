@@ -4,8 +4,8 @@
  * `io` and to the files the environment names, never to process.stdout directly, so tests and fuzzers can run it
  * in-process. This is the one place where failures become annotations and an exit code.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { audienceFor } from './audience';
+import { readRunner, type Context } from './context';
 import { diagnose, distProjects, runWarnings } from './diagnose';
 import { mintToken } from './exchange';
 import { handOver, prepareHandOver, requireOutputFile } from './export';
@@ -14,28 +14,17 @@ import { ActionInputs, readInputs, resolveIndexUrl } from './inputs';
 import { ActionFailure, failures, httpWords, logs, oidcWords } from './messages';
 import { Claims, claimText } from './oidc';
 import { renderAnnotation, renderSuccessSummary, renderSummary } from './report';
-import { createPrinter, type Io, type Printer } from '../kit/commands';
+import { createPrinter, type Io } from '../kit/commands';
+import type { Env } from '../kit/failure';
 import { appendSummary } from '../kit/files';
 import { createGitlabPrinter, isGitlabCi } from '../kit/gitlab-ci';
-import { createHttp, type HttpSend } from '../kit/http';
+import { createHttp } from '../kit/http';
 import { githubOidcRequest, githubOidcSource, missingGithubOidcVariables, requestOidcToken } from '../kit/oidc';
 import { Redactor } from '../kit/redact';
-import { realSleep, retryDelayMs, withRetries as withRetriesOf, type RetryHooks as KitRetryHooks, type Timing } from '../kit/retry';
+import { gaveUpNote, realSleep, retryDelayMs, withRetries as withRetriesOf, type RetryHooks as KitRetryHooks, type Timing } from '../kit/retry';
 import { GITLAB_MINT_OUTPUT_VARIABLE, pipelineFilepath } from '../pypi';
 
 export { retryDelayMs, type Timing };
-
-type Env = Record<string, string | undefined>;
-
-/** What every step of a run shares. */
-export interface Context {
-  readonly env: Env;
-  readonly now: () => number;
-  /** Cuts every credential seen so far out of text the action did not write itself. */
-  readonly redactor: Redactor;
-  readonly print: Printer;
-  readonly send: HttpSend;
-}
 
 /** Response bodies above this are refused: PyPI's answers are a few hundred bytes. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -165,44 +154,6 @@ function safeIndex(env: Env) {
   }
 }
 
-// --- the run, as the runner describes it (only used to explain failures) -----------------------------------------
-
-export interface RunnerContext {
-  readonly eventName?: string;
-  /** `pull_request.head.repo.fork` of the event payload. */
-  readonly fromFork: boolean;
-  readonly actor?: string;
-  /** `GITHUB_SERVER_URL`; github.com unless the run is on GitHub Enterprise Server. */
-  readonly serverUrl?: string;
-  readonly repository?: string;
-  readonly repositoryOwner?: string;
-  readonly workflowRef?: string;
-}
-
-const MAX_EVENT_BYTES = 4 * 1024 * 1024;
-
-function readForkFlag(path: string | undefined): boolean {
-  if (!path) return false;
-  try {
-    if (statSync(path).size > MAX_EVENT_BYTES) return false;
-    const event = JSON.parse(readFileSync(path, 'utf8')) as { pull_request?: { head?: { repo?: { fork?: unknown } } } };
-    return event?.pull_request?.head?.repo?.fork === true;
-  } catch {
-    return false;
-  }
-}
-
-export function readRunner(env: Env): RunnerContext {
-  return {
-    eventName: env.GITHUB_EVENT_NAME || undefined,
-    fromFork: readForkFlag(env.GITHUB_EVENT_PATH),
-    actor: env.GITHUB_ACTOR || env.GITHUB_TRIGGERING_ACTOR || undefined,
-    serverUrl: env.GITHUB_SERVER_URL || undefined,
-    repository: env.GITHUB_REPOSITORY || undefined,
-    repositoryOwner: env.GITHUB_REPOSITORY_OWNER || undefined,
-    workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
-  };
-}
 
 // --- retries -------------------------------------------------------------------------------------------------------
 // Transient failures (5xx, 429, timeouts, connection resets, and PyPI's `invalid-reuse-token`, which happens when an
@@ -226,7 +177,7 @@ export function withRetries<T>(attempt: (n: number) => Promise<T>, timing: Timin
     ...hooks,
     isFailure: (err): err is ActionFailure => err instanceof ActionFailure,
     gaveUp: (f, attempts, why) => {
-      const note = failures.gaveUp(attempts, why === 'limit' ? failures.retryLimit : failures.pastDeadline(timing.totalTimeoutMs));
+      const note = gaveUpNote(attempts, why, timing.totalTimeoutMs);
       return f.withSuffix(`\n${note}`, { retryable: false, retryNote: note });
     },
   });

@@ -4,4 +4,4 @@
  * its hash-locked set (relative to this package's root; shipped in the npm package, written by `npx projen pins:lock`).
  */
 export const PYPI_ATTESTATIONS_VERSION = '0.0.30';
-export const PYPI_ATTESTATIONS_LOCK = 'requirements/rehearsal/pypi-attestations.txt';
+export const PYPI_ATTESTATIONS_LOCK = 'requirements/pypi-attestations.txt';

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { defaultCacheDir } from './machine';
 import { MESSAGES } from './messages';
 import { RehearsalIndex, RehearsalPublisher, RehearsalRefusal, RehearseOptions, rehearse } from './rehearse';
+import { rehearseGitlab } from './rehearse-gitlab';
 
 class UsageError extends Error {}
 
@@ -27,6 +28,8 @@ interface Parsed extends Omit<RehearseOptions, 'out' | 'cwd' | 'cacheDir'> {
   /** Where to write the run's timing (RehearsalTiming, JSON). */
   readonly timingFile?: string;
   readonly help: boolean;
+  /** A PypiGitlabRelease project: "namespace/project" on gitlab.com (then there is no workflow or repository). */
+  readonly gitlabProject?: string;
 }
 
 export function parseArgs(argv: string[]): Parsed {
@@ -49,13 +52,18 @@ export function parseArgs(argv: string[]): Parsed {
       const current = indexes[indexes.length - 1];
       if (current === undefined) throw new UsageError(MESSAGES.badArgument(`${a} before --index`));
       current[perIndex[a]] = value;
-    } else if (['--tag', '--workflow', '--repository', '--project', '--cache-dir', '--timing'].includes(a)) {single[a] = value;} else {throw new UsageError(MESSAGES.badArgument(a));}
+    } else if (['--tag', '--workflow', '--repository', '--project', '--cache-dir', '--gitlab-project', '--timing'].includes(a)) {single[a] = value;} else {throw new UsageError(MESSAGES.badArgument(a));}
   }
   if (flags.has('--help')) return { help: true } as Parsed;
-  for (const required of ['--tag', '--workflow', '--repository', '--project']) {
+  const gitlab = single['--gitlab-project'];
+  for (const required of ['--tag', ...(gitlab === undefined ? ['--workflow', '--repository'] : []), '--project']) {
     if (single[required] === undefined) throw new UsageError(MESSAGES.missing(required));
   }
-  if (!/^[^/\s]+\/[^/\s]+$/.test(single['--repository'])) throw new UsageError(`--repository '${single['--repository']}' is not owner/name`);
+  if (gitlab !== undefined) {
+    if (!/^[^/\s]+(\/[^/\s]+)+$/.test(gitlab)) throw new UsageError(`--gitlab-project '${gitlab}' is not namespace/project`);
+    const github = ['--workflow', '--repository'].find((k) => single[k] !== undefined) ?? (publishers.length > 0 ? '--publisher' : undefined);
+    if (github !== undefined) throw new UsageError(`${github} is for a GitHub workflow; --gitlab-project rehearses .gitlab-ci.yml with the publishers PypiGitlabRelease names`);
+  } else if (!/^[^/\s]+\/[^/\s]+$/.test(single['--repository'])) {throw new UsageError(`--repository '${single['--repository']}' is not owner/name`);}
   if (indexes.length === 0) throw new UsageError(MESSAGES.missing('--index'));
   const complete = indexes.map((ix) => {
     for (const k of ['uploadUrl', 'webUrl', 'environment'] as const) {
@@ -66,8 +74,9 @@ export function parseArgs(argv: string[]): Parsed {
   return {
     help: false,
     tag: single['--tag'],
-    workflowFile: single['--workflow'],
-    repository: single['--repository'],
+    workflowFile: single['--workflow'] ?? '',
+    repository: single['--repository'] ?? '',
+    gitlabProject: gitlab,
     project: single['--project'],
     indexes: complete,
     publishers: publishers.length > 0 ? publishers : undefined,
@@ -94,8 +103,12 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     return 0;
   }
   try {
-    const result = await rehearse({ ...parsed, cwd: process.cwd(), cacheDir: parsed.cacheDir ?? defaultCacheDir(), out });
-    if (parsed.timingFile !== undefined && result.timing !== undefined) writeFileSync(parsed.timingFile, `${JSON.stringify(result.timing, null, 2)}\n`);
+    const cacheDir = parsed.cacheDir ?? defaultCacheDir();
+    const result = parsed.gitlabProject !== undefined
+      ? await rehearseGitlab({ ...parsed, gitlabProject: parsed.gitlabProject, cwd: process.cwd(), cacheDir, out })
+      : await rehearse({ ...parsed, cwd: process.cwd(), cacheDir, out });
+    const timing = 'timing' in result ? result.timing : undefined;
+    if (parsed.timingFile !== undefined && timing !== undefined) writeFileSync(parsed.timingFile, `${JSON.stringify(timing, null, 2)}\n`);
     return result.ok ? 0 : 1;
   } catch (e) {
     if (e instanceof RehearsalRefusal) {

@@ -53,6 +53,8 @@ export interface GitlabRehearsalOptions {
   readonly urlMap?: ReadonlyArray<readonly [string, string]>;
   /** Variables added to jobs with id_tokens (e.g. the attest step's Fulcio and Rekor URLs). */
   readonly extraVariables?: Record<string, string>;
+  /** Variables added to one job with id_tokens, over `extraVariables` (each index's emulator has its own Sigstore). */
+  jobVariables?(job: string): Record<string, string>;
   /** One JWT for an `id_tokens` entry: audience, the job's environment (if any). */
   idToken(audience: string, job: { name: string; environment?: string }): Promise<string>;
   /** Every line a job printed (for the caller's leak scanner). */
@@ -125,7 +127,7 @@ async function runJob(name: string, job: GitlabJob, needs: Array<{ job: string; 
     ...Object.fromEntries(Object.entries(job.variables ?? {}).map(([k, v]) => [k, mapUrl(String(v))])),
   };
   if (job.id_tokens) {
-    Object.assign(env, options.extraVariables ?? {});
+    Object.assign(env, options.extraVariables ?? {}, options.jobVariables?.(name) ?? {});
     for (const [variable, entry] of Object.entries(job.id_tokens)) {
       if (typeof entry.aud !== 'string') throw new Error(`job ${name}: id_tokens.${variable} with several audiences is not rehearsed`);
       env[variable] = await options.idToken(entry.aud, { name, environment });

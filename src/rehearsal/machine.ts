@@ -6,8 +6,8 @@
  * Nothing of the machine's pip or uv configuration (a mirror, an index URL) reaches them: they come from PyPI.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,15 +73,49 @@ async function findPython(uvCache: string): Promise<{ python: string; version: s
   return { python, version };
 }
 
-/** An install directory per lock and interpreter, reused when its stamp says it is complete. */
-function installOnce(dir: string, stamp: string, install: () => void): boolean {
-  const stampFile = join(dir, '.pypi-mint-stamp');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return false;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  install();
-  writeFileSync(stampFile, stamp);
-  return true;
+const STAMP = '.pypi-mint-stamp';
+
+function complete(dir: string, stamp: string): boolean {
+  try {
+    return readFileSync(join(dir, STAMP), 'utf8') === stamp;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An install directory per lock and interpreter, reused when its stamp says it is complete. The install goes to a
+ * directory of its own and is renamed into place when finished, so rehearsals started side by side (two terminals, a
+ * test suite's workers) never see, or remove, a half-written install: the first to finish wins, the others use its
+ * copy. `install` gets the directory to write to.
+ */
+export function installOnce(dir: string, stamp: string, install: (into: string) => void): boolean {
+  if (complete(dir, stamp)) return false;
+  const partial = `${dir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  mkdirSync(partial, { recursive: true });
+  try {
+    install(partial);
+    writeFileSync(join(partial, STAMP), stamp);
+    if (!complete(dir, stamp)) {
+      // an incomplete install (an interrupted run of an older version): out of the way first
+      const stale = `${dir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        renameSync(dir, stale);
+        rmSync(stale, { recursive: true, force: true });
+      } catch {
+        // nothing there, or another run moved it already
+      }
+    }
+    try {
+      renameSync(partial, dir);
+      return true;
+    } catch (e) {
+      if (complete(dir, stamp)) return false; // another run finished first: its copy is as good as ours
+      throw e;
+    }
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
 }
 
 function lockStamp(lock: string, python: string): string {
@@ -110,18 +144,22 @@ export async function prepareMachine(cacheDir: string, log: (line: string) => vo
   const uvLock = join(PACKAGE_ROOT, UV_LOCK);
   const uvStamp = lockStamp(uvLock, python);
   const uvDir = join(cacheDir, 'tools', `uv-${uvStamp.slice(0, 16)}`);
-  const uvFresh = installOnce(uvDir, uvStamp, () => run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input',
-    '--root-user-action=ignore', '--index-url', PYPI_SIMPLE, '--require-hashes', '--only-binary', ':all:', '--target', uvDir,
+  const uvFresh = installOnce(uvDir, uvStamp, (into) => run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input',
+    '--root-user-action=ignore', '--index-url', PYPI_SIMPLE, '--require-hashes', '--only-binary', ':all:', '--target', into,
     '--requirement', uvLock], env, 'uv'));
   const uv = join(uvDir, 'bin', 'uv');
   log(`uv from ${UV_LOCK}: ${uvFresh ? 'installed' : 'reused'} (${uv})`);
 
   const paLock = join(PACKAGE_ROOT, PYPI_ATTESTATIONS_LOCK);
-  const paStamp = lockStamp(paLock, python);
+  // the recipe is part of the stamp: a venv made before it was relocatable names its Python by the absolute path it
+  // was made at, and breaks (every provenance check failing without output) once that path is gone
+  const paStamp = createHash('sha256').update(lockStamp(paLock, python)).update('\0relocatable venv').digest('hex');
   const paDir = join(cacheDir, 'tools', `pypi-attestations-${paStamp.slice(0, 16)}`);
-  const paFresh = installOnce(paDir, paStamp, () => {
-    run(uv, ['venv', '--quiet', '--no-config', '--python', python, paDir], env, 'pypi-attestations');
-    run(uv, ['pip', 'install', '--quiet', '--no-config', '--python', join(paDir, 'bin', 'python'), '--default-index', PYPI_SIMPLE,
+  // --relocatable: the venv is built under another name and renamed into place (entry points find their Python
+  // relative to themselves)
+  const paFresh = installOnce(paDir, paStamp, (into) => {
+    run(uv, ['venv', '--quiet', '--no-config', '--relocatable', '--python', python, into], env, 'pypi-attestations');
+    run(uv, ['pip', 'install', '--quiet', '--no-config', '--python', join(into, 'bin', 'python'), '--default-index', PYPI_SIMPLE,
       '--require-hashes', '--only-binary', ':all:', '--requirement', paLock], env, 'pypi-attestations');
   });
   // through the environment's interpreter, not its bin/ script: the script's #! names the path the cache had when it

@@ -23,6 +23,9 @@ export const MESSAGES = {
     'Set by the pypi:rehearse task from the PypiRelease settings:',
     '  --workflow <file>  --repository <owner>/<name>  --project <distribution>',
     '  --index <name> --upload-url <url> --web-url <url> --environment <name> [--display-name <text>]  (per index)',
+    'or, from the PypiGitlabRelease settings (the tagged commit\'s .gitlab-ci.yml, its jobs in stage order, against',
+    'an emulator of each index, GitLab\'s OIDC issuer and Sigstore; --publisher does not apply):',
+    '  --gitlab-project <namespace>/<project>  --project <distribution>  --index ... (per index, as above)',
   ].join('\n'),
   badArgument: (arg: string): string => `unknown or incomplete option '${arg}' (pypi-mint-rehearse --help lists the options)`,
   missing: (what: string): string => `${what} is missing: ${REHEARSE_COMMAND} --tag <tag> (e.g. --tag v1.2.3)`,
@@ -47,11 +50,22 @@ export const MESSAGES = {
     'or tag the release in a form the patterns match.',
   workflowChanged: (file: string, tag: string): string =>
     `note: .github/workflows/${file} in the working tree differs from the one at tag '${tag}'; the run uses the tag's, as GitHub does`,
+  noPipeline: (where: string): string =>
+    `${where} has no .gitlab-ci.yml: synthesize (npx projen), commit the pipeline, and tag that commit`,
+  notRunByPipeline: (tag: string, rules: string[]): string =>
+    `the pipeline at tag '${tag}' runs no job for it (its rules: ${rules.join(', ') || 'none'}).\n` +
+    '  The tags that release are PypiGitlabRelease\'s `tagPattern` option: tag the release in a form it matches, or change it.',
+  pipelineChanged: (tag: string): string =>
+    `note: .gitlab-ci.yml in the working tree differs from the one at tag '${tag}'; the run uses the tag's, as GitLab does`,
+  gitlabAudienceMissing: (job: string): string =>
+    `the pipeline's ${job} job has no id_tokens entry for its index: synthesize (npx projen) and commit the pipeline`,
   noPython: (candidate: string, detail: string): string =>
     `${candidate} (a Python 3 with pip, like a runner's; set PYTHON to another) cannot run: ${detail}`,
   oldPython: (python: string, version: string, min: string): string => `${python} is Python ${version}; the pinned tools need Python >= ${min} (set PYTHON)`,
   toolInstallFailed: (tool: string, detail: string): string => `installing ${tool} from its hash-locked set (from PyPI) failed:\n${detail}`,
   refusedUrl: (): string => 'is not on this machine: a rehearsal contacts nothing real (uploads, GitHub OIDC, Fulcio and Rekor stay on loopback)',
+  gitlabIntro: (tag: string, projectPath: string, project: string): string =>
+    `Rehearsing the GitLab release of tag '${tag}': .gitlab-ci.yml, ${projectPath}, project ${project}`,
   stopped: (why: string): string => `The rehearsal stopped: ${why}`,
   leak: (detail: string): string => `a secret appeared in captured output (${detail}); nothing of it is printed here`,
 } as const;

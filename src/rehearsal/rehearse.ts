@@ -149,14 +149,41 @@ interface TagState {
   readonly workflowText: string;
 }
 
+/** The repository around `cwd` (its work tree's root), or a refusal saying `cwd` is in none. */
+export function repositoryRoot(cwd: string): string {
+  try {
+    return git(cwd, ['rev-parse', '--show-toplevel']).trim();
+  } catch (e) {
+    throw new RehearsalRefusal(MESSAGES.notGit(cwd, ((e as { stderr?: string }).stderr ?? '').trim().split('\n')[0]));
+  }
+}
+
+/**
+ * The commit of the tag, or a refusal: no such tag (the newest ones named), or uncommitted changes when HEAD is the
+ * tagged commit (a push of the tag releases only what is committed; `allowDirty` rehearses it anyway).
+ */
+export function tagCommit(root: string, opts: { readonly tag: string; readonly allowDirty?: boolean; readonly out: (line: string) => void }): string {
+  const sha = tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/tags/${opts.tag}^{commit}`])?.trim();
+  if (!sha) {
+    const recent = (tryGit(root, ['tag', '--sort=-creatordate']) ?? '').split('\n').filter((t) => t !== '').slice(0, 5);
+    throw new RehearsalRefusal(MESSAGES.noTag(opts.tag, recent));
+  }
+  const head = tryGit(root, ['rev-parse', 'HEAD'])?.trim();
+  if (head !== sha) {opts.out(MESSAGES.tagElsewhere(opts.tag, sha, head ?? '(none)'));} else if (!opts.allowDirty) {
+    const changes = git(root, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter((l) => l.trim() !== '');
+    if (changes.length > 0) throw new RehearsalRefusal(MESSAGES.dirty(opts.tag, changes));
+  }
+  return sha;
+}
+
+/** A file of the commit `sha`, or undefined when it has none. */
+export function fileAtCommit(root: string, sha: string, path: string): string | undefined {
+  return tryGit(root, ['show', `${sha}:${path}`]);
+}
+
 /** The trigger first (from the working tree's workflow), then the tag, the working tree and the tag's workflow. */
 function checkRepository(opts: RehearseOptions): TagState {
-  let root: string;
-  try {
-    root = git(opts.cwd, ['rev-parse', '--show-toplevel']).trim();
-  } catch (e) {
-    throw new RehearsalRefusal(MESSAGES.notGit(opts.cwd, ((e as { stderr?: string }).stderr ?? '').trim().split('\n')[0]));
-  }
+  const root = repositoryRoot(opts.cwd);
   const workflowPath = `.github/workflows/${opts.workflowFile}`;
   const ctx = createRunContext({ repository: opts.repository, workflowFile: opts.workflowFile, event: { name: 'push', ref: `refs/tags/${opts.tag}` } });
   const triggerCheck = (text: string, where: string) => {
@@ -171,16 +198,7 @@ function checkRepository(opts: RehearseOptions): TagState {
   }
   if (working !== undefined) triggerCheck(working, 'the workflow in the working tree');
 
-  const sha = tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/tags/${opts.tag}^{commit}`])?.trim();
-  if (!sha) {
-    const recent = (tryGit(root, ['tag', '--sort=-creatordate']) ?? '').split('\n').filter((t) => t !== '').slice(0, 5);
-    throw new RehearsalRefusal(MESSAGES.noTag(opts.tag, recent));
-  }
-  const head = tryGit(root, ['rev-parse', 'HEAD'])?.trim();
-  if (head !== sha) {opts.out(MESSAGES.tagElsewhere(opts.tag, sha, head ?? '(none)'));} else if (!opts.allowDirty) {
-    const changes = git(root, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter((l) => l.trim() !== '');
-    if (changes.length > 0) throw new RehearsalRefusal(MESSAGES.dirty(opts.tag, changes));
-  }
+  const sha = tagCommit(root, opts);
   const workflowText = tryGit(root, ['show', `${sha}:${workflowPath}`]);
   if (workflowText === undefined) throw new RehearsalRefusal(MESSAGES.noWorkflow(opts.workflowFile, `the commit of tag '${opts.tag}' (${sha.slice(0, 12)})`));
   triggerCheck(workflowText, `the workflow at tag '${opts.tag}'`);
@@ -220,7 +238,7 @@ function extractTree(repo: string, sha: string, paths: string[], dir: string): P
 }
 
 /** `git clone --depth 1 --branch <tag>` of the repository, checked to be at the tag's commit; undefined if that fails. */
-async function pristineClone(root: string, tag: string, sha: string, dir: string): Promise<{ dir: string; files: number } | undefined> {
+export async function pristineClone(root: string, tag: string, sha: string, dir: string): Promise<{ dir: string; files: number } | undefined> {
   try {
     await run('git', ['clone', '--quiet', '-c', 'advice.detachedHead=false', '--depth', '1', '--branch', tag, `file://${root}`, dir]);
     const head = (await run('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' })).stdout.trim();
@@ -259,7 +277,7 @@ function distArtifactName(workflow: Workflow): string | undefined {
   return undefined;
 }
 
-function sha256(path: string): string {
+export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
@@ -305,12 +323,12 @@ async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, lab
   }
 }
 
-interface SimpleLink {
+export interface SimpleLink {
   readonly filename: string;
   readonly sha256?: string;
 }
 
-async function simpleLinks(simpleUrl: string, project: string): Promise<SimpleLink[]> {
+export async function simpleLinks(simpleUrl: string, project: string): Promise<SimpleLink[]> {
   const res = await fetch(new URL(`${project}/`, simpleUrl));
   if (res.status !== 200) return [];
   const html = await res.text();
@@ -318,7 +336,7 @@ async function simpleLinks(simpleUrl: string, project: string): Promise<SimpleLi
 }
 
 /** `pypi-attestations verify pypi --offline` of one file against the provenance the index serves, the emulator's root trusted. */
-async function verifyProvenance(machine: Machine, emulator: Emulator, project: string, version: string, file: string,
+export async function verifyProvenance(machine: Machine, emulator: Emulator, project: string, version: string, file: string,
   identity: string, work: string): Promise<{ ok: boolean; detail: string }> {
   const filename = file.split('/').pop()!;
   const res = await fetch(`${emulator.pypiUrl}/integrity/${encodeURIComponent(project)}/${encodeURIComponent(version)}/${encodeURIComponent(filename)}/provenance`);
@@ -338,7 +356,7 @@ async function verifyProvenance(machine: Machine, emulator: Emulator, project: s
 }
 
 /** The top-level importable names a wheel ships (packages, modules, extension modules). */
-async function topLevelModules(machine: Machine, wheel: string): Promise<string[]> {
+export async function topLevelModules(machine: Machine, wheel: string): Promise<string[]> {
   const script = [
     'import re, sys, zipfile',
     'names = set()',
@@ -356,7 +374,7 @@ async function topLevelModules(machine: Machine, wheel: string): Promise<string[
 }
 
 /** Installs name==version from the emulator (dependencies from PyPI) into a fresh venv, then imports each module. */
-async function installAndImport(machine: Machine, emulator: Emulator, project: string, version: string, modules: string[], work: string):
+export async function installAndImport(machine: Machine, emulator: Emulator, project: string, version: string, modules: string[], work: string):
 Promise<{ ok: boolean; detail?: string }> {
   const venv = join(work, 'venv');
   const env = isolatedToolEnv(machine.uvCache);

@@ -56,7 +56,7 @@ test('Fulcio stalling past the request timeout: abandoned, retried, attested', a
   const { workspace, dist } = workspaceWith(SDIST);
   const r = await run(workspace);
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/Attempt 1 failed \(Fulcio did not answer: Fulcio did not answer within 15\.0 s\.\); trying again/);
+  expect(r.stdout).toMatch(/Attempt 1 failed \(Request timed out: Fulcio did not answer within 15\.0 s\.\); trying again/);
   expect(emu.requests('fulcio')).toHaveLength(2);
   expect(attestationFiles(dist)).toEqual([`${SDIST}.publish.attestation`]);
 }, 60_000);

@@ -236,7 +236,7 @@ describe('the transport\'s guarantees hold for every request', () => {
       return true;
     };
     const { workspace, dist } = workspaceWith(SDIST);
-    const r = await refused(workspace, dist, 'Unusable answer from Rekor');
+    const r = await refused(workspace, dist, 'Response too large');
     expect(theError(r.stdout).message).toContain('more than 1024 KiB');
     expect(sent).toBeLessThan(64 * 1024 * 1024);
   });
@@ -248,7 +248,7 @@ describe('the transport\'s guarantees hold for every request', () => {
       return true;
     };
     const { workspace, dist } = workspaceWith(SDIST);
-    const r = await refused(workspace, dist, 'Rekor redirected');
+    const r = await refused(workspace, dist, 'Redirect refused');
     expect(theError(r.stdout).message).toContain(`a redirect to http://127.0.0.1:${new URL(recorder.url).port}`);
     expect(recorder.requests()).toEqual([]);
   });
@@ -293,7 +293,7 @@ describe('output hardened like the mint step\'s', () => {
   test('a one-letter OIDC answer is never masked (it would blank that letter in the job log) and not sent on', async () => {
     hostile.script('oidc-token', () => ({ status: 200, body: JSON.stringify({ value: 'e' }) }));
     const { workspace, dist } = workspaceWith(SDIST);
-    const r = await refused(workspace, dist, 'OIDC token request failed', {
+    const r = await refused(workspace, dist, 'Invalid OIDC token response', {
       env: { ACTIONS_ID_TOKEN_REQUEST_URL: hostile.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: hostile.requestToken },
     });
     expect(maskedValues(r.stdout)).toEqual([]);

@@ -147,7 +147,7 @@ describe('Sigstore down, slow or answering garbage', () => {
     ['JSON without a chain', { status: 201, body: '{"signedCertificateEmbeddedSct":{}}' }, /Unusable answer from Fulcio/, /no certificate chain/],
     ['a certificate that does not parse', { status: 201, body: '{"signedCertificateEmbeddedSct":{"chain":{"certificates":["-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----"]}}}' }, /Unusable answer from Fulcio/, /does not parse/],
     ['a refusal', { status: 400, body: '{"code":3,"message":"There was an error processing the identity token"}' }, /Fulcio refused a signing certificate/, /did not accept the job's identity token/],
-    ['a redirect', { status: 307, headers: { location: 'http://127.0.0.1:9/elsewhere' }, body: '' }, /Fulcio redirected/, /does not follow redirects/],
+    ['a redirect', { status: 307, headers: { location: 'http://127.0.0.1:9/elsewhere' }, body: '' }, /Redirect refused/, /Fulcio answered 307, a redirect to http:\/\/127\.0\.0\.1:9\. The step never follows redirects/],
   ])('Fulcio answers %s: not retried, nothing written', async (_, answer, title, message) => {
     fault('fulcio', answer);
     const { workspace, dist } = workspaceWith(SDIST);
@@ -176,7 +176,7 @@ describe('Sigstore down, slow or answering garbage', () => {
     const { workspace } = workspaceWith(SDIST);
     const r = await runInProcess(attestEnv(emu), workspace, { requestTimeoutMs: 300, totalTimeoutMs: 20_000, backoffMs: [10, 10, 10] });
     expect(r.code).toBe(1);
-    expect(theError(r.stdout)).toMatchObject({ title: 'Fulcio did not answer', message: expect.stringMatching(/within 0\.3 s.*gave up after 4 attempts/s) });
+    expect(theError(r.stdout)).toMatchObject({ title: 'Request timed out', message: expect.stringMatching(/^Fulcio did not answer within 0\.3 s.*gave up after 4 attempts/s) });
   });
 
   test('Rekor fails one entry once (500) and hangs on another once: both retried, both written', async () => {

@@ -246,7 +246,7 @@ project.synth();
     expectSameGithubFiles(fromPy, fromTs);
     const release = parse(readFileSync(join(fromPy, '.github/workflows/release.yml'), 'utf8')) as Workflow;
     const steps = release.jobs.release_pypi.steps ?? [];
-    expect(steps.find((s) => s.id === 'mint')?.uses).toBe('./.github/actions/pypi-mint');
+    expect(steps.find((s) => s.id === 'mint')?.uses).toBe('$/.github/actions/pypi-mint');
     expect(JSON.stringify(release.jobs.release_pypi)).not.toContain('PYPI_TRUSTED_PUBLISHER');
     // the Python projenrc is the project's synth task
     const tasks = JSON.parse(readFileSync(join(fromPy, '.projen/tasks.json'), 'utf8')) as { tasks: Record<string, { steps?: unknown[] }> };

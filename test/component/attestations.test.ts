@@ -9,7 +9,7 @@ import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { pythonProject, synth, uploaderCommand, workflowAt, type WorkflowJob } from './projects';
 import { PypiIndex, PypiRelease, PypiReleaseOptions, Uploader } from '../../src';
 
-const ATTEST = './.github/actions/pypi-attest';
+const ATTEST = '$/.github/actions/pypi-attest';
 const ids = (job: WorkflowJob) => (job.steps ?? []).map((s) => s.id);
 
 function release(options: PypiReleaseOptions) {
@@ -21,15 +21,15 @@ function release(options: PypiReleaseOptions) {
   return { component, result, wf: workflowAt(result, '.github/workflows/release.yml'), notes };
 }
 
-test('default (uv, PyPI): the job checks out both actions, downloads, signs, then installs, mints and uploads', async () => {
+test('default (uv, PyPI): no checkout; the job downloads, signs, then mints and uploads with the steps of the released commit', async () => {
   const { result, wf } = release({});
   const job = wf.doc.jobs.publish_pypi;
-  expect(ids(job)).toEqual(['checkout_mint_action', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload']);
+  expect(ids(job)).toEqual(['download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload']);
   const steps = job.steps!;
-  expect(steps[0].with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/\n/.github/actions/pypi-attest/');
-  expect(steps[3]).toEqual({ name: 'Sign the distributions (PEP 740 attestations)', id: 'attest', uses: ATTEST, with: { 'packages-dir': 'dist/' } });
-  expect(uploaderCommand(steps[6].run)).toBe('uv publish --no-config --trusted-publishing never dist/*'); // uv uploads the adjacent attestations itself
-  expect(job.permissions).toEqual({ 'id-token': 'write', 'contents': 'read' });
+  expect(steps[2]).toEqual({ name: 'Sign the distributions (PEP 740 attestations)', id: 'attest', uses: ATTEST, with: { 'packages-dir': 'dist/' } });
+  expect(steps[4].uses).toBe('$/.github/actions/pypi-mint');
+  expect(uploaderCommand(steps[5].run)).toBe('uv publish --no-config --trusted-publishing never dist/*'); // uv uploads the adjacent attestations itself
+  expect(job.permissions).toEqual({ 'id-token': 'write' });
   expect(await actionlintFindings(wf.text, wf.path)).toEqual([]);
   // the action is vendored next to the mint action, from this package's attest/ directory
   const yml = String(result.files['.github/actions/pypi-attest/action.yml']);
@@ -44,7 +44,9 @@ test('TestPyPI then PyPI with twine: each job attests its own download and uploa
   const { wf } = release({ uploader: Uploader.TWINE, testPypiFirst: true });
   for (const id of ['publish_testpypi', 'publish_pypi']) {
     const job = wf.doc.jobs[id];
-    expect(ids(job)).toEqual(['checkout_mint_action', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload']);
+    expect(ids(job)).toEqual(['checkout', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload']);
+    // the checkout is for twine's locked set only: the vendored steps come by $/
+    expect(job.steps![0].with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/requirements/twine.txt');
     expect(uploaderCommand(job.steps!.find((s) => s.id === 'upload')?.run)).toBe('twine upload --non-interactive --attestations dist/*');
   }
 });
@@ -69,7 +71,7 @@ test('attestations: true turns them on for a custom index', () => {
 test('attestations: false: no attest step and no attest action', () => {
   const { wf, result } = release({ attestations: false });
   expect(ids(wf.doc.jobs.publish_pypi)).not.toContain('attest');
-  expect(wf.doc.jobs.publish_pypi.steps![0].with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/');
+  expect(ids(wf.doc.jobs.publish_pypi)).toEqual(['download_distributions', 'check_sha256', 'setup_uv', 'mint', 'upload']);
   expect(result.files['.github/actions/pypi-attest/action.yml']).toBeUndefined();
 });
 

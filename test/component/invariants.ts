@@ -4,8 +4,11 @@
  */
 import { Workflow, WorkflowJob, WorkflowStep } from './projects';
 
-const MINT_USES = './.github/actions/pypi-mint';
-const ATTEST_USES = './.github/actions/pypi-attest';
+/** The vendored steps in GitHub's self-repository form (the default) and in the checkout form. */
+const MINT_FORMS = ['$/.github/actions/pypi-mint', './.github/actions/pypi-mint'];
+const ATTEST_FORMS = ['$/.github/actions/pypi-attest', './.github/actions/pypi-attest'];
+const isMint = (uses: string | undefined) => MINT_FORMS.includes(String(uses));
+const isAttest = (uses: string | undefined) => ATTEST_FORMS.includes(String(uses));
 const TOKEN_EXPR = '${{ steps.mint.outputs.api-token }}';
 const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
 /**
@@ -26,7 +29,7 @@ export function isHashPinnedInstall(run: string): boolean {
 const CACHE_KEYS = ['cache', 'enable-cache', 'package-manager-cache', 'cache-dependency-path'];
 
 export function isPublishJob(job: WorkflowJob): boolean {
-  return (job.steps ?? []).some((s) => s.uses === MINT_USES);
+  return (job.steps ?? []).some((s) => isMint(s.uses));
 }
 
 export function releaseWorkflowViolations(path: string, text: string, doc: Workflow): string[] {
@@ -51,8 +54,11 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
     if (perms === undefined || typeof perms === 'string') v.push(`job ${id}: permissions ${JSON.stringify(perms)} is not an explicit map`);
     const idToken = typeof perms === 'object' ? perms['id-token'] : undefined;
     if (isPublishJob(job)) {
-      if (JSON.stringify(perms) !== JSON.stringify({ 'id-token': 'write', 'contents': 'read' })) {
-        v.push(`publish job ${id}: permissions ${JSON.stringify(perms)}, expected exactly id-token: write + contents: read`);
+      // contents: read only for a checkout of what the job reads
+      const checksOut = steps(job).some((s) => s.uses?.startsWith('actions/checkout@'));
+      const expected = checksOut ? { 'id-token': 'write', 'contents': 'read' } : { 'id-token': 'write' };
+      if (JSON.stringify(perms) !== JSON.stringify(expected)) {
+        v.push(`publish job ${id}: permissions ${JSON.stringify(perms)}, expected exactly ${JSON.stringify(expected)}`);
       }
       const env = job.environment;
       if (!env || typeof env !== 'object' || !env.name || !env.url) v.push(`publish job ${id}: environment must be {name, url}, got ${JSON.stringify(env)}`);
@@ -87,8 +93,8 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
     for (const s of steps(job)) {
       const where = `job ${id} step ${s.id ?? s.name}`;
       if (s.uses !== undefined) {
-        if (s.uses.startsWith('./')) {
-          if (s.uses !== MINT_USES && s.uses !== ATTEST_USES) v.push(`${where}: unexpected local action ${s.uses}`);
+        if (s.uses.startsWith('./') || s.uses.startsWith('$/')) {
+          if (!isMint(s.uses) && !isAttest(s.uses)) v.push(`${where}: unexpected local action ${s.uses}`);
         } else if (!SHA_PINNED.test(s.uses)) {
           v.push(`${where}: ${s.uses} is not pinned to a full commit SHA`);
         }
@@ -123,13 +129,13 @@ const SCRATCH_CD = 'cd "$RUNNER_TEMP/pypi-mint-upload"';
 function publishJobViolations(id: string, steps: WorkflowStep[], needs: string[]): string[] {
   const v: string[] = [];
   const ids = steps.map((s) => s.id);
-  const mintAt = steps.findIndex((s) => s.uses === MINT_USES);
+  const mintAt = steps.findIndex((s) => isMint(s.uses));
   const mint = steps[mintAt];
   const upload = steps[mintAt + 1];
   const checkoutAt = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
   const downloadAt = steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
   // PEP 740: each job signs its own download, before any tool is installed and before the token exists
-  const attestAt = steps.findIndex((s) => s.uses === ATTEST_USES);
+  const attestAt = steps.findIndex((s) => isAttest(s.uses));
   const checkAt = steps.findIndex((s) => s.id === 'check_sha256');
   if (checkAt < 0 || checkAt !== downloadAt + 1) v.push(`publish job ${id}: the sha256 check must come right after the download; got ${ids.join(', ')}`);
   if (attestAt >= 0 && !(downloadAt < attestAt && attestAt < mintAt && attestAt === checkAt + 1)) {
@@ -145,17 +151,27 @@ function publishJobViolations(id: string, steps: WorkflowStep[], needs: string[]
   }
   if (mint.id !== 'mint') v.push(`publish job ${id}: the mint step's id is ${mint.id}, not mint`);
   if (mint.with && 'export-env' in mint.with) v.push(`publish job ${id}: mint step exports the token to GITHUB_ENV`);
-  if (checkoutAt < 0 || downloadAt < 0 || !(checkoutAt < downloadAt && downloadAt < mintAt)) {
-    v.push(`publish job ${id}: expected checkout of the action, then the artifact download, then mint; got ${ids.join(', ')}`);
+  if (attestAt >= 0 && steps[attestAt].uses?.[0] !== mint.uses?.[0]) v.push(`publish job ${id}: the mint and attest steps are referenced in two forms`);
+  const checkoutForm = mint.uses?.startsWith('./') ?? false;
+  if (downloadAt < 0 || !(downloadAt < mintAt) || (checkoutAt >= 0 && checkoutAt > downloadAt)) {
+    v.push(`publish job ${id}: expected any checkout first, then the artifact download, then mint; got ${ids.join(', ')}`);
   }
+  if (checkoutForm && checkoutAt < 0) v.push(`publish job ${id}: runs the vendored steps as ./ without checking them out`);
+  const install = steps.find((s) => s.id === 'install_uploader');
+  const lock = /--requirement (\S+)/.exec(String(install?.run ?? ''))?.[1];
   const checkout = steps[checkoutAt];
   if (checkout) {
-    const sparse = String(checkout.with?.['sparse-checkout'] ?? '');
-    if (!sparse.split('\n').includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
-    const actions = ['/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])];
-    if (sparse.split('\n').some((p) => !actions.includes(p))) {
-      v.push(`publish job ${id}: sparse checkout pulls more than the shipped actions: ${JSON.stringify(sparse)}`);
+    const sparse = String(checkout.with?.['sparse-checkout'] ?? '').split('\n');
+    // the vendored steps in the checkout form (the locked set is among them), else the uploader's locked set only
+    const allowed = checkoutForm
+      ? ['/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])]
+      : lock !== undefined ? [`/${lock}`] : [];
+    if (checkoutForm && !sparse.includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
+    if (sparse.some((p) => !allowed.includes(p))) {
+      v.push(`publish job ${id}: sparse checkout pulls more than the job reads (${allowed.join(', ')}): ${JSON.stringify(sparse)}`);
     }
+  } else if (!checkoutForm && lock !== undefined) {
+    v.push(`publish job ${id}: installs from ${lock} without checking it out`);
   }
   if (!upload || upload.id !== 'upload' || upload.run === undefined) {
     v.push(`publish job ${id}: the step after mint is not the upload step`);

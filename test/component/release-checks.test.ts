@@ -144,10 +144,11 @@ describe('the build job checks the metadata as PyPI would', () => {
 });
 
 describe('after the publish job: installable, and provenance verified (verify/verify.py, tested in test/e2e/verify-release.test.ts)', () => {
-  test('a job of its own after a successful publish job, read-only: nothing but the upload runs after the mint step', () => {
+  test('a job of its own after a successful publish job, read-only, the files by the build job\'s artifact id: nothing but the upload runs after the mint step', () => {
     const { jobs } = generated();
     expect(jobs.publish_pypi.steps!.map((s) => s.id).slice(-2)).toEqual(['mint', 'upload']);
-    expect([jobs.summary_pypi.needs].flat()).toEqual(['publish_pypi']);
+    expect([jobs.summary_pypi.needs].flat()).toEqual(['build', 'publish_pypi']);
+    expect(jobs.summary_pypi.steps!.find((s) => s.id === 'download_distributions')!.with).toEqual({ 'artifact-ids': '${{ needs.build.outputs.dist-artifact-id }}', 'path': 'dist/' });
     expect(jobs.summary_pypi.permissions).toEqual({ contents: 'read' });
     expect(jobs.summary_pypi.if).toBeUndefined();
   });

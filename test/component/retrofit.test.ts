@@ -4,6 +4,7 @@
  * twine, mint, upload. It keeps the PEP 740 attestations publib made in its own exchange: the shipped attest step
  * signs what the job downloaded and twine uploads them with --attestations; `attestations: false` leaves them out.
  */
+import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
@@ -11,14 +12,15 @@ import { parse, stringify } from 'yaml';
 import { isHashPinnedInstall, releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { ACME_PYPI, Workflow, jsiiProject, synth, tempOutdir, uploaderCommand, workflowAt } from './projects';
-import { PypiPublishRetrofit } from '../../src';
+import { zizmorFindings } from './zizmor';
+import { PypiPublishRetrofit, VendoredStepsReference } from '../../src';
 
 /**
  * The retrofitted PyPI jobs, checked the same way in a fresh project and in this repository's own release.yml:
  * every invariant of PypiRelease's workflows (on a workflow made of just these two jobs: projen's other jobs have
  * their own rules), plus what projen's pipeline relies on.
  */
-function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'https://upload.pypi.org/legacy/', attested = true) {
+function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'https://upload.pypi.org/legacy/', attested = true, checkoutForm = false) {
   const packaging = doc.jobs.release_pypi_package;
   const job = doc.jobs.release_pypi;
   const ours: Workflow = { on: doc.on, permissions: {}, jobs: { release_pypi_package: packaging, release_pypi: job } };
@@ -43,13 +45,17 @@ function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'htt
   expect(job.environment).toEqual({ name: 'pypi', url: environmentUrl });
   expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
   const steps = job.steps ?? [];
-  const checkout = steps.find((s) => s.id === 'checkout_mint_action');
-  const sparse = attested ? '/.github/actions/pypi-mint/\n/.github/actions/pypi-attest/' : '/.github/actions/pypi-mint/';
+  const checkout = steps.find((s) => s.id === 'checkout');
+  // $/: only twine's locked set is checked out; the checkout form adds the steps' directories
+  const sparse = !checkoutForm ? '/.github/actions/pypi-mint/requirements/twine.txt'
+    : attested ? '/.github/actions/pypi-mint/\n/.github/actions/pypi-attest/' : '/.github/actions/pypi-mint/';
   expect(checkout?.with).toEqual({ 'persist-credentials': false, 'sparse-checkout': sparse, 'sparse-checkout-cone-mode': false });
   // what this job downloaded is signed before anything is installed or minted
-  expect(steps.map((s) => s.id)).toEqual(['checkout_mint_action', 'download_distributions', 'check_sha256',
+  expect(steps.map((s) => s.id)).toEqual(['checkout', 'download_distributions', 'check_sha256',
     ...(attested ? ['attest'] : []), 'setup_uv', 'install_uploader', 'mint', 'upload']);
-  if (attested) expect(steps.find((s) => s.id === 'attest')).toMatchObject({ uses: './.github/actions/pypi-attest', with: { 'packages-dir': 'dist/' } });
+  const form = checkoutForm ? './' : '$/';
+  if (attested) expect(steps.find((s) => s.id === 'attest')).toMatchObject({ uses: `${form}.github/actions/pypi-attest`, with: { 'packages-dir': 'dist/' } });
+  expect(steps.find((s) => s.id === 'mint')?.uses).toBe(`${form}.github/actions/pypi-mint`);
   const install = String(steps.find((s) => s.id === 'install_uploader')?.run);
   expect(isHashPinnedInstall(install)).toBe(true);
   expect(install).toContain('--requirement .github/actions/pypi-mint/requirements/twine.txt');
@@ -83,6 +89,81 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   expect(withIdToken.sort()).toEqual(['release_npm', 'release_pypi']);
   expect(await actionlintFindings(wf.text, wf.path)).toEqual([]);
   expect(shellcheckFindings(runBlocks(wf.path, wf.doc).filter((b) => b.where.includes('release_pypi')))).toEqual([]);
+});
+
+/** The retrofit's synth log (everything it logs). */
+function retrofitLog(options: ConstructorParameters<typeof PypiPublishRetrofit>[1] = {}) {
+  const project = jsiiProject();
+  new PypiPublishRetrofit(project, options);
+  const info = jest.spyOn(project.logger, 'info').mockImplementation(() => undefined);
+  const wf = workflowAt(synth(project), '.github/workflows/release.yml');
+  return { wf, log: info.mock.calls.map((c) => c.join(' ')).join('\n') };
+}
+
+test('projen\'s other release jobs: actions pinned by commit, no persisted credentials, the token per step for git ls-remote; the synth log says so', () => {
+  const { wf, log } = retrofitLog();
+  const jobs = wf.doc.jobs;
+  const uses = Object.values(jobs).flatMap((j) => (j.steps ?? []).map((s) => s.uses)).filter((u): u is string => u !== undefined);
+  expect(uses.filter((u) => !u.startsWith('$/') && !/@[0-9a-f]{40}$/.test(u))).toEqual([]);
+  expect(wf.text).toContain('uses: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0');
+  for (const [id, job] of Object.entries(jobs)) {
+    for (const s of (job.steps ?? []).filter((x) => x.uses?.startsWith('actions/checkout@'))) expect([id, s.with?.['persist-credentials']]).toEqual([id, false]);
+  }
+  // projen's release job asks the remote whether the tag exists and whether the branch moved: the token for those steps only
+  const remoteSteps = (jobs.release.steps ?? []).filter((s) => /git ls-remote/.test(s.run ?? ''));
+  expect(remoteSteps.map((s) => s.id)).toEqual(['check_tag_exists', 'git_remote']);
+  for (const s of remoteSteps) {
+    expect(s.env).toMatchObject({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_REMOTE_TOKEN: '${{ github.token }}' });
+  }
+  expect((jobs.release.steps ?? []).filter((s) => s.env?.GIT_REMOTE_TOKEN !== undefined)).toHaveLength(2);
+  // the real git answers a credential request from that environment (and only with it)
+  const fill = (env: Record<string, string>) => spawnSync('git', ['credential', 'fill'], {
+    input: 'protocol=https\nhost=github.com\n\n', encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tempOutdir(), GIT_TERMINAL_PROMPT: '0', ...env },
+  });
+  const stepEnv = { ...remoteSteps[0].env, GIT_REMOTE_TOKEN: 'not-a-real-token' } as Record<string, string>;
+  expect(fill(stepEnv).stdout).toBe('protocol=https\nhost=github.com\nusername=x-access-token\npassword=not-a-real-token\n');
+  expect(fill({}).status).not.toBe(0);
+  expect(wf.doc.permissions).toEqual({});
+  expect(wf.text).toContain('      contents: write # creates the GitHub release and uploads its assets');
+  expect(wf.text).toContain('      id-token: write # npm trusted publishing and provenance (publib)');
+  expect(wf.text).toMatch(/^# The publish jobs run the vendored steps as \$\/\.github\/actions\/\.\.\. /m);
+  expect(log).toContain('PypiPublishRetrofit changed projen\'s other jobs of workflow "release" (hardenReleaseWorkflow: false leaves them as they are):');
+  expect(log).toContain('  pinned actions/setup-node@v7.0.0 by commit: actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 (github.actions override)');
+  expect(log).toContain('  release: Checkout: persist-credentials: false');
+  expect(log).toContain('  release_npm: Checkout: persist-credentials: false');
+  expect(log).toContain('  release: Check if version has already been tagged: the job\'s token for this step only');
+  expect(log).toMatch(/runners 2\.336\.0 or newer; on GitHub Enterprise Server\s+or older runners set vendoredSteps: VendoredStepsReference\.CHECKOUT/);
+});
+
+test('hardenReleaseWorkflow: false leaves projen\'s other jobs as projen makes them; the PyPI jobs are the same', () => {
+  const hardened = retrofitLog().wf.doc;
+  const { wf, log } = retrofitLog({ hardenReleaseWorkflow: false });
+  expect(wf.text).toContain('uses: actions/setup-node@v7.0.0');
+  expect(wf.doc.jobs.release.steps?.[0].with).toEqual({ 'fetch-depth': 0 });
+  expect(wf.doc.permissions).toBeUndefined();
+  expect(log).not.toContain('changed projen\'s other jobs');
+  for (const id of ['release_pypi', 'release_pypi_package']) expect(wf.doc.jobs[id]).toEqual(hardened.jobs[id]);
+});
+
+test('zizmor (regular and pedantic) finds nothing in the retrofitted release workflow, in either form, release branches included', () => {
+  const workflows: Record<string, string> = {};
+  for (const [name, options] of [['default', {}], ['checkout-form', { vendoredSteps: VendoredStepsReference.CHECKOUT }], ['no-attestations', { attestations: false }]] as const) {
+    const project = jsiiProject(ACME_PYPI, name === 'default' ? { majorVersion: 2, releaseBranches: { v1: { majorVersion: 1 } } } : {});
+    new PypiPublishRetrofit(project, options);
+    for (const wf of synth(project).workflows.filter((w) => /release/.test(w.path))) workflows[`${name}-${wf.path.split('/').pop()}`] = wf.text;
+  }
+  expect(Object.keys(workflows).sort()).toEqual(['checkout-form-release.yml', 'default-release-v1.yml', 'default-release.yml', 'no-attestations-release.yml']);
+  expect(zizmorFindings(workflows, 'regular')).toEqual([]);
+  expect(zizmorFindings(workflows, 'pedantic')).toEqual([]);
+});
+
+test('the checkout form: the publish job checks out the steps and runs them as ./', async () => {
+  const project = jsiiProject();
+  new PypiPublishRetrofit(project, { vendoredSteps: VendoredStepsReference.CHECKOUT });
+  const wf = workflowAt(synth(project), '.github/workflows/release.yml');
+  expectMintingJob(wf.doc, 'https://pypi.org/p/acme-lib', undefined, true, true);
+  expect(wf.text).toContain('uses: ./.github/actions/pypi-mint # zizmor: ignore[self-repository] VendoredStepsReference.CHECKOUT: for runners without $/');
+  expect(await actionlintFindings(wf.text, wf.path)).toEqual([]);
 });
 
 test('attestations: false signs nothing and adds no attest step', () => {

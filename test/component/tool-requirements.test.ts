@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Testing } from 'projen';
 import { pythonProject } from './projects';
 import { BuildTool, PypiRelease, Uploader } from '../../src';
-import { vendoredRequirementsPath, hashPinnedInstallCommand, PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, toolRequirementsFile } from '../../src/component/pins';
+import { hashPinnedInstallCommand, PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, toolRequirementsFile, vendoredRequirementsPath } from '../../src/component/pins';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { recordOutput } from '../support/leaks';
 import { sha256File } from '../support/python-dists';

@@ -28,7 +28,7 @@ describe('only the uses: line changes', () => {
     const b = dropIn.split('\n');
     expect(b).toHaveLength(a.length);
     const changed = a.map((line, i) => [line, b[i]]).filter(([x, y]) => x !== y);
-    expect(changed).toEqual([['        uses: tschm/token-mint-action@v1.0.3', '        uses: ./.github/actions/pypi-mint']]);
+    expect(changed).toEqual([['        uses: tschm/token-mint-action@v1.0.3', '        uses: $/.github/actions/pypi-mint']]);
   });
 
   test('the mint step it names has the inputs it is given and the outputs the workflow reads', () => {
@@ -37,7 +37,7 @@ describe('only the uses: line changes', () => {
     expect(Object.keys(action.inputs)).toContain('audience');
     const workflow = parse(dropIn) as Workflow;
     const steps = workflow.jobs.deploy.steps!;
-    const mint = steps.find((s) => s.uses === './.github/actions/pypi-mint')!;
+    const mint = steps.find((s) => s.uses === '$/.github/actions/pypi-mint')!;
     for (const input of Object.keys(mint.with ?? {})) expect(Object.keys(action.inputs)).toContain(input);
     const read = [...dropIn.matchAll(/steps\.mint\.outputs\.([a-z-]+)/g)].map((m) => m[1]);
     expect(read).toEqual(['api-token']);

@@ -28,8 +28,8 @@ const ready = requireTool('uv', 'twine', 'python') && havePypiAttestations();
 const maybe = ready ? describe : describe.skip;
 
 const STEPS = {
-  uv: ['checkout_mint_action', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload'],
-  twine: ['checkout_mint_action', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload'],
+  uv: ['download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload'],
+  twine: ['checkout', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload'],
 };
 
 async function setUp(uploader: Uploader): Promise<{ sample: SampleRelease; dists: BuiltDists; emulator: Emulator }> {

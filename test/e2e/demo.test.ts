@@ -38,6 +38,10 @@ describe('npx projen demo', () => {
     expect(stdout).toContain('owner octo-org, repository demo, workflow release.yml, environment pypi');
     expect(stdout).toContain('  publish_pypi:');
     expect(stdout).toContain('id-token: write');
+    // the vendored steps by GitHub's self-repository form: the printed publish job checks nothing out
+    expect(stdout).toMatch(/^ +uses: \$\/\.github\/actions\/pypi-mint$/m);
+    expect(stdout).toMatch(/^ +uses: \$\/\.github\/actions\/pypi-attest$/m);
+    expect(stdout).not.toContain('actions/checkout@');
     expect(stdout).toMatch(/✓ Sign the distributions \(PEP 740 attestations\) \[real Node 24\]/);
     expect(stdout).toMatch(/✓ Mint a short-lived PyPI token \[real Node 24\]/);
     expect(stdout).toMatch(/\.tools\/envs\/uv matches requirements\/uv\.txt/);

@@ -4,18 +4,21 @@
  * http), turn TLS checks off, add uploader options, require a poetry plugin and define pdm hooks: each uploader, run
  * by the generated publish job against the emulator, uploads to the index the workflow names and nothing reaches the
  * other server. The same files in the publish job's workspace (where a full checkout would put them, and where the
- * uploader used to run) change nothing. And the files are not toothless: pdm run where they are sends its upload, the
+ * uploader used to run) change nothing. GitLab's publish job, run with each uploader in a checkout that holds the
+ * files, likewise uploads where its pipeline says. And the files are not toothless: pdm run where they are sends its upload, the
  * token included, to the other server.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { Uploader } from '../../src';
 import { uploaderSpec } from '../../src/component/uploader';
 import type { Emulator } from '../../src/emulator';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { startTestEmulator } from '../support/emulator';
+import { rehearseGitlabSample, synthesizeGitlabSample } from '../support/gitlab-run';
 import * as leaks from '../support/leaks';
 import { runPublishJob } from '../support/publish-run';
 import { buildDists, BuiltDists } from '../support/python-dists';
@@ -86,6 +89,10 @@ const UPLOADERS: Array<[string, Uploader]> = [
   ['Uploader.PDM', Uploader.PDM],
 ];
 
+/** The uploaders whose repository configuration the GitLab publish job must ignore. */
+const GITLAB_UPLOADERS = UPLOADERS;
+const GITLAB_PROJECT = 'octo-group/demo';
+
 const maybe = requireTool('uv', 'python', 'pdm') ? describe : describe.skip;
 
 maybe('a repository whose configuration points every uploader elsewhere', () => {
@@ -116,6 +123,39 @@ maybe('a repository whose configuration points every uploader elsewhere', () => 
     expect(trap.requests.slice(before)).toEqual([]);
     expect(emulator.uploads().map((u) => [u.filename, u.sha256]).sort()).toEqual(dists.files.map((f) => [f.filename, f.sha256]).sort());
     expect(job.log).not.toContain(job.step('mint').outputs['api-token']);
+  });
+
+  test.each(GITLAB_UPLOADERS)('%s, run by the GitLab publish job in a checkout that holds them, uploads to the index the pipeline names', async (_label, uploader) => {
+    const sample = synthesizeGitlabSample(name, { projectPath: GITLAB_PROJECT, uploader, attestations: false });
+    // the checkout the publish job runs in: the repository's files, and dist/ as the build job's artifact puts it
+    writeFiles(sample.dir, hostileFiles(trap.url, name));
+    mkdirSync(join(sample.dir, 'dist'));
+    for (const f of dists.files) copyFileSync(f.path, join(sample.dir, 'dist', f.filename));
+    // only the publish job: the build job's dist/ is already in place
+    const doc = parse(sample.pipelineText) as Record<string, { needs?: Array<{ job: string }>; script: string[] }>;
+    delete doc.build;
+    const publish = doc['publish-pypi'];
+    publish.needs = publish.needs?.filter((n) => n.job !== 'build');
+    // uv from this machine's pinned tools instead of a fresh venv and pip install (about 15 s, run for real by the
+    // GitLab end-to-end test); Node, the uploader, the scratch directory, the mint step and the upload run as generated
+    const uvInstall = publish.script[0].split('\n');
+    expect([uvInstall[0], uvInstall[3]]).toEqual(['python3 -m venv "${TMPDIR:-/tmp}/pypi-mint-tools"/uv', 'export PATH="${TMPDIR:-/tmp}/pypi-mint-tools"/bin:"$PATH"']);
+    publish.script[0] = ['mkdir -p "${TMPDIR:-/tmp}/pypi-mint-tools/bin"', `ln -sf ${tool('uv')} "\${TMPDIR:-/tmp}/pypi-mint-tools/bin/uv"`, uvInstall[3]].join('\n');
+    const emulator: Emulator = await startTestEmulator({
+      projects: [name],
+      gitlabPublishers: [{ projects: [name], namespace: 'octo-group', project: 'demo', workflowFilepath: '.gitlab-ci.yml', environment: 'pypi' }],
+    });
+    const before = trap.requests.length;
+    const runs = await rehearseGitlabSample(emulator, sample, {
+      projectPath: GITLAB_PROJECT,
+      pipelineText: stringify(doc),
+      onOutput: (job, text) => leaks.recordOutput(`gitlab job ${job} (${_label})`, text, false),
+    });
+    const job = runs.find((r) => r.name === 'publish-pypi')!;
+    expect(`${job.exitCode}\n${job.exitCode === 0 ? '' : job.output}`).toBe('0\n');
+    expect(trap.requests.slice(before)).toEqual([]);
+    expect(emulator.uploads().map((u) => [u.filename, u.sha256]).sort()).toEqual(dists.files.map((f) => [f.filename, f.sha256]).sort());
+    expect(existsSync(join(sample.dir, 'PWNED-pdm'))).toBe(false);
   });
 
   test('the files have teeth: pdm run where they are sends its upload, with the credentials, to the other server', async () => {

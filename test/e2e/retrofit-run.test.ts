@@ -77,7 +77,7 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
     });
 
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout_mint_action:success', 'download_distributions:success', 'check_sha256:success', 'attest:success', 'setup_uv:success',
+      'checkout:success', 'download_distributions:success', 'check_sha256:success', 'attest:success', 'setup_uv:success',
       'install_uploader:success', 'mint:success', 'upload:success',
     ]);
     expect(job.idTokenGranted).toBe(true);
@@ -143,7 +143,7 @@ maybe('the retrofitted release_pypi job takes only the bytes the packaging job h
       artifacts['python-distributions'] = other;
     });
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout_mint_action:success', 'download_distributions:failure', 'check_sha256:skipped', 'attest:skipped',
+      'checkout:success', 'download_distributions:failure', 'check_sha256:skipped', 'attest:skipped',
       'setup_uv:skipped', 'install_uploader:skipped', 'mint:skipped', 'upload:skipped',
     ]);
     expect(job.step('download_distributions').log).toMatch(/None of the provided artifact IDs were found/);
@@ -159,7 +159,7 @@ maybe('the retrofitted release_pypi job takes only the bytes the packaging job h
       artifacts['python-distributions'] = other;
     });
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout_mint_action:success', 'download_distributions:success', 'check_sha256:failure', 'attest:skipped',
+      'checkout:success', 'download_distributions:success', 'check_sha256:failure', 'attest:skipped',
       'setup_uv:skipped', 'install_uploader:skipped', 'mint:skipped', 'upload:skipped',
     ]);
     expect(job.annotations.map((a) => a.title)).toContain('Distributions changed after the build');

@@ -5,16 +5,21 @@
  * whole, long text cut only after redaction), a command the step did not build, or the legacy `##[` form.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
+import { httpWords as attestHttpWords } from '../../src/attest/messages';
 import { createPrinter, type Printer } from '../../src/kit/commands';
+import { OUT_OF_TIME, type StepFailure } from '../../src/kit/failure';
 import { appendAll, FileWriteError, renderKeyValues } from '../../src/kit/files';
+import { createHttp, type HttpWords } from '../../src/kit/http';
 import { isLoopbackHost, requireSecureUrl } from '../../src/kit/inputs';
 import { requestOidcToken, variableOidcSource, type OidcSource, type OidcWords } from '../../src/kit/oidc';
 import { Redactor } from '../../src/kit/redact';
-import { Deadline } from '../../src/kit/retry';
-import { oidcWords as mintWords } from '../../src/mint/messages';
+import { Deadline, gaveUpNote, realSleep, withRetries, type Timing } from '../../src/kit/retry';
+import { httpWords as mintHttpWords, oidcWords as mintWords } from '../../src/mint/messages';
 
 const fakeJwt = (claims: Record<string, unknown>) =>
   ['{"alg":"RS256"}', JSON.stringify(claims), 'signature'].map((p) => Buffer.from(p).toString('base64url')).join('.');
@@ -83,6 +88,46 @@ describe('the runner\'s files', () => {
 });
 
 describe('the deadline', () => {
+  const quick: Timing = { requestTimeoutMs: 10_000, totalTimeoutMs: 1_000, backoffMs: [10, 10, 10, 10], maxRetryAfterMs: 10 };
+  const hooksFor = <F extends StepFailure>(isFailure: (e: unknown) => e is F) => ({
+    now: Date.now,
+    sleep: realSleep,
+    random: () => 0.5,
+    onRetry: () => undefined,
+    isFailure,
+    gaveUp: (f: F, n: number, why: 'limit' | 'deadline') => new Error(`${f.message}\n${gaveUpNote(n, why, quick.totalTimeoutMs)}`) as F,
+  });
+
+  test('a request the time limit cuts is a timeout, and the retries end with the time limit\'s line', async () => {
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const deadline = Date.now() + quick.totalTimeoutMs;
+      const send = createHttp({ env: {}, now: Date.now, redactor: new Redactor(), words: mintHttpWords },
+        { requestTimeoutMs: quick.requestTimeoutMs, deadline, maxBodyBytes: 1024, userAgent: 'test' });
+      const request = () => send({ method: 'GET', url: new URL(`http://127.0.0.1:${port}/`), target: 'the silent server' });
+      await expect(withRetries(request, quick, deadline, hooksFor(mintHttpWords.isFailure)))
+        .rejects.toThrow(/^the silent server did not answer within (?:0\.\d|1\.0) s\.\n\(gave up after 1 attempt: the next attempt would pass the 1 s time limit\)$/);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  test('a request with no time left to start ends the retries the same way, in either step\'s words', async () => {
+    for (const words of [mintHttpWords, attestHttpWords] as Array<HttpWords<StepFailure>>) {
+      expect(words.deadline('x').code).toBe(OUT_OF_TIME);
+      let calls = 0;
+      const attempt = async () => {
+        calls++;
+        throw words.deadline('the index');
+      };
+      await expect(withRetries(attempt, quick, Date.now() + 60_000, hooksFor(words.isFailure))).rejects.toThrow(/\n\(gave up after 1 attempt: /);
+      expect(calls).toBe(1);
+    }
+  });
+
   test('work abandoned at the limit can see it is expired, so it writes nothing after', async () => {
     const deadline = new Deadline(50);
     let sawExpired: boolean | undefined;

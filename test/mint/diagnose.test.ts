@@ -1,10 +1,10 @@
 /** Which explanation a failure gets, and how failures are rendered (annotation text and step-summary Markdown). */
 import { liveServerText } from './harness';
+import type { RunnerContext } from '../../src/mint/context';
 import { diagnose, DiagnosisInput, runWarnings } from '../../src/mint/diagnose';
 import { resolveIndexUrl } from '../../src/mint/inputs';
 import { ActionFailure } from '../../src/mint/messages';
 import { renderAnnotation, renderSummary } from '../../src/mint/report';
-import { RunnerContext } from '../../src/mint/run';
 
 const REF = 'refs/tags/v1.0.0';
 const claims = {

@@ -107,7 +107,9 @@ describe('runAction in-process with short timing', () => {
     emu.faults.inject('mint-token', ...Array(20).fill({ delayMs: 1_000 }));
     const r = await runInProcess({ requestTimeoutMs: 400, totalTimeoutMs: 1_000, backoffMs: [50, 50, 50, 50, 50, 50], maxRetryAfterMs: 50 });
     expect(r.code).toBe(1);
-    expect(theError(r.stdout).title).toMatch(/Request timed out|Out of time/);
+    expect(theError(r.stdout).title).toMatch(/^(Request timed out|Time limit reached)$/);
+    expect(theError(r.stdout).message).toContain('(gave up after');
+    expect(theError(r.stdout).message).toContain('the next attempt would pass the 1 s time limit)');
     expect(r.durationMs).toBeLessThan(1_000 + 300);
   });
 

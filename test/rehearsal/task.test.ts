@@ -1,14 +1,15 @@
 /**
  * The `pypi:rehearse` task PypiRelease adds: the command it runs (this package at its own version, through npx)
  * and the settings it passes, read back through a real shell and the CLI's own argument parser, so what the task
- * says is what the rehearsal gets. Also the CLI's usage errors.
+ * says is what the rehearsal gets; the same for PypiGitlabRelease's task. Also the CLI's usage errors and the GitLab
+ * rehearsal's refusals before anything runs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, python } from 'projen';
-import { PypiIndex, PypiRelease } from '../../src';
+import { PypiGitlabRelease, PypiIndex, PypiRelease } from '../../src';
 import { main, parseArgs, parsePublisher } from '../../src/rehearsal/cli';
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -103,5 +104,54 @@ describe('pypi-mint-rehearse arguments', () => {
     const out: string[] = [];
     expect(await main(['--help'], (l) => out.push(l), () => undefined)).toBe(0);
     expect(out.join('\n')).toContain('--publisher [<index>=]<owner>/<repo>:<workflow.yml>[@<environment>]');
+  });
+});
+
+describe('the pypi:rehearse task of PypiGitlabRelease', () => {
+  test('runs the same command, told the GitLab project instead of a workflow', () => {
+    const tasks = synthTasks((p) => new PypiGitlabRelease(p, { projectPath: 'octo-group/sub/demo', indexes: [PypiIndex.testPypi(), PypiIndex.pypi()], testPypiFirst: true }));
+    const words = shellWords(tasks['pypi:rehearse'].steps![0].exec!);
+    expect(words.slice(0, 5)).toEqual(['npx', '--yes', `--package=projen-pypi-mint@${VERSION}`, '--', 'pypi-mint-rehearse']);
+    expect(tasks['pypi:rehearse'].description).toContain('GitLab pipeline');
+    const parsed = parseArgs([...words.slice(5), '--tag', 'v1.0.0']);
+    expect(parsed).toMatchObject({ gitlabProject: 'octo-group/sub/demo', project: 'acme-widgets', tag: 'v1.0.0', publishers: undefined });
+    expect(parsed.indexes.map((i) => [i.name, i.uploadUrl, i.environment])).toEqual([
+      ['testpypi', 'https://test.pypi.org/legacy/', 'testpypi'],
+      ['pypi', 'https://upload.pypi.org/legacy/', 'pypi'],
+    ]);
+  });
+
+  const gitlabBase = ['--gitlab-project', 'octo-group/demo', '--project', 'demo', '--index', 'pypi', '--upload-url', 'https://upload.pypi.org/legacy/',
+    '--web-url', 'https://pypi.org', '--environment', 'pypi', '--tag', 'v1.0.0'];
+  test.each([
+    [['--publisher', 'octo-org/demo:release.yml'], '--publisher is for a GitHub workflow'],
+    [['--workflow', 'release.yml'], '--workflow is for a GitHub workflow'],
+  ])('%j with --gitlab-project is a usage error (exit 2)', async (args, message) => {
+    const err: string[] = [];
+    expect(await main([...gitlabBase, ...args], () => undefined, (l) => err.push(l))).toBe(2);
+    expect(err.join('\n')).toContain(message);
+  });
+
+  test('refusals before anything runs: no such tag, a tag the pipeline does not run for (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-gitlab-'));
+    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=Octo', '-c', 'user.email=octo@example.invalid', ...args], { stdio: 'pipe' });
+    git('init', '--quiet');
+    writeFileSync(join(dir, '.gitlab-ci.yml'), 'stages: [build]\nbuild:\n  stage: build\n  rules:\n    - if: $CI_COMMIT_TAG =~ /^v[0-9]+/\n  script: [echo]\n');
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'pipeline');
+    git('tag', 'nightly');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const err: string[] = [];
+      expect(await main([...gitlabBase.slice(0, -1), 'v9.9.9'], () => undefined, (l) => err.push(l))).toBe(2);
+      expect(await main([...gitlabBase.slice(0, -1), 'nightly'], () => undefined, (l) => err.push(l))).toBe(2);
+      expect(err).toEqual([
+        expect.stringContaining("pypi-mint-rehearse: tag 'v9.9.9' does not exist in the local repository (newest tags: nightly)"),
+        expect.stringContaining("pypi-mint-rehearse: the pipeline at tag 'nightly' runs no job for it (its rules: $CI_COMMIT_TAG =~ /^v[0-9]+/)"),
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

@@ -4,7 +4,9 @@
  * package:python`, jsii-pacmak). The build runs compile before the tests, so in CI these reuse its output.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -23,12 +25,64 @@ function newestMtime(dir: string, skip: (path: string) => boolean): number {
   return newest;
 }
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` while holding a lock shared by every jest worker of this checkout (a directory created atomically), so
+ * two test files never build the same thing at once; a lock whose holder has died is taken over.
+ */
+function withBuildLock<T>(name: string, fn: () => T): T {
+  const lock = join(tmpdir(), `projen-pypi-mint-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12)}-${name}.lock`);
+  const giveUp = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // created but not yet written: its holder is alive
+      }
+      if (holder && !alive(holder)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > giveUp) throw new Error(`${lock} is still held by process ${holder} after 20 minutes`);
+      sleepSync(250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 function projen(task: string): void {
   execFileSync('npx', ['projen', task], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** .jsii and lib/ up to date with src/ (the action and the emulator are not jsii code). */
 export function ensureCompiled(): void {
+  withBuildLock('compile', compileIfStale);
+}
+
+function compileIfStale(): void {
   const jsiiSources = newestMtime(join(REPO_ROOT, 'src'), (p) => /[/\\]src[/\\](mint|attest|emulator|rehearsal)$/.test(p));
   if (!existsSync(JSII_ASSEMBLY) || statSync(JSII_ASSEMBLY).mtimeMs < jsiiSources) projen('compile');
   if (!existsSync(EMULATOR_BUNDLE)) projen('bundle:emulator');
@@ -37,6 +91,10 @@ export function ensureCompiled(): void {
 
 /** lib/rehearsal/cli.cjs (`pypi-mint-rehearse`) up to date with the runner and the emulator it bundles. */
 export function ensureRehearsalBundle(): string {
+  return withBuildLock('rehearsal-bundle', rehearsalBundleIfStale);
+}
+
+function rehearsalBundleIfStale(): string {
   const sources = Math.max(newestMtime(join(REPO_ROOT, 'src', 'rehearsal'), () => false), newestMtime(join(REPO_ROOT, 'src', 'emulator'), () => false));
   if (!existsSync(REHEARSAL_BUNDLE) || statSync(REHEARSAL_BUNDLE).mtimeMs < sources) projen('bundle:rehearsal');
   return REHEARSAL_BUNDLE;
@@ -57,6 +115,10 @@ export function packNpm(dir: string): string {
  */
 export function pythonWheel(): { path: string; builtNow: boolean; seconds: number } {
   ensureCompiled();
+  return withBuildLock('python-wheel', pythonWheelIfStale);
+}
+
+function pythonWheelIfStale(): { path: string; builtNow: boolean; seconds: number } {
   const existing = () => existsSync(PYTHON_DIST) ? readdirSync(PYTHON_DIST).filter((f) => f.endsWith('.whl')) : [];
   const wheels = existing();
   if (wheels.length === 1 && statSync(join(PYTHON_DIST, wheels[0])).mtimeMs > statSync(JSII_ASSEMBLY).mtimeMs) {

@@ -41,7 +41,7 @@ export async function startTamperProxy(upstream: string): Promise<TamperProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
-        let body = Buffer.concat(chunks);
+        let body: Buffer = Buffer.concat(chunks);
         if (proxy.hooks.answer?.(path, body, res)) return;
         if (proxy.hooks.request) body = await proxy.hooks.request(path, body);
         const upstreamAnswer = await forward(target, req, path, body);

@@ -38,6 +38,11 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/@actions/core/lib/utils.js
+var utils_exports = {};
+__export(utils_exports, {
+  toCommandProperties: () => toCommandProperties,
+  toCommandValue: () => toCommandValue
+});
 function toCommandValue(input) {
   if (input === null || input === void 0) {
     return "";
@@ -45,6 +50,19 @@ function toCommandValue(input) {
     return input;
   }
   return JSON.stringify(input);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
 }
 var init_utils = __esm({
   "node_modules/@actions/core/lib/utils.js"() {
@@ -91,6 +109,148 @@ var init_file_command = __esm({
     init_utils();
   }
 });
+
+// src/kit/failure.ts
+var OUT_OF_TIME = "deadline-exceeded";
+
+// src/kit/markdown.ts
+function mdText(text) {
+  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function mdCodeCell(text) {
+  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+var codeSpan = (text) => `\`${mdCodeCell(text)}\``;
+var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
+function literalBlock(text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, text, fence].join("\n");
+}
+
+// src/kit/words.ts
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var retryWords = {
+  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
+  retryLimit: "retry limit reached",
+  pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
+};
+var OUT_OF_TIME_TITLE = "Time limit reached";
+var urlWords = {
+  tooLong: (what, length, max) => `${what} is ${length} characters long; at most ${max} are accepted.`,
+  controlCharacters: (what) => `${what} contains whitespace or control characters (CR, LF, tab...).`,
+  nonAscii: (what) => `${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`,
+  notAbsolute: (what, raw) => `${what} is not an absolute URL: '${raw.slice(0, 200)}'.`,
+  credentials: (what) => `${what} must not contain a user name or password; trusted publishing needs no stored credentials.`,
+  plainHttp: (what, host) => `${what} uses http:// with the non-loopback host '${host}'. Use https:// (plain http is accepted only for 127.0.0.0/8, ::1 and localhost, where test stand-ins run).`,
+  scheme: (what, scheme) => `${what} uses the scheme '${scheme}'; only https:// is accepted.`
+};
+function transportWords(say, redirectHint) {
+  const make = (said2) => say.make({ retryable: false, ...said2 });
+  return {
+    isFailure: say.isFailure,
+    deadline: (target) => make({ code: OUT_OF_TIME, title: OUT_OF_TIME_TITLE, message: `No time left to contact ${target}.` }),
+    timeout: (target, ms) => make({ code: "timeout", title: "Request timed out", message: `${target} did not answer within ${(ms / 1e3).toFixed(1)} s.`, retryable: true }),
+    protocol: (target, detail) => make({ code: "protocol-error", title: "Malformed HTTP response", message: `${target} sent a response that is not valid HTTP (${detail}).` }),
+    hostNotFound: (target, host, detail) => make({ code: "host-not-found", title: "Host not found", message: `${target}: the host name ${host} does not resolve (${detail}).` }),
+    network: (target, detail, retryable) => make({ code: "network", title: "Network error", message: `The connection to ${target} failed (${detail}).`, retryable }),
+    tls: (target, detail) => make({
+      code: "tls",
+      title: "Certificate not trusted",
+      message: `The TLS connection to ${target} failed (${detail}); nothing was sent. The step always verifies certificates (NODE_TLS_REJECT_UNAUTHORIZED cannot switch that off); a corporate CA goes in NODE_EXTRA_CA_CERTS.`
+    }),
+    tooLarge: (target, maxBytes, status) => make({
+      code: "response-too-large",
+      title: "Response too large",
+      message: `${target} sent more than ${Math.round(maxBytes / 1024)} KiB; the step reads at most that much and stopped.`,
+      status
+    }),
+    redirect: (target, status, where) => make({
+      code: "redirect-refused",
+      title: "Redirect refused",
+      message: `${target} answered ${status}, a redirect to ${where}. The step never follows redirects, so a credential cannot be re-sent to another place; ${redirectHint}.`,
+      status
+    }),
+    redirectWhere: { unnamed: "an unnamed location", unparseable: "an unparseable location", sameHost: " (same host)" },
+    proxyNotAUrl: () => make({ code: "proxy-invalid", title: "Unusable proxy setting", message: "The proxy URL in HTTP(S)_PROXY is not a valid URL.", setup: true }),
+    proxyScheme: (scheme) => make({
+      code: "proxy-invalid",
+      setup: true,
+      title: "Unusable proxy setting",
+      message: `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`
+    }),
+    proxyRefused: (proxyHost, status, authority) => make({
+      code: "proxy-refused",
+      title: "The proxy refused the connection",
+      message: `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? " (it wants credentials: put them in the proxy URL)" : ""}.`,
+      retryable: status >= 500,
+      status
+    }),
+    viaProxy: (f, proxyHost) => say.withSuffix(f, ` (through the proxy ${proxyHost})`)
+  };
+}
+function oidcRequestWords(say, destination, refused) {
+  return {
+    url: urlWords,
+    status: (target, status, retryable, details) => say.make({
+      code: "oidc-request-failed",
+      title: "OIDC token request failed",
+      message: `${target} answered HTTP ${status}${retryable ? "" : `; ${refused}`}.`,
+      retryable,
+      status,
+      retryAfterMs: details.retryAfterMs
+    }),
+    noValue: (target) => say.make({
+      code: "oidc-invalid-response",
+      title: "Invalid OIDC token response",
+      retryable: false,
+      message: `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`
+    }),
+    notAJwt: (target) => say.make({
+      code: "oidc-invalid-response",
+      title: "Invalid OIDC token response",
+      retryable: false,
+      message: `${target} returned a value that is not a JWT; it was not sent anywhere.`
+    }),
+    wrongAudience: (got, wanted) => say.make({
+      code: "oidc-wrong-audience",
+      title: "OIDC token has the wrong audience",
+      retryable: false,
+      message: `GitHub issued a token for audience ${got === void 0 ? "MISSING" : codeSpan(got)} instead of '${wanted}'. It was not sent to ${destination}. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a wrapper that drops the audience parameter.`
+    }),
+    unusableUrl: (message) => say.make({ code: "oidc-request-failed", title: "Unusable ACTIONS_ID_TOKEN_REQUEST_URL", message, retryable: false, setup: true })
+  };
+}
+var GITLAB_ID_TOKENS_DOCS = "https://docs.gitlab.com/ci/yaml/#id_tokens";
+function idTokenVariableWords(say, variable, to) {
+  return {
+    noValue: () => say.make({
+      code: "missing-id-token",
+      title: "No ID token in this job",
+      retryable: false,
+      setup: true,
+      message: `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; add one with the audience ${to.audience} to the publishing job (only that job):
+  id_tokens:
+    ${variable}:
+      aud: ${to.audience}
+See ${GITLAB_ID_TOKENS_DOCS}`
+    }),
+    notAJwt: () => say.make({
+      code: "oidc-invalid-response",
+      title: "Invalid ID token",
+      retryable: false,
+      setup: true,
+      message: `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or overridden by a CI/CD variable of the same name?`
+    }),
+    wrongAudience: (got) => say.make({
+      code: "oidc-wrong-audience",
+      title: "ID token has the wrong audience",
+      retryable: false,
+      setup: true,
+      message: `${variable} is a token for audience ${got === void 0 ? "MISSING" : codeSpan(got)}, and ${to.expecter} expects '${to.audience}'. It was not sent to ${to.destination}. Set \`aud: ${to.audience}\` on that entry of the job's \`id_tokens\`.`
+    })
+  };
+}
 
 // src/pypi/hosts.ts
 var PYPI = {
@@ -239,7 +399,6 @@ var PYPI_HOST = new URL(PYPI.webUrl).host;
 var TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
-var GITLAB_ID_TOKENS_DOCS = "https://docs.gitlab.com/ci/yaml/#id_tokens";
 var code = (value) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
 var ActionFailure = class _ActionFailure extends Error {
   // eslint-disable-next-line @typescript-eslint/no-shadow
@@ -273,7 +432,6 @@ var ActionFailure = class _ActionFailure extends Error {
     });
   }
 };
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 var failures = {
   internal: (what) => new ActionFailure(
     "internal",
@@ -308,16 +466,9 @@ var failures = {
     `poetry repository name '${repo.slice(0, 60)}' may use only letters, digits and _.`
   ),
   invalidUrl: (message) => new ActionFailure("invalid-index-url", "Invalid index-url input", message),
-  unusableOidcUrl: (message) => new ActionFailure("oidc-request-failed", "Unusable ACTIONS_ID_TOKEN_REQUEST_URL", message),
-  // (the rules every URL that receives a credential must pass; `what` names the URL)
+  // (the kit's rules every URL that receives a credential must pass, and index-url's own)
   url: {
-    tooLong: (what, length, max) => `${what} is ${length} characters long; at most ${max} are accepted.`,
-    controlCharacters: (what) => `${what} contains whitespace or control characters (CR, LF, tab...).`,
-    nonAscii: (what) => `${what} contains non-ASCII characters; write an internationalised host name in its ASCII (punycode) form.`,
-    notAbsolute: (what, raw) => `${what} is not an absolute URL: '${raw.slice(0, 200)}'.`,
-    credentials: (what) => `${what} must not contain a user name or password; trusted publishing needs no stored credentials.`,
-    plainHttp: (what, host) => `${what} uses http:// with the non-loopback host '${host}'. Use https:// (plain http is accepted only for 127.0.0.0/8, ::1 and localhost, e.g. the emulator).`,
-    scheme: (what, scheme) => `${what} uses the scheme '${scheme}'; only https:// is accepted.`,
+    ...urlWords,
     queryOrFragment: (raw) => `index-url '${raw}' must not have a query or a fragment.`,
     notAnIndex: (raw, simple) => `index-url '${raw}' is neither an upload URL ending in /legacy/ nor an index root (https://host/).${simple ? " That is the simple (download) index; give the upload URL (…/legacy/) instead." : ""}`
   },
@@ -326,25 +477,6 @@ var failures = {
     "missing-mint-output",
     `${variable} is not usable`,
     `${problem === "missing" ? `${variable} is not set or names no file` : problem === "not-private" ? `${variable} names a file that other users can read` : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` just before this step. Nothing was requested.`
-  ),
-  gitlabNoIdToken: (variable, audience) => new ActionFailure(
-    "missing-id-token",
-    "No ID token in this job",
-    `The job has no ${variable} variable. GitLab gives a job an OIDC token only for the entries of its \`id_tokens\`; add one with this index's audience to the publishing job (only that job):
-  id_tokens:
-    ${variable}:
-      aud: ${audience}
-See ${GITLAB_ID_TOKENS_DOCS}`
-  ),
-  gitlabNotAJwt: (variable) => new ActionFailure(
-    "oidc-invalid-response",
-    "Invalid ID token",
-    `${variable} does not hold a JWT; it was not sent anywhere. Is the variable set by the job's \`id_tokens\`, or overridden by a CI/CD variable of the same name?`
-  ),
-  gitlabWrongAudience: (variable, got, wanted) => new ActionFailure(
-    "oidc-wrong-audience",
-    "ID token has the wrong audience",
-    `${variable} is a token for audience ${got === void 0 ? "MISSING" : code(got)}, and this index expects '${wanted}'. It was not sent to the index. Set \`aud: ${wanted}\` on that entry of the job's \`id_tokens\`.`
   ),
   missingIdToken: (missing) => new ActionFailure(
     "missing-id-token-permission",
@@ -381,28 +513,7 @@ See ${GITLAB_ID_TOKENS_DOCS}`
     "Audience refused",
     `${host} announced the audience ${code(audience)}, which belongs to ${ownerHost}: an OIDC token for it would be accepted there, so it is not requested for another host. If ${host} really expects it, say so with the input \`audience: ${audience}\`.`
   ),
-  // step 2: the OIDC token
-  oidcStatus: (target, status, retryable, details) => new ActionFailure(
-    "oidc-request-failed",
-    "OIDC token request failed",
-    `${target} answered HTTP ${status}${retryable ? "" : "; the runner refused to issue an OIDC token for this job"}.`,
-    { ...details, retryable, status }
-  ),
-  oidcNoValue: (target) => new ActionFailure(
-    "oidc-invalid-response",
-    "Invalid OIDC token response",
-    `${target} answered 200 without a string \`value\` in a JSON body; no OIDC token was issued.`
-  ),
-  oidcNotAJwt: (target) => new ActionFailure(
-    "oidc-invalid-response",
-    "Invalid OIDC token response",
-    `${target} returned a value that is not a JWT; it was not sent anywhere.`
-  ),
-  oidcWrongAudience: (got, wanted) => new ActionFailure(
-    "oidc-wrong-audience",
-    "OIDC token has the wrong audience",
-    `GitHub issued a token for audience ${got === void 0 ? "MISSING" : code(got)} instead of '${wanted}'. It was not sent to the index. This happens when ACTIONS_ID_TOKEN_REQUEST_URL is rewritten by a proxy or a wrapper that drops the audience parameter.`
-  ),
+  // step 2, the OIDC token: the kit's words (oidcWords below)
   // step 3: the exchange
   mintRejected: (indexName, errors) => new ActionFailure(
     "mint-rejected",
@@ -428,91 +539,19 @@ ${errors.map((e) => `  * ${e.code}: ${e.description}`).join("\n")}` : `${indexNa
     tokenType: (type) => `\`token\` is ${type}`,
     tokenShape: "the token is not `pypi-` followed by a macaroon in base64url",
     expires: "`expires` is not a unix time in seconds"
-  },
-  // HTTP, whichever endpoint
-  deadline: (target) => new ActionFailure("deadline-exceeded", "Out of time", `No time left to contact ${target}.`),
-  timeout: (target, ms) => new ActionFailure(
-    "timeout",
-    "Request timed out",
-    `${target} did not answer within ${(ms / 1e3).toFixed(1)} s.`,
-    { retryable: true }
-  ),
-  protocol: (target, detail) => new ActionFailure(
-    "protocol-error",
-    "Malformed HTTP response",
-    `${target} sent a response that is not valid HTTP (${detail}).`
-  ),
-  hostNotFound: (target, host, detail) => new ActionFailure(
-    "host-not-found",
-    "Host not found",
-    `${target}: the host name ${host} does not resolve (${detail}).`
-  ),
-  network: (target, detail, retryable) => new ActionFailure(
-    "network",
-    "Network error",
-    `The connection to ${target} failed (${detail}).`,
-    { retryable }
-  ),
-  tls: (target, detail) => new ActionFailure(
-    "tls",
-    "Certificate not trusted",
-    `The TLS connection to ${target} failed (${detail}); nothing was sent. The action always verifies certificates (NODE_TLS_REJECT_UNAUTHORIZED cannot switch that off); a corporate CA goes in NODE_EXTRA_CA_CERTS.`
-  ),
-  throughProxy: (proxyHost) => ` (through the proxy ${proxyHost})`,
-  tooLarge: (target, maxBytes, status) => new ActionFailure(
-    "response-too-large",
-    "Response too large",
-    `${target} sent more than ${Math.round(maxBytes / 1024)} KiB; the action reads at most that much and stopped.`,
-    { status }
-  ),
-  redirect: (target, status, where) => new ActionFailure(
-    "redirect-refused",
-    "Redirect refused",
-    `${target} answered ${status}, a redirect to ${where}. The action never follows redirects, so a credential cannot be re-sent to another place; point index-url at the final address.`,
-    { status }
-  ),
-  redirectWhere: { unnamed: "an unnamed location", unparseable: "an unparseable location", sameHost: " (same host)" },
-  proxyNotAUrl: () => new ActionFailure("proxy-invalid", "Unusable proxy setting", "The proxy URL in HTTP(S)_PROXY is not a valid URL."),
-  proxyScheme: (scheme) => new ActionFailure(
-    "proxy-invalid",
-    "Unusable proxy setting",
-    `The proxy URL in HTTP(S)_PROXY uses '${scheme}'; only http:// and https:// proxies are supported.`
-  ),
-  proxyRefused: (proxyHost, status, authority) => new ActionFailure(
-    "proxy-refused",
-    "The proxy refused the connection",
-    `The proxy ${proxyHost} answered ${status} to CONNECT ${authority}${status === 407 ? " (it wants credentials: put them in the proxy URL)" : ""}.`,
-    { retryable: status >= 500, status }
-  ),
-  // retries
-  gaveUp: (attempts, reason) => `(gave up after ${plural(attempts, "attempt")}: ${reason})`,
-  retryLimit: "retry limit reached",
-  pastDeadline: (totalMs) => `the next attempt would pass the ${Math.round(totalMs / 1e3)} s time limit`
+  }
 };
-var httpWords = {
+var said = {
+  make: (f) => new ActionFailure(f.code, f.title, f.message, { retryable: f.retryable, status: f.status, retryAfterMs: f.retryAfterMs }),
   isFailure: (err) => err instanceof ActionFailure,
-  deadline: failures.deadline,
-  timeout: failures.timeout,
-  protocol: failures.protocol,
-  hostNotFound: failures.hostNotFound,
-  network: failures.network,
-  tls: failures.tls,
-  tooLarge: failures.tooLarge,
-  redirect: failures.redirect,
-  redirectWhere: failures.redirectWhere,
-  proxyNotAUrl: failures.proxyNotAUrl,
-  proxyScheme: failures.proxyScheme,
-  proxyRefused: failures.proxyRefused,
-  viaProxy: (f, proxyHost) => f.withSuffix(failures.throughProxy(proxyHost))
+  withSuffix: (f, suffix) => f.withSuffix(suffix)
 };
+var httpWords = transportWords(said, "point index-url at the final address");
 var oidcWords = {
-  status: failures.oidcStatus,
-  noValue: failures.oidcNoValue,
-  notAJwt: failures.oidcNotAJwt,
-  wrongAudience: failures.oidcWrongAudience,
-  unusableUrl: failures.unusableOidcUrl,
+  ...oidcRequestWords(said, "the index", "the runner refused to issue an OIDC token for this job"),
   url: failures.url
 };
+var gitlabIdTokenWords = (variable, audience) => idTokenVariableWords(said, variable, { audience, expecter: "this index", destination: "the index" });
 var logs = {
   retrying: (f, attempt, delayMs) => `Attempt ${attempt} failed (${f.code}: ${f.message.split("\n")[0].replace(/\.$/, "")}); retrying in ${(delayMs / 1e3).toFixed(1)} s with a fresh OIDC token.`,
   askingAudience: (indexName, url) => `Asking ${indexName} for its trusted-publishing audience (${url})`,
@@ -631,9 +670,6 @@ var labels = {
   handedOver: (exported) => `It is available as the step output \`api-token\`${exported.length ? ` and, as asked, in ${exported.map(code).join(", ")}` : ""}.`
 };
 
-// src/mint/run.ts
-var import_node_fs4 = require("node:fs");
-
 // src/kit/inputs.ts
 function readInput(env, name) {
   const upper = name.toUpperCase();
@@ -735,7 +771,6 @@ function createHttp(deps, limits) {
     const remaining = limits.deadline - deps.now();
     if (remaining <= 0) throw say.deadline(req.target);
     const timeoutMs = Math.min(limits.requestTimeoutMs, remaining);
-    const clamped = timeoutMs < limits.requestTimeoutMs;
     const proxyRaw = proxyFor(req.url, deps.env);
     const proxy = proxyRaw === void 0 ? void 0 : parseProxyUrl(proxyRaw, say);
     if (proxy?.password) deps.redactor.add(safeDecode(proxy.password));
@@ -753,7 +788,7 @@ function createHttp(deps, limits) {
       const body = await readCapped(res, req, limits.maxBodyBytes, say);
       return { status: res.status, headers: firstHeaders(res.headers), body };
     } catch (err) {
-      const failure = timedOut !== void 0 && clamped ? say.deadline(req.target) : classify(err, req, timedOut, deps.redactor, say);
+      const failure = classify(err, req, timedOut, deps.redactor, say);
       const viaProxy = proxy && ["network", "host-not-found", "tls"].includes(failure.code);
       throw viaProxy ? say.viaProxy(failure, proxy.host) : failure;
     } finally {
@@ -1015,8 +1050,33 @@ async function discoverAudience(ctx, index) {
   return audience;
 }
 
-// src/mint/diagnose.ts
+// src/mint/context.ts
 var import_node_fs = require("node:fs");
+var MAX_EVENT_BYTES = 4 * 1024 * 1024;
+function readForkFlag(path) {
+  if (!path) return false;
+  try {
+    if ((0, import_node_fs.statSync)(path).size > MAX_EVENT_BYTES) return false;
+    const event = JSON.parse((0, import_node_fs.readFileSync)(path, "utf8"));
+    return event?.pull_request?.head?.repo?.fork === true;
+  } catch {
+    return false;
+  }
+}
+function readRunner(env) {
+  return {
+    eventName: env.GITHUB_EVENT_NAME || void 0,
+    fromFork: readForkFlag(env.GITHUB_EVENT_PATH),
+    actor: env.GITHUB_ACTOR || env.GITHUB_TRIGGERING_ACTOR || void 0,
+    serverUrl: env.GITHUB_SERVER_URL || void 0,
+    repository: env.GITHUB_REPOSITORY || void 0,
+    repositoryOwner: env.GITHUB_REPOSITORY_OWNER || void 0,
+    workflowRef: env.GITHUB_WORKFLOW_REF || void 0
+  };
+}
+
+// src/mint/diagnose.ts
+var import_node_fs2 = require("node:fs");
 var import_node_path = require("node:path");
 
 // node_modules/jose/dist/node/esm/runtime/base64url.js
@@ -1279,7 +1339,7 @@ function distProjects(dirs) {
   for (const dir of dirs) {
     let entries;
     try {
-      entries = (0, import_node_fs.readdirSync)((0, import_node_path.join)(dir, "dist"));
+      entries = (0, import_node_fs2.readdirSync)((0, import_node_path.join)(dir, "dist"));
     } catch {
       continue;
     }
@@ -1340,7 +1400,7 @@ async function mintToken(ctx, index, jwt) {
 }
 
 // src/kit/files.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_os = require("node:os");
 function renderKeyValues(entries) {
   const { prepareKeyValueMessage: prepareKeyValueMessage2 } = (init_file_command(), __toCommonJS(file_command_exports));
@@ -1359,11 +1419,11 @@ function appendAll(writes) {
   const done = [];
   for (const w of writes) {
     try {
-      const size = (0, import_node_fs2.statSync)(w.path).size;
-      (0, import_node_fs2.appendFileSync)(w.path, w.text, { encoding: "utf8" });
+      const size = (0, import_node_fs3.statSync)(w.path).size;
+      (0, import_node_fs3.appendFileSync)(w.path, w.text, { encoding: "utf8" });
       done.push({ path: w.path, size });
     } catch (err) {
-      for (const prior of done) (0, import_node_fs2.truncateSync)(prior.path, prior.size);
+      for (const prior of done) (0, import_node_fs3.truncateSync)(prior.path, prior.size);
       throw new FileWriteError(w.what, errnoOf(err));
     }
   }
@@ -1371,22 +1431,22 @@ function appendAll(writes) {
 function appendSummary(path, markdown) {
   if (!path) return;
   try {
-    (0, import_node_fs2.appendFileSync)(path, `${markdown}
+    (0, import_node_fs3.appendFileSync)(path, `${markdown}
 `, { encoding: "utf8" });
   } catch {
   }
 }
 function isFile(path) {
   try {
-    return (0, import_node_fs2.statSync)(path).isFile();
+    return (0, import_node_fs3.statSync)(path).isFile();
   } catch {
     return false;
   }
 }
 function unwritableReason(path) {
   try {
-    if (!(0, import_node_fs2.statSync)(path).isFile()) return "EISDIR";
-    (0, import_node_fs2.accessSync)(path, import_node_fs2.constants.W_OK);
+    if (!(0, import_node_fs3.statSync)(path).isFile()) return "EISDIR";
+    (0, import_node_fs3.accessSync)(path, import_node_fs3.constants.W_OK);
     return void 0;
   } catch (err) {
     return errnoOf(err) ?? "error";
@@ -1441,10 +1501,10 @@ function requireWritable(path, what) {
 var uploaderEnv2 = (t, token, uploadUrl) => uploaderEnv(t.tool, token, uploadUrl, { poetryRepository: t.poetryRepository });
 
 // src/kit/gitlab-ci.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 
 // src/kit/commands.ts
-init_utils();
+var { toCommandValue: toCommandValue2 } = (init_utils(), __toCommonJS(utils_exports));
 var PRINT_LIMITS = { log: 4e3, warning: 4e3, error: 2e4 };
 function createPrinter(io, redactor) {
   const out = (line) => io.write(neutralise(line));
@@ -1457,7 +1517,7 @@ function createPrinter(io, redactor) {
 }
 var neutralise = (line) => line.replace(/##\[/g, "## [");
 var logText = (text) => text.replace(/^(\s*)::/gm, "$1: :");
-var escapeData = (s) => toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeData = (s) => toCommandValue2(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 function command(name, message, properties = {}) {
   const props = Object.entries(properties).filter((e) => typeof e[1] === "string" && e[1] !== "").map(([k, v]) => `${k}=${escapeProperty(v)}`).join(",");
@@ -1492,33 +1552,33 @@ function shellExport(name, value) {
 }
 function writeShellEnvFile(path, variables) {
   const text = variables.map(([name, value]) => shellExport(name, value)).join("");
-  const fd = (0, import_node_fs3.openSync)(path, "r+");
+  const fd = (0, import_node_fs4.openSync)(path, "r+");
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) throw Object.assign(new Error("not a regular file"), { code: "EISDIR" });
     if (groupOrOtherBits(st.mode)) throw Object.assign(new Error("readable by others"), { code: "EPERM" });
     if (st.size !== 0) throw Object.assign(new Error("not empty"), { code: "EEXIST" });
-    (0, import_node_fs3.writeSync)(fd, text, 0, "utf8");
+    (0, import_node_fs4.writeSync)(fd, text, 0, "utf8");
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 function checkShellEnvFile(path) {
   if (!path) return "missing";
   let fd;
   try {
-    fd = (0, import_node_fs3.openSync)(path, "r+");
+    fd = (0, import_node_fs4.openSync)(path, "r+");
   } catch {
     return "missing";
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) return "missing";
     if (groupOrOtherBits(st.mode)) return "not-private";
     if (st.size !== 0) return "not-empty";
     return void 0;
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 
@@ -1536,9 +1596,7 @@ function gitlabIdTokenSource(env, audience) {
     source: variableOidcSource(env, variable, GITLAB_ISSUER),
     words: {
       ...oidcWords,
-      noValue: () => failures.gitlabNoIdToken(variable, audience),
-      notAJwt: () => failures.gitlabNotAJwt(variable),
-      wrongAudience: (got, wanted) => failures.gitlabWrongAudience(variable, got, wanted)
+      ...gitlabIdTokenWords(variable, audience)
     }
   };
 }
@@ -1554,21 +1612,6 @@ function gitlabHandOver(path, minted, targets, uploadUrl) {
 }
 function gitlabExportedNames(targets, uploadUrl) {
   return targets.length > 0 ? targets.flatMap((t) => uploaderEnv(t.tool, "", uploadUrl, { poetryRepository: t.poetryRepository })).map((v) => v.name) : [GITLAB_DEFAULT_OUTPUTS.token, GITLAB_DEFAULT_OUTPUTS.expires];
-}
-
-// src/kit/markdown.ts
-function mdText(text) {
-  return text.replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function mdCodeCell(text) {
-  return text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
-}
-var codeSpan = (text) => `\`${mdCodeCell(text)}\``;
-var prose = (s) => s.split(/(`[^`\n]*`)/).map((part, i) => i % 2 === 1 ? part : mdText(part)).join("");
-function literalBlock(text) {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  return [fence, text, fence].join("\n");
 }
 
 // src/mint/report.ts
@@ -1684,6 +1727,9 @@ var Redactor = class {
 };
 
 // src/kit/retry.ts
+function gaveUpNote(attempts, why, totalMs) {
+  return retryWords.gaveUp(attempts, why === "limit" ? retryWords.retryLimit : retryWords.pastDeadline(totalMs));
+}
 var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function retryDelayMs(failure, retryIndex, timing, random) {
   const base = timing.backoffMs[Math.min(retryIndex, timing.backoffMs.length - 1)] ?? 0;
@@ -1696,10 +1742,12 @@ async function withRetries(attempt, timing, deadline, hooks) {
     try {
       return await attempt(n);
     } catch (err) {
-      if (!hooks.isFailure(err) || !err.retryable) throw err;
-      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, "limit");
+      if (!hooks.isFailure(err)) throw err;
+      if (err.code === OUT_OF_TIME) throw hooks.gaveUp(err, n, "deadline");
+      if (!err.retryable) throw err;
       const delay = retryDelayMs(err, n - 1, timing, hooks.random);
       if (hooks.now() + delay >= deadline) throw hooks.gaveUp(err, n, "deadline");
+      if (n > timing.backoffMs.length) throw hooks.gaveUp(err, n, "limit");
       hooks.onRetry(err, n, delay);
       await hooks.sleep(delay);
     }
@@ -1826,28 +1874,6 @@ function safeIndex(env) {
     return resolveIndexUrl("");
   }
 }
-var MAX_EVENT_BYTES = 4 * 1024 * 1024;
-function readForkFlag(path) {
-  if (!path) return false;
-  try {
-    if ((0, import_node_fs4.statSync)(path).size > MAX_EVENT_BYTES) return false;
-    const event = JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
-    return event?.pull_request?.head?.repo?.fork === true;
-  } catch {
-    return false;
-  }
-}
-function readRunner(env) {
-  return {
-    eventName: env.GITHUB_EVENT_NAME || void 0,
-    fromFork: readForkFlag(env.GITHUB_EVENT_PATH),
-    actor: env.GITHUB_ACTOR || env.GITHUB_TRIGGERING_ACTOR || void 0,
-    serverUrl: env.GITHUB_SERVER_URL || void 0,
-    repository: env.GITHUB_REPOSITORY || void 0,
-    repositoryOwner: env.GITHUB_REPOSITORY_OWNER || void 0,
-    workflowRef: env.GITHUB_WORKFLOW_REF || void 0
-  };
-}
 var DEFAULT_TIMING = {
   requestTimeoutMs: 1e4,
   totalTimeoutMs: 6e4,
@@ -1859,7 +1885,7 @@ function withRetries2(attempt, timing, deadline, hooks) {
     ...hooks,
     isFailure: (err) => err instanceof ActionFailure,
     gaveUp: (f, attempts, why) => {
-      const note = failures.gaveUp(attempts, why === "limit" ? failures.retryLimit : failures.pastDeadline(timing.totalTimeoutMs));
+      const note = gaveUpNote(attempts, why, timing.totalTimeoutMs);
       return f.withSuffix(`
 ${note}`, { retryable: false, retryNote: note });
     }

@@ -2,30 +2,18 @@
  * The emulated GitHub Actions OIDC issuer (token.actions.githubusercontent.com) on its own listener:
  * discovery, JWKS and the token endpoint a job reaches through ACTIONS_ID_TOKEN_REQUEST_URL.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
-import { epochSeconds, type Clock } from '../clock';
+import { subjectOf } from './runner-claims';
+import { epochSeconds } from '../clock';
 import { sendJson } from '../http';
-import { patchClaims, subjectOf, type ClaimSet } from './runner-claims';
+import { hasRequestToken, sendJwks, signIdToken, type ClaimSet, type IssuerState } from '../oidc/issuer-core';
 import type { Route } from '../types';
+
+export { generateIssuerKeys, type IssuerKeys, type IssuerState } from '../oidc/issuer-core';
 
 /** GitHub's tokens live 5 minutes and are back-dated 5 minutes (nbf = iat - 300). */
 const JWT_LIFETIME_SECONDS = 300;
-
-export interface IssuerKeys {
-  readonly kid: string;
-  readonly privateKey: KeyLike;
-  readonly publicJwk: JWK;
-}
-
-export async function generateIssuerKeys(): Promise<IssuerKeys> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
-  const kid = randomBytes(16).toString('hex');
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-  return { kid, privateKey, publicJwk };
-}
 
 export function oidcRouteOf(method: string, path: string): Route | undefined {
   if (method !== 'GET') return undefined;
@@ -33,15 +21,6 @@ export function oidcRouteOf(method: string, path: string): Route | undefined {
   if (path === '/.well-known/jwks') return 'jwks';
   if (path === '/token') return 'oidc-token';
   return undefined;
-}
-
-export interface IssuerState {
-  issuer: string;
-  keys: IssuerKeys;
-  requestToken: string;
-  clock: Clock;
-  claims(): ClaimSet;
-  onIssued(jwt: string): void;
 }
 
 /** Sign a JWT for `audience` with the current runner claims, as GitHub would for this job. */
@@ -56,13 +35,7 @@ export async function issueJwt(state: IssuerState, audience: string): Promise<st
     nbf: now - JWT_LIFETIME_SECONDS,
     exp: now + JWT_LIFETIME_SECONDS,
   };
-  // Runner claims come last so a test can override (or, with undefined, delete) even the standard ones.
-  const payload = patchClaims(standard, state.claims());
-  const jwt = await new SignJWT(payload)
-    .setProtectedHeader({ alg: 'RS256', kid: state.keys.kid, typ: 'JWT' })
-    .sign(state.keys.privateKey);
-  state.onIssued(jwt);
-  return jwt;
+  return signIdToken(state, standard);
 }
 
 export async function handleOidc(state: IssuerState, route: Route, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -83,12 +56,10 @@ export async function handleOidc(state: IssuerState, route: Route, req: Incoming
     return;
   }
   if (route === 'jwks') {
-    sendJson(res, 200, { keys: [state.keys.publicJwk] });
+    sendJwks(state, res);
     return;
   }
-  const auth = req.headers.authorization ?? '';
-  const match = /^bearer\s+(.+)$/i.exec(auth);
-  if (!match || match[1].trim() !== state.requestToken) {
+  if (!hasRequestToken(state, req)) {
     sendJson(res, 401, { message: 'Bad credentials: a valid ACTIONS_ID_TOKEN_REQUEST_TOKEN is required' });
     return;
   }

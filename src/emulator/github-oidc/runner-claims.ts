@@ -2,6 +2,7 @@
  * The runner context the emulated GitHub issuer signs: plausible defaults (a push of tag v1.0.0 in
  * octo-org/demo, publish job in environment `pypi`), overridable per config and per test.
  */
+import type { ClaimSet } from '../oidc/issuer-core';
 import type { RunnerClaims } from '../types';
 
 const SHA = '8f4b2e1c9d3a7b6e5f4a3c2b1d0e9f8a7b6c5d4e';
@@ -57,17 +58,7 @@ export function runnerClaimsFrom(overrides: Partial<RunnerClaims>): RunnerClaims
   return claims;
 }
 
-export type ClaimSet = Record<string, unknown>;
-
-/** Merge `patch` into `claims`; a key whose value is `undefined` is removed. */
-export function patchClaims(claims: ClaimSet, patch: Record<string, unknown>): ClaimSet {
-  const next: ClaimSet = { ...claims };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete next[key];
-    else next[key] = value;
-  }
-  return next;
-}
+export type { ClaimSet } from '../oidc/issuer-core';
 
 /** GitHub's `sub`: environment first, then pull request, then the ref. */
 export function subjectOf(claims: ClaimSet): string {

@@ -6,13 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-// eslint-disable-next-line import/no-extraneous-dependencies -- bundled into lib/emulator/cli.cjs by esbuild
-import { SignJWT } from 'jose';
 import { gitlabSubjectOf } from './job-claims';
-import { epochSeconds, type Clock } from '../clock';
-import type { IssuerKeys } from '../github-oidc/issuer';
-import { patchClaims, type ClaimSet } from '../github-oidc/runner-claims';
+import { epochSeconds } from '../clock';
 import { sendJson } from '../http';
+import { hasRequestToken, sendJwks, signIdToken, type ClaimSet, type IssuerState } from '../oidc/issuer-core';
 import type { Route } from '../types';
 
 /** Path prefix of the GitLab issuer on the OIDC listener. */
@@ -29,34 +26,22 @@ export function gitlabRouteOf(method: string, path: string): Route | undefined {
   return undefined;
 }
 
-export interface GitlabIssuerState {
-  issuer: string;
-  keys: IssuerKeys;
-  requestToken: string;
-  clock: Clock;
-  claims(): ClaimSet;
-  onIssued(jwt: string): void;
-}
+/** The GitLab issuer's state: the shared issuer core's (its own key, the same request token). */
+export type GitlabIssuerState = IssuerState;
 
 /** One `id_tokens` entry: a JWT for `audience` with the job's claims, as the runner receives it. */
 export async function issueGitlabIdToken(state: GitlabIssuerState, audience: string): Promise<string> {
   const now = epochSeconds(state.clock);
-  const job = state.claims();
   const standard: ClaimSet = {
     jti: randomUUID(),
     iss: state.issuer,
     iat: now,
     nbf: now - 5,
     exp: now + ID_TOKEN_LIFETIME_SECONDS,
-    sub: gitlabSubjectOf(job),
+    sub: gitlabSubjectOf(state.claims()),
     aud: audience,
   };
-  const payload = patchClaims(standard, job);
-  const jwt = await new SignJWT(payload)
-    .setProtectedHeader({ alg: 'RS256', kid: state.keys.kid, typ: 'JWT' })
-    .sign(state.keys.privateKey);
-  state.onIssued(jwt);
-  return jwt;
+  return signIdToken(state, standard);
 }
 
 export async function handleGitlabOidc(state: GitlabIssuerState, route: Route, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -76,11 +61,10 @@ export async function handleGitlabOidc(state: GitlabIssuerState, route: Route, r
     return;
   }
   if (route === 'jwks') {
-    sendJson(res, 200, { keys: [state.keys.publicJwk] });
+    sendJwks(state, res);
     return;
   }
-  const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  if (!match || match[1].trim() !== state.requestToken) {
+  if (!hasRequestToken(state, req)) {
     sendJson(res, 401, { message: '401 Unauthorized: the emulator\'s request token is required' });
     return;
   }

@@ -4,10 +4,12 @@
  * exactly when they attest), nothing runs after the upload, no project code in a publish job, tools only from the
  * hash-locked sets, images pinned by digest, jobs only for release tags, no caches. Refusals in our words.
  */
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { gitlabSchemaFindings } from './pipeline-lint';
 import { BuildTool, PypiGitlabRelease, PypiGitlabReleaseOptions, PypiIndex, Uploader } from '../../../src';
-import { FLAVOURS, PythonFlavour, pythonProject, synth } from '../projects';
+import { FLAVOURS, PythonFlavour, pythonProject, synth, tempOutdir } from '../projects';
 
 type Job = {
   stage: string;
@@ -33,10 +35,9 @@ const VARIANTS: Array<{ label: string; options: () => Partial<PypiGitlabReleaseO
   { label: 'continue without attestations, custom tags', options: () => ({ continueWithoutAttestations: true, tagPattern: '/^release-[0-9]+$/' }) },
 ];
 
-function refusal(flavour: PythonFlavour, build: string, upload: string): RegExp | undefined {
+function refusal(flavour: PythonFlavour, build: string): RegExp | undefined {
   if (build === 'POETRY' && flavour !== 'poetry') return /BuildTool\.POETRY builds poetry projects only/;
   if (flavour === 'pip' && build === 'HATCH') return /BuildTool\.HATCH needs a pyproject.toml/;
-  if (flavour === 'pip' && ['POETRY', 'PDM'].includes(upload)) return new RegExp(`Uploader\\.${upload} reads the project's name and version from pyproject.toml`);
   return undefined;
 }
 
@@ -67,7 +68,14 @@ function violations(doc: Record<string, Job>, attesting: boolean): string[] {
     if (!job.needs?.some((n) => n.job === 'build')) out.push(`${name}: does not take dist/ from the build job`);
     const lines = job.script;
     const last = lines[lines.length - 1];
-    if (!/^\(\. "\$PYPI_MINT_OUTPUT" && rm -f "\$PYPI_MINT_OUTPUT" && (\(cd [^)]+ && )?exec /.test(last)) out.push(`${name}: the upload is not the last line`);
+    if (!/^\(\. "\$PYPI_MINT_OUTPUT" && rm -f "\$PYPI_MINT_OUTPUT" && cd "\$\{TMPDIR:-\/tmp\}\/pypi-mint-upload-\$CI_JOB_ID" && exec [^()]+\)$/.test(last)) {
+      out.push(`${name}: the upload is not the last line, or not in the scratch directory`);
+    }
+    const scratch = lines[lines.length - 4] ?? '';
+    if (!scratch.startsWith('rm -rf "${TMPDIR:-/tmp}/pypi-mint-upload-$CI_JOB_ID" && mkdir ') || !/^ln -s "\$CI_PROJECT_DIR\/([a-z0-9/_-]+\/)?dist" /m.test(scratch)
+      || /pyproject\.toml/.test(scratch) !== ['poetry', 'pdm'].some((t) => last.includes(`exec ${t} `))) {
+      out.push(`${name}: the scratch directory is not made right before the mint`);
+    }
     if (lines[lines.length - 2] !== 'node .gitlab/pypi-mint/mint.cjs' || lines[lines.length - 3] !== 'export PYPI_MINT_OUTPUT="$(mktemp)"') out.push(`${name}: mint not right before the upload`);
     if (lines.some((l) => /\b(uv build|pyproject-build|poetry build|hatch build|pdm build|flit build|maturin (build|sdist)|pip install \.|uv sync|poetry install|version\.py)\b/.test(l))) {
       out.push(`${name}: runs project code`);
@@ -79,7 +87,7 @@ function violations(doc: Record<string, Job>, attesting: boolean): string[] {
 }
 
 describe.each(CELLS)('$flavour project, BuildTool.$build, Uploader.$upload, $variant.label', ({ flavour, build, upload, variant }) => {
-  const expected = refusal(flavour, build, upload);
+  const expected = refusal(flavour, build);
   const make = () => {
     const project = pythonProject(flavour);
     new PypiGitlabRelease(project, {
@@ -125,6 +133,22 @@ describe('refusals', () => {
     [{ projectPath: 'octo-group/demo', tagPattern: 'v*' }, /is not a GitLab CI regular expression/],
     [{ projectPath: 'octo-group/demo', uploader: Uploader.HATCH, attestations: true }, /attestations: true needs an uploader/],
   ] as Array<[PypiGitlabReleaseOptions, RegExp]>)('%j', (options, message) => expect(release(options)).toThrow(message));
+
+  test('a self-managed GitLab origin is refused, saying why and what to do instead', () => {
+    const outdir = tempOutdir();
+    mkdirSync(join(outdir, '.git'));
+    writeFileSync(join(outdir, '.git', 'config'), '[remote "origin"]\n\turl = git@gitlab.example.com:octo-group/demo.git\n');
+    expect(() => new PypiGitlabRelease(pythonProject('uv', { outdir }))).toThrow(/the git origin remote is on gitlab\.example\.com, not gitlab\.com: PyPI trusts GitLab CI\/CD pipelines that run on gitlab\.com only .*could never publish\. Release from a gitlab\.com project/);
+    // a mirror whose pipelines run on gitlab.com says so with projectPath
+    expect(() => new PypiGitlabRelease(pythonProject('uv', { outdir }), { projectPath: 'octo-group/demo' })).not.toThrow();
+  });
+
+  test('the host of a remote, in each URL form git accepts', () => {
+    const { remoteHost } = jest.requireActual('../../../src/component/gitlab-release');
+    expect(['https://oauth2:x@GitLab.Example.com/g/p.git', 'ssh://git@gitlab.example.com:2222/g/p.git', 'git@gitlab.example.com:g/p.git']
+      .map(remoteHost)).toEqual(['gitlab.example.com', 'gitlab.example.com', 'gitlab.example.com']);
+    expect(remoteHost('/srv/repos/p.git')).toBeUndefined();
+  });
 
   test('the project is found from a gitlab.com origin remote', () => {
     const { gitlabProjectFromUrl } = jest.requireActual('../../../src/component/gitlab-release');
