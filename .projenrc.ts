@@ -43,7 +43,7 @@ const project = new cdk.JsiiProject({
   devDeps: [
     'projen@0.103.25',
     'constructs@10.8.1',
-    // test/support/sequencer.js extends jest's default order (the version jest itself uses)
+    // test/support/sequencer.cjs extends jest's default order (the version jest itself uses)
     '@jest/test-sequencer@^30.5.2',
     // the mint action (bundled into action/index.cjs; never a runtime dependency of the package)
     '@actions/core@^3.0.1',
@@ -105,8 +105,6 @@ const project = new cdk.JsiiProject({
       maxWorkers: 2,
       testSequencer: '<rootDir>/test/support/sequencer.cjs',
       setupFilesAfterEnv: ['<rootDir>/test/support/leak-guard.ts'],
-      // the end-to-end suites first: a clean clone has no timings, and the largest file first may start one last
-      testSequencer: '<rootDir>/test/support/sequencer.js',
       // @actions/core 3 (and its http-client) ship ESM only: map to their files and let ts-jest transpile them.
       // @actions/core 3 ships ESM only and hides lib/ behind "exports": the action imports the few lib/ modules it
       // needs (never lib/core.js, which pulls in all of undici); jest maps them to the files and ts-jest transpiles.
