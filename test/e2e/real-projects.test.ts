@@ -210,12 +210,14 @@ test.concurrent.each(PROJECTS)('$name $version ($backend): adopted by docs/adopt
 }, 1_800_000);
 
 /**
- * The mistakes run as soon as iniconfig is adopted, beside the other adoptions. The two rehearsals only read the
- * repository; the name mismatch rewrites .projenrc.ts (the rehearsals would refuse the changed working tree), so it
- * waits for them and puts the file back.
+ * The mistakes users make, rehearsed on iniconfig once it is adopted: in the same concurrent group as the adoptions
+ * (jest runs a describe block's concurrent tests only after the group before it), so they run beside the adoptions
+ * still going on. The two rehearsals only read the repository; the name mismatch rewrites .projenrc.ts (the
+ * rehearsals would refuse the changed working tree), so it waits for them and puts the file back.
  */
-describe('the mistakes users make, rehearsed (iniconfig, once adopted above)', () => {
+{
   const p = PROJECTS[1];
+  const mistake = (title: string) => `iniconfig, a mistake users make: ${title}`;
   const rehearsals: Array<Promise<unknown>> = [];
   const track = <T>(work: Promise<T>): Promise<T> => {
     rehearsals.push(work.catch(() => undefined));
@@ -234,21 +236,21 @@ describe('the mistakes users make, rehearsed (iniconfig, once adopted above)', (
     });
   }
 
-  test.concurrent('a tag on the wrong commit: refused, saying the workflow is not there', async () => {
+  test.concurrent(mistake('a tag on the wrong commit: refused, saying the workflow is not there'), async () => {
     if (!ready) return;
     const r = await track(rehearse('--tag', BEFORE_TAG));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/release\.yml/);
   }, 1_800_000);
 
-  test.concurrent('a publisher registered with another workflow and environment: the mint step fails with PyPI\'s reason', async () => {
+  test.concurrent(mistake('a publisher registered with another workflow and environment: the mint step fails with PyPI\'s reason'), async () => {
     if (!ready) return;
     const r = await track(rehearse('--tag', `v${p.version}`, '--publisher', `octo-org/${p.name}:publish.yml@release`));
     expect(r.status).toBe(1);
     expect(r.output).toMatch(/publisher/i);
   }, 600_000);
 
-  test.concurrent('a name that is not the project\'s: synth refuses, naming both and where each came from', async () => {
+  test.concurrent(mistake('a name that is not the project\'s: synth refuses, naming both and where each came from'), async () => {
     if (!ready) return;
     const dir = await adopted.get(p.name)!.promise;
     await new Promise((r) => setImmediate(r)); // the two rehearsals above have started (and registered) by now
@@ -263,4 +265,4 @@ describe('the mistakes users make, rehearsed (iniconfig, once adopted above)', (
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain('"iniconfig" (pyproject.toml [project].name) and "ini-config-tools" (projen\'s `name` in .projenrc)');
   }, 600_000);
-});
+}
