@@ -11,6 +11,9 @@
   version.py check DIST
       Every wheel and sdist in DIST has the version the tag names (PEP 440, normalised). Not on a tag: a notice.
 
+Failures and notices are workflow commands (`::error title=...::...`) on GitHub; in a GitLab job (GITLAB_CI=true),
+where those would show as text, they are plain lines: `ERROR: <title>`, then the message (naming the file it is about).
+
 Versions follow PEP 440 as the `packaging` library reads them: the pattern is packaging's VERSION_PATTERN,
 normalisation is str(packaging.version.Version(...)) and equality is Version equality (1.2 == 1.2.0).
 """
@@ -236,7 +239,18 @@ class Failure(Exception):
         self.title, self.message, self.file = title, message, file
 
 
+def in_gitlab():
+    """A GitLab job (GitLab sets GITLAB_CI; a GitHub runner that happens to carry it is still GitHub)."""
+    return os.environ.get("GITLAB_CI") == "true" and os.environ.get("GITHUB_ACTIONS") != "true"
+
+
 def annotate(kind, title, message, file=None):
+    if in_gitlab():
+        # GitLab's log shows workflow commands as text: plain lines, as the shipped steps print there (the file
+        # first, unless the message names it already)
+        where = f"{file}: " if file and file not in message else ""
+        print(f"{kind.upper()}: {title}\n{where}{message}", flush=True)
+        return
     where = f"file={escape_property(file)}," if file else ""
     print(f"::{kind} {where}title={escape_property(title)}::{escape_data(message)}", flush=True)
 
@@ -250,7 +264,7 @@ def set_output(name, value):
 
 def ref():
     env = os.environ
-    if env.get("GITLAB_CI") == "true" and env.get("GITHUB_ACTIONS") != "true":
+    if in_gitlab():
         # a GitLab job: CI_COMMIT_TAG is set only in pipelines for a tag
         tag = env.get("CI_COMMIT_TAG", "")
         return env.get("CI_PIPELINE_SOURCE", "this"), "tag" if tag else "branch", tag or env.get("CI_COMMIT_REF_NAME", "")

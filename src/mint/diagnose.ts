@@ -117,8 +117,10 @@ function diagnoseGitlab(input: DiagnosisInput): Diagnosis[] {
   const has = (code: string) => failure?.indexErrors.some((e) => e.code === code) ?? false;
   const mentions = (text: RegExp) => failure?.indexErrors.some((e) => text.test(e.description)) ?? false;
   const iss = claimText(claims, 'iss');
-  if (mentions(/unknown trusted publishing issuer/i) || (iss !== undefined && iss !== GITLAB_ISSUER && input.index.kind !== 'custom')) {
-    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER));
+  // (a job the step itself refused for its instance has the whole story in the failure)
+  if (failure?.code !== 'gitlab-untrusted-instance'
+    && (mentions(/unknown trusted publishing issuer/i) || (iss !== undefined && iss !== GITLAB_ISSUER && input.index.kind !== 'custom'))) {
+    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER, input.index.displayName));
   }
   if (has('invalid-token')) out.push(explanations.tokenNotAccepted(input.audienceInput, input.index.displayName));
   if (has('invalid-reuse-token')) out.push(explanations.gitlabReusedToken());

@@ -7,10 +7,11 @@
  * as the index says it was used.
  */
 import { MintedToken } from './exchange';
-import type { ExportTarget } from './inputs';
+import type { ExportTarget, IndexEndpoints } from './inputs';
 import { ActionFailure, failures, gitlabIdTokenWords, oidcWords } from './messages';
 import { checkShellEnvFile, writeShellEnvFile } from '../kit/gitlab-ci';
-import { variableOidcSource, type OidcSource, type OidcWords } from '../kit/oidc';
+import { isLoopbackHost } from '../kit/inputs';
+import { claimText, variableOidcSource, type Claims, type OidcSource, type OidcWords } from '../kit/oidc';
 import { GITLAB_ID_TOKEN_VARIABLES, GITLAB_ISSUER, GITLAB_MINT_OUTPUT_VARIABLE, uploaderEnv } from '../pypi';
 
 type Env = Record<string, string | undefined>;
@@ -24,6 +25,37 @@ export function gitlabOutputPath(env: Env): string {
   const problem = checkShellEnvFile(path);
   if (problem) throw failures.gitlabOutputFile(GITLAB_MINT_OUTPUT_VARIABLE, problem);
   return path!;
+}
+
+/** The one GitLab instance PyPI's GitLab publishers trust (gitlab.com). */
+const GITLAB_HOST = new URL(GITLAB_ISSUER).host;
+
+type Index = Pick<IndexEndpoints, 'displayName' | 'loopback'>;
+
+/**
+ * PyPI trusts GitLab ID tokens from gitlab.com only, so a job on a self-managed instance is refused here, before
+ * anything is sent, rather than by the index in words that do not say why. First the job's CI_SERVER_HOST (before the
+ * token is read), then the token's `iss` (before the exchange). A loopback host or issuer passes only for a loopback
+ * index (the emulator), as the audience check lets the emulator through: a job that sends to a real index never does.
+ */
+export function checkGitlabServerHost(env: Env, index: Index): void {
+  const host = env.CI_SERVER_HOST?.trim() ?? '';
+  if (host === '' || host.toLowerCase() === GITLAB_HOST || (index.loopback && isLoopbackHost(host))) return;
+  throw failures.gitlabUntrustedInstance('CI_SERVER_HOST', host.slice(0, 200), index.displayName, GITLAB_ISSUER);
+}
+
+/** The ID token's issuer: gitlab.com's, or (for a loopback index only) a loopback http(s) URL. See checkGitlabServerHost. */
+export function checkGitlabIssuer(claims: Claims, index: Index): void {
+  const iss = claimText(claims, 'iss') ?? '';
+  if (iss === GITLAB_ISSUER) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(iss);
+  } catch {
+    url = undefined;
+  }
+  if (index.loopback && url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname)) return;
+  throw failures.gitlabUntrustedInstance('iss', iss === '' ? '(none)' : iss.slice(0, 200), index.displayName, GITLAB_ISSUER);
 }
 
 /**

@@ -22,6 +22,13 @@ export const OUR_LINKS = [TROUBLESHOOTING, PERMISSIONS_DOCS, STATUS_PAGE, GITLAB
 /** A value inside a code span, on one line and without the backtick that could close the span early. */
 export const code = (value: string) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
+/** Why a self-managed GitLab instance cannot mint, and what to do instead (docs/gitlab.md, "Self-managed GitLab"). */
+const selfManagedWhy = (indexName: string, gitlabIssuer: string) => `${indexName} trusts GitLab CI/CD ID tokens from ` +
+  `${gitlabIssuer} only: its GitLab publishers expect gitlab.com in the token's \`ci_config_ref_uri\`, so it refuses ` +
+  'a self-managed instance\'s tokens, and Sigstore\'s public Fulcio certifies no self-managed instance either.';
+const SELF_MANAGED_WHAT_TO_DO = 'Release from a gitlab.com project instead (a mirror of the repository on gitlab.com, ' +
+  'with PypiGitlabRelease\'s projectPath set to its path), or publish with an API token from a job of your own.';
+
 // --- failures --------------------------------------------------------------------------------------------------
 
 /** One entry of PyPI's 422 body: `{"errors": [{"code": "...", "description": "..."}]}`. */
@@ -36,6 +43,7 @@ export type FailureCode =
   | 'missing-id-token-permission'
   | 'missing-github-output'
   | 'missing-mint-output'
+  | 'gitlab-untrusted-instance'
   | 'invalid-input'
   | 'invalid-index-url'
   | 'audience-disabled'
@@ -136,6 +144,11 @@ export const failures = {
         : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through ` +
     `a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` ` +
     'just before this step. Nothing was requested.'),
+  gitlabUntrustedInstance: (source: 'CI_SERVER_HOST' | 'iss', value: string, indexName: string, gitlabIssuer: string) =>
+    new ActionFailure('gitlab-untrusted-instance', 'This GitLab instance cannot publish to PyPI',
+      `${source === 'iss' ? `This job's ID token was issued by ${code(value)}` : `This job runs on ${code(value)} (CI_SERVER_HOST)`}, ` +
+      `not ${new URL(gitlabIssuer).host}. ${selfManagedWhy(indexName, gitlabIssuer)} ${SELF_MANAGED_WHAT_TO_DO} ` +
+      'Nothing was sent to the index.'),
   missingIdToken: (missing: readonly string[]) => new ActionFailure('missing-id-token-permission', 'No OIDC token available',
     `GitHub gave this job no way to request an OIDC token (${missing.join(' and ')} not set).`),
 
@@ -309,12 +322,11 @@ export const explanations = {
       '(its `jti`). This job\'s token was already exchanged (an earlier attempt whose answer was lost, or another ' +
       'command of this job), and no fresh one can be had inside the job. Retry the job: the new job gets a new token.'],
   }),
-  gitlabUntrustedIssuer: (iss: string | undefined, gitlabIssuer: string): Explanation => ({
+  gitlabUntrustedIssuer: (iss: string | undefined, gitlabIssuer: string, indexName: string): Explanation => ({
     id: 'gitlabUntrustedIssuer',
     title: 'GitLab instance not trusted by this index',
-    text: [`This job's ID token comes from ${iss ? code(iss) : 'an unknown issuer'}. PyPI trusts ${code(gitlabIssuer)}; a ` +
-      'self-managed GitLab instance must first be added as a custom OIDC issuer of the PyPI organisation that owns the ' +
-      'project (organisation settings), and its publishers registered with that issuer.'],
+    text: [`This job's ID token comes from ${iss ? code(iss) : 'an unknown issuer'}. ${selfManagedWhy(indexName, gitlabIssuer)} ` +
+      SELF_MANAGED_WHAT_TO_DO],
   }),
   gitlabEnvironmentMismatch: (environment: string | undefined): Explanation => ({
     id: 'gitlabEnvironmentMismatch',

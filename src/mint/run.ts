@@ -9,7 +9,7 @@ import { readRunner, type Context } from './context';
 import { diagnose, distProjects, runWarnings } from './diagnose';
 import { mintToken } from './exchange';
 import { handOver, prepareHandOver, requireOutputFile } from './export';
-import { gitlabExportedNames, gitlabHandOver, gitlabIdTokenSource, gitlabOutputPath } from './gitlab';
+import { checkGitlabIssuer, checkGitlabServerHost, gitlabExportedNames, gitlabHandOver, gitlabIdTokenSource, gitlabOutputPath } from './gitlab';
 import { ActionInputs, readInputs, resolveIndexUrl } from './inputs';
 import { ActionFailure, failures, httpWords, logs, oidcWords } from './messages';
 import { Claims, claimText } from './oidc';
@@ -70,10 +70,12 @@ export async function runAction(env: Env, io: Io, timing?: Partial<Timing>): Pro
       inputs = readInputs(env);
       const index = inputs.index;
       const targets = inputs.exportEnv;
+      checkGitlabServerHost(env, index);
       const audience = await withRetries(() => audienceFor(ctx, index, inputs!.audience), t, deadline, retry);
       const { source, words } = gitlabIdTokenSource(env, audience);
       const idToken = await requestOidcToken(source, audience, { redactor, print, words });
       claims = idToken.claims;
+      checkGitlabIssuer(claims, index);
       print.log(logs.gotGitlabIdToken(claimText(claims, 'project_path') ?? '?', pipelineFilepath(claimText(claims, 'ci_config_ref_uri')) ?? '?',
         source.name, index.mintUrl.href));
       // the job's one token: a retry resends it, and a reuse answer ends the run (no fresh token inside the job)

@@ -7,7 +7,7 @@
  * same checks as for GitHub: each index serves every built file with its sha256, the provenance verifies with
  * pypi-attestations for `https://gitlab.com/<namespace>/<project>`, and the version installs and imports.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { rehearseGitlabPipeline, ruleMatches, type GitlabJob, type GitlabJobRun } from './gitlab';
@@ -15,8 +15,7 @@ import * as leaks from './leaks';
 import { prepareMachine } from './machine';
 import { MESSAGES } from './messages';
 import {
-  fileAtCommit, installAndImport, pristineClone, RehearsalRefusal, repositoryRoot, sha256, simpleLinks, tagCommit, topLevelModules,
-  verifyProvenance, type IndexVerdict, type RehearsalIndex,
+  checkRelease, fileAtCommit, pristineClone, RehearsalRefusal, repositoryRoot, sayVerdict, tagCommit, type IndexVerdict, type RehearsalIndex,
 } from './rehearse';
 import { keepTempDirs, tempDir } from './temp-dirs';
 import { startEmulator, type Emulator } from '../emulator';
@@ -170,80 +169,32 @@ export async function rehearseGitlab(opts: RehearseGitlabOptions): Promise<Gitla
     }
 
     // the checks a user makes after a release
-    say();
-    say('Checks:');
-    const build = runs.find((r) => r.name === 'build');
     const distPath = jobs.build?.artifacts?.paths?.[0];
-    const distDir = build?.workspace !== undefined && distPath !== undefined ? join(build.workspace, distPath) : undefined;
-    let built: Array<{ filename: string; path: string; sha256: string }> = [];
-    try {
-      built = distDir === undefined ? [] : readdirSync(distDir).filter((f) => !f.startsWith('.') && statSync(join(distDir, f)).isFile())
-        .map((f) => ({ filename: f, path: join(distDir, f), sha256: sha256(join(distDir, f)) }));
-    } catch {
-      built = [];
-    }
-    if (built.length === 0) say('  ✗ no distributions were built (the build job\'s artifact is empty or missing)');
-    const wheel = built.find((f) => f.filename.endsWith('.whl'));
-    const version = wheel?.filename.split('-')[1] ?? built[0]?.filename.replace(/\.(tar\.gz|zip)$/, '').split('-').pop();
-    const identity = `https://gitlab.com/${opts.gitlabProject}`;
-    const checkDir = join(work, 'checks');
-    mkdirSync(checkDir, { recursive: true });
-    const indexVerdicts: IndexVerdict[] = [];
-    for (const index of opts.indexes) {
-      const emulator = emulators.get(index.name)!;
-      const links = await simpleLinks(emulator.simpleUrl, opts.project);
-      const files: IndexVerdict['files'] = [];
-      for (const f of built) {
-        const link = links.find((l) => l.filename === f.filename);
-        const served = link !== undefined;
-        const sha256Matches = link?.sha256 === f.sha256;
-        let provenance: IndexVerdict['files'][number]['provenance'] = 'not checked';
-        let detail = '';
-        if (!tokens.get(index.name)!.attests) {provenance = 'not attested';} else if (served && version !== undefined) {
-          const v = await verifyProvenance(machine, emulator, opts.project, version, f.path, identity, checkDir);
-          provenance = v.ok ? 'verified' : 'failed';
-          detail = v.ok ? '' : ` (${v.detail})`;
-        }
-        files.push({ filename: f.filename, served, sha256Matches, provenance });
-        const ok = served && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
-        say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${f.filename} ${served ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
-          `; provenance ${provenance === 'verified' ? `verified for ${identity}` : provenance}${detail}`);
-      }
-      indexVerdicts.push({ index: index.name, files });
-    }
-
-    let installed: GitlabRehearsalResult['installed'];
-    const allServed = built.length > 0 && indexVerdicts.every((v) => v.files.every((f) => f.served && f.sha256Matches));
-    if (allServed && wheel !== undefined && version !== undefined) {
-      const emulator = emulators.get((opts.indexes.find((i) => i.name === 'pypi') ?? opts.indexes[0]).name)!;
-      const modules = await topLevelModules(machine, wheel.path);
-      const r = await installAndImport(machine, emulator, opts.project, version, modules, checkDir);
-      installed = { version, modules, ok: r.ok, detail: r.detail };
-      say(`  ${r.ok ? '✓' : '✗'} ${opts.project}==${version} installed from the emulator into a fresh environment` +
-        `${modules.length ? `; import ${modules.join(', ')}` : ' (the wheel ships no top-level module)'}${r.ok ? ': ok' : `: ${r.detail}`}`);
-    } else if (built.length > 0) {
-      say('  - not installed: the index does not serve every built file');
-    }
+    const build = runs.find((r) => r.name === 'build');
+    const checks = await checkRelease({
+      machine,
+      emulators,
+      project: opts.project,
+      indexes: opts.indexes,
+      distDir: build?.workspace !== undefined && distPath !== undefined ? join(build.workspace, distPath) : undefined,
+      checkDir: join(work, 'checks'),
+      identity: `https://gitlab.com/${opts.gitlabProject}`,
+      attests: (index) => tokens.get(index.name)!.attests,
+      say,
+    });
     await opts.inspect?.(emulators);
 
-    const { secrets, outputs } = leaks.scanStats();
-    let leakProblem: string | undefined;
-    try {
-      leaks.assertNoLeaks();
-    } catch (e) {
-      leakProblem = MESSAGES.leak((e as Error).message.split('\n').slice(1, 4).join('; '));
-    }
-    const ok = leakProblem === undefined && runs.every((r) => r.skipped === undefined && r.exitCode === 0) && built.length > 0
-      && indexVerdicts.every((v) => v.files.every((f) => f.served && f.sha256Matches && (f.provenance === 'verified' || f.provenance === 'not attested')))
-      && installed?.ok === true;
-    say();
-    say(leakProblem ?? `Leak check: ${outputs} captured outputs scanned for ${secrets} issued secrets: no token or JWT unmasked.`);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    say(ok
-      ? `Verdict: PASS in ${seconds} s: a push of tag '${opts.tag}' would publish ${built.length} file(s) to ${opts.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
-      : `Verdict: FAIL in ${seconds} s: see the failed jobs and checks above.`);
+    const ok = sayVerdict({
+      jobsOk: runs.every((r) => r.skipped === undefined && r.exitCode === 0),
+      checks,
+      tag: opts.tag,
+      indexes: opts.indexes,
+      started,
+      failed: 'failed jobs',
+      say,
+    });
     if (opts.keep) say(`Kept: ${work} (the jobs' workspaces are the gitlab-* directories next to it)`);
-    return { ok, jobs: runs, indexes: indexVerdicts, installed, durationMs: Date.now() - started };
+    return { ok, jobs: runs, indexes: checks.indexes, installed: checks.installed, durationMs: Date.now() - started };
   } finally {
     for (const e of emulators.values()) await e.close();
   }

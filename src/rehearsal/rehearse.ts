@@ -390,6 +390,139 @@ Promise<{ ok: boolean; detail?: string }> {
   return { ok: true };
 }
 
+/** A file the build job left in its distributions artifact. */
+export interface BuiltFile {
+  readonly filename: string;
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/** What the checks after the jobs found. */
+export interface ReleaseChecks {
+  readonly built: BuiltFile[];
+  readonly indexes: IndexVerdict[];
+  readonly installed?: { version: string; modules: string[]; ok: boolean; detail?: string };
+}
+
+/**
+ * The checks a user makes after a release, for GitHub and GitLab alike, each printed as it is made: every file the
+ * build job left in `distDir` is served by each index with its sha256; where the index's publish job attests, each
+ * file's provenance verifies for `identity`; and, when every index serves every file, the version installs from the
+ * emulator into a fresh environment where each top-level module of the wheel imports.
+ */
+export async function checkRelease(o: {
+  readonly machine: Machine;
+  readonly emulators: ReadonlyMap<string, Emulator>;
+  readonly project: string;
+  readonly indexes: readonly RehearsalIndex[];
+  /** The build job's distributions artifact; undefined or missing: nothing was built. */
+  readonly distDir: string | undefined;
+  /** A scratch directory for the checks' tools. */
+  readonly checkDir: string;
+  /** The publisher identity the provenance must name (`https://github.com/owner/repo`, `https://gitlab.com/ns/project`). */
+  readonly identity: string;
+  /** Whether the index's publish job attests (uploads PEP 740 provenance). */
+  readonly attests: (index: RehearsalIndex) => boolean;
+  readonly say: (line?: string) => void;
+}): Promise<ReleaseChecks> {
+  const { machine, emulators, project, say } = o;
+  say();
+  say('Checks:');
+  let built: BuiltFile[] = [];
+  try {
+    const distDir = o.distDir;
+    built = distDir === undefined ? [] : readdirSync(distDir).filter((f) => !f.startsWith('.') && statSync(join(distDir, f)).isFile())
+      .map((f) => ({ filename: f, path: join(distDir, f), sha256: sha256(join(distDir, f)) }));
+  } catch {
+    built = [];
+  }
+  if (built.length === 0) say('  ✗ no distributions were built (the build job\'s artifact is empty or missing)');
+  const wheel = built.find((f) => f.filename.endsWith('.whl'));
+  const version = wheel?.filename.split('-')[1] ?? built[0]?.filename.replace(/\.(tar\.gz|zip)$/, '').split('-').pop();
+  mkdirSync(o.checkDir, { recursive: true });
+  // what each index serves first; then the provenance of every file and the install, side by side (separate
+  // processes, each in a directory of its own), reported in order once all are done
+  const served = await Promise.all(o.indexes.map(async (index) => ({
+    index, attested: o.attests(index), links: await simpleLinks(emulators.get(index.name)!.simpleUrl, project),
+  })));
+  const verdicts = served.map(({ index, attested, links }) => built.map(async (f) => {
+    const link = links.find((l) => l.filename === f.filename);
+    const sha256Matches = link?.sha256 === f.sha256;
+    if (!attested) return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not attested' as const, detail: '' };
+    if (link === undefined || version === undefined) {
+      return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not checked' as const, detail: '' };
+    }
+    const dir = join(o.checkDir, `provenance-${index.name}`);
+    mkdirSync(dir, { recursive: true });
+    const v = await verifyProvenance(machine, emulators.get(index.name)!, project, version, f.path, o.identity, dir)
+      .catch((e: Error) => ({ ok: false, detail: e.message }));
+    const provenance = v.ok ? 'verified' as const : 'failed' as const;
+    return { filename: f.filename, served: true, sha256Matches, provenance, detail: v.ok ? '' : ` (${v.detail})` };
+  }));
+  const allServed = built.length > 0
+    && served.every(({ links }) => built.every((f) => links.some((l) => l.filename === f.filename && l.sha256 === f.sha256)));
+  const installing = allServed && wheel !== undefined && version !== undefined ? (async () => {
+    const emulator = emulators.get((o.indexes.find((i) => i.name === 'pypi') ?? o.indexes[0]).name)!;
+    const modules = await topLevelModules(machine, wheel.path);
+    const r = await installAndImport(machine, emulator, project, version, modules, o.checkDir);
+    return { version, modules, ok: r.ok, detail: r.detail };
+  })().catch((e: Error) => ({ version: version!, modules: [], ok: false, detail: e.message })) : undefined;
+
+  const indexVerdicts: IndexVerdict[] = [];
+  for (const [i, { index }] of served.entries()) {
+    const files = await Promise.all(verdicts[i]);
+    for (const { filename, served: isServed, sha256Matches, provenance, detail } of files) {
+      const ok = isServed && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
+      say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${filename} ${isServed ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
+        `; provenance ${provenance === 'verified' ? `verified for ${o.identity}` : provenance}${detail}`);
+    }
+    indexVerdicts.push({ index: index.name, files: files.map(({ detail: _detail, ...f }) => f) });
+  }
+
+  const installed: ReleaseChecks['installed'] = await installing;
+  if (installed !== undefined) {
+    say(`  ${installed.ok ? '✓' : '✗'} ${project}==${installed.version} installed from the emulator into a fresh environment` +
+      `${installed.modules.length ? `; import ${installed.modules.join(', ')}` : ' (the wheel ships no top-level module)'}` +
+      `${installed.ok ? ': ok' : `: ${installed.detail}`}`);
+  } else if (built.length > 0) {
+    say('  - not installed: the index does not serve every built file');
+  }
+  return { built, indexes: indexVerdicts, installed };
+}
+
+/**
+ * The leak scan of everything captured, then the verdict line. PASS needs the jobs (`jobsOk`), every check and the
+ * scan; `failed` names what to look at above on a FAIL ("failed jobs", "failed steps"). Returns whether it passed.
+ */
+export function sayVerdict(o: {
+  readonly jobsOk: boolean;
+  readonly checks: ReleaseChecks;
+  readonly tag: string;
+  readonly indexes: readonly RehearsalIndex[];
+  readonly started: number;
+  readonly failed: string;
+  readonly say: (line?: string) => void;
+}): boolean {
+  const { checks, say } = o;
+  const { secrets, outputs } = leaks.scanStats();
+  let leakProblem: string | undefined;
+  try {
+    leaks.assertNoLeaks();
+  } catch (e) {
+    leakProblem = MESSAGES.leak((e as Error).message.split('\n').slice(1, 4).join('; '));
+  }
+  const ok = leakProblem === undefined && o.jobsOk && checks.built.length > 0
+    && checks.indexes.every((v) => v.files.every((f) => f.served && f.sha256Matches && (f.provenance === 'verified' || f.provenance === 'not attested')))
+    && checks.installed?.ok === true;
+  say();
+  say(leakProblem ?? `Leak check: ${outputs} captured outputs scanned for ${secrets} issued secrets: no token or JWT unmasked.`);
+  const seconds = ((Date.now() - o.started) / 1000).toFixed(1);
+  say(ok
+    ? `Verdict: PASS in ${seconds} s: a push of tag '${o.tag}' would publish ${checks.built.length} file(s) to ${o.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
+    : `Verdict: FAIL in ${seconds} s: see the ${o.failed} and checks above.`);
+  return ok;
+}
+
 export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> {
   const started = Date.now();
   const say = (line = '') => {
@@ -556,67 +689,19 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }
 
     // the checks a user makes after a release
-    say();
-    say('Checks:');
     mark('jobs', jobs);
     const artifactName = distArtifactName(workflow);
-    const distDir = artifactName === undefined ? undefined : artifacts[artifactName];
-    const built = distDir === undefined ? [] : readdirSync(distDir).filter((f) => !f.startsWith('.') && statSync(join(distDir, f)).isFile())
-      .map((f) => ({ filename: f, path: join(distDir, f), sha256: sha256(join(distDir, f)) }));
-    if (built.length === 0) say('  ✗ no distributions were built (the build job\'s artifact is empty or missing)');
-    const wheel = built.find((f) => f.filename.endsWith('.whl'));
-    const version = wheel?.filename.split('-')[1] ?? built[0]?.filename.replace(/\.(tar\.gz|zip)$/, '').split('-').pop();
-    const checkDir = join(work, 'checks');
-    mkdirSync(checkDir, { recursive: true });
-    // what each index serves first; then the provenance of every file and the install, side by side (separate
-    // processes, each in a directory of its own), reported in order once all are done
-    const served = await Promise.all(opts.indexes.map(async (index) => {
-      const publishJob = workflow.jobs[`publish_${index.name.replace(/-/g, '_')}`];
-      const attested = (publishJob?.steps ?? []).some((s) => /pypi-attest\/?$/.test(s.uses ?? ''));
-      return { index, attested, links: await simpleLinks(emulators.get(index.name)!.simpleUrl, opts.project) };
-    }));
-    const verdicts = served.map(({ index, attested, links }) => built.map(async (f) => {
-      const link = links.find((l) => l.filename === f.filename);
-      const sha256Matches = link?.sha256 === f.sha256;
-      if (!attested) return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not attested' as const, detail: '' };
-      if (link === undefined || version === undefined) {
-        return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not checked' as const, detail: '' };
-      }
-      const dir = join(checkDir, `provenance-${index.name}`);
-      mkdirSync(dir, { recursive: true });
-      const v = await verifyProvenance(machine, emulators.get(index.name)!, opts.project, version, f.path, `https://github.com/${opts.repository}`, dir)
-        .catch((e: Error) => ({ ok: false, detail: e.message }));
-      const provenance = v.ok ? 'verified' as const : 'failed' as const;
-      return { filename: f.filename, served: true, sha256Matches, provenance, detail: v.ok ? '' : ` (${v.detail})` };
-    }));
-    const allServed = built.length > 0
-      && served.every(({ links }) => built.every((f) => links.some((l) => l.filename === f.filename && l.sha256 === f.sha256)));
-    const installing = allServed && wheel !== undefined && version !== undefined ? (async () => {
-      const emulator = emulators.get((opts.indexes.find((i) => i.name === 'pypi') ?? opts.indexes[0]).name)!;
-      const modules = await topLevelModules(machine, wheel.path);
-      const r = await installAndImport(machine, emulator, opts.project, version, modules, checkDir);
-      return { version, modules, ok: r.ok, detail: r.detail };
-    })().catch((e: Error) => ({ version: version!, modules: [], ok: false, detail: e.message })) : undefined;
-
-    const indexVerdicts: IndexVerdict[] = [];
-    for (const [i, { index }] of served.entries()) {
-      const files = await Promise.all(verdicts[i]);
-      for (const { filename, served: isServed, sha256Matches, provenance, detail } of files) {
-        const ok = isServed && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
-        say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${filename} ${isServed ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
-          `; provenance ${provenance === 'verified' ? `verified for https://github.com/${opts.repository}` : provenance}${detail}`);
-      }
-      indexVerdicts.push({ index: index.name, files: files.map(({ detail: _detail, ...f }) => f) });
-    }
-
-    const installed: RehearsalResult['installed'] = await installing;
-    if (installed !== undefined) {
-      say(`  ${installed.ok ? '✓' : '✗'} ${opts.project}==${installed.version} installed from the emulator into a fresh environment` +
-        `${installed.modules.length ? `; import ${installed.modules.join(', ')}` : ' (the wheel ships no top-level module)'}` +
-        `${installed.ok ? ': ok' : `: ${installed.detail}`}`);
-    } else if (built.length > 0) {
-      say('  - not installed: the index does not serve every built file');
-    }
+    const checks = await checkRelease({
+      machine,
+      emulators,
+      project: opts.project,
+      indexes: opts.indexes,
+      distDir: artifactName === undefined ? undefined : artifacts[artifactName],
+      checkDir: join(work, 'checks'),
+      identity: `https://github.com/${opts.repository}`,
+      attests: (index) => (workflow.jobs[`publish_${index.name.replace(/-/g, '_')}`]?.steps ?? []).some((s) => /pypi-attest\/?$/.test(s.uses ?? '')),
+      say,
+    });
 
     mark('checks', jobs);
     const summary = renderSummary(jobs);
@@ -626,23 +711,16 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       for (const line of summary) say(line);
     }
 
-    const { secrets, outputs } = leaks.scanStats();
-    let leakProblem: string | undefined;
-    try {
-      mark('summaries', jobs);
-      leaks.assertNoLeaks();
-    } catch (e) {
-      leakProblem = MESSAGES.leak((e as Error).message.split('\n').slice(1, 4).join('; '));
-    }
-    const ok = leakProblem === undefined && jobs.every((j) => j.conclusion === 'success') && skipped.length === 0 && built.length > 0
-      && indexVerdicts.every((v) => v.files.every((f) => f.served && f.sha256Matches && (f.provenance === 'verified' || f.provenance === 'not attested')))
-      && installed?.ok === true;
-    say();
-    say(leakProblem ?? `Leak check: ${outputs} captured outputs scanned for ${secrets} issued secrets: no token or JWT unmasked.`);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    say(ok
-      ? `Verdict: PASS in ${seconds} s: a push of tag '${opts.tag}' would publish ${built.length} file(s) to ${opts.indexes.map((i) => i.displayName).join(' and ')}, with verified provenance.`
-      : `Verdict: FAIL in ${seconds} s: see the failed steps and checks above.`);
+    mark('summaries', jobs);
+    const ok = sayVerdict({
+      jobsOk: jobs.every((j) => j.conclusion === 'success') && skipped.length === 0,
+      checks,
+      tag: opts.tag,
+      indexes: opts.indexes,
+      started,
+      failed: 'failed steps',
+      say,
+    });
     if (opts.keep) say(`Kept: ${work} (the jobs' workspaces are the wf-job-* directories next to it)`);
     mark('leak scan, verdict', jobs);
     const totalMs = Date.now() - started;
@@ -650,7 +728,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     const overheadByPhase = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v - (phaseTools[k] ?? 0)]));
     const ownCpuMs = cpuMs(process.cpuUsage(cpuStart));
     const timing: RehearsalTiming = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs, phases, overheadByPhase };
-    return { ok, jobs, skipped, indexes: indexVerdicts, installed, durationMs: totalMs, timing };
+    return { ok, jobs, skipped, indexes: checks.indexes, installed: checks.installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
     await sparse;

@@ -46,6 +46,15 @@ describe('diagnose', () => {
     expect(titles({ failure })).not.toContain('OIDC issuer not trusted by PyPI');
   });
 
+  test('GitLab: PyPI\'s unknown issuer is explained with the way out; the step\'s own refusal of the instance gets no second copy', () => {
+    const gitlabClaims = { iss: 'https://gitlab.example.com', aud: 'pypi', project_path: 'octo-group/demo' };
+    const unknown = diagnose(input({ gitlab: true, claims: gitlabClaims, failure: rejected('invalid-payload', 'unknown trusted publishing issuer') }));
+    const issuer = unknown.find((d) => d.title === 'GitLab instance not trusted by this index');
+    expect(issuer?.text.join(' ')).toContain('Release from a gitlab.com project instead');
+    const refused = new ActionFailure('gitlab-untrusted-instance', 'This GitLab instance cannot publish to PyPI', 'x');
+    expect(diagnose(input({ gitlab: true, claims: gitlabClaims, failure: refused })).map((d) => d.title)).not.toContain('GitLab instance not trusted by this index');
+  });
+
   test.each([
     ['invalid-token', 'malformed or invalid token', 'Token not accepted'],
     ['not-enabled', 'github trusted publishing functionality not enabled', 'GitHub trusted publishing disabled by the index'],

@@ -94,6 +94,39 @@ test('no id_tokens entry, a token for another audience, a shared hand-over file:
   expect(em.requests('mint-token').length).toBe(before);
 });
 
+test('a self-managed GitLab instance is refused before any exchange, with why and what to do; a loopback issuer only with a loopback index', async () => {
+  const before = em.requests('mint-token').length;
+  const onHost = await runInGitlabJob({ PYPI_ID_TOKEN: await em.issueGitlabIdToken('pypi'), CI_SERVER_HOST: 'gitlab.example.com' }, 'gitlab mint self-managed host');
+  expect(onHost.code).toBe(1);
+  expect(onHost.stdout).toContain('ERROR: This GitLab instance cannot publish to PyPI');
+  expect(onHost.stdout).toContain('This job runs on `gitlab.example.com` (CI_SERVER_HOST), not gitlab.com.');
+  expect(onHost.stdout).toContain('Release from a gitlab.com project instead');
+  expect(onHost.stdout).not.toContain('Using the job\'s ID token');
+
+  // a token from another issuer (signature irrelevant: it is refused before it is sent anywhere)
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const foreign = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({
+    iss: 'https://gitlab.example.com',
+    aud: 'pypi',
+    project_path: 'octo-group/demo',
+    exp: Math.floor(Date.now() / 1000) + 300,
+  })}.${'A'.repeat(86)}`;
+  const byIss = await runInGitlabJob({ PYPI_ID_TOKEN: foreign }, 'gitlab mint self-managed iss');
+  expect(byIss.code).toBe(1);
+  expect(byIss.stdout).toContain('This job\'s ID token was issued by `https://gitlab.example.com`, not gitlab.com.');
+  expect(byIss.stdout).not.toContain('custom OIDC issuer');
+  expect(em.requests('mint-token').length).toBe(before);
+
+  // the emulator's loopback issuer passes only for a loopback index: aimed at a real index it is refused (nothing is sent)
+  const real = await runInGitlabJob({
+    PYPI_ID_TOKEN: await em.issueGitlabIdToken('pypi'),
+    INPUT_INDEX_URL: 'https://upload.pypi.invalid/legacy/',
+    INPUT_AUDIENCE: 'pypi',
+  }, 'gitlab mint loopback issuer, real index');
+  expect(real.code).toBe(1);
+  expect(real.stdout).toContain(`This job's ID token was issued by \`${em.gitlab.issuer}\`, not gitlab.com.`);
+});
+
 test('a publisher mismatch names the GitLab claims that matter and the exact GitLab publisher form', async () => {
   em.setGitlabJobClaims({ environment: 'release' });
   const r = await runInGitlabJob({ PYPI_ID_TOKEN: await em.issueGitlabIdToken('pypi') }, 'gitlab mint mismatch');

@@ -265,6 +265,22 @@ open(os.path.join(dist, ".gitignore"), "w").write("*\n")
     expect(run.annotations[0]).toContain("title=Tag is not a version::The tag '1.0.0$(touch x)' names no PEP 440 version");
   });
 
+  test('in a GitLab job the failures and notices are plain lines, not workflow commands', () => {
+    const gitlab = (tag: string) => ({ GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'push', CI_COMMIT_TAG: tag, CI_COMMIT_REF_NAME: tag || 'main' });
+    const mismatch = runScript(['check', 'dist'], dists('0.0.0'), gitlab('v1.2.3'));
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.out).not.toMatch(/^::/m);
+    expect(mismatch.out).toContain('ERROR: Version does not match the tag\ndist/samp-0.0.0-py3-none-any.whl has version 0.0.0, but the tag v1.2.3 says 1.2.3');
+    const hostile = runScript(['check', 'dist'], dists('1.0.0'), gitlab('1.0.0$(touch x)'));
+    expect(hostile.out).toMatch(/^ERROR: Tag is not a version\ndist\/samp-1\.0\.0[^:]*: The tag '1\.0\.0\$\(touch x\)' names no PEP 440 version/m);
+    const branch = runScript(['check', 'dist'], dists('1.0.0'), gitlab(''));
+    expect(branch.code).toBe(0);
+    expect(branch.out).toContain("NOTICE: No release tag\nThis push run is on branch 'main', not a tag");
+    // a GitHub runner that happens to carry GITLAB_CI still gets workflow commands
+    const github = runScript(['check', 'dist'], dists('0.0.0'), { GITLAB_CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_REF_NAME: 'v1.2.3' });
+    expect(github.annotations[0]).toMatch(/^::error file=dist\/samp-0\.0\.0-py3-none-any\.whl,title=Version does not match the tag::/);
+  });
+
   test('an empty dist/ fails', () => {
     const { dir } = project(undefined);
     mkdirSync(join(dir, 'dist'));

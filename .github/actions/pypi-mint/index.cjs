@@ -400,6 +400,8 @@ var TESTPYPI_HOST = new URL(TESTPYPI.webUrl).host;
 var PERMISSIONS_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings";
 var STATUS_PAGE = "https://status.python.org/";
 var code = (value) => `\`${value.replace(/`/g, "'").replace(/[\r\n]+/g, " ")}\``;
+var selfManagedWhy = (indexName, gitlabIssuer) => `${indexName} trusts GitLab CI/CD ID tokens from ${gitlabIssuer} only: its GitLab publishers expect gitlab.com in the token's \`ci_config_ref_uri\`, so it refuses a self-managed instance's tokens, and Sigstore's public Fulcio certifies no self-managed instance either.`;
+var SELF_MANAGED_WHAT_TO_DO = "Release from a gitlab.com project instead (a mirror of the repository on gitlab.com, with PypiGitlabRelease's projectPath set to its path), or publish with an API token from a job of your own.";
 var ActionFailure = class _ActionFailure extends Error {
   // eslint-disable-next-line @typescript-eslint/no-shadow
   constructor(code2, title, message, details = {}) {
@@ -477,6 +479,11 @@ var failures = {
     "missing-mint-output",
     `${variable} is not usable`,
     `${problem === "missing" ? `${variable} is not set or names no file` : problem === "not-private" ? `${variable} names a file that other users can read` : `${variable} names a file that is not empty`}. In a GitLab job the step hands the token over only through a new private file that the upload command reads and deletes: create it with \`export ${variable}="$(mktemp)"\` just before this step. Nothing was requested.`
+  ),
+  gitlabUntrustedInstance: (source, value, indexName, gitlabIssuer) => new ActionFailure(
+    "gitlab-untrusted-instance",
+    "This GitLab instance cannot publish to PyPI",
+    `${source === "iss" ? `This job's ID token was issued by ${code(value)}` : `This job runs on ${code(value)} (CI_SERVER_HOST)`}, not ${new URL(gitlabIssuer).host}. ${selfManagedWhy(indexName, gitlabIssuer)} ${SELF_MANAGED_WHAT_TO_DO} Nothing was sent to the index.`
   ),
   missingIdToken: (missing) => new ActionFailure(
     "missing-id-token-permission",
@@ -623,10 +630,10 @@ var explanations = {
     title: "ID token already used",
     text: ["GitLab gives a job one ID token per `id_tokens` entry, when the job starts, and PyPI accepts each token once (its `jti`). This job's token was already exchanged (an earlier attempt whose answer was lost, or another command of this job), and no fresh one can be had inside the job. Retry the job: the new job gets a new token."]
   }),
-  gitlabUntrustedIssuer: (iss, gitlabIssuer) => ({
+  gitlabUntrustedIssuer: (iss, gitlabIssuer, indexName) => ({
     id: "gitlabUntrustedIssuer",
     title: "GitLab instance not trusted by this index",
-    text: [`This job's ID token comes from ${iss ? code(iss) : "an unknown issuer"}. PyPI trusts ${code(gitlabIssuer)}; a self-managed GitLab instance must first be added as a custom OIDC issuer of the PyPI organisation that owns the project (organisation settings), and its publishers registered with that issuer.`]
+    text: [`This job's ID token comes from ${iss ? code(iss) : "an unknown issuer"}. ${selfManagedWhy(indexName, gitlabIssuer)} ` + SELF_MANAGED_WHAT_TO_DO]
   }),
   gitlabEnvironmentMismatch: (environment) => ({
     id: "gitlabEnvironmentMismatch",
@@ -1305,8 +1312,8 @@ function diagnoseGitlab(input) {
   const has = (code2) => failure?.indexErrors.some((e) => e.code === code2) ?? false;
   const mentions = (text) => failure?.indexErrors.some((e) => text.test(e.description)) ?? false;
   const iss = claimText(claims, "iss");
-  if (mentions(/unknown trusted publishing issuer/i) || iss !== void 0 && iss !== GITLAB_ISSUER && input.index.kind !== "custom") {
-    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER));
+  if (failure?.code !== "gitlab-untrusted-instance" && (mentions(/unknown trusted publishing issuer/i) || iss !== void 0 && iss !== GITLAB_ISSUER && input.index.kind !== "custom")) {
+    out.push(explanations.gitlabUntrustedIssuer(iss, GITLAB_ISSUER, input.index.displayName));
   }
   if (has("invalid-token")) out.push(explanations.tokenNotAccepted(input.audienceInput, input.index.displayName));
   if (has("invalid-reuse-token")) out.push(explanations.gitlabReusedToken());
@@ -1590,6 +1597,24 @@ function gitlabOutputPath(env) {
   if (problem) throw failures.gitlabOutputFile(GITLAB_MINT_OUTPUT_VARIABLE, problem);
   return path;
 }
+var GITLAB_HOST = new URL(GITLAB_ISSUER).host;
+function checkGitlabServerHost(env, index) {
+  const host = env.CI_SERVER_HOST?.trim() ?? "";
+  if (host === "" || host.toLowerCase() === GITLAB_HOST || index.loopback && isLoopbackHost(host)) return;
+  throw failures.gitlabUntrustedInstance("CI_SERVER_HOST", host.slice(0, 200), index.displayName, GITLAB_ISSUER);
+}
+function checkGitlabIssuer(claims, index) {
+  const iss = claimText(claims, "iss") ?? "";
+  if (iss === GITLAB_ISSUER) return;
+  let url;
+  try {
+    url = new URL(iss);
+  } catch {
+    url = void 0;
+  }
+  if (index.loopback && url !== void 0 && (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname)) return;
+  throw failures.gitlabUntrustedInstance("iss", iss === "" ? "(none)" : iss.slice(0, 200), index.displayName, GITLAB_ISSUER);
+}
 function gitlabIdTokenSource(env, audience) {
   const variable = GITLAB_ID_TOKEN_VARIABLES.index;
   return {
@@ -1797,10 +1822,12 @@ async function runAction(env, io, timing) {
       inputs = readInputs(env);
       const index2 = inputs.index;
       const targets = inputs.exportEnv;
+      checkGitlabServerHost(env, index2);
       const audience2 = await withRetries2(() => audienceFor(ctx, index2, inputs.audience), t, deadline, retry);
       const { source, words } = gitlabIdTokenSource(env, audience2);
       const idToken = await requestOidcToken(source, audience2, { redactor, print, words });
       claims = idToken.claims;
+      checkGitlabIssuer(claims, index2);
       print.log(logs.gotGitlabIdToken(
         claimText(claims, "project_path") ?? "?",
         pipelineFilepath(claimText(claims, "ci_config_ref_uri")) ?? "?",

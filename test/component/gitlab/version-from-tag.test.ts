@@ -101,7 +101,9 @@ describe('the generated stamp line, run as a GitLab runner runs it', () => {
   test.each(['1.0.0$(touch x)', "1.0.0'; touch x; '", '1.0.0\ntouch x', '1.0.0`touch x`', '1.0.0+local', '${HOME}'])('the tag %j is refused before anything runs with it', (tag) => {
     const result = run(tag, repo);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=Tag is not a version::/m);
+    // plain lines in a GitLab log: workflow commands would show as text there
+    expect(result.stdout).toMatch(/^ERROR: Tag is not a version\nThe tag /m);
+    expect(result.stdout).not.toMatch(/^::/m);
     expect(result.stdout).not.toContain('$ uv version');
     expect(existsSync(join(repo, 'x'))).toBe(false);
     expect(readFileSync(join(repo, 'pyproject.toml'), 'utf8')).toContain('version = "0.0.0"');
