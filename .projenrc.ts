@@ -43,6 +43,8 @@ const project = new cdk.JsiiProject({
   devDeps: [
     'projen@0.103.25',
     'constructs@10.8.1',
+    // test/support/sequencer.cjs extends jest's default order (the version jest itself uses)
+    '@jest/test-sequencer@^30.5.2',
     // the mint action (bundled into action/index.cjs; never a runtime dependency of the package)
     '@actions/core@^3.0.1',
     'esbuild@^0.28.2',

@@ -5,6 +5,7 @@
  * its sha256, the provenance verifies and the release installs; 1: the rehearsal ran and something failed; 2: it
  * was refused before running (a usage error, a missing tag, a trigger that would not fire, uncommitted changes).
  */
+import { writeFileSync } from 'node:fs';
 import { defaultCacheDir } from './machine';
 import { MESSAGES } from './messages';
 import { RehearsalIndex, RehearsalPublisher, RehearsalRefusal, RehearseOptions, rehearse } from './rehearse';
@@ -24,6 +25,8 @@ export function parsePublisher(value: string): RehearsalPublisher {
 
 interface Parsed extends Omit<RehearseOptions, 'out' | 'cwd' | 'cacheDir'> {
   readonly cacheDir?: string;
+  /** Where to write the run's timing (RehearsalTiming, JSON). */
+  readonly timingFile?: string;
   readonly help: boolean;
   /** A PypiGitlabRelease project: "namespace/project" on gitlab.com (then there is no workflow or repository). */
   readonly gitlabProject?: string;
@@ -49,7 +52,7 @@ export function parseArgs(argv: string[]): Parsed {
       const current = indexes[indexes.length - 1];
       if (current === undefined) throw new UsageError(MESSAGES.badArgument(`${a} before --index`));
       current[perIndex[a]] = value;
-    } else if (['--tag', '--workflow', '--repository', '--project', '--cache-dir', '--gitlab-project'].includes(a)) {single[a] = value;} else {throw new UsageError(MESSAGES.badArgument(a));}
+    } else if (['--tag', '--workflow', '--repository', '--project', '--cache-dir', '--gitlab-project', '--timing'].includes(a)) {single[a] = value;} else {throw new UsageError(MESSAGES.badArgument(a));}
   }
   if (flags.has('--help')) return { help: true } as Parsed;
   const gitlab = single['--gitlab-project'];
@@ -81,6 +84,7 @@ export function parseArgs(argv: string[]): Parsed {
     verbose: flags.has('--verbose'),
     keep: flags.has('--keep'),
     cacheDir: single['--cache-dir'],
+    timingFile: single['--timing'],
   };
 }
 
@@ -103,6 +107,8 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     const result = parsed.gitlabProject !== undefined
       ? await rehearseGitlab({ ...parsed, gitlabProject: parsed.gitlabProject, cwd: process.cwd(), cacheDir, out })
       : await rehearse({ ...parsed, cwd: process.cwd(), cacheDir, out });
+    const timing = 'timing' in result ? result.timing : undefined;
+    if (parsed.timingFile !== undefined && timing !== undefined) writeFileSync(parsed.timingFile, `${JSON.stringify(timing, null, 2)}\n`);
     return result.ok ? 0 : 1;
   } catch (e) {
     if (e instanceof RehearsalRefusal) {

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -56,6 +57,8 @@ export interface RunJobOptions extends RunContextOptions {
   readonly checkoutFrom?: 'copy' | 'git';
   /** With `checkoutFrom: 'git'`: a depth-1 clone at the run's ref made beforehand, copied by default checkouts. */
   readonly pristineClone?: { readonly dir: string; readonly files: number };
+  /** With `checkoutFrom: 'git'`: sparse clones made beforehand (`prepareSparseClone`), by `sparseKey`. */
+  readonly sparseClones?: ReadonlyMap<string, { readonly dir: string; readonly files: number }>;
   /**
    * Refuses a URL a step of a job with an OIDC token would reach (the rehearsal's loopback rule): returns why, or
    * undefined to allow it. Checked on every `with:` input (action defaults included), `env:` value and `run:` script
@@ -87,6 +90,12 @@ export interface RunJobOptions extends RunContextOptions {
   readonly stepTimeoutMs?: number;
   /** Keep the job's temp directory (workspace, files) for inspection. @default false */
   readonly keepTemp?: boolean;
+  /**
+   * Remove the job's temp directory after the job without waiting for it (a job that installed tools leaves
+   * thousands of files): the removal goes on while the next job runs; `removalsDone()` waits for every one. @default
+   * false: removed before runJob returns
+   */
+  readonly removeInBackground?: boolean;
   /**
    * Demo mode for a machine without the Python tools: the setup-uv stand-in only warns that uv is missing, so the
    * job goes on (the mint runs) and the step that calls uv fails with `command not found`. Tests never set it.
@@ -278,7 +287,7 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
           setOutput: (name: string, value: string) => appendFileSync(files.output, `${name}=${value}\n`),
           tools,
           checkedOut,
-          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha, pristine: opts.pristineClone } : undefined,
+          checkoutFrom: opts.checkoutFrom === 'git' ? { ref: ctx.ref, sha: ctx.sha, pristine: opts.pristineClone, sparse: opts.sparseClones } : undefined,
           tolerateMissingTools: opts.tolerateMissingTools,
         },
       });
@@ -351,6 +360,20 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
     };
   } finally {
     // the workspace, tools and step files; a refusal half-way through cleans up too
-    if (!opts.keepTemp) rmSync(root, { recursive: true, force: true });
+    if (opts.keepTemp) {
+      // kept for inspection
+    } else if (opts.removeInBackground) {
+      pendingRemovals.push(rm(root, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined));
+    } else {
+      rmSync(root, { recursive: true, force: true });
+    }
   }
+}
+
+/** Job directories being removed in the background (RunJobOptions.removeInBackground). */
+const pendingRemovals: Array<Promise<void>> = [];
+
+/** Waits until every job directory removed in the background is gone. */
+export async function removalsDone(): Promise<void> {
+  while (pendingRemovals.length > 0) await Promise.all(pendingRemovals.splice(0));
 }

@@ -22,7 +22,8 @@ export interface Machine {
   readonly python: string;
   readonly pythonVersion: string;
   readonly uv: string;
-  readonly pypiAttestations: string;
+  /** The interpreter of pypi-attestations' environment: `<python> -m pypi_attestations` (see prepareMachine). */
+  readonly pypiAttestationsPython: string;
   readonly node24: string;
   /** uv's download cache, shared by the installs here and the jobs' tool installs. */
   readonly uvCache: string;
@@ -161,7 +162,9 @@ export async function prepareMachine(cacheDir: string, log: (line: string) => vo
     run(uv, ['pip', 'install', '--quiet', '--no-config', '--python', join(into, 'bin', 'python'), '--default-index', PYPI_SIMPLE,
       '--require-hashes', '--only-binary', ':all:', '--requirement', paLock], env, 'pypi-attestations');
   });
-  const pypiAttestations = join(paDir, 'bin', 'pypi-attestations');
+  // through the environment's interpreter, not its bin/ script: the script's #! names the path the cache had when it
+  // was installed, and a cache reached through another path (a moved or symlinked XDG_CACHE_HOME) would break it
+  const pypiAttestationsPython = join(paDir, 'bin', 'python');
   log(`pypi-attestations from ${PYPI_ATTESTATIONS_LOCK}: ${paFresh ? 'installed' : 'reused'}`);
 
   let node: string;
@@ -171,5 +174,5 @@ export async function prepareMachine(cacheDir: string, log: (line: string) => vo
     throw new Error((e as Error).message);
   }
   log(`Python ${version} (${python}); Node 24 for the node24 actions: ${node}`);
-  return { python, pythonVersion: version, uv, pypiAttestations, node24: node, uvCache, networkEnv: networkEnv() };
+  return { python, pythonVersion: version, uv, pypiAttestationsPython, node24: node, uvCache, networkEnv: networkEnv() };
 }

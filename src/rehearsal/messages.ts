@@ -17,6 +17,8 @@ export const MESSAGES = {
     '  --verbose                   print every step\'s log, not only the logs of failed steps',
     '  --keep                      keep the run\'s temp directory (checkouts, dists, the fresh environment)',
     '  --cache-dir <dir>           where uv and pypi-attestations are installed (default ~/.cache/projen-pypi-mint)',
+    '  --timing <file>             write where the time went (the tools\' own, the runner\'s and the emulators\', by',
+    '                              phase) to <file> as JSON, after a run that got through its jobs',
     '',
     'Set by the pypi:rehearse task from the PypiRelease settings:',
     '  --workflow <file>  --repository <owner>/<name>  --project <distribution>',

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { RefusedUrlError } from './execute-step';
-import { runJob, type OutputScan } from './index';
+import { removalsDone, runJob, type OutputScan } from './index';
 import * as leaks from './leaks';
 import { selfReference } from './local-action';
 import { prepareMachine, isolatedToolEnv, type Machine } from './machine';
@@ -22,6 +22,7 @@ import { MESSAGES } from './messages';
 import { NODE24_VARIABLE } from './node';
 import { renderJob, renderSummary } from './report';
 import { createRunContext } from './run-context';
+import { prepareSparseClone, sparseKey } from './stand-ins';
 import { keepTempDirs, tempDir } from './temp-dirs';
 import { whyNotTriggered } from './triggers';
 import type { JobResult, Workflow } from './types';
@@ -88,15 +89,25 @@ export interface RehearsalResult {
    * checks' tools (pypi-attestations, uv, python); `overheadMs`, the rest, is the runner's and the emulator's own
    * (setup, stand-ins, emulator start, orchestration, the report).
    */
-  readonly timing?: {
-    readonly totalMs: number;
-    readonly toolsMs: number;
-    readonly overheadMs: number;
-    /** CPU time of this process (the runner and the emulators), which other load on the machine does not inflate. */
-    readonly ownCpuMs: number;
-    /** Wall time per phase (tools included). */
-    readonly phases: Record<string, number>;
-  };
+  readonly timing?: RehearsalTiming;
+}
+
+/**
+ * Where a rehearsal's wall time went. `toolsMs` is the time during which a tool's process was running: the processes
+ * of `run:` steps and local actions (one at a time, in job and step order) and of the checks (pypi-attestations, uv,
+ * python, some side by side, counted once while any of them runs). `overheadMs = totalMs - toolsMs` is the time
+ * nothing but the runner and the emulators was working: what they add to the tools' own time.
+ */
+export interface RehearsalTiming {
+  readonly totalMs: number;
+  readonly toolsMs: number;
+  readonly overheadMs: number;
+  /** CPU time of this process (the runner and the emulators), which other load on the machine does not inflate. */
+  readonly ownCpuMs: number;
+  /** Wall time per phase (tools included). */
+  readonly phases: Record<string, number>;
+  /** The runner's and the emulators' share of each phase (its wall time minus the tools' time in it). */
+  readonly overheadByPhase: Record<string, number>;
 }
 
 /** A refusal the user fixes (a missing tag, a trigger that would not fire): printed as is, no stack. */
@@ -238,6 +249,24 @@ export async function pristineClone(root: string, tag: string, sha: string, dir:
   }
 }
 
+/**
+ * The sparse rules of the workflow's checkouts whose inputs hold no expression and keep the default depth and ref:
+ * what the checkout stand-in can copy from a clone made beforehand.
+ */
+function staticSparseCheckouts(workflow: Workflow): Array<{ sparse: string[]; cone: boolean }> {
+  const found = new Map<string, { sparse: string[]; cone: boolean }>();
+  for (const step of Object.values(workflow.jobs).flatMap((j) => j.steps ?? [])) {
+    if (!step.uses?.toLowerCase().startsWith('actions/checkout@')) continue;
+    const withs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
+    if (Object.values(withs).some((v) => v.includes('${{')) || withs.ref !== undefined || withs.repository !== undefined) continue;
+    if ((withs['fetch-depth'] ?? '1') !== '1') continue;
+    const sparse = (withs['sparse-checkout'] ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const cone = withs['sparse-checkout-cone-mode'] !== 'false';
+    if (sparse.length > 0) found.set(sparseKey(sparse, cone), { sparse, cone });
+  }
+  return [...found.values()];
+}
+
 /** The `name:` the build job's actions/upload-artifact step gives `dist/`. */
 function distArtifactName(workflow: Workflow): string | undefined {
   for (const job of Object.values(workflow.jobs)) {
@@ -258,8 +287,23 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
   return Math.round((usage.user + usage.system) / 1000);
 }
 
-/** Time spent inside the checks' tool processes (part of RehearsalResult.timing). */
-let checkToolsMs = 0;
+/**
+ * The checks' tool processes as [start, end] wall-clock intervals (part of RehearsalResult.timing): side by side they
+ * overlap, and the time any of them runs counts once.
+ */
+let checkToolIntervals: Array<[number, number]> = [];
+
+/** The length of the union of `intervals`. */
+export function coveredMs(intervals: ReadonlyArray<readonly [number, number]>): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
 
 /** Runs a tool without blocking the event loop (the emulator answers from this same process); output recorded. */
 async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, label: string, cwd?: string): Promise<{ ok: boolean; out: string }> {
@@ -272,10 +316,10 @@ async function tool(command: string, args: string[], env: NodeJS.ProcessEnv, lab
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     leaks.recordOutput(`${label} stdout`, err.stdout ?? '', false);
-    leaks.recordOutput(`${label} stderr`, err.stderr ?? err.message, false);
-    return { ok: false, out: `${err.stdout ?? ''}${err.stderr ?? err.message}` };
+    leaks.recordOutput(`${label} stderr`, err.stderr || err.message, false);
+    return { ok: false, out: `${err.stdout ?? ''}${err.stderr || err.message}` };
   } finally {
-    checkToolsMs += Date.now() - started;
+    checkToolIntervals.push([started, Date.now()]);
   }
 }
 
@@ -306,7 +350,7 @@ export async function verifyProvenance(machine: Machine, emulator: Emulator, pro
   mkdirSync(rootDir, { recursive: true });
   writeFileSync(join(rootDir, 'trusted_root.json'), JSON.stringify(emulator.sigstore.trustedRoot()));
   const env = isolatedToolEnv(machine.uvCache, { XDG_CACHE_HOME: cacheHome, XDG_DATA_HOME: join(work, 'sigstore-data') });
-  const r = await tool(machine.pypiAttestations, ['verify', 'pypi', '--offline', '--repository', identity, '--provenance-file', provenance, file],
+  const r = await tool(machine.pypiAttestationsPython, ['-m', 'pypi_attestations', 'verify', 'pypi', '--offline', '--repository', identity, '--provenance-file', provenance, file],
     env, `pypi-attestations verify ${filename}`);
   return { ok: r.ok, detail: r.out.trim().split('\n').slice(-3).join(' ') };
 }
@@ -396,40 +440,50 @@ export async function checkRelease(o: {
   const wheel = built.find((f) => f.filename.endsWith('.whl'));
   const version = wheel?.filename.split('-')[1] ?? built[0]?.filename.replace(/\.(tar\.gz|zip)$/, '').split('-').pop();
   mkdirSync(o.checkDir, { recursive: true });
-  const indexVerdicts: IndexVerdict[] = [];
-  for (const index of o.indexes) {
-    const emulator = emulators.get(index.name)!;
-    const attested = o.attests(index);
-    const links = await simpleLinks(emulator.simpleUrl, project);
-    const files: IndexVerdict['files'] = [];
-    for (const f of built) {
-      const link = links.find((l) => l.filename === f.filename);
-      const served = link !== undefined;
-      const sha256Matches = link?.sha256 === f.sha256;
-      let provenance: IndexVerdict['files'][number]['provenance'] = 'not checked';
-      let detail = '';
-      if (!attested) {provenance = 'not attested';} else if (served && version !== undefined) {
-        const v = await verifyProvenance(machine, emulator, project, version, f.path, o.identity, o.checkDir);
-        provenance = v.ok ? 'verified' : 'failed';
-        detail = v.ok ? '' : ` (${v.detail})`;
-      }
-      files.push({ filename: f.filename, served, sha256Matches, provenance });
-      const ok = served && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
-      say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${f.filename} ${served ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
-        `; provenance ${provenance === 'verified' ? `verified for ${o.identity}` : provenance}${detail}`);
+  // what each index serves first; then the provenance of every file and the install, side by side (separate
+  // processes, each in a directory of its own), reported in order once all are done
+  const served = await Promise.all(o.indexes.map(async (index) => ({
+    index, attested: o.attests(index), links: await simpleLinks(emulators.get(index.name)!.simpleUrl, project),
+  })));
+  const verdicts = served.map(({ index, attested, links }) => built.map(async (f) => {
+    const link = links.find((l) => l.filename === f.filename);
+    const sha256Matches = link?.sha256 === f.sha256;
+    if (!attested) return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not attested' as const, detail: '' };
+    if (link === undefined || version === undefined) {
+      return { filename: f.filename, served: link !== undefined, sha256Matches, provenance: 'not checked' as const, detail: '' };
     }
-    indexVerdicts.push({ index: index.name, files });
-  }
-
-  let installed: ReleaseChecks['installed'];
-  const allServed = built.length > 0 && indexVerdicts.every((v) => v.files.every((f) => f.served && f.sha256Matches));
-  if (allServed && wheel !== undefined && version !== undefined) {
+    const dir = join(o.checkDir, `provenance-${index.name}`);
+    mkdirSync(dir, { recursive: true });
+    const v = await verifyProvenance(machine, emulators.get(index.name)!, project, version, f.path, o.identity, dir)
+      .catch((e: Error) => ({ ok: false, detail: e.message }));
+    const provenance = v.ok ? 'verified' as const : 'failed' as const;
+    return { filename: f.filename, served: true, sha256Matches, provenance, detail: v.ok ? '' : ` (${v.detail})` };
+  }));
+  const allServed = built.length > 0
+    && served.every(({ links }) => built.every((f) => links.some((l) => l.filename === f.filename && l.sha256 === f.sha256)));
+  const installing = allServed && wheel !== undefined && version !== undefined ? (async () => {
     const emulator = emulators.get((o.indexes.find((i) => i.name === 'pypi') ?? o.indexes[0]).name)!;
     const modules = await topLevelModules(machine, wheel.path);
     const r = await installAndImport(machine, emulator, project, version, modules, o.checkDir);
-    installed = { version, modules, ok: r.ok, detail: r.detail };
-    say(`  ${r.ok ? '✓' : '✗'} ${project}==${version} installed from the emulator into a fresh environment` +
-      `${modules.length ? `; import ${modules.join(', ')}` : ' (the wheel ships no top-level module)'}${r.ok ? ': ok' : `: ${r.detail}`}`);
+    return { version, modules, ok: r.ok, detail: r.detail };
+  })().catch((e: Error) => ({ version: version!, modules: [], ok: false, detail: e.message })) : undefined;
+
+  const indexVerdicts: IndexVerdict[] = [];
+  for (const [i, { index }] of served.entries()) {
+    const files = await Promise.all(verdicts[i]);
+    for (const { filename, served: isServed, sha256Matches, provenance, detail } of files) {
+      const ok = isServed && sha256Matches && provenance !== 'failed' && provenance !== 'not checked';
+      say(`  ${ok ? '✓' : '✗'} ${index.displayName}: ${filename} ${isServed ? (sha256Matches ? 'served with the built sha256' : 'served with ANOTHER sha256') : 'NOT on the index'}` +
+        `; provenance ${provenance === 'verified' ? `verified for ${o.identity}` : provenance}${detail}`);
+    }
+    indexVerdicts.push({ index: index.name, files: files.map(({ detail: _detail, ...f }) => f) });
+  }
+
+  const installed: ReleaseChecks['installed'] = await installing;
+  if (installed !== undefined) {
+    say(`  ${installed.ok ? '✓' : '✗'} ${project}==${installed.version} installed from the emulator into a fresh environment` +
+      `${installed.modules.length ? `; import ${installed.modules.join(', ')}` : ' (the wheel ships no top-level module)'}` +
+      `${installed.ok ? ': ok' : `: ${installed.detail}`}`);
   } else if (built.length > 0) {
     say('  - not installed: the index does not serve every built file');
   }
@@ -476,16 +530,25 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     opts.out(line);
   };
   if (opts.keep) keepTempDirs();
-  checkToolsMs = 0;
+  checkToolIntervals = [];
   const empty = (stopped: string): RehearsalResult => ({ ok: false, stopped, jobs: [], skipped: [], indexes: [], durationMs: Date.now() - started });
 
   say(`Rehearsing the release of tag '${opts.tag}': .github/workflows/${opts.workflowFile}, ${opts.repository}, project ${opts.project}`);
   const cpuStart = process.cpuUsage();
   const phases: Record<string, number> = {};
   let lastMark = started;
-  const mark = (phase: string) => {
+  const phaseTools: Record<string, number> = {};
+  let stepsMsSoFar = 0;
+  let checkToolsSoFar = 0;
+  /** Ends a phase: its wall time, and the tools' time in it (steps' processes, then the checks' tools). */
+  const mark = (phase: string, jobs: readonly JobResult[] = []) => {
     const now = Date.now();
     phases[phase] = (phases[phase] ?? 0) + now - lastMark;
+    const stepsMs = jobs.flatMap((j) => j.steps).reduce((sum, st) => sum + st.processMs, 0);
+    const checksMs = coveredMs(checkToolIntervals);
+    phaseTools[phase] = (phaseTools[phase] ?? 0) + (stepsMs - stepsMsSoFar) + (checksMs - checkToolsSoFar);
+    stepsMsSoFar = stepsMs;
+    checkToolsSoFar = checksMs;
     lastMark = now;
   };
   const tagState = checkRepository(opts);
@@ -523,8 +586,15 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }, { onSecret: leaks.registerSecret });
   }));
   const selfTree = selfPaths.length === 0 ? Promise.resolve() : extractTree(tagState.root, tagState.sha, selfPaths, selfDir);
-  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it
+  // the checkout actions/checkout makes on a tag push, once: each default checkout of the run copies it; then, off
+  // the critical path (the build job runs meanwhile), the sparse ones the workflow's checkouts ask for (the publish
+  // jobs' actions, the verify script): a checkout finds one in the map once it is ready, and clones for itself before
   const pristine = pristineClone(tagState.root, opts.tag, tagState.sha, join(work, 'pristine'));
+  const sparseClones = new Map<string, { dir: string; files: number }>();
+  const sparse = pristine.then(() => Promise.all(staticSparseCheckouts(workflow).map(async (r, i) => {
+    const clone = await prepareSparseClone(tagState.root, opts.tag, tagState.sha, r.sparse, r.cone, join(work, `sparse-${i}`));
+    if (clone !== undefined) sparseClones.set(sparseKey(r.sparse, r.cone), clone);
+  })));
   const scan: OutputScan = leaks;
   try {
     const machineLines: string[] = [];
@@ -591,6 +661,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
           selfRepository: selfDir,
           checkoutFrom: 'git',
           pristineClone: clone,
+          sparseClones,
+          removeInBackground: !opts.keep,
           refuseUrl: refuseNonLoopback,
           repository: opts.repository,
           event: { name: 'push', ref: `refs/tags/${opts.tag}`, sha: tagState.sha },
@@ -617,7 +689,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
     }
 
     // the checks a user makes after a release
-    mark('jobs');
+    mark('jobs', jobs);
     const artifactName = distArtifactName(workflow);
     const checks = await checkRelease({
       machine,
@@ -631,7 +703,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       say,
     });
 
-    mark('checks');
+    mark('checks', jobs);
     const summary = renderSummary(jobs);
     if (summary.length > 0) {
       say();
@@ -639,7 +711,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       for (const line of summary) say(line);
     }
 
-    mark('summaries');
+    mark('summaries', jobs);
     const ok = sayVerdict({
       jobsOk: jobs.every((j) => j.conclusion === 'success') && skipped.length === 0,
       checks,
@@ -650,13 +722,16 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalResult> 
       say,
     });
     if (opts.keep) say(`Kept: ${work} (the jobs' workspaces are the wf-job-* directories next to it)`);
-    mark('leak scan, verdict');
+    mark('leak scan, verdict', jobs);
     const totalMs = Date.now() - started;
-    const stepsMs = jobs.flatMap((j) => j.steps).reduce((sum, st) => sum + st.processMs, 0);
-    const toolsMs = stepsMs + checkToolsMs;
-    const timing = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs: cpuMs(process.cpuUsage(cpuStart)), phases };
+    const toolsMs = Object.values(phaseTools).reduce((a, b) => a + b, 0);
+    const overheadByPhase = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v - (phaseTools[k] ?? 0)]));
+    const ownCpuMs = cpuMs(process.cpuUsage(cpuStart));
+    const timing: RehearsalTiming = { totalMs, toolsMs, overheadMs: totalMs - toolsMs, ownCpuMs, phases, overheadByPhase };
     return { ok, jobs, skipped, indexes: checks.indexes, installed: checks.installed, durationMs: totalMs, timing };
   } finally {
     for (const e of emulators.values()) await e.close();
+    await sparse;
+    await removalsDone();
   }
 }

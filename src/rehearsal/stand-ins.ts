@@ -13,9 +13,10 @@
  * - astral-sh/setup-uv: the real uv of .tools/, at exactly the version the step asks for.
  * Every `run:` step runs for real, tool installs from PyPI included.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { listRepositoryFiles, selectCone, selectPatterns } from './repository-files';
 import { tempDir } from './temp-dirs';
 import type { Toolbox } from './toolbox';
@@ -46,6 +47,11 @@ export interface StandInContext {
      * default depth and no sparse rules copies it instead of cloning again.
      */
     readonly pristine?: { readonly dir: string; readonly files: number };
+    /**
+     * Sparse clones made for the run the same way (fetch-depth 1 at the run's ref, then the sparse rules), by
+     * `sparseKey`: a checkout with those rules and the default depth copies one instead of cloning again.
+     */
+    readonly sparse?: ReadonlyMap<string, { readonly dir: string; readonly files: number }>;
   };
   /** Demo mode: a missing tool is a warning here and the step that runs it fails instead. @default false */
   readonly tolerateMissingTools?: boolean;
@@ -134,6 +140,17 @@ function gitCheckout(ctx: StandInContext, target: string, sparse: string[]): boo
     if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
     return true;
   }
+  const cone = ctx.inputs['sparse-checkout-cone-mode'] !== 'false';
+  const prepared = from.sparse?.get(sparseKey(sparse, cone));
+  if (prepared !== undefined && depth === '1' && ref === refName && sparse.length > 0) {
+    cpSync(prepared.dir, target, { recursive: true, verbatimSymlinks: true });
+    ctx.checkedOut.add(target);
+    ctx.log(`Sparse checkout (${cone ? 'cone mode' : 'patterns'}): ${sparse.join(', ')}`);
+    ctx.log(`[stand-in for ${ctx.step.uses}] git clone of ${ref} at ${from.sha.slice(0, 12)} (fetch-depth 1), ` +
+      `${prepared.files} file(s) in '${target}', .git included`);
+    if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
+    return true;
+  }
   try {
     git(['clone', '--quiet', '-c', 'advice.detachedHead=false', ...(depth === '0' ? [] : ['--depth', depth]),
       ...(sparse.length > 0 ? ['--no-checkout'] : []), '--branch', ref, `file://${ctx.repoDir}`, target]);
@@ -159,6 +176,36 @@ function gitCheckout(ctx: StandInContext, target: string, sparse: string[]): boo
   if (ctx.inputs['persist-credentials'] !== 'false') ctx.log('persist-credentials is not false: the real action would keep the GITHUB_TOKEN in .git/config');
   return true;
 }
+
+/** The key of a prepared sparse clone: its rules and whether they are cone mode. */
+export function sparseKey(sparse: readonly string[], cone: boolean): string {
+  return JSON.stringify([cone, ...sparse]);
+}
+
+/**
+ * A sparse clone as the checkout stand-in makes one (fetch-depth 1 at `ref`, the rules applied by git), made
+ * beforehand and without blocking (the rehearsal prepares the ones its workflow names while the machine is set up);
+ * checked to be at `sha`. undefined when it fails: the checkout then clones for itself and says what went wrong.
+ */
+export async function prepareSparseClone(repoDir: string, ref: string, sha: string, sparse: readonly string[], cone: boolean, dir: string):
+Promise<{ dir: string; files: number } | undefined> {
+  const git = (args: string[], cwd?: string) => run('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_ADVICE: '0' },
+  });
+  try {
+    await git(['clone', '--quiet', '-c', 'advice.detachedHead=false', '--depth', '1', '--no-checkout', '--branch', ref, `file://${repoDir}`, dir]);
+    await git(['sparse-checkout', 'set', ...(cone ? [] : ['--no-cone']), ...sparse], dir);
+    await git(['checkout', '--quiet', '--detach', 'HEAD'], dir);
+    if ((await git(['rev-parse', 'HEAD'], dir)).stdout.trim() !== sha) return undefined;
+    return { dir, files: (await git(['ls-files'], dir)).stdout.split('\n').filter((l) => l !== '').length };
+  } catch {
+    return undefined;
+  }
+}
+
+const run = promisify(execFile);
 
 const downloadArtifact: StandIn = {
   describe: 'actions/download-artifact -> copy the dists the test built (by name, or by the id upload-artifact output)',

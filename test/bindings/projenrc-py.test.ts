@@ -17,7 +17,7 @@ import { isolatedEnv } from '../../scripts/tools/catalog';
 import { releaseWorkflowViolations } from '../component/invariants';
 import { Workflow } from '../component/projects';
 import { recordOutput } from '../support/leaks';
-import { REPO_ROOT, pythonWheel } from '../support/local-package';
+import { REPO_ROOT, ensureRehearsalBundle, pythonWheel } from '../support/local-package';
 import { NODE24 } from '../support/node';
 import { PROJEN_PYTHON, ensureProjenPython, installLocalWheel, installedVersion, projenNpmVersion } from '../support/projen-python';
 import { runTool } from '../support/tools';
@@ -251,5 +251,73 @@ project.synth();
     // the Python projenrc is the project's synth task
     const tasks = JSON.parse(readFileSync(join(fromPy, '.projen/tasks.json'), 'utf8')) as { tasks: Record<string, { steps?: unknown[] }> };
     expect(tasks.tasks.default.steps).toEqual([{ execArgs: ['python', '.projenrc.py'] }]);
+  }, 300_000);
+});
+
+/**
+ * `npx projen pypi:rehearse` in a `.projenrc.py` project: the task PypiRelease adds from Python runs this package's
+ * shipped command at the version the projenrc pins, with the component's settings. The package's copy in the
+ * project's node_modules stands in for the one npx would fetch from npm at that version (the same files: the npm
+ * package's `bin`). Not a full rehearsal (the end-to-end tests rehearse `.projenrc.ts` projects through the same
+ * command): the trigger check answers for a tag GitHub would not start the workflow for, and a tag it would start
+ * it for gets past that check to the working tree's.
+ */
+describe('.projenrc.py project: npx projen pypi:rehearse', () => {
+  const py = `from projen.python import PythonProject
+from projen_pypi_mint import PypiRelease
+
+project = PythonProject(
+    name="demo-pkg",
+    module_name="demo_pkg",
+    version="0.1.0",
+    author_name="Octo",
+    author_email="octo@example.com",
+    homepage="https://github.com/octo-org/demo",
+    uv=True,
+    sample=False,
+    pytest=False,
+    dev_deps=["projen-pypi-mint@${OWN_VERSION}"],
+)
+PypiRelease(project)
+project.synth()
+`;
+
+  test('the task runs the shipped pypi-mint-rehearse with the project\'s settings', async () => {
+    const bundle = ensureRehearsalBundle();
+    const dir = await synthesize('.projenrc.py', py);
+    const tasks = JSON.parse(readFileSync(join(dir, '.projen/tasks.json'), 'utf8')) as { tasks: Record<string, { steps?: Array<{ exec?: string }> }> };
+    const exec = tasks.tasks['pypi:rehearse']?.steps?.[0]?.exec ?? '';
+    expect(exec).toMatch(new RegExp(`^npx --yes --package=projen-pypi-mint@${OWN_VERSION.replace(/\./g, '\\.')} -- pypi-mint-rehearse --workflow release\\.yml ` +
+      '--repository octo-org/demo --project demo-pkg --index pypi '));
+
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'projen-pypi-mint'));
+    symlinkSync(relative(join(dir, 'node_modules', '.bin'), join(dir, 'node_modules', 'projen-pypi-mint', relative(REPO_ROOT, bundle))),
+      join(dir, 'node_modules', '.bin', 'pypi-mint-rehearse'));
+    const git = (...args: string[]) => runTool('git', ['-c', 'user.name=Octo', '-c', 'user.email=octo@example.com', ...args], { cwd: dir });
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'demo');
+    // projen's npm CLI, as `npx projen` runs it; it runs the task from .projen/tasks.json
+    const rehearse = async (tag: string) => {
+      const r = await runTool(process.execPath, [join(REPO_ROOT, 'node_modules', 'projen', 'bin', 'projen'), 'pypi:rehearse', '--tag', tag],
+        { cwd: dir, env: isolatedEnv({ npm_config_yes: 'true', npm_config_update_notifier: 'false' }), timeoutMs: 120_000 });
+      recordOutput(`.projenrc.py pypi:rehearse --tag ${tag}`, r.stdout + r.stderr);
+      return { code: r.code, output: `${r.stdout}${r.stderr}` };
+    };
+
+    await git('tag', 'nightly');
+    const untriggered = await rehearse('nightly');
+    expect(untriggered.code).not.toBe(0);
+    expect(untriggered.output).toContain('pypi-mint-rehearse: GitHub would start no run of release.yml for a push of tag \'nightly\'');
+    expect(untriggered.output).toContain('`triggers.tagPatterns`');
+
+    await git('tag', 'v0.1.0');
+    writeFileSync(join(dir, 'notes.txt'), 'not committed\n');
+    const dirty = await rehearse('v0.1.0');
+    expect(dirty.code).not.toBe(0);
+    expect(dirty.output).toContain('pypi-mint-rehearse: the working tree has changes that tag \'v0.1.0\' does not carry');
+    expect(dirty.output).toContain('?? notes.txt');
+    expect(dirty.output).not.toContain('would start no run');
   }, 300_000);
 });

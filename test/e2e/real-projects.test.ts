@@ -9,7 +9,7 @@
  * The four: setuptools + setuptools-scm (pluggy, src/ layout), hatchling + hatch-vcs (iniconfig, src/ layout),
  * flit_core (idna, a two-part version), poetry-core (tomlkit, a static version in [tool.poetry]).
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -209,8 +209,20 @@ test.concurrent.each(PROJECTS)('$name $version ($backend): adopted by docs/adopt
   }
 }, 1_800_000);
 
-describe('the mistakes users make, rehearsed (iniconfig, once adopted above)', () => {
+/**
+ * The mistakes users make, rehearsed on iniconfig once it is adopted: in the same concurrent group as the adoptions
+ * (jest runs a describe block's concurrent tests only after the group before it), so they run beside the adoptions
+ * still going on. The two rehearsals only read the repository; the name mismatch rewrites .projenrc.ts (the
+ * rehearsals would refuse the changed working tree), so it waits for them and puts the file back.
+ */
+{
   const p = PROJECTS[1];
+  const mistake = (title: string) => `iniconfig, a mistake users make: ${title}`;
+  const rehearsals: Array<Promise<unknown>> = [];
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    rehearsals.push(work.catch(() => undefined));
+    return work;
+  };
 
   async function rehearse(...args: string[]): Promise<{ status: number | null; output: string }> {
     const dir = await adopted.get(p.name)!.promise;
@@ -224,26 +236,33 @@ describe('the mistakes users make, rehearsed (iniconfig, once adopted above)', (
     });
   }
 
-  test('a tag on the wrong commit: refused, saying the workflow is not there', async () => {
+  test.concurrent(mistake('a tag on the wrong commit: refused, saying the workflow is not there'), async () => {
     if (!ready) return;
-    const r = await rehearse('--tag', BEFORE_TAG);
+    const r = await track(rehearse('--tag', BEFORE_TAG));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/release\.yml/);
   }, 1_800_000);
 
-  test('a publisher registered with another workflow and environment: the mint step fails with PyPI\'s reason', async () => {
+  test.concurrent(mistake('a publisher registered with another workflow and environment: the mint step fails with PyPI\'s reason'), async () => {
     if (!ready) return;
-    const r = await rehearse('--tag', `v${p.version}`, '--publisher', `octo-org/${p.name}:publish.yml@release`);
+    const r = await track(rehearse('--tag', `v${p.version}`, '--publisher', `octo-org/${p.name}:publish.yml@release`));
     expect(r.status).toBe(1);
     expect(r.output).toMatch(/publisher/i);
   }, 600_000);
 
-  test('a name that is not the project\'s: synth refuses, naming both and where each came from', async () => {
+  test.concurrent(mistake('a name that is not the project\'s: synth refuses, naming both and where each came from'), async () => {
     if (!ready) return;
     const dir = await adopted.get(p.name)!.promise;
+    await new Promise((r) => setImmediate(r)); // the two rehearsals above have started (and registered) by now
+    await Promise.all(rehearsals);
+    const projenrc = readFileSync(join(dir, '.projenrc.ts'), 'utf8');
     writeFileSync(join(dir, '.projenrc.ts'), projenrcFor({ ...inputFor(p, dir, tarball), name: 'ini-config-tools' }));
-    const r = spawnSync('npx', ['projen'], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 600_000 });
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('npx', ['projen'], { cwd: dir, env: ENV, encoding: 'utf8', timeout: 600_000 }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
+    });
+    writeFileSync(join(dir, '.projenrc.ts'), projenrc);
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain('"iniconfig" (pyproject.toml [project].name) and "ini-config-tools" (projen\'s `name` in .projenrc)');
   }, 600_000);
-});
+}

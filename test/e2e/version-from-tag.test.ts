@@ -29,7 +29,8 @@ function outcomes(job: { steps: Array<{ id: string; outcome: string }> }): strin
 }
 
 maybe('version from the tag, end to end', () => {
-  test.each([
+  // the two releases side by side: each has its own sample and emulator
+  test.concurrent.each([
     ['uv', 'v1.2.3', '1.2.3', 'uv version'],
     ['poetry', '1.2.3-rc.1', '1.2.3rc1', 'poetry version'],
   ] as const)('a %s project kept at 0.0.0, tagged %s, is released and installs as %s', async (flavour, tag, version, how) => {

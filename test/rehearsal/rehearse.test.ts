@@ -116,12 +116,14 @@ function expectReadable(text: string): void {
 const haveTools = requireTool('python', 'uv');
 
 (haveTools ? describe : describe.skip)('pypi:rehearse', () => {
+  // the three full rehearsals below run side by side (each in its own repository); the refusals after them reuse
+  // the first one's repository
   let selfRepo: SampleRepo;
   beforeAll(() => {
     selfRepo = sampleRepo('$/', { hatchVcs: true });
   });
 
-  test('$/ actions, version from the git tag: builds, publishes, verifies provenance, installs and imports; exit 0', async () => {
+  test.concurrent('$/ actions, version from the git tag: builds, publishes, verifies provenance, installs and imports; exit 0', async () => {
     const run = await rehearseCli(selfRepo, '--tag', 'v1.0.0');
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     const out = run.stdout;
@@ -144,7 +146,7 @@ const haveTools = requireTool('python', 'uv');
     expectReadable(out);
   });
 
-  test('a project kept at 0.0.0 with versionFromTag, tagged v1.2.3: the build job stamps 1.2.3, which installs from the emulator', async () => {
+  test.concurrent('a project kept at 0.0.0 with versionFromTag, tagged v1.2.3: the build job stamps 1.2.3, which installs from the emulator', async () => {
     const repo = sampleRepo('$/', { versionFromTag: true, tag: 'v1.2.3' });
     expect(readFileSync(join(repo.dir, 'pyproject.toml'), 'utf8')).toContain('version = "0.0.0"');
     const run = await rehearseCli(repo, '--tag', 'v1.2.3');
@@ -159,7 +161,7 @@ const haveTools = requireTool('python', 'uv');
     expectReadable(out);
   });
 
-  test('./ actions after a sparse checkout, a publisher registered with another workflow: the mint step says why; exit 1', async () => {
+  test.concurrent('./ actions after a sparse checkout, a publisher registered with another workflow: the mint step says why; exit 1', async () => {
     const repo = sampleRepo('./');
     const run = await rehearseCli(repo, '--tag', 'v1.0.0', '--publisher', 'octo-org/demo:publish.yml@pypi');
     expect(run.code).toBe(1);

@@ -51,8 +51,8 @@ export interface AdoptionInput {
 }
 
 export interface AdoptionResult {
-  /** Each sh block's combined output, in order. */
-  readonly outputs: Array<{ line: number; output: string }>;
+  /** Each sh block's combined output and wall time, in order. */
+  readonly outputs: Array<{ line: number; output: string; seconds: number }>;
   /** The rehearsal's output and how long it took. */
   readonly rehearsal?: { output: string; seconds: number };
   /** The sdist lines synth printed (and that were added), or undefined when it printed none. */
@@ -124,7 +124,7 @@ function applyAdvice(dir: string, advice: { file: string; lines: string[]; intoT
 
 /** Follows docs/adopt.md in `input.dir` (a git repository with its own pyproject.toml). */
 export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResult> {
-  const outputs: Array<{ line: number; output: string }> = [];
+  const outputs: Array<{ line: number; output: string; seconds: number }> = [];
   let sdistAdvice: { file: string; lines: string[] } | undefined;
   let finalSynth = '';
   let rehearsal: { output: string; seconds: number } | undefined;
@@ -137,7 +137,7 @@ export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResu
     const script = block.code.replace(/ projen-pypi-mint$/m, ` ${input.tarball}`).split('v2024.1').join(`v${input.version}`);
     const started = Date.now();
     const output = await bash(script, input.dir, input.env);
-    outputs.push({ line: block.line, output });
+    outputs.push({ line: block.line, output, seconds: (Date.now() - started) / 1000 });
     if (/pypi:rehearse/.test(block.code)) rehearsal = { output, seconds: (Date.now() - started) / 1000 };
     if (/npx projen$/m.test(block.code)) {
       // the step the page leaves to the reader: add the printed lines, synth again
@@ -159,5 +159,16 @@ export async function adoptByTheDocs(input: AdoptionInput): Promise<AdoptionResu
  * the test suite shares (`XDG_CACHE_HOME`).
  */
 export function rehearsalEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...base, PYTHON: installedPython(), PYPI_MINT_NODE24: NODE24, XDG_CACHE_HOME: join(TOOLS_DIR, 'adopt-cache') };
+  return {
+    ...base,
+    PYTHON: installedPython(),
+    PYPI_MINT_NODE24: NODE24,
+    XDG_CACHE_HOME: join(TOOLS_DIR, 'adopt-cache'),
+    // npm's cache is shared by every adoption of the run: reuse what it holds instead of asking the registry again
+    // (the same packages, the same integrity checks), and skip the audit and funding requests of each install
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
 }
