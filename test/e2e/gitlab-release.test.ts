@@ -84,6 +84,8 @@ test('the rehearsal passes: both jobs succeed, every check holds, and the token 
   ]));
   expect(result.installed).toEqual(expect.objectContaining({ ok: true, version: '1.0.0', modules: [NAME.replace(/-/g, '_')] }));
   expect(run('build').output).toMatch(/version 1\.0\.0 matches the tag v1\.0\.0/);
+  // the sdist check ran on the real sdist: the exclusions projen wrote kept the vendored steps and projen's files out
+  expect(run('build').output).toMatch(/dist\/[^\n]*\.tar\.gz: none of projen's, npm's or the release pipeline's files/);
   const publish = run('publish-pypi').output;
   expect(publish).toContain('Using the job\'s ID token PYPI_ID_TOKEN for octo-group/demo (.gitlab-ci.yml)');
   expect(publish).toContain('UV_PUBLISH_TOKEN, UV_PUBLISH_URL written to the file named by PYPI_MINT_OUTPUT');
