@@ -1,11 +1,15 @@
 /**
- * Executing one step once its environment and inputs are known: a local node action (`uses: ./...`), a stand-in
- * for an action or install step that needs the network, or a `run:` script in the runner's default bash.
+ * Executing one step once its environment and inputs are known: a local action (`uses: ./...` or `$/...`: a node
+ * action, or a composite action's `run` steps), a stand-in for an action or install step that needs the network, or a
+ * `run:` script in the runner's default bash.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inputVariable, loadLocalAction, missingActionMessage, missingSelfActionMessage, selfReference } from './local-action';
+import { parseFileCommand, parsePathFile } from './commands';
+import {
+  CompositeAction, inputVariable, loadLocalAction, missingActionMessage, missingSelfActionMessage, selfReference,
+} from './local-action';
 import type { StandIn, StandInContext } from './stand-ins';
 import type { StepResult, WorkflowStep } from './types';
 
@@ -41,6 +45,19 @@ export interface StepSetup {
   readonly standInContext: Omit<StandInContext, 'step' | 'inputs' | 'log'>;
   /** Evaluates an action input's default (it may hold expressions). */
   evaluateDefault(value: string): string;
+  /**
+   * Evaluates a text of a composite action's step: the job's contexts, with `inputs` the action's inputs,
+   * `github.action_path` its directory, `steps` its own steps and `env` the given environment.
+   */
+  evaluateInAction(text: string, scope: ActionScope): string;
+}
+
+/** What expressions inside a composite action see besides the job's contexts. */
+export interface ActionScope {
+  readonly inputs: Record<string, string>;
+  readonly actionPath: string;
+  readonly steps: Record<string, { outputs: Record<string, string>; outcome: string | null; conclusion: string | null }>;
+  readonly env: Record<string, string>;
 }
 
 export async function executeStep(s: StepSetup): Promise<StepExecution> {
@@ -48,7 +65,7 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
   const self = selfReference(step.uses);
   if (self !== undefined && step.uses !== undefined) {
     const root = self.kind === 'workspace' ? s.workspace : s.selfRepository.dir;
-    const action = loadLocalAction(root, self.path);
+    const action = loadLocalAction(root, self.path, step.uses);
     if (action === undefined) {
       const message = self.kind === 'workspace' ? missingActionMessage(s.workspace, step.uses) : missingSelfActionMessage(step.uses, s.selfRepository.sha);
       return { kind: 'local-action', exitCode: 1, stdout: `::error::${message}\n`, stderr: '', processMs: 0 };
@@ -58,11 +75,15 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
       throw new Error(`step '${id}': unexpected input(s) ${unknown.join(', ')}; valid inputs are ${Object.keys(action.inputs).join(', ')}`);
     }
     const env = { ...s.env };
+    const inputs: Record<string, string> = {};
     for (const [name, def] of Object.entries(action.inputs)) {
       const value = s.inputs[name] ?? (def === undefined ? undefined : s.evaluateDefault(def));
-      if (value !== undefined) env[inputVariable(name)] = value;
+      if (value !== undefined) inputs[name] = value;
       if (value !== undefined && s.inputs[name] === undefined) refuseUrls(s.refuseUrl, `step '${id}' input '${name}' (the action's default)`, value);
     }
+    // a composite action's steps read inputs through `inputs.*` only: the runner sets no INPUT_ variables for them
+    if (action.kind === 'composite') return { kind: 'local-action', ...await runComposite(s, action, inputs) };
+    for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
     return { kind: 'local-action', ...await spawnStep(action.node, [action.main], env, s.workspace, s.timeoutMs) };
   }
   if (s.standIn !== undefined) {
@@ -75,9 +96,7 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
   if (s.script !== undefined) {
     const scriptFile = join(s.tempDir, `step_${s.index}_${id}.sh`);
     writeFileSync(scriptFile, s.script);
-    const argv = s.shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', scriptFile]
-      : s.shell === 'sh' ? ['sh', '-e', scriptFile]
-        : undefined;
+    const argv = shellArgv(s.shell, scriptFile);
     if (argv === undefined) throw new Error(`step '${id}': shell '${s.shell}' is beyond the harness`);
     const cwd = resolve(s.workspace, s.workingDirectory);
     return { kind: 'run', ...await spawnStep(argv[0], argv.slice(1), s.env, cwd, s.timeoutMs) };
@@ -86,6 +105,62 @@ export async function executeStep(s: StepSetup): Promise<StepExecution> {
 }
 
 interface Spawned { exitCode: number | null; stdout: string; stderr: string; processMs: number }
+
+function shellArgv(shell: string, scriptFile: string): string[] | undefined {
+  return shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', scriptFile]
+    : shell === 'sh' ? ['sh', '-e', scriptFile]
+      : undefined;
+}
+
+/**
+ * A composite action's `run` steps in order, as the runner runs them: each with the step's environment plus
+ * GITHUB_ACTION_PATH and its own `env:`, its own file-command files (what a step adds to PATH or the environment
+ * reaches the steps after it inside the action, and the job's steps after the action), stopping at the first that
+ * fails. The action's outputs are evaluated over its steps' outputs once all succeeded.
+ */
+async function runComposite(s: StepSetup, action: CompositeAction, inputs: Record<string, string>): Promise<Spawned> {
+  const steps: ActionScope['steps'] = Object.fromEntries(action.steps.filter((c) => c.id !== undefined)
+    .map((c) => [c.id as string, { outputs: {}, outcome: null, conclusion: null }]));
+  let env: Record<string, string> = { ...s.env, GITHUB_ACTION_PATH: action.dir };
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let processMs = 0;
+  for (const [i, c] of action.steps.entries()) {
+    const scope = (e: Record<string, string>): ActionScope => ({ inputs, actionPath: action.dir, steps, env: e });
+    const files = Object.fromEntries(['output', 'env', 'path'].map((f) => [f, join(s.tempDir, `step_${s.index}_${s.id}_composite_${i}_${f}`)]));
+    for (const f of Object.values(files)) writeFileSync(f, '');
+    const stepEnv: Record<string, string> = { ...env };
+    for (const [k, v] of Object.entries(c.env)) stepEnv[k] = s.evaluateInAction(v, scope(env));
+    Object.assign(stepEnv, { GITHUB_OUTPUT: files.output, GITHUB_ENV: files.env, GITHUB_PATH: files.path });
+    const scriptFile = join(s.tempDir, `step_${s.index}_${s.id}_composite_${i}.sh`);
+    writeFileSync(scriptFile, s.evaluateInAction(c.run, scope(stepEnv)));
+    const argv = shellArgv(c.shell, scriptFile) as string[];
+    const cwd = resolve(s.workspace, c.workingDirectory ?? '.');
+    const ran = await spawnStep(argv[0], argv.slice(1), stepEnv, cwd, s.timeoutMs);
+    stdout.push(ran.stdout);
+    stderr.push(ran.stderr);
+    processMs += ran.processMs;
+    const ok = ran.exitCode === 0;
+    if (c.id !== undefined) {
+      steps[c.id] = { outputs: parseFileCommand(readFileSync(files.output, 'utf8'), 'GITHUB_OUTPUT'), outcome: ok ? 'success' : 'failure', conclusion: ok ? 'success' : 'failure' };
+    }
+    // the environment and PATH a step adds hold for the rest of the action and, through the outer step's files, the job
+    const envText = readFileSync(files.env, 'utf8');
+    const pathText = readFileSync(files.path, 'utf8');
+    env = { ...env, ...parseFileCommand(envText, 'GITHUB_ENV') };
+    const added = parsePathFile(pathText);
+    if (added.length > 0) env.PATH = [...added, env.PATH].join(':');
+    if (envText !== '') appendFileSync(s.env.GITHUB_ENV, envText.endsWith('\n') ? envText : `${envText}\n`);
+    if (pathText !== '') appendFileSync(s.env.GITHUB_PATH, pathText.endsWith('\n') ? pathText : `${pathText}\n`);
+    if (!ok) return { exitCode: ran.exitCode, stdout: stdout.join(''), stderr: stderr.join(''), processMs };
+  }
+  for (const [name, expression] of Object.entries(action.outputs)) {
+    const value = s.evaluateInAction(expression, { inputs, actionPath: action.dir, steps, env });
+    const delimiter = `ghadelimiter_${Math.random().toString(36).slice(2)}`;
+    appendFileSync(s.env.GITHUB_OUTPUT, `${name}<<${delimiter}\n${value}\n${delimiter}\n`);
+  }
+  return { exitCode: 0, stdout: stdout.join(''), stderr: stderr.join(''), processMs };
+}
 
 /** Asynchronous: the emulator the step talks to usually runs in this same process. */
 function spawnStep(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs: number): Promise<Spawned> {

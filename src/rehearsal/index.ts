@@ -236,7 +236,8 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         HOME: dirs.home,
         LANG: 'C.UTF-8',
         // ~/.local/bin is on a GitHub-hosted runner's PATH: where `uv tool install` and pipx put commands
-        PATH: [tools.binDir, ...extraPath, join(dirs.home, '.local', 'bin'), dirname(process.execPath), BASE_PATH].join(':'),
+        // what steps added through GITHUB_PATH comes first, as on the runner (it is prepended to the runner's PATH)
+        PATH: [...extraPath, tools.binDir, join(dirs.home, '.local', 'bin'), dirname(process.execPath), BASE_PATH].join(':'),
         // this machine's way to PyPI (proxy, CA bundle), which a job's real tool installs need
         ...opts.machineEnv,
         ...(idTokenGranted ? oidcRequestEnv : {}),
@@ -274,6 +275,18 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         refuseUrl: idTokenGranted ? opts.refuseUrl : undefined,
         inputs: mapValues(scalarRecord(step.with), evaluate),
         evaluateDefault: evaluate,
+        evaluateInAction: (text, scope) => {
+          const base = exprContext(scope.env);
+          return interpolate(text, {
+            ...base,
+            contexts: {
+              ...base.contexts,
+              github: { ...(base.contexts.github as Record<string, Value>), action_path: scope.actionPath },
+              inputs: scope.inputs,
+              steps: new StrictContext(`action ${step.uses} steps`, scope.steps as unknown as Record<string, Value>),
+            },
+          });
+        },
         workspace: dirs.workspace,
         tempDir: dirs.temp,
         script: step.run === undefined ? undefined : interpolate(step.run, ctxNow),

