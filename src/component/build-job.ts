@@ -1,30 +1,26 @@
 import { github } from 'projen';
-import { BuildToolSpec, buildToolInstallCommand } from './build-tool';
-import { SETUP_UV_ACTION, TOOL_VERSIONS } from './pins';
+import { BuildToolSpec } from './build-tool';
 import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, JobPlacement, distDir, distJobOutputs, distSha256Step } from './placement';
 import { SdistCheckSettings, metadataCheckSteps, sdistCheckStep } from './release-checks';
+import { installToolsStep } from './tools-action';
+import { VendoredStepsReference } from './vendored-steps';
 import { VersionStamp, stampVersionStep, versionCheckStep } from './version-from-tag';
 
 const { JobPermission } = github.workflows;
 
-/** The pinned uv, without any cache (caches in a release workflow are a poisoning path). */
-export function setupUvStep(): github.workflows.JobStep {
-  return {
-    name: 'Set up uv',
-    id: 'setup_uv',
-    uses: SETUP_UV_ACTION,
-    with: { 'version': TOOL_VERSIONS.uv, 'enable-cache': false },
-  };
+/** uv, the build tool and twine (the metadata check), from their locked sets, before anything of the project runs. */
+function buildToolsStep(spec: BuildToolSpec, form: VendoredStepsReference): github.workflows.JobStep {
+  return installToolsStep([...(spec.tool ? [spec.tool] : []), 'twine'], form);
 }
 
 /**
  * The build job: read-only, no OIDC. Checks out without persisting credentials, builds with the pinned tool, checks
  * the version against the tag and the metadata as PyPI would, and hands `dist/` (only) to the publish jobs as an
- * artifact. With `stamp`, the version is taken from the tag and written into the project before the build. With
+ * artifact. The tools come from the vendored tools action, in the form the publish jobs use (`form`). With `stamp`, the version is taken from the tag and written into the project before the build. With
  * `sdist`, the sdist is checked for files that are not the package's (projen's, npm's, the release workflow's).
  */
-export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: VersionStamp, sdist?: SdistCheckSettings): github.workflows.Job {
-  const install = buildToolInstallCommand(spec);
+export function buildJob(spec: BuildToolSpec, where: JobPlacement, form: VendoredStepsReference, stamp?: VersionStamp,
+  sdist?: SdistCheckSettings): github.workflows.Job {
   const workingDirectory = where.projectDir || undefined;
   return {
     name: 'Build distributions',
@@ -39,8 +35,7 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: Versi
         uses: github.ActionRefs.ACTIONS_CHECKOUT,
         with: { 'persist-credentials': false },
       },
-      setupUvStep(),
-      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
+      buildToolsStep(spec, form),
       ...(stamp ? [stampVersionStep(stamp, where)] : []),
       { name: 'Build sdist and wheel', id: 'build', workingDirectory, run: spec.run },
       // before anything leaves this job: the version the tag promises, and metadata PyPI accepts
@@ -62,16 +57,15 @@ export function buildJob(spec: BuildToolSpec, where: JobPlacement, stamp?: Versi
  * The pull-request job: the build job's build and checks of what PyPI's upload would refuse (not the tag's version:
  * a pull request has no tag), `contents: read` only, nothing uploaded anywhere.
  */
-export function pullRequestChecksJob(spec: BuildToolSpec, where: JobPlacement, sdist?: SdistCheckSettings): github.workflows.Job {
-  const install = buildToolInstallCommand(spec);
+export function pullRequestChecksJob(spec: BuildToolSpec, where: JobPlacement, form: VendoredStepsReference,
+  sdist?: SdistCheckSettings): github.workflows.Job {
   return {
     name: "Build and check PyPI's upload rules",
     runsOn: where.runsOn,
     permissions: { contents: JobPermission.READ },
     steps: [
       { name: 'Checkout', id: 'checkout', uses: github.ActionRefs.ACTIONS_CHECKOUT, with: { 'persist-credentials': false } },
-      setupUvStep(),
-      ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_build_tool', run: install }] : []),
+      buildToolsStep(spec, form),
       { name: 'Build sdist and wheel', id: 'build', workingDirectory: where.projectDir || undefined, run: spec.run },
       ...(sdist ? [sdistCheckStep(where, sdist)] : []),
       ...metadataCheckSteps(where),

@@ -1,4 +1,4 @@
-import { PinnedTool, hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
+import { PinnedTool } from './pins';
 
 /**
  * The tool the build job runs to produce `dist/` (an sdist and a wheel). Each is installed at a pinned version.
@@ -33,6 +33,7 @@ export type ProjectRequirement = 'any' | 'pyproject' | 'poetry';
 /** How the build job runs one build tool. Internal: not part of the jsii API. */
 export interface BuildToolSpec {
   readonly label: string;
+  /** Installed by the tools action next to uv; undefined for uv itself (the action always installs it). */
   readonly tool?: PinnedTool;
   readonly requires: ProjectRequirement;
   readonly run: string;
@@ -57,9 +58,4 @@ export function buildToolSpec(tool: BuildTool): BuildToolSpec {
   const spec = SPECS[tool.name];
   if (!spec) throw new Error(`unknown build tool ${tool.name}`);
   return spec;
-}
-
-/** The hash-pinned install of the build tool from its vendored set, or undefined when it is uv itself (setup-uv). */
-export function buildToolInstallCommand(spec: BuildToolSpec): string | undefined {
-  return spec.tool ? hashPinnedInstallCommand(spec.tool, vendoredRequirementsPath(spec.tool)) : undefined;
 }

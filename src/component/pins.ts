@@ -1,18 +1,18 @@
 import { join } from 'path';
 import { Project, github } from 'projen';
 import { PypiMintActionError } from './errors';
-import { MINT_ACTION_DIR } from './mint-action';
 import { PACKAGE_ROOT, ShippedFile } from './shipped-file';
+
+/** The vendored tools action's directory (tools-action.ts holds the action; defined here, where the locks are placed). */
+export const TOOLS_ACTION_DIR = '.github/actions/pypi-tools';
 
 /**
  * Versions the generated workflows pin. One place, so a bump is one commit and the tests see it.
  *
  * Actions go through projen's `github.actions` provider when the workflow renders, so a user can re-pin any of
- * them globally with `project.github.actions.set('astral-sh/setup-uv', 'astral-sh/setup-uv@<sha>')`.
+ * them globally with `project.github.actions.set('actions/checkout', 'actions/checkout@<sha>')`. No third-party action
+ * installs a tool: uv and the rest come from hash-locked sets through the vendored tools action (tools-action.ts).
  */
-
-/** astral-sh/setup-uv v10.0.1 by commit: installs the pinned uv and puts `uv tool` binaries on PATH. */
-export const SETUP_UV_ACTION = 'astral-sh/setup-uv@20cfd1bf945f4377ade1205e4dbc17946fc9a30d';
 
 /** actions/setup-node v7.0.0 by commit (projen's ActionRefs names it by tag): the retrofit's packaging job. */
 export const SETUP_NODE_ACTION = 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020';
@@ -46,7 +46,6 @@ export const PIN_VERSIONS: Readonly<Record<string, string>> = {
   [github.ActionRefs.ACTIONS_CHECKOUT]: 'v7.0.1',
   [github.ActionRefs.ACTIONS_UPLOAD_ARTIFACT]: 'v7.0.1',
   [github.ActionRefs.ACTIONS_DOWNLOAD_ARTIFACT]: 'v8.0.1',
-  [SETUP_UV_ACTION]: 'v10.0.1',
   [SETUP_NODE_ACTION]: 'v7.0.0',
   [SETUP_PYTHON_ACTION]: 'v7.0.0',
   [SETUP_GO_ACTION]: 'v7.0.0',
@@ -103,29 +102,9 @@ export function toolRequirementsFile(tool: PinnedTool): string {
   return `requirements/${tool}.txt`;
 }
 
-/** Where a job keeps the tools it installs: one virtual environment per tool, their commands linked into one bin/. */
-const JOB_TOOLS = '"$RUNNER_TEMP/pypi-mint-tools"';
-
-/**
- * The `run:` that installs a pinned tool in a job: a fresh virtual environment filled by uv (from setup-uv) from the
- * tool's locked set, every file checked against its sha256 (`--require-hashes`) and wheels only (`--only-binary
- * :all:`: nothing is built, so no package's build code runs in the job), repository uv config ignored; then only the
- * tool's own commands on PATH (not the environment's python).
- */
-export function hashPinnedInstallCommand(tool: PinnedTool, requirementsPath: string): string {
-  const env = `"$RUNNER_TEMP/pypi-mint-tools/${tool}"`;
-  return [
-    `uv venv --no-config --quiet ${env}`,
-    `uv pip install --no-config --python ${env}/bin/python --require-hashes --only-binary :all: --requirement ${requirementsPath}`,
-    `mkdir -p ${JOB_TOOLS}/bin`,
-    ...TOOL_COMMANDS[tool].map((c) => `ln -s ${env}/bin/${c} ${JOB_TOOLS}/bin/${c}`),
-    `echo ${JOB_TOOLS}/bin >> "$GITHUB_PATH"`,
-  ].join('\n');
-}
-
-/** Where a job finds a pinned tool's locked set: next to the mint action, so the publish job's sparse checkout has it. */
+/** Where a job finds a pinned tool's locked set: in the tools action's directory (tools-action.ts). */
 export function vendoredRequirementsPath(tool: PinnedTool): string {
-  return `${MINT_ACTION_DIR}/requirements/${tool}.txt`;
+  return `${TOOLS_ACTION_DIR}/requirements/${tool}.txt`;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { github } from 'projen';
 import { ATTESTED, ATTEST_ACTION_DIR, attestStep } from './attest-action';
-import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { MINTED_TOKEN, MINT_ACTION_DIR, mintStep } from './mint-action';
-import { vendoredRequirementsPath } from './pins';
 import { JobPlacement, distDir, distDownloadStep, distSha256CheckStep } from './placement';
+import { TOOLS_ACTION_DIR, installToolsStep } from './tools-action';
 import { makeUploadScratch } from './upload-scratch';
-import { UploaderSpec, uploaderInstallCommand } from './uploader';
+import { UploaderSpec } from './uploader';
 import { VendoredStepsReference, sparseCheckoutStep } from './vendored-steps';
 import { SIMPLE_API_PATH } from '../pypi';
 
@@ -57,15 +56,14 @@ export interface PublishStepsOptions {
 }
 
 /**
- * The repository files a publish job reads, as sparse-checkout patterns: the vendored steps' directories when they
- * are run as `./` (with `$/` the runner fetches them itself), otherwise only the uploader's locked set when it installs
- * one. Nothing else: the uploader runs in a scratch directory and reads no project file. None: the job checks nothing
- * out.
+ * The repository files a publish job reads, as sparse-checkout patterns: the vendored steps' directories (the tools
+ * action with its locked sets included) when they are run as `./`. With `$/` the runner fetches them itself: nothing.
+ * The uploader runs in a scratch directory and reads no project file.
  */
 export function publishJobRepositoryFiles(options: PublishStepsOptions): string[] {
-  const { uploader: spec, attest, form } = options;
-  if (form === VendoredStepsReference.CHECKOUT) return [`/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : [])];
-  return spec.tool ? [`/${vendoredRequirementsPath(spec.tool)}`] : [];
+  const { attest, form } = options;
+  if (form !== VendoredStepsReference.CHECKOUT) return [];
+  return [`/${TOOLS_ACTION_DIR}/`, `/${MINT_ACTION_DIR}/`, ...(attest ? [`/${ATTEST_ACTION_DIR}/`] : [])];
 }
 
 /** A publish job's permissions: `id-token: write`, and `contents: read` only when it checks something out. */
@@ -85,7 +83,6 @@ export function publishPermissions(steps: github.workflows.JobStep[]): github.wo
  */
 export function publishSteps(options: PublishStepsOptions): github.workflows.JobStep[] {
   const { target, uploader: spec, attest, form } = options;
-  const install = uploaderInstallCommand(spec);
   const when = options.condition ? { if: options.condition } : {};
   const upload = uploadCommand(spec, spec.env(MINTED_TOKEN, target.uploadUrl, target.simpleUrl), attest);
   const files = publishJobRepositoryFiles(options);
@@ -94,8 +91,7 @@ export function publishSteps(options: PublishStepsOptions): github.workflows.Job
     distDownloadStep(options.distJob, options.distDir),
     distSha256CheckStep(options.distJob, options.distDir),
     ...(attest ? [{ ...attestStep(options.distDir, attest.continueWithoutAttestations, form), ...when }] : []),
-    setupUvStep(),
-    ...(install ? [{ name: `Install ${spec.tool}`, id: 'install_uploader', run: install }] : []),
+    installToolsStep(spec.tool ? [spec.tool] : [], form),
     { ...mintStep(target.uploadUrl, target.audience, form), ...when },
     {
       name: `Upload to ${target.displayName}`,

@@ -8,12 +8,13 @@ import { PypiReleaseConfigError } from './errors';
 import { PypiGithubSetup } from './github-setup';
 import { PypiIndex } from './indexes';
 import { PypiMintAction } from './mint-action';
-import { vendorToolRequirements } from './pins';
+import { PinnedTool } from './pins';
 import { checkToolCombination, detectPythonProjectKind, discoverRepository } from './project';
 import { AttestationSettings, BUILD_JOB_ID, publishJob, publishJobId } from './publish-job';
 import { readPyproject } from './pyproject';
 import { addRehearseTask } from './rehearse-task';
 import { foreignPaths } from './sdist';
+import { vendorToolsAction } from './tools-action';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, checkVersionTagTriggers, renderTriggers } from './triggers';
 import {
   TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
@@ -236,7 +237,8 @@ export class PypiRelease extends Component {
     this.workflow.on(renderTriggers(options.triggers ?? {}));
     // once: in a pyproject.toml projen writes, the exclusions themselves; otherwise one note with the lines to add
     const sdist = sdistExclusions(project, pyproject, foreignPaths(this.workflowFileName), { component: 'PypiRelease', releaseFiles: 'the release workflow\'s' }, this.notes);
-    this.workflow.addJob(BUILD_JOB_ID, buildJob(buildToolSpec(buildTool), where, stamp, sdist));
+    this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
+    this.workflow.addJob(BUILD_JOB_ID, buildJob(buildToolSpec(buildTool), where, this.vendoredSteps, stamp, sdist));
     if (options.pullRequestChecks ?? true) {
       const checks = new github.GithubWorkflow(gh, `${this.workflowFileName.replace(/\.ya?ml$/, '')}-checks`, {
         fileName: this.workflowFileName.replace(/(\.ya?ml)$/, '-checks$1'),
@@ -245,18 +247,18 @@ export class PypiRelease extends Component {
       });
       checks.file?.patch(JsonPatch.add('/permissions', { contents: 'read' }));
       checks.on({ pullRequest: {} });
-      checks.addJob('check', pullRequestChecksJob(buildToolSpec(buildTool), where, sdist));
-      editRenderedWorkflow(checks, headerComment([`PyPI's upload rules on every pull request (PypiRelease's pullRequestChecks): what ${this.workflowFileName} would refuse is red before the tag.`]), annotatePins);
+      checks.addJob('check', pullRequestChecksJob(buildToolSpec(buildTool), where, this.vendoredSteps, sdist));
+      editRenderedWorkflow(checks, headerComment([`PyPI's upload rules on every pull request (PypiRelease's pullRequestChecks): what ${this.workflowFileName} would refuse is red before the tag.`]), annotatePins, checkoutFormIgnores(this.vendoredSteps));
     }
     const spec = uploaderSpec(uploader);
-    this.vendoredSteps = options.vendoredSteps ?? VendoredStepsReference.SELF_REPOSITORY;
     const attested = this.indexes.map((index) => this.attestationsFor(index, spec, options));
     for (const [i, index] of this.indexes.entries()) {
       // with testPypiFirst, orderIndexes put TestPyPI first: PyPI waits for it
       const needs = options.testPypiFirst && index.name === PYPI.name ? [BUILD_JOB_ID, publishJobId(this.indexes[0])] : [BUILD_JOB_ID];
       this.workflow.addJob(publishJobId(index), publishJob(index, spec, this.distributionName, needs, where, attested[i], this.vendoredSteps));
       const expected = { repository, workflowFileName: this.workflowFileName, environment: index.environment };
-      this.workflow.addJob(verifyJobId(index), verifyJob(index, this.distributionName, where, expected, attested[i] !== undefined));
+      const verify = verifyJob(index, this.distributionName, where, expected, attested[i] !== undefined, this.vendoredSteps);
+      this.workflow.addJob(verifyJobId(index), verify);
     }
     if (attested.some((a) => a !== undefined)) PypiAttestAction.ensure(project);
     vendorVerifyScripts(project);
@@ -284,9 +286,9 @@ export class PypiRelease extends Component {
     PypiMintAction.ensure(project);
     vendorVersionScript(project);
     addRehearseTask(project, this);
-    // the locked sets the build and publish jobs install their tools from, next to the action
-    // the build tool, the uploader, and twine for the build job's metadata check
-    for (const tool of [buildToolSpec(buildTool).tool, spec.tool, 'twine' as const]) if (tool) vendorToolRequirements(project, tool);
+    // the tools action and the locked sets the jobs install from: uv, the build tool, the uploader, and twine for the
+    // build job's metadata check
+    vendorToolsAction(project, [buildToolSpec(buildTool).tool, spec.tool, 'twine' as const].filter((t): t is PinnedTool => t !== undefined));
   }
 
   /** The trusted-publisher settings to enter on each index, in publishing order. */

@@ -1,5 +1,4 @@
 import { github } from 'projen';
-import { hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
 import { JobPlacement, distDir } from './placement';
 import { PRECHECK_SCRIPT } from './verify-files';
 
@@ -12,11 +11,11 @@ import { PRECHECK_SCRIPT } from './verify-files';
  * `twine check`: metadata PyPI would refuse (a description that does not render as its content type says, a
  * malformed file) fails here, before any upload. Not `--strict`: that also fails on warnings PyPI does not refuse
  * (no long description at all, as projen's setuptools projects have, or no content type), which twine still prints.
+ * twine is installed with the job's other tools, before anything of the project runs (tools-action.ts).
  */
 export function metadataCheckSteps(where: JobPlacement): github.workflows.JobStep[] {
   return [
     uploadRulesCheckStep(where),
-    { name: 'Install twine (metadata check)', id: 'install_twine', run: hashPinnedInstallCommand('twine', vendoredRequirementsPath('twine')) },
     { name: 'Check the metadata', id: 'check_metadata', workingDirectory: where.projectDir || undefined, run: 'twine check dist/*' },
   ];
 }

@@ -3,11 +3,12 @@ import { PypiAttestAction } from './attest-action';
 import { PypiPublishRetrofitConfigError } from './errors';
 import { PypiGithubSetup, validateReviewers } from './github-setup';
 import { PypiMintAction } from './mint-action';
-import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION, vendorToolRequirements } from './pins';
+import { SETUP_NODE_ACTION, SETUP_PYTHON_ACTION } from './pins';
 import { DIST_ARTIFACT, DIST_UPLOAD_STEP_ID, distJobOutputs, distSha256Step } from './placement';
 import { discoverRepository } from './project';
 import { AttestationSettings, publishPermissions, publishSteps } from './publish-job';
 import { HardeningReport, hardenWorkflowJobs, hardeningLog } from './release-workflow-hardening';
+import { vendorToolsAction } from './tools-action';
 import { TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName } from './trusted-publisher';
 import { Uploader, uploaderSpec } from './uploader';
 import { VendoredStepsReference, checkoutFormIgnores, vendoredStepsGuide } from './vendored-steps';
@@ -185,8 +186,8 @@ export class PypiPublishRetrofit extends Component {
       PypiAttestAction.ensure(project);
     }
     PypiMintAction.ensure(project);
-    // the publish job installs twine from its hash-locked set, next to the action (its sparse checkout fetches that file)
-    vendorToolRequirements(project, 'twine');
+    // the publish job installs uv and twine from their hash-locked sets with the vendored tools action
+    vendorToolsAction(project, ['twine']);
     // projen's release publishes on pushes to its release branches: the environment deploys from those only
     this.githubSetup = PypiGithubSetup.ensure(project);
     this.githubSetup.addRelease({

@@ -1,4 +1,4 @@
-import { PinnedTool, hashPinnedInstallCommand, vendoredRequirementsPath } from './pins';
+import { PinnedTool } from './pins';
 import { UploaderName, uploaderEnv } from '../pypi';
 
 /**
@@ -36,7 +36,7 @@ export class Uploader {
 export interface UploaderSpec {
   /** `Uploader.X` for messages. */
   readonly label: string;
-  /** Installed from its hash-locked set before the mint step; undefined for uv itself (setup-uv provides it). */
+  /** Installed by the tools action (next to uv) before the mint step; undefined for uv itself (always installed). */
   readonly tool?: PinnedTool;
   /**
    * Uploads from a project (poetry, pdm): the upload step generates one in its scratch directory, with the
@@ -117,11 +117,6 @@ export function uploaderSpec(uploader: Uploader): UploaderSpec {
       ...(name === 'uv' ? { UV_PUBLISH_CHECK_URL: simpleUrl } : {}),
     }),
   };
-}
-
-/** The hash-pinned install of the uploader from its vendored set, or undefined when it is uv itself (setup-uv). */
-export function uploaderInstallCommand(spec: UploaderSpec): string | undefined {
-  return spec.tool ? hashPinnedInstallCommand(spec.tool, vendoredRequirementsPath(spec.tool)) : undefined;
 }
 
 /** The uploaders that upload PEP 740 attestations, for messages ("Uploader.UV or Uploader.TWINE"). */

@@ -52,7 +52,7 @@ export function sparseCheckoutStep(name: string, paths: string[]): github.workfl
 export function vendoredStepsGuide(form: VendoredStepsReference, option: string): string[] {
   if (form === VendoredStepsReference.CHECKOUT) {
     return [
-      'The publish jobs check the vendored steps (.github/actions/pypi-mint, pypi-attest) out and run them as ./.github/actions/...',
+      'The publish jobs check the vendored steps (.github/actions/pypi-mint, pypi-attest, pypi-tools) out and run them as ./.github/actions/...',
       `(${option}: VendoredStepsReference.CHECKOUT). Runners ${SELF_REPOSITORY_MIN_RUNNER} or newer on GitHub.com can run them as $/.github/actions/...`,
       'with no checkout in the job that holds id-token: write: VendoredStepsReference.SELF_REPOSITORY, the default.',
     ];
@@ -71,5 +71,5 @@ export function vendoredStepsGuide(form: VendoredStepsReference, option: string)
 export function checkoutFormIgnores(form: VendoredStepsReference): (yamlText: string) => string {
   if (form !== VendoredStepsReference.CHECKOUT) return (yamlText) => yamlText;
   const reason = `VendoredStepsReference.CHECKOUT: for runners without $/ (GitHub Enterprise Server, self-hosted older than ${SELF_REPOSITORY_MIN_RUNNER})`;
-  return (yamlText) => yamlText.replace(/^(\s*(?:- )?uses: \.\/\.github\/actions\/pypi-(?:mint|attest))$/gm, `$1 # zizmor: ignore[self-repository] ${reason}`);
+  return (yamlText) => yamlText.replace(/^(\s*(?:- )?uses: \.\/\.github\/actions\/pypi-(?:mint|attest|tools))$/gm, `$1 # zizmor: ignore[self-repository] ${reason}`);
 }

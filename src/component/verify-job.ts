@@ -1,8 +1,9 @@
 import { github } from 'projen';
-import { setupUvStep } from './build-job';
 import { PypiIndex } from './indexes';
 import { JobPlacement, distDir, distDownloadStep } from './placement';
 import { BUILD_JOB_ID, publishJobId } from './publish-job';
+import { TOOLS_ACTION_DIR, installToolsStep } from './tools-action';
+import { VendoredStepsReference } from './vendored-steps';
 import { VERIFY_DIR, VERIFY_REQUIREMENTS, VERIFY_SCRIPT } from './verify-files';
 import { SIMPLE_API_PATH } from '../pypi';
 
@@ -37,7 +38,9 @@ export function verifyJobId(index: PypiIndex): string {
  * the bound, another sha256 or a provenance that does not verify fails the job, so the run is red and says why.
  */
 export function verifyJob(index: PypiIndex, distributionName: string, where: JobPlacement, publisher: ExpectedPublisher,
-  attested: boolean): github.workflows.Job {
+  attested: boolean, form: VendoredStepsReference): github.workflows.Job {
+  // uv from the tools action (only when it installs the verifier): in the checkout form, checked out with the script
+  const sparse = [`/${VERIFY_DIR}/`, ...(attested && form === VendoredStepsReference.CHECKOUT ? [`/${TOOLS_ACTION_DIR}/`] : [])];
   const python = attested ? `${VERIFIER_ENV}/bin/python` : 'python3';
   return {
     name: `Verify the release on ${index.displayName}`,
@@ -50,11 +53,11 @@ export function verifyJob(index: PypiIndex, distributionName: string, where: Job
         name: 'Check out the verify script',
         id: 'checkout_verify',
         uses: github.ActionRefs.ACTIONS_CHECKOUT,
-        with: { 'persist-credentials': false, 'sparse-checkout': `/${VERIFY_DIR}/`, 'sparse-checkout-cone-mode': false },
+        with: { 'persist-credentials': false, 'sparse-checkout': sparse.join('\n'), 'sparse-checkout-cone-mode': false },
       },
       distDownloadStep(BUILD_JOB_ID, distDir(where)),
       ...(attested ? [
-        setupUvStep(),
+        installToolsStep([], form),
         {
           name: 'Install pypi-attestations',
           id: 'install_verifier',

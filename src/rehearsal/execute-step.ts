@@ -152,6 +152,12 @@ async function runComposite(s: StepSetup, action: CompositeAction, inputs: Recor
     if (added.length > 0) env.PATH = [...added, env.PATH].join(':');
     if (envText !== '') appendFileSync(s.env.GITHUB_ENV, envText.endsWith('\n') ? envText : `${envText}\n`);
     if (pathText !== '') appendFileSync(s.env.GITHUB_PATH, pathText.endsWith('\n') ? pathText : `${pathText}\n`);
+    if (!ok && ran.exitCode === 127 && s.standInContext.tolerateMissingTools) {
+      // demo mode (RunJobOptions.tolerateMissingTools): a command this machine lacks is a warning, as for setup-uv's
+      // stand-in; the action stops here and the steps that run what it would have installed fail instead
+      stdout.push(`::warning::[demo] ${s.step.uses}: a command is missing on this machine (npx projen tools:install); the steps that use what it installs will fail\n`);
+      return { exitCode: 0, stdout: stdout.join(''), stderr: stderr.join(''), processMs };
+    }
     if (!ok) return { exitCode: ran.exitCode, stdout: stdout.join(''), stderr: stderr.join(''), processMs };
   }
   for (const [name, expression] of Object.entries(action.outputs)) {

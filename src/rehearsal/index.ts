@@ -77,7 +77,10 @@ export interface RunJobOptions extends RunContextOptions {
   readonly artifactIds?: Record<string, string>;
   /** The machine's tools a runner would have (python) or an action would install (uv); see toolbox.ts. */
   readonly tools?: ToolboxOptions['tools'];
-  /** Where setup-uv's stand-in points uv's cache (a run-wide one saves downloads). @default the job's temp dir */
+  /**
+   * uv's cache for the job (UV_CACHE_DIR, unless the job sets one; setup-uv's stand-in uses it too): a run-wide one
+   * saves downloads, every file still checked against its lock. @default the job's temp dir
+   */
   readonly uvCacheDir?: string;
   /** Variables of this machine every step needs to reach the network (proxy, CA bundle). @default none */
   readonly machineEnv?: Record<string, string>;
@@ -97,8 +100,9 @@ export interface RunJobOptions extends RunContextOptions {
    */
   readonly removeInBackground?: boolean;
   /**
-   * Demo mode for a machine without the Python tools: the setup-uv stand-in only warns that uv is missing, so the
-   * job goes on (the mint runs) and the step that calls uv fails with `command not found`. Tests never set it.
+   * Demo mode for a machine without the Python tools: the setup-uv stand-in, and a composite action's step that fails
+   * with `command not found` (exit 127: the tools action without python3), only warn, so the job goes on (the mint
+   * runs) and the step that calls uv fails with `command not found`. Tests of the runner never set it.
    * @default false
    */
   readonly tolerateMissingTools?: boolean;
@@ -147,7 +151,8 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
   for (const d of [dirs.workspace, dirs.temp, dirs.toolCache, dirs.home, dirs.files]) mkdirSync(d, { recursive: true });
   writeFileSync(dirs.eventPath, JSON.stringify(ctx.payload, null, 2));
   try {
-    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools, uvCacheDir: opts.uvCacheDir ?? join(root, 'uv-cache') });
+    const uvCacheDir = opts.uvCacheDir ?? join(root, 'uv-cache');
+    const tools = new Toolbox(join(root, 'bin'), { tools: opts.tools, uvCacheDir });
     const githubToken = `ghs_${randomBytes(18).toString('base64url')}`; // stands in for GITHUB_TOKEN; the runner masks it
     opts.scan.registerSecret(githubToken);
 
@@ -238,6 +243,8 @@ export async function runJob(opts: RunJobOptions): Promise<JobResult> {
         // ~/.local/bin is on a GitHub-hosted runner's PATH: where `uv tool install` and pipx put commands
         // what steps added through GITHUB_PATH comes first, as on the runner (it is prepended to the runner's PATH)
         PATH: [...extraPath, tools.binDir, join(dirs.home, '.local', 'bin'), dirname(process.execPath), BASE_PATH].join(':'),
+        // the runner's cache for uv (run-wide, unless the job sets its own): files are still checked against each lock
+        UV_CACHE_DIR: uvCacheDir,
         // this machine's way to PyPI (proxy, CA bundle), which a job's real tool installs need
         ...opts.machineEnv,
         ...(idTokenGranted ? oidcRequestEnv : {}),

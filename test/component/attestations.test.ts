@@ -24,7 +24,7 @@ function release(options: PypiReleaseOptions) {
 test('default (uv, PyPI): no checkout; the job downloads, signs, then mints and uploads with the steps of the released commit', async () => {
   const { result, wf } = release({});
   const job = wf.doc.jobs.publish_pypi;
-  expect(ids(job)).toEqual(['download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload']);
+  expect(ids(job)).toEqual(['download_distributions', 'check_sha256', 'attest', 'install_tools', 'mint', 'upload']);
   const steps = job.steps!;
   expect(steps[2]).toEqual({ name: 'Sign the distributions (PEP 740 attestations)', id: 'attest', uses: ATTEST, with: { 'packages-dir': 'dist/' } });
   expect(steps[4].uses).toBe('$/.github/actions/pypi-mint');
@@ -44,9 +44,9 @@ test('TestPyPI then PyPI with twine: each job attests its own download and uploa
   const { wf } = release({ uploader: Uploader.TWINE, testPypiFirst: true });
   for (const id of ['publish_testpypi', 'publish_pypi']) {
     const job = wf.doc.jobs[id];
-    expect(ids(job)).toEqual(['checkout', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload']);
-    // the checkout is for twine's locked set only: the vendored steps come by $/
-    expect(job.steps![0].with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/requirements/twine.txt');
+    // nothing checked out: twine and its locked set come with the tools action by $/
+    expect(ids(job)).toEqual(['download_distributions', 'check_sha256', 'attest', 'install_tools', 'mint', 'upload']);
+    expect(job.permissions).toEqual({ 'id-token': 'write' });
     expect(uploaderCommand(job.steps!.find((s) => s.id === 'upload')?.run)).toBe('twine upload --non-interactive --attestations dist/*');
   }
 });
@@ -71,7 +71,7 @@ test('attestations: true turns them on for a custom index', () => {
 test('attestations: false: no attest step and no attest action', () => {
   const { wf, result } = release({ attestations: false });
   expect(ids(wf.doc.jobs.publish_pypi)).not.toContain('attest');
-  expect(ids(wf.doc.jobs.publish_pypi)).toEqual(['download_distributions', 'check_sha256', 'setup_uv', 'mint', 'upload']);
+  expect(ids(wf.doc.jobs.publish_pypi)).toEqual(['download_distributions', 'check_sha256', 'install_tools', 'mint', 'upload']);
   expect(result.files['.github/actions/pypi-attest/action.yml']).toBeUndefined();
 });
 

@@ -9,23 +9,14 @@ const MINT_FORMS = ['$/.github/actions/pypi-mint', './.github/actions/pypi-mint'
 const ATTEST_FORMS = ['$/.github/actions/pypi-attest', './.github/actions/pypi-attest'];
 const isMint = (uses: string | undefined) => MINT_FORMS.includes(String(uses));
 const isAttest = (uses: string | undefined) => ATTEST_FORMS.includes(String(uses));
+const TOOLS_FORMS = ['$/.github/actions/pypi-tools', './.github/actions/pypi-tools'];
+const isTools = (uses: string | undefined) => TOOLS_FORMS.includes(String(uses));
+/** A tools step's names: each a pinned tool whose locked set the action holds (tools-action.ts checks again at run time). */
+const TOOL_NAMES = /^(build|twine|poetry|hatch|pdm|flit|maturin)( (build|twine|poetry|hatch|pdm|flit|maturin))*$/;
+/** A `run:` that installs something itself (the tools action does it, from hash-locked sets). */
+const INSTALLS = /\b(pip install|uv tool install|pipx install|curl|wget)\b/;
 const TOKEN_EXPR = '${{ steps.mint.outputs.api-token }}';
 const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
-/**
- * A tool install from its vendored, hash-locked set: every line one of these, and the `uv pip install` among them with
- * hashes required and wheels only.
- */
-const INSTALL_LINES = [
-  /^uv venv --no-config --quiet "\$RUNNER_TEMP\/pypi-mint-tools\/[a-z]+"$/,
-  /^uv pip install --no-config --python "\$RUNNER_TEMP\/pypi-mint-tools\/[a-z]+"\/bin\/python --require-hashes --only-binary :all: --requirement \.github\/actions\/pypi-mint\/requirements\/[a-z]+\.txt$/,
-  /^mkdir -p "\$RUNNER_TEMP\/pypi-mint-tools"\/bin$/,
-  /^ln -s "\$RUNNER_TEMP\/pypi-mint-tools\/[a-z]+"\/bin\/[a-z-]+ "\$RUNNER_TEMP\/pypi-mint-tools"\/bin\/[a-z-]+$/,
-  /^echo "\$RUNNER_TEMP\/pypi-mint-tools"\/bin >> "\$GITHUB_PATH"$/,
-];
-export function isHashPinnedInstall(run: string): boolean {
-  const lines = run.split('\n');
-  return lines.every((l) => INSTALL_LINES.some((r) => r.test(l))) && lines.some((l) => INSTALL_LINES[1].test(l));
-}
 const CACHE_KEYS = ['cache', 'enable-cache', 'package-manager-cache', 'cache-dependency-path'];
 
 export function isPublishJob(job: WorkflowJob): boolean {
@@ -84,9 +75,12 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
     const outputs = job.outputs ?? {};
     if (outputs['dist-artifact-id'] !== `\${{ steps.${steps(job)[uploadAt].id}.outputs.artifact-id }}`) v.push(`job ${id}: no dist-artifact-id output from its upload-artifact step`);
     if (outputs['dist-sha256'] !== '${{ steps.dist_sha256.outputs.sha256 }}') v.push(`job ${id}: no dist-sha256 output from its dist_sha256 step`);
-    // the build tool comes from its hash-locked set too (uv itself from setup-uv)
-    const install = steps(job).find((x) => x.id === 'install_build_tool');
-    if (install !== undefined && !isHashPinnedInstall(String(install.run))) v.push(`job ${id}: installs its build tool with ${JSON.stringify(install.run)}, not from a hash-locked set`);
+    // uv, the build tool and twine come from the tools action, before anything of the project runs
+    const toolsAt = steps(job).findIndex((x) => isTools(x.uses));
+    const buildAt = steps(job).findIndex((x) => x.id === 'build');
+    // (the retrofit's packaging job runs projen's own build, with no tool of this package's)
+    if (buildAt >= 0 && (toolsAt < 0 || toolsAt > buildAt)) v.push(`job ${id}: no tools step before its build step`);
+    else if (toolsAt >= 0 && !TOOL_NAMES.test(String(steps(job)[toolsAt].with?.tools))) v.push(`job ${id}: tools step installs ${JSON.stringify(steps(job)[toolsAt].with)}`);
   }
 
   for (const [id, job] of Object.entries(doc.jobs)) {
@@ -94,7 +88,7 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
       const where = `job ${id} step ${s.id ?? s.name}`;
       if (s.uses !== undefined) {
         if (s.uses.startsWith('./') || s.uses.startsWith('$/')) {
-          if (!isMint(s.uses) && !isAttest(s.uses)) v.push(`${where}: unexpected local action ${s.uses}`);
+          if (!isMint(s.uses) && !isAttest(s.uses) && !isTools(s.uses)) v.push(`${where}: unexpected local action ${s.uses}`);
         } else if (!SHA_PINNED.test(s.uses)) {
           v.push(`${where}: ${s.uses} is not pinned to a full commit SHA`);
         }
@@ -109,6 +103,10 @@ export function releaseWorkflowViolations(path: string, text: string, doc: Workf
       }
       if (s.run !== undefined && s.run.includes('${{')) v.push(`${where}: \${{ }} inside run:`);
       if (s.run !== undefined && /GITHUB_ENV/.test(s.run)) v.push(`${where}: writes GITHUB_ENV`);
+      // every tool from a hash-locked set: the tools action, or (the verifier) `uv pip install --require-hashes`
+      if (s.run !== undefined && INSTALLS.test(s.run) && !/uv pip install --no-config --python \S+ --require-hashes --only-binary :all: --requirement \.github\/actions\/pypi-verify\/requirements\.txt/.test(s.run)) {
+        v.push(`${where}: installs with ${JSON.stringify(s.run)}, not from a hash-locked set`);
+      }
     }
   }
 
@@ -157,21 +155,22 @@ function publishJobViolations(id: string, steps: WorkflowStep[], needs: string[]
     v.push(`publish job ${id}: expected any checkout first, then the artifact download, then mint; got ${ids.join(', ')}`);
   }
   if (checkoutForm && checkoutAt < 0) v.push(`publish job ${id}: runs the vendored steps as ./ without checking them out`);
-  const install = steps.find((s) => s.id === 'install_uploader');
-  const lock = /--requirement (\S+)/.exec(String(install?.run ?? ''))?.[1];
+  // the tools (uv and the uploader) after signing, before the mint, in the vendored steps' form
+  const toolsAt = steps.findIndex((s) => isTools(s.uses));
+  if (toolsAt < 0 || toolsAt > mintAt || toolsAt < Math.max(attestAt, checkAt)) v.push(`publish job ${id}: the tools step must come after the sha256 check and any attest step, before mint; got ${ids.join(', ')}`);
+  else if (steps[toolsAt].uses?.[0] !== mint.uses?.[0]) v.push(`publish job ${id}: the tools and mint steps are referenced in two forms`);
+  else if (steps[toolsAt].with !== undefined && !TOOL_NAMES.test(String(steps[toolsAt].with?.tools))) v.push(`publish job ${id}: tools step installs ${JSON.stringify(steps[toolsAt].with)}`);
   const checkout = steps[checkoutAt];
   if (checkout) {
     const sparse = String(checkout.with?.['sparse-checkout'] ?? '').split('\n');
-    // the vendored steps in the checkout form (the locked set is among them), else the uploader's locked set only
+    // only the vendored steps in the checkout form (the locked sets are in the tools action's directory); with $/ none
     const allowed = checkoutForm
-      ? ['/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])]
-      : lock !== undefined ? [`/${lock}`] : [];
+      ? ['/.github/actions/pypi-tools/', '/.github/actions/pypi-mint/', ...(attestAt >= 0 ? ['/.github/actions/pypi-attest/'] : [])]
+      : [];
     if (checkoutForm && !sparse.includes('/.github/actions/pypi-mint/')) v.push(`publish job ${id}: checkout is not a sparse checkout of the action (${JSON.stringify(sparse)})`);
     if (sparse.some((p) => !allowed.includes(p))) {
-      v.push(`publish job ${id}: sparse checkout pulls more than the job reads (${allowed.join(', ')}): ${JSON.stringify(sparse)}`);
+      v.push(`publish job ${id}: sparse checkout pulls more than the job reads (${allowed.join(', ') || 'nothing'}): ${JSON.stringify(sparse)}`);
     }
-  } else if (!checkoutForm && lock !== undefined) {
-    v.push(`publish job ${id}: installs from ${lock} without checking it out`);
   }
   if (!upload || upload.id !== 'upload' || upload.run === undefined) {
     v.push(`publish job ${id}: the step after mint is not the upload step`);
@@ -197,8 +196,7 @@ function publishJobViolations(id: string, steps: WorkflowStep[], needs: string[]
   }
   steps.forEach((s, i) => {
     if (s.run === undefined || i === mintAt + 1 || i === checkAt) return;
-    if (!isHashPinnedInstall(s.run)) v.push(`publish job ${id}: step ${s.id} runs ${JSON.stringify(s.run)}, which is neither the upload nor a hash-pinned tool install`);
-    if (i > mintAt) v.push(`publish job ${id}: step ${s.id} runs after the mint step`);
+    v.push(`publish job ${id}: step ${s.id} runs ${JSON.stringify(s.run)}, which is neither the sha256 check nor the upload`);
   });
   for (const s of steps) {
     if (s.env && s !== upload && Object.values(s.env).includes(TOKEN_EXPR)) v.push(`publish job ${id}: step ${s.id} sees the token`);

@@ -6,7 +6,6 @@
 import { spawnSync } from 'child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { isHashPinnedInstall } from './invariants';
 import { pythonProject, synth, uploaderCommand, workflowAt } from './projects';
 import { PypiRelease, Uploader } from '../../src';
 import { VERSION_SCRIPT } from '../../src/component/version-from-tag';
@@ -119,9 +118,10 @@ describe('the build job checks the metadata as PyPI would', () => {
   const maybe = requireTool('twine') ? test : test.skip;
 
   test('twine check from its hash-locked set, in the build job (no id-token), before the artifact', () => {
-    const install = String(steps.find((s) => s.id === 'install_twine')?.run);
-    expect(isHashPinnedInstall(install)).toBe(true);
-    expect(install).toContain('--requirement .github/actions/pypi-mint/requirements/twine.txt');
+    // twine comes with uv and the build tool from the tools action, before anything of the project runs
+    const tools = steps.findIndex((s) => s.id === 'install_tools');
+    expect(steps[tools]).toMatchObject({ uses: '$/.github/actions/pypi-tools', with: { tools: 'twine' } });
+    expect(tools).toBeLessThan(steps.findIndex((s) => s.id === 'build'));
     expect(check.run).toBe('twine check dist/*');
   });
 
@@ -158,7 +158,7 @@ describe('after the publish job: installable, and provenance verified (verify/ve
     new PypiRelease(project, {});
     const out = synth(project);
     const steps = workflowAt(out, '.github/workflows/release.yml').doc.jobs.summary_pypi.steps!;
-    expect(steps.map((s) => s.id)).toEqual(['checkout_verify', 'download_distributions', 'setup_uv', 'install_verifier', 'verify']);
+    expect(steps.map((s) => s.id)).toEqual(['checkout_verify', 'download_distributions', 'install_tools', 'install_verifier', 'verify']);
     expect(steps.find((s) => s.id === 'install_verifier')!.run!.split('\n')).toEqual([
       'uv venv --no-config --quiet "$RUNNER_TEMP/pypi-mint-verify"',
       'uv pip install --no-config --python "$RUNNER_TEMP/pypi-mint-verify"/bin/python --require-hashes --only-binary :all: --requirement .github/actions/pypi-verify/requirements.txt',
@@ -213,7 +213,7 @@ describe('the same checks on every pull request (pullRequestChecks, on by defaul
     expect(doc.permissions).toEqual({ contents: 'read' });
     expect(Object.keys(doc.jobs)).toEqual(['check']);
     expect(doc.jobs.check.permissions).toEqual({ contents: 'read' });
-    expect(doc.jobs.check.steps!.map((s) => s.id)).toEqual(['checkout', 'setup_uv', 'build', 'check_sdist', 'check_upload_rules', 'install_twine', 'check_metadata']);
+    expect(doc.jobs.check.steps!.map((s) => s.id)).toEqual(['checkout', 'install_tools', 'build', 'check_sdist', 'check_upload_rules', 'check_metadata']);
     expect(doc.jobs.check.steps!.find((s) => s.id === 'check_upload_rules')!.run).toBe('python3 .github/actions/pypi-verify/precheck.py dist/');
     expect(text).not.toMatch(/id-token|secrets\.|upload-artifact|pypi-mint@|\.\/\.github\/actions\/pypi-mint/);
     // the release's build job runs the same check before its artifact leaves the job

@@ -9,7 +9,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { cdk, javascript } from 'projen';
 import { parse, stringify } from 'yaml';
-import { isHashPinnedInstall, releaseWorkflowViolations } from './invariants';
+import { releaseWorkflowViolations } from './invariants';
 import { actionlintFindings, runBlocks, shellcheckFindings } from './linters';
 import { ACME_PYPI, Workflow, jsiiProject, synth, tempOutdir, uploaderCommand, workflowAt } from './projects';
 import { zizmorFindings } from './zizmor';
@@ -43,22 +43,19 @@ function expectMintingJob(doc: Workflow, environmentUrl: string, indexUrl = 'htt
   expect(job.needs).toEqual(['release', 'release_pypi_package']);
   expect([doc.jobs.release_github.needs].flat()).toContain('release_pypi');
   expect(job.environment).toEqual({ name: 'pypi', url: environmentUrl });
-  expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+  // $/: nothing checked out, no contents: read; the checkout form checks out the steps' directories only
+  expect(job.permissions).toEqual(checkoutForm ? { 'contents': 'read', 'id-token': 'write' } : { 'id-token': 'write' });
   const steps = job.steps ?? [];
   const checkout = steps.find((s) => s.id === 'checkout');
-  // $/: only twine's locked set is checked out; the checkout form adds the steps' directories
-  const sparse = !checkoutForm ? '/.github/actions/pypi-mint/requirements/twine.txt'
-    : attested ? '/.github/actions/pypi-mint/\n/.github/actions/pypi-attest/' : '/.github/actions/pypi-mint/';
-  expect(checkout?.with).toEqual({ 'persist-credentials': false, 'sparse-checkout': sparse, 'sparse-checkout-cone-mode': false });
+  const sparse = ['/.github/actions/pypi-tools/', '/.github/actions/pypi-mint/', ...(attested ? ['/.github/actions/pypi-attest/'] : [])].join('\n');
+  expect(checkout?.with).toEqual(checkoutForm ? { 'persist-credentials': false, 'sparse-checkout': sparse, 'sparse-checkout-cone-mode': false } : undefined);
   // what this job downloaded is signed before anything is installed or minted
-  expect(steps.map((s) => s.id)).toEqual(['checkout', 'download_distributions', 'check_sha256',
-    ...(attested ? ['attest'] : []), 'setup_uv', 'install_uploader', 'mint', 'upload']);
+  expect(steps.map((s) => s.id)).toEqual([...(checkoutForm ? ['checkout'] : []), 'download_distributions', 'check_sha256',
+    ...(attested ? ['attest'] : []), 'install_tools', 'mint', 'upload']);
   const form = checkoutForm ? './' : '$/';
   if (attested) expect(steps.find((s) => s.id === 'attest')).toMatchObject({ uses: `${form}.github/actions/pypi-attest`, with: { 'packages-dir': 'dist/' } });
   expect(steps.find((s) => s.id === 'mint')?.uses).toBe(`${form}.github/actions/pypi-mint`);
-  const install = String(steps.find((s) => s.id === 'install_uploader')?.run);
-  expect(isHashPinnedInstall(install)).toBe(true);
-  expect(install).toContain('--requirement .github/actions/pypi-mint/requirements/twine.txt');
+  expect(steps.find((s) => s.id === 'install_tools')).toMatchObject({ uses: `${form}.github/actions/pypi-tools`, with: { tools: 'twine' } });
   const mint = steps.find((s) => s.id === 'mint')!;
   expect(mint.with).toEqual({ 'index-url': indexUrl });
   const upload = steps.find((s) => s.id === 'upload')!;
@@ -83,7 +80,9 @@ test('a JsiiProject with publishToPypi: release_pypi mints with the shipped step
   expect(result.files['.github/actions/pypi-mint/action.yml']).toBeDefined();
   expect(result.files['.github/actions/pypi-attest/index.cjs']).toBeDefined();
   expect(result.files['.github/actions/pypi-attest/action.yml']).toBeDefined();
-  expect(String(result.files['.github/actions/pypi-mint/requirements/twine.txt'])).toContain('twine==7.0.0');
+  expect(String(result.files['.github/actions/pypi-tools/requirements/twine.txt'])).toContain('twine==7.0.0');
+  expect(String(result.files['.github/actions/pypi-tools/requirements/uv.txt'])).toContain('uv==0.13.8');
+  expect(String(result.files['.github/actions/pypi-tools/action.yml'])).toContain('using: composite');
   // id-token: write is not handed to any job that did not already need it
   const withIdToken = Object.entries(wf.doc.jobs).filter(([, j]) => typeof j.permissions === 'object' && j.permissions['id-token'] === 'write').map(([id]) => id);
   expect(withIdToken.sort()).toEqual(['release_npm', 'release_pypi']);

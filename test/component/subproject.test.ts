@@ -24,9 +24,10 @@ test('a poetry subproject in packages/demo builds, downloads and uploads there',
   expect(build.find((s) => s.id === 'build')).toMatchObject({ 'working-directory': 'packages/demo', 'run': 'poetry build --no-interaction' });
   expect(build.find((s) => s.id === 'upload_distributions')?.with?.path).toBe('packages/demo/dist/');
   const publish = wf.doc.jobs.publish_pypi.steps ?? [];
-  // nothing of the project is checked out: poetry uploads from a generated project in a scratch directory; only its
-  // locked set is (the vendored steps come by $/)
-  expect(publish.find((s) => s.id === 'checkout')?.with?.['sparse-checkout']).toBe('/.github/actions/pypi-mint/requirements/poetry.txt');
+  // nothing is checked out: poetry uploads from a generated project in a scratch directory, and comes with its locked
+  // set from the tools action (the vendored steps come by $/)
+  expect(publish.find((s) => s.id === 'checkout')).toBeUndefined();
+  expect(publish.find((s) => s.id === 'install_tools')).toMatchObject({ uses: '$/.github/actions/pypi-tools', with: { tools: 'poetry' } });
   expect(publish.find((s) => s.id === 'download_distributions')?.with?.path).toBe('packages/demo/dist/');
   expect(publish.find((s) => s.id === 'check_sha256')).toMatchObject({ 'working-directory': 'packages/demo/dist/' });
   expect(publish.find((s) => s.id === 'upload')?.run).toContain('ln -s "$GITHUB_WORKSPACE/packages/demo/dist" "$RUNNER_TEMP/pypi-mint-upload"/dist\n');

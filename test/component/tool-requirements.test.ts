@@ -4,16 +4,17 @@
  * with the job's own install step (hashes required, wheels only), and stops installing when one hash changes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'projen';
 import { pythonProject } from './projects';
 import { BuildTool, PypiRelease, Uploader } from '../../src';
-import { hashPinnedInstallCommand, PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, toolRequirementsFile, vendoredRequirementsPath } from '../../src/component/pins';
+import { PinnedTool, TOOL_COMMANDS, TOOL_VERSIONS, toolRequirementsFile, vendoredRequirementsPath } from '../../src/component/pins';
+import { TOOLS_ACTION_DIR, toolsActionScript } from '../../src/component/tools-action';
 import { tempDir } from '../../src/rehearsal/temp-dirs';
 import { recordOutput } from '../support/leaks';
 import { sha256File } from '../support/python-dists';
-import { requireTool, tool as tool_, TOOLS_BIN, toolEnv } from '../support/tools';
+import { requireTool, tool as tool_, toolEnv } from '../support/tools';
 
 // each set installs from PyPI (the run's shared uv cache makes a repeat cheap)
 jest.setTimeout(180_000);
@@ -21,18 +22,38 @@ jest.setTimeout(180_000);
 const ROOT = join(__dirname, '..', '..');
 const JOB_TOOLS: PinnedTool[] = (Object.keys(TOOL_VERSIONS) as PinnedTool[]).filter((t) => t !== 'uv');
 
-/** Runs a tool's install step the way the job runs it: bash -e, uv on PATH, a RUNNER_TEMP and a GITHUB_PATH. */
-function runInstallStep(tool: PinnedTool, requirements: string) {
+/** An action directory with the given locked sets (tool -> text) in requirements/. */
+function actionDir(sets: Partial<Record<PinnedTool, string>>): string {
+  const dir = tempDir('tools-action-');
+  mkdirSync(join(dir, 'requirements'));
+  for (const [tool, text] of Object.entries(sets)) writeFileSync(join(dir, 'requirements', `${tool}.txt`), text);
+  return dir;
+}
+
+const shippedSet = (tool: PinnedTool) => readFileSync(join(ROOT, toolRequirementsFile(tool)), 'utf8');
+
+/**
+ * Runs the tools action's shell the way the runner runs its step: bash -e, `python3` (with pip) on PATH and no uv,
+ * GITHUB_ACTION_PATH, RUNNER_TEMP, GITHUB_PATH, and the names in TOOLS (the step's env).
+ */
+function runToolsAction(tools: string, dir: string) {
   const runnerTemp = tempDir('runner-temp-');
   const githubPath = join(runnerTemp, 'github_path');
   writeFileSync(githubPath, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', hashPinnedInstallCommand(tool, requirements)], {
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', toolsActionScript()], {
     encoding: 'utf8',
     timeout: 170_000,
-    env: toolEnv({ PATH: `${TOOLS_BIN}:/usr/bin:/bin`, RUNNER_TEMP: runnerTemp, GITHUB_PATH: githubPath }),
+    env: toolEnv({ PATH: `${pythonBin()}:/usr/bin:/bin`, RUNNER_TEMP: runnerTemp, GITHUB_PATH: githubPath, GITHUB_ACTION_PATH: dir, TOOLS: tools }),
   });
-  recordOutput(`install ${tool}`, `${r.stdout}\n${r.stderr}`, false);
+  recordOutput(`tools action: ${tools}`, `${r.stdout}\n${r.stderr}`, false);
   return { ...r, binDir: readFileSync(githubPath, 'utf8').trim() };
+}
+
+/** A directory with only `python3` in it (the tools' Python, as a runner's system Python): no uv on PATH. */
+function pythonBin(): string {
+  const dir = tempDir('runner-python-');
+  symlinkSync(tool_('python'), join(dir, 'python3'));
+  return dir;
 }
 
 /**
@@ -66,34 +87,48 @@ describe.each(Object.keys(TOOL_VERSIONS) as PinnedTool[])('the locked set of %s'
   });
 });
 
-const maybe = requireTool('uv', 'python') ? describe : describe.skip;
+const maybe = requireTool('python') ? describe : describe.skip;
 
-maybe.each(JOB_TOOLS)('the job\'s install step for %s', (tool) => {
-  test('installs the set from PyPI with hashes required, and the tool answers at its pinned version', () => {
-    const dir = tempDir(`set-${tool}-`);
-    mkdirSync(join(dir, 'requirements'));
-    const path = join(dir, 'requirements', `${tool}.txt`);
-    writeFileSync(path, readFileSync(join(ROOT, toolRequirementsFile(tool))));
-    const r = runInstallStep(tool, path);
+maybe('the tools action', () => {
+  test('installs uv with pip and every other tool with that uv, from the locked sets; each answers at its pinned version', () => {
+    const dir = actionDir(Object.fromEntries((Object.keys(TOOL_VERSIONS) as PinnedTool[]).map((t) => [t, shippedSet(t)])));
+    const r = runToolsAction(JOB_TOOLS.join(' '), dir);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
-    const command = TOOL_COMMANDS[tool][0];
-    const version = spawnSync(join(r.binDir, command), ['--version'], { encoding: 'utf8', env: toolEnv() });
-    expect(`${version.stdout}${version.stderr}`).toContain(TOOL_VERSIONS[tool]);
+    for (const tool of Object.keys(TOOL_VERSIONS) as PinnedTool[]) {
+      for (const command of TOOL_COMMANDS[tool]) {
+        const version = spawnSync(join(r.binDir, command), ['--version'], { encoding: 'utf8', env: toolEnv() });
+        expect(`${command}: ${version.stdout}${version.stderr}`).toContain(TOOL_VERSIONS[tool]);
+      }
+    }
+    // only the tools' commands: no environment's python shadows the runner's
+    expect(readdirSync(r.binDir).sort()).toEqual(Object.values(TOOL_COMMANDS).flat().sort());
   });
 
-  test('fails when the hash of the tool\'s wheel changes in the set', () => {
-    const dir = tempDir(`set-${tool}-tampered-`);
-    const path = join(dir, `${tool}.txt`);
-    writeFileSync(path, withToolWheelHashChanged(tool, readFileSync(join(ROOT, toolRequirementsFile(tool)), 'utf8')));
-    const r = runInstallStep(tool, path);
+  test.each(['unknown-tool', 'twine;id', '*'])('refuses %s before installing anything', (name) => {
+    const r = runToolsAction(`twine ${name}`, actionDir({ uv: shippedSet('uv'), twine: shippedSet('twine') }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`::error title=pypi-tools::unknown tool '${name}': this action installs ${Object.keys(TOOL_VERSIONS).join(', ')}`);
+    expect(r.binDir).toBe('');
+  });
+
+  test('refuses a known tool whose locked set the repository does not have, naming the sets it has', () => {
+    const r = runToolsAction('twine poetry', actionDir({ uv: shippedSet('uv'), twine: shippedSet('twine') }));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/::error title=pypi-tools::no locked set for poetry in .*\/requirements \(it has: twine uv \)/);
+  });
+
+  test.each(Object.keys(TOOL_VERSIONS) as PinnedTool[])('fails when the hash of the %s wheel changes in its set', (tool) => {
+    const sets: Partial<Record<PinnedTool, string>> = { uv: shippedSet('uv'), [tool]: withToolWheelHashChanged(tool, shippedSet(tool)) };
+    const r = runToolsAction(tool === 'uv' ? '' : tool, actionDir(sets));
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/[Hh]ash mismatch/);
-    expect(r.stderr).toContain(`${tool}==${TOOL_VERSIONS[tool]}`);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/[Hh]ash mismatch|HASHES/);
+    if (tool !== 'uv') expect(r.stderr).toContain(`${tool}==${TOOL_VERSIONS[tool]}`);
+    expect(r.binDir).toBe('');
   });
 });
 
-test('the release workflow\'s jobs install from the sets vendored next to the action, byte for byte the shipped ones', () => {
+test('the release workflow\'s jobs install from the sets vendored in the tools action, byte for byte the shipped ones', () => {
   const project = pythonProject('pip');
   new PypiRelease(project, { repository: 'octo-org/demo', buildTool: BuildTool.PYPA_BUILD, uploader: Uploader.TWINE });
   const out = Testing.synth(project);
@@ -104,9 +139,13 @@ test('the release workflow\'s jobs install from the sets vendored next to the ac
     expect(lines.slice(1).join('\n')).toBe(readFileSync(join(ROOT, toolRequirementsFile(tool)), 'utf8'));
   }
   expect(Object.keys(out).filter((f) => f.includes('/requirements/')).sort()).toEqual([
-    vendoredRequirementsPath('build'), vendoredRequirementsPath('twine'),
+    vendoredRequirementsPath('build'), vendoredRequirementsPath('twine'), vendoredRequirementsPath('uv'),
   ]);
+  expect(vendoredRequirementsPath('uv')).toBe(`${TOOLS_ACTION_DIR}/requirements/uv.txt`);
   const workflow = String(out['.github/workflows/release.yml']);
-  expect(workflow).toContain(`--require-hashes --only-binary :all: --requirement ${vendoredRequirementsPath('build')}`);
-  expect(workflow).toContain(`--require-hashes --only-binary :all: --requirement ${vendoredRequirementsPath('twine')}`);
+  // every job's tools come from the action: no third-party installer, no install command of its own
+  expect(workflow).not.toContain('setup-uv');
+  expect(workflow).not.toContain(`${TOOLS_ACTION_DIR}/requirements`);
+  expect(workflow).toContain('uses: $/.github/actions/pypi-tools\n        with:\n          tools: build twine\n');
+  expect(workflow).toContain('uses: $/.github/actions/pypi-tools\n        with:\n          tools: twine\n');
 });

@@ -90,11 +90,11 @@ test('synth logs the settings once', () => {
 
 test('version comments follow the SHA pins projen and this package chose, and only those', () => {
   const project = pythonProject('uv');
-  project.github!.actions.set('astral-sh/setup-uv', 'astral-sh/setup-uv@1111111111111111111111111111111111111111');
+  project.github!.actions.set('actions/upload-artifact', 'actions/upload-artifact@1111111111111111111111111111111111111111');
   new PypiRelease(project);
   const text = workflowAt(synth(project), '.github/workflows/release.yml').text;
   expect(text).toMatch(/uses: actions\/checkout@[0-9a-f]{40} # v7\.0\.1\n/);
   expect(text).toMatch(/uses: actions\/download-artifact@[0-9a-f]{40} # v8\.0\.1\n/);
   // a user's re-pin goes through projen's provider and gets no (possibly wrong) version comment
-  expect(text).toContain('uses: astral-sh/setup-uv@1111111111111111111111111111111111111111\n');
+  expect(text).toContain('uses: actions/upload-artifact@1111111111111111111111111111111111111111\n');
 });

@@ -42,8 +42,8 @@ describe('versionFromTag: the build job stamps the version before the build', ()
     const step = job.steps!.find((s) => s.id === 'stamp_version')!;
     expect(step.run).toBe(`python3 "$GITHUB_WORKSPACE/${VERSION_SCRIPT}" stamp --with ${stamp}`);
     expect(ids.indexOf('stamp_version')).toBe(ids.indexOf('build') - 1);
-    // the tool that stamps is installed before (uv by setup-uv, poetry and hatch as the build tool)
-    expect(ids.indexOf(stamp === 'uv' || stamp === 'pyproject' ? 'setup_uv' : 'install_build_tool')).toBeLessThan(ids.indexOf('stamp_version'));
+    // the tool that stamps is installed before (uv, poetry and hatch by the tools action)
+    expect(ids.indexOf('install_tools')).toBeLessThan(ids.indexOf('stamp_version'));
     expect(ids.indexOf('check_version')).toBe(ids.indexOf('build') + 1);
   });
 

@@ -28,8 +28,8 @@ const ready = requireTool('uv', 'twine', 'python') && havePypiAttestations();
 const maybe = ready ? describe : describe.skip;
 
 const STEPS = {
-  uv: ['download_distributions', 'check_sha256', 'attest', 'setup_uv', 'mint', 'upload'],
-  twine: ['checkout', 'download_distributions', 'check_sha256', 'attest', 'setup_uv', 'install_uploader', 'mint', 'upload'],
+  uv: ['download_distributions', 'check_sha256', 'attest', 'install_tools', 'mint', 'upload'],
+  twine: ['download_distributions', 'check_sha256', 'attest', 'install_tools', 'mint', 'upload'],
 };
 
 async function setUp(uploader: Uploader): Promise<{ sample: SampleRelease; dists: BuiltDists; emulator: Emulator }> {

@@ -90,7 +90,7 @@ maybe('failure paths, as the user sees them', () => {
 
     expect(job.idTokenGranted).toBe(false);
     // the attest step is the first to need an OIDC token (for Sigstore); it stops the job before anything is installed
-    expect(outcomes(job)).toMatch(/attest:failure setup_uv:skipped install_uploader:skipped mint:skipped upload:skipped$/);
+    expect(outcomes(job)).toMatch(/attest:failure install_tools:skipped mint:skipped upload:skipped$/);
     const attest = job.step('attest');
     expect(attest.annotations.some((a) => a.level === 'error')).toBe(true);
     expect(attest.log).toContain('id-token: write');

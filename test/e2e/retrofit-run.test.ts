@@ -77,8 +77,8 @@ maybe('the retrofitted release_pypi job, against the emulator', () => {
     });
 
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout:success', 'download_distributions:success', 'check_sha256:success', 'attest:success', 'setup_uv:success',
-      'install_uploader:success', 'mint:success', 'upload:success',
+      'download_distributions:success', 'check_sha256:success', 'attest:success', 'install_tools:success',
+      'mint:success', 'upload:success',
     ]);
     expect(job.idTokenGranted).toBe(true);
     expect(job.claims.environment).toBe('pypi');
@@ -143,8 +143,8 @@ maybe('the retrofitted release_pypi job takes only the bytes the packaging job h
       artifacts['python-distributions'] = other;
     });
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout:success', 'download_distributions:failure', 'check_sha256:skipped', 'attest:skipped',
-      'setup_uv:skipped', 'install_uploader:skipped', 'mint:skipped', 'upload:skipped',
+      'download_distributions:failure', 'check_sha256:skipped', 'attest:skipped',
+      'install_tools:skipped', 'mint:skipped', 'upload:skipped',
     ]);
     expect(job.step('download_distributions').log).toMatch(/None of the provided artifact IDs were found/);
     expect(emulator.issuedSecrets()).toEqual([]);
@@ -159,8 +159,8 @@ maybe('the retrofitted release_pypi job takes only the bytes the packaging job h
       artifacts['python-distributions'] = other;
     });
     expect(job.steps.map((s) => `${s.id}:${s.outcome}`)).toEqual([
-      'checkout:success', 'download_distributions:success', 'check_sha256:failure', 'attest:skipped',
-      'setup_uv:skipped', 'install_uploader:skipped', 'mint:skipped', 'upload:skipped',
+      'download_distributions:success', 'check_sha256:failure', 'attest:skipped',
+      'install_tools:skipped', 'mint:skipped', 'upload:skipped',
     ]);
     expect(job.annotations.map((a) => a.title)).toContain('Distributions changed after the build');
     // both lists are in the log, and a file name is never read as a workflow command
