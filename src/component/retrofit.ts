@@ -130,9 +130,10 @@ const PUBLIB_OIDC_ENV = ['PYPI_TRUSTED_PUBLISHER', 'PYPI_DISABLE_ATTESTATIONS'];
  * `cdk.JsiiProject`) into the shape of PypiRelease's jobs: a packaging job without `id-token` (projen's steps up to
  * publib: the release artifact, `npx projen package:python`, setup actions pinned by commit) that hands
  * `dist/python/` over as an artifact, and the publish job (same id, conditions and place before projen's GitHub
- * release) that checks out only twine's locked set (the vendored steps run as `$/...`, or are checked out too with
+ * release) that checks nothing out (the vendored steps run as `$/...`, or are checked out with
  * `vendoredSteps: VendoredStepsReference.CHECKOUT`), downloads the distributions by id and checks their sha256, signs
- * them (PEP 740, unless `attestations: false`), installs the pinned twine, mints with the shipped step and uploads.
+ * them (PEP 740, unless `attestations: false`), installs uv and the pinned twine from their hash-locked sets (the
+ * vendored tools action), mints with the shipped step and uploads.
  * No `publib@latest`, no build next to `id-token: write`, an environment. Unless `hardenReleaseWorkflow: false`, it
  * also pins projen's other release jobs' actions by commit and keeps credentials out of the checkouts that do not push.
  *
