@@ -40,9 +40,18 @@ function useForm(workflowText: string, form: '$/' | './'): string {
     const plain = steps.items.map((s) => s.toJSON());
     const vendored = plain.some((s) => /^(\.|\$)\/\.github\/actions\//.test(String(s.uses ?? '')));
     if (!vendored) continue;
-    const checkoutAt = plain.findIndex((s) => String(s.uses ?? '').startsWith('actions/checkout@') &&
-      String((s.with as Record<string, unknown> | undefined)?.['sparse-checkout'] ?? '').includes('.github/actions/'));
-    if (form === '$/' && checkoutAt >= 0) steps.items.splice(checkoutAt, 1);
+    const sparseOf = (st: Record<string, unknown>) => String((st.with as Record<string, unknown> | undefined)?.['sparse-checkout'] ?? '')
+      .split('\n').filter((l) => l !== '');
+    const checkoutAt = plain.findIndex((st) => String(st.uses ?? '').startsWith('actions/checkout@'));
+    // $/: a checkout of nothing but the vendored steps goes (the verify job's checkout of its script stays)
+    const stepsOnly = checkoutAt >= 0 && sparseOf(plain[checkoutAt]).length > 0 &&
+      sparseOf(plain[checkoutAt]).every((l) => /^\/\.github\/actions\/(pypi-(mint|attest|tools)\/)?$/.test(l));
+    if (form === '$/' && stepsOnly) steps.items.splice(checkoutAt, 1);
+    // ./: a sparse checkout (the verify job's) also takes the vendored steps
+    if (form === './' && checkoutAt >= 0 && sparseOf(plain[checkoutAt]).length > 0 && !stepsOnly) {
+      (steps.items[checkoutAt] as unknown as { setIn(path: string[], value: string): void })
+        .setIn(['with', 'sparse-checkout'], [...sparseOf(plain[checkoutAt]), '/.github/actions/'].join('\n'));
+    }
     if (form === './' && checkoutAt < 0) {
       steps.items.unshift(doc.createNode({
         name: 'Check out the vendored actions',
