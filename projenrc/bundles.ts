@@ -21,11 +21,13 @@ export function setupBundles(project: cdk.JsiiProject): void {
   shippedStepBundle(project, 'attest', 'attest', 'check:bundle-attest', ['--minify', licenceBanner('attest', `${toolkit}; ${sigstore}`)]);
 
   // --- the emulator: bundled into one file with its dependencies, so the package needs no runtime deps -----------
+  // both are bins: executable where they are built, as npm makes them where it installs them (a test links the
+  // working tree as the installed package)
   project.addTask('bundle:emulator', {
     description: 'Bundle the PyPI + GitHub OIDC emulator CLI into lib/emulator/cli.cjs',
     exec: 'esbuild src/emulator/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
       '--banner:js="#!/usr/bin/env node" --outfile=lib/emulator/cli.cjs',
-  });
+  }).exec('chmod 755 lib/emulator/cli.cjs');
   project.addBins({ 'pypi-mint-emulator': 'lib/emulator/cli.cjs' });
 
   // --- the rehearsal (`npx projen pypi:rehearse` in a user's project): the runner, the emulator and yaml in one file ---
@@ -33,7 +35,7 @@ export function setupBundles(project: cdk.JsiiProject): void {
     description: 'Bundle the rehearsal runner CLI (with the emulator) into lib/rehearsal/cli.cjs',
     exec: 'esbuild src/rehearsal/cli.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning ' +
       '--banner:js="#!/usr/bin/env node" --outfile=lib/rehearsal/cli.cjs',
-  });
+  }).exec('chmod 755 lib/rehearsal/cli.cjs');
   project.addBins({ 'pypi-mint-rehearse': 'lib/rehearsal/cli.cjs' });
   for (const bundle of ['/action/index.cjs', '/attest/index.cjs']) project.annotateGenerated(bundle);
 
