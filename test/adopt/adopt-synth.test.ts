@@ -8,27 +8,15 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { LogLevel, python } from 'projen';
+import { python } from 'projen';
 import { PypiRelease, PypiReleaseOptions } from '../../src';
 import { DEFAULT_TAG_PATTERNS } from '../../src/component/triggers';
-import { pythonProject, synth, tempOutdir, workflowAt } from '../component/projects';
+import { adoptedPythonProject, pythonProject, synth, tempOutdir, workflowAt } from '../component/projects';
 import { OTHER_TAGS, RELEASE_TAGS, githubStarts as starts } from '../support/release-tags';
 
 /** A PythonProject the way docs/adopt.md configures it, over a directory that already has the given files. */
 function adopted(files: Record<string, string>, release: PypiReleaseOptions = {}, name = 'demo-pkg') {
-  const outdir = tempOutdir();
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(outdir, path), text);
-  const project = new python.PythonProject({
-    name,
-    moduleName: name.replace(/-/g, '_'),
-    authorName: 'Octo',
-    authorEmail: 'octo@example.com',
-    version: '0.0.0',
-    sample: false,
-    pytest: false,
-    outdir,
-    logging: { level: LogLevel.OFF },
-  });
+  const { project, outdir } = adoptedPythonProject(files, name);
   const component = new PypiRelease(project, { repository: 'octo-org/demo', ...release });
   return { project, component, outdir };
 }

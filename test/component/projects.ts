@@ -2,10 +2,10 @@
  * Test projects for the component: fresh projen Python projects (pip/setuptools, poetry, uv) in temp dirs.
  * Always a mkdtemp outdir: projen's Testing.synth deletes the outdir it synthesized.
  */
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Project, Testing, cdk, javascript, python } from 'projen';
+import { LogLevel, Project, Testing, cdk, javascript, python } from 'projen';
 import { parse } from 'yaml';
 
 export type PythonFlavour = 'pip' | 'poetry' | 'uv';
@@ -13,6 +13,27 @@ export const FLAVOURS: PythonFlavour[] = ['pip', 'poetry', 'uv'];
 
 export function tempOutdir(): string {
   return mkdtempSync(join(tmpdir(), 'pypi-release-'));
+}
+
+/**
+ * A PythonProject the way docs/adopt.md configures it (no sample, no pytest, projen's version 0.0.0), over a new
+ * directory that already has the given files (the project's own pyproject.toml, ...).
+ */
+export function adoptedPythonProject(files: Record<string, string>, name = 'demo-pkg'): { project: python.PythonProject; outdir: string } {
+  const outdir = tempOutdir();
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(outdir, path), text);
+  const project = new python.PythonProject({
+    name,
+    moduleName: name.replace(/-/g, '_'),
+    authorName: 'Octo',
+    authorEmail: 'octo@example.com',
+    version: '0.0.0',
+    sample: false,
+    pytest: false,
+    outdir,
+    logging: { level: LogLevel.OFF },
+  });
+  return { project, outdir };
 }
 
 export function pythonProject(flavour: PythonFlavour, extra: Partial<python.PythonProjectOptions> = {}): python.PythonProject {

@@ -9,14 +9,14 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { LogLevel, Project, python } from 'projen';
+import { Project, python } from 'projen';
 import { parse } from 'yaml';
 import { PypiGitlabRelease, PypiGitlabReleaseOptions, PypiRelease } from '../../../src';
 import { DEFAULT_TAG_PATTERNS } from '../../../src/component/triggers';
 import { ruleMatches } from '../../../src/rehearsal/gitlab';
 import { OTHER_TAGS, RELEASE_TAGS, githubStarts } from '../../support/release-tags';
 import { tool } from '../../support/tools';
-import { pythonProject, synth, tempOutdir } from '../projects';
+import { adoptedPythonProject, pythonProject, synth, tempOutdir } from '../projects';
 
 type Job = { rules: Array<{ if: string }>; script: string[] };
 
@@ -24,19 +24,7 @@ const HATCHLING = '[project]\nname = "demo-pkg"\nversion = "1.0"\n[build-system]
 
 /** A setuptools PythonProject (projen writes no pyproject.toml) over a directory that already has the given files. */
 function adopted(files: Record<string, string>, release: Partial<PypiGitlabReleaseOptions> = {}, name = 'demo-pkg') {
-  const outdir = tempOutdir();
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(outdir, path), text);
-  const project = new python.PythonProject({
-    name,
-    moduleName: name.replace(/-/g, '_'),
-    authorName: 'Octo',
-    authorEmail: 'octo@example.com',
-    version: '0.0.0',
-    sample: false,
-    pytest: false,
-    outdir,
-    logging: { level: LogLevel.OFF },
-  });
+  const { project } = adoptedPythonProject(files, name);
   const component = new PypiGitlabRelease(project, { projectPath: 'octo-group/demo', ...release });
   return { project, component };
 }
