@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Project } from 'projen';
+import { TOOLS_ACTION_DIR } from './pins';
 import { PyprojectFacts, valueAt } from './pyproject';
 import { VERSION_SCRIPT_DIR } from './version-from-tag';
 
@@ -25,14 +26,15 @@ const PROJEN_AND_NPM_PATHS: ForeignPath[] = [
 
 /**
  * The files an sdist must not carry: projen's (`.projen/`, `.projenrc.*`, the tsconfig its TypeScript runner uses),
- * npm's (`package.json`, `package-lock.json`, `node_modules/`), and this package's (the two shipped actions, the GitHub
- * setup plan, the release workflow). Relative to the project's directory.
+ * npm's (`package.json`, `package-lock.json`, `node_modules/`), and this package's (the two shipped actions, the tools
+ * action with its locked sets, the version and verify scripts, the GitHub setup plan, the release workflows).
+ * Relative to the project's directory.
  */
 export function foreignPaths(workflowFileName: string): ForeignPath[] {
   return [
     ...PROJEN_AND_NPM_PATHS,
-    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', `${VERSION_SCRIPT_DIR}/`, '.github/actions/pypi-verify/',
-    '.github/pypi-github-setup/',
+    '.github/actions/pypi-mint/', '.github/actions/pypi-attest/', `${TOOLS_ACTION_DIR}/`, `${VERSION_SCRIPT_DIR}/`,
+    '.github/actions/pypi-verify/', '.github/pypi-github-setup/',
     `.github/workflows/${workflowFileName}`, `.github/workflows/${workflowFileName.replace(/(\.ya?ml)$/, '-checks$1')}`,
   ];
 }
