@@ -13,9 +13,16 @@ import { normalizeProjectName } from '../pypi';
 
 /**
  * The distribution name: the pyproject.toml's, which must agree (PEP 503-normalised) with the option and, for a Python
- * project, with projen's `name`. `component` names the option's owner in messages ("PypiRelease").
+ * project, with projen's `name`; whichever it is, a name PyPI accepts. `component` names the option's owner in
+ * messages ("PypiRelease").
  */
 export function distributionNameOf(project: Project, pyproject: PyprojectFacts | undefined, option: string | undefined, component: string): string {
+  const name = agreedDistributionName(project, pyproject, option, component);
+  validateDistributionName(name);
+  return name;
+}
+
+function agreedDistributionName(project: Project, pyproject: PyprojectFacts | undefined, option: string | undefined, component: string): string {
   if (option !== undefined) validateDistributionName(option);
   const own = pyproject?.name;
   const candidates: Array<[string, string]> = [];
@@ -34,13 +41,28 @@ export function distributionNameOf(project: Project, pyproject: PyprojectFacts |
 }
 
 /** The version a release of the project would carry, when the configuration says it (not dynamic). */
-export function knownVersion(project: Project, pyproject: PyprojectFacts | undefined): { value: string; source: string } | undefined {
+function knownVersion(project: Project, pyproject: PyprojectFacts | undefined): { value: string; source: string } | undefined {
   // projen writes its `version` into the setup.py / pyproject.toml it generates; a hand-written one has its own
   if (project instanceof python.PythonProject && (pyproject?.generated || (!pyproject && project.tryFindFile('setup.py')))) {
     return { value: project.version, source: 'projen\'s `version` in .projenrc' };
   }
   if (pyproject?.version) return { value: pyproject.version.value, source: `${pyproject.source} ${pyproject.version.key}` };
   return undefined;
+}
+
+/**
+ * The version a release will carry when synth can know it: none with versionFromTag (the release's version is the
+ * tag's, whatever the project says today), else the configuration's (knownVersion). For a dynamic version `notes`
+ * gets a line for the synth log saying where the version is checked instead. `component` names the note's author.
+ */
+export function releaseVersion(project: Project, pyproject: PyprojectFacts | undefined, versionFromTag: boolean | undefined,
+  component: string, notes: string[]): { value: string; source: string } | undefined {
+  if (versionFromTag) return undefined;
+  const version = knownVersion(project, pyproject);
+  if (!version && pyproject?.dynamicVersion) {
+    notes.push(`${component}: the version is dynamic (${pyproject.source} [project].dynamic); the build job checks the version of what it built against the pushed tag.`);
+  }
+  return version;
 }
 
 /** Who asks for the sdist exclusions, for the synth log. */

@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'path';
 import { Component, Project, YamlFile, gitlab } from 'projen';
-import { distributionNameOf, knownVersion, sdistExclusions } from './adoption';
+import { distributionNameOf, releaseVersion, sdistExclusions } from './adoption';
 import { BuildTool, buildToolSpec } from './build-tool';
 import { PypiReleaseConfigError } from './errors';
 import {
@@ -202,13 +202,8 @@ export class PypiGitlabRelease extends Component {
     if (!/^\/.+\/[imsx]*$/.test(tagPattern)) {
       throw new PypiReleaseConfigError(`tagPattern "${tagPattern}" is not a GitLab CI regular expression; write it between slashes, e.g. "/^v[0-9]+/"`);
     }
-    // with versionFromTag the release's version is the tag's, whatever the project says today
-    const version = options.versionFromTag ? undefined : knownVersion(project, pyproject);
-    if (version) {
-      checkVersionTagPattern(tagPattern, version.value, version.source);
-    } else if (pyproject?.dynamicVersion) {
-      this.notes.push(`PypiGitlabRelease: the version is dynamic (${pyproject.source} [project].dynamic); the build job checks the version of what it built against the pushed tag.`);
-    }
+    const version = releaseVersion(project, pyproject, options.versionFromTag, 'PypiGitlabRelease', this.notes);
+    if (version) checkVersionTagPattern(tagPattern, version.value, version.source);
     const image = options.image ?? GITLAB_JOB_IMAGE;
     if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image)) {
       throw new PypiReleaseConfigError(`image "${image}" is not pinned by digest; write "name@sha256:<64 hex digits>" (find it with \`docker buildx imagetools inspect <name:tag>\`)`);

@@ -1,6 +1,6 @@
 import { relative, sep } from 'path';
 import { Component, JsonPatch, Project, github } from 'projen';
-import { distributionNameOf, knownVersion, sdistExclusions } from './adoption';
+import { distributionNameOf, releaseVersion, sdistExclusions } from './adoption';
 import { PypiAttestAction } from './attest-action';
 import { buildJob, pullRequestChecksJob } from './build-job';
 import { BuildTool, buildToolSpec } from './build-tool';
@@ -17,7 +17,7 @@ import { foreignPaths } from './sdist';
 import { vendorToolsAction } from './tools-action';
 import { DEFAULT_TAG_PATTERNS, PypiReleaseTriggers, checkVersionTagTriggers, renderTriggers } from './triggers';
 import {
-  TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateDistributionName, validateEnvironmentName,
+  TrustedPublisher, parseRepository, renderTrustedPublisherGuide, validateEnvironmentName,
   validateWorkflowFileName,
 } from './trusted-publisher';
 import { Uploader, UploaderSpec, attestingUploaders, uploaderSpec } from './uploader';
@@ -206,14 +206,8 @@ export class PypiRelease extends Component {
     const { owner, repositoryName } = parseRepository(repository);
     this.repository = repository;
     this.distributionName = distributionNameOf(project, pyproject, options.distributionName, 'PypiRelease');
-    validateDistributionName(this.distributionName);
-    // with versionFromTag the release's version is the tag's, whatever the project says today
-    const version = options.versionFromTag ? undefined : knownVersion(project, pyproject);
-    if (version) {
-      checkVersionTagTriggers(options.triggers ?? {}, version.value, version.source);
-    } else if (pyproject?.dynamicVersion) {
-      this.notes.push(`PypiRelease: the version is dynamic (${pyproject.source} [project].dynamic); the build job checks the version of what it built against the pushed tag.`);
-    }
+    const version = releaseVersion(project, pyproject, options.versionFromTag, 'PypiRelease', this.notes);
+    if (version) checkVersionTagTriggers(options.triggers ?? {}, version.value, version.source);
 
     this.indexes = orderIndexes(options.indexes ?? [PypiIndex.pypi()], options.testPypiFirst ?? false);
     for (const index of this.indexes) validateEnvironmentName(index.environment, PypiReleaseConfigError, `index "${index.name}"`);
